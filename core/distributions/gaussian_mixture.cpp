@@ -1,0 +1,2 @@
+// stub: being written
+#include "core/distributions/gaussian_mixture.h"

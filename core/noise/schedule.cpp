@@ -1,0 +1,101 @@
+#include "core/noise/schedule.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/common/error.h"
+
+namespace scorelab {
+
+void SigmaSchedule::validate() const {
+  require_above("noise.schedule.sigma_min", sigma_min, 0.0);
+  require_in_range("noise.schedule.sigma_max", sigma_max, sigma_min, 1e6);
+  if (!(sigma_max > sigma_min))
+    throw InputError("noise.schedule: sigma_min (" + std::to_string(sigma_min) +
+                     ") must be smaller than sigma_max (" + std::to_string(sigma_max) + ")");
+  require_in_range("noise.schedule.levels", levels, 1, 100000);
+  require_in_range("noise.schedule.rho", rho, 1e-3, 1e3);
+}
+
+std::vector<double> SigmaSchedule::sigmas() const {
+  validate();
+  std::vector<double> out(static_cast<std::size_t>(levels));
+  const int L = levels;
+  for (int i = 0; i < L; ++i) {
+    const double u = L == 1 ? 0.0 : static_cast<double>(i) / (L - 1);  // 0 at σ_max, 1 at σ_min
+    switch (kind) {
+      case ScheduleKind::Geometric:
+        out[i] = std::exp(std::log(sigma_max) + u * (std::log(sigma_min) - std::log(sigma_max)));
+        break;
+      case ScheduleKind::Linear:
+        out[i] = sigma_max + u * (sigma_min - sigma_max);
+        break;
+      case ScheduleKind::Karras: {
+        const double a = std::pow(sigma_max, 1.0 / rho), b = std::pow(sigma_min, 1.0 / rho);
+        out[i] = std::pow(a + u * (b - a), rho);
+        break;
+      }
+    }
+  }
+  // Pin the ends exactly (exp/log and pow round-trips are off by an ulp or two).
+  out.front() = sigma_max;
+  if (L > 1) out.back() = sigma_min;
+  return out;
+}
+
+NoiseLevel SigmaSchedule::level(int i) const {
+  const std::vector<double> s = sigmas();
+  const double sigma = s.at(static_cast<std::size_t>(i));
+  const double t = std::log(sigma / sigma_min) / std::log(sigma_max / sigma_min);
+  return {std::clamp(t, 0.0, 1.0), 1.0, sigma};
+}
+
+std::string_view to_string(ScheduleKind kind) {
+  switch (kind) {
+    case ScheduleKind::Geometric: return "geometric";
+    case ScheduleKind::Linear: return "linear";
+    case ScheduleKind::Karras: return "karras";
+  }
+  return "?";
+}
+
+ScheduleKind schedule_kind_from_string(std::string_view name) {
+  for (ScheduleKind k : {ScheduleKind::Geometric, ScheduleKind::Linear, ScheduleKind::Karras})
+    if (to_string(k) == name) return k;
+  throw InputError("unknown noise schedule '" + std::string(name) +
+                   "' (allowed: geometric, linear, karras)");
+}
+
+double suggest_sigma_max(const Points& data) {
+  if (data.cols() == 0) throw InputError("suggest_sigma_max: the point set is empty");
+  if (!data.allFinite()) throw InputError("suggest_sigma_max: the point set has NaN or infinity");
+  // Andrew's monotone chain: the farthest pair lies on the convex hull.
+  std::vector<Eigen::Vector2d> p(static_cast<std::size_t>(data.cols()));
+  for (Index i = 0; i < data.cols(); ++i) p[i] = data.col(i).cast<double>();
+  std::sort(p.begin(), p.end(), [](const auto& a, const auto& b) {
+    return a.x() < b.x() || (a.x() == b.x() && a.y() < b.y());
+  });
+  auto cross = [](const Eigen::Vector2d& o, const Eigen::Vector2d& a, const Eigen::Vector2d& b) {
+    return (a.x() - o.x()) * (b.y() - o.y()) - (a.y() - o.y()) * (b.x() - o.x());
+  };
+  std::vector<Eigen::Vector2d> hull;
+  for (int pass = 0; pass < 2; ++pass) {
+    const std::size_t start = hull.size();
+    for (const auto& q : p) {
+      while (hull.size() >= start + 2 && cross(hull[hull.size() - 2], hull.back(), q) <= 0)
+        hull.pop_back();
+      hull.push_back(q);
+    }
+    hull.pop_back();
+    std::reverse(p.begin(), p.end());
+  }
+  if (hull.empty()) hull.push_back(p.front());
+  double best = 0.0;
+  for (std::size_t i = 0; i < hull.size(); ++i)
+    for (std::size_t j = i + 1; j < hull.size(); ++j)
+      best = std::max(best, (hull[i] - hull[j]).squaredNorm());
+  return std::sqrt(best);
+}
+
+}  // namespace scorelab

@@ -1,0 +1,137 @@
+#include "core/noise/sde.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <string>
+
+#include "core/common/error.h"
+
+namespace scorelab {
+
+void SdeParams::validate() const {
+  require_in_range("noise.sde.N", N, 1, 1000000);
+  if (kind == SdeKind::VE) {
+    require_above("noise.sde.sigma_min", sigma_min, 0.0);
+    require_in_range("noise.sde.sigma_max", sigma_max, sigma_min, 1e6);
+    if (!(sigma_max > sigma_min))
+      throw InputError("noise.sde: sigma_min (" + std::to_string(sigma_min) +
+                       ") must be smaller than sigma_max (" + std::to_string(sigma_max) + ")");
+  } else {
+    require_above("noise.sde.beta_min", beta_min, 0.0);
+    require_in_range("noise.sde.beta_max", beta_max, beta_min, 1e4);
+    if (!(beta_max > beta_min))
+      throw InputError("noise.sde: beta_min (" + std::to_string(beta_min) +
+                       ") must be smaller than beta_max (" + std::to_string(beta_max) + ")");
+  }
+}
+
+Sde::Sde(const SdeParams& params) : p_(params) { p_.validate(); }
+
+double Sde::log_mean_coef(double t) const {
+  return -0.25 * t * t * (p_.beta_max - p_.beta_min) - 0.5 * t * p_.beta_min;
+}
+
+double Sde::drift_coef(double t) const {
+  if (p_.kind == SdeKind::VE) return 0.0;
+  return -0.5 * (p_.beta_min + t * (p_.beta_max - p_.beta_min));
+}
+
+double Sde::diffusion(double t) const {
+  const double beta = p_.beta_min + t * (p_.beta_max - p_.beta_min);
+  switch (p_.kind) {
+    case SdeKind::VE: {
+      const double sigma = p_.sigma_min * std::pow(p_.sigma_max / p_.sigma_min, t);
+      return sigma * std::sqrt(2.0 * std::log(p_.sigma_max / p_.sigma_min));
+    }
+    case SdeKind::VP: return std::sqrt(beta);
+    case SdeKind::SubVP: {
+      const double discount =
+          -std::expm1(-2.0 * p_.beta_min * t - (p_.beta_max - p_.beta_min) * t * t);
+      return std::sqrt(beta * discount);
+    }
+  }
+  return 0.0;
+}
+
+NoiseLevel Sde::level(double t) const {
+  switch (p_.kind) {
+    case SdeKind::VE: return {t, 1.0, p_.sigma_min * std::pow(p_.sigma_max / p_.sigma_min, t)};
+    case SdeKind::VP: {
+      const double l = log_mean_coef(t);
+      return {t, std::exp(l), std::sqrt(-std::expm1(2.0 * l))};
+    }
+    case SdeKind::SubVP: {
+      const double l = log_mean_coef(t);
+      return {t, std::exp(l), -std::expm1(2.0 * l)};  // no square root (reference)
+    }
+  }
+  return {};
+}
+
+double Sde::prior_std() const { return p_.kind == SdeKind::VE ? p_.sigma_max : 1.0; }
+
+void Sde::sample_prior(Points& out, Rng& rng) const {
+  rng.fill_normal(out);
+  out *= static_cast<float>(prior_std());
+}
+
+template <class S>
+ValuesT<S> Sde::prior_log_density(const PointsT<S>& x) const {
+  const S var = static_cast<S>(prior_std() * prior_std());
+  const S log_norm = -std::log(S(2) * std::numbers::pi_v<S> * var);  // −(D/2) ln(2π σ²), D = 2
+  return (log_norm - x.colwise().squaredNorm().array() / (S(2) * var)).matrix().transpose();
+}
+template ValuesT<float> Sde::prior_log_density(const PointsT<float>&) const;
+template ValuesT<double> Sde::prior_log_density(const PointsT<double>&) const;
+
+int Sde::index(double t) const {
+  const int i = static_cast<int>(t * (p_.N - 1) / T);  // truncation, as `.long()` in the reference
+  return std::clamp(i, 0, p_.N - 1);
+}
+
+double Sde::discrete_sigma(int i) const {
+  if (i < 0) return 0.0;
+  if (p_.N == 1) return p_.sigma_min;
+  const double u = static_cast<double>(i) / (p_.N - 1);
+  return std::exp(std::log(p_.sigma_min) + u * (std::log(p_.sigma_max) - std::log(p_.sigma_min)));
+}
+
+double Sde::discrete_beta(int i) const {
+  const double lo = p_.beta_min / p_.N, hi = p_.beta_max / p_.N;
+  if (p_.N == 1) return lo;
+  return lo + static_cast<double>(i) / (p_.N - 1) * (hi - lo);
+}
+
+Sde::Discrete Sde::discretize(double t) const {
+  const int i = index(t);
+  switch (p_.kind) {
+    case SdeKind::VE: {
+      const double s = discrete_sigma(i), sp = discrete_sigma(i - 1);
+      return {0.0, std::sqrt(s * s - sp * sp)};
+    }
+    case SdeKind::VP: {
+      const double beta = discrete_beta(i);
+      return {std::sqrt(1.0 - beta) - 1.0, std::sqrt(beta)};
+    }
+    case SdeKind::SubVP: return {drift_coef(t) / p_.N, diffusion(t) / std::sqrt(double(p_.N))};
+  }
+  return {};
+}
+
+std::string_view to_string(SdeKind kind) {
+  switch (kind) {
+    case SdeKind::VE: return "ve";
+    case SdeKind::VP: return "vp";
+    case SdeKind::SubVP: return "subvp";
+  }
+  return "?";
+}
+
+SdeKind sde_kind_from_string(std::string_view name) {
+  for (SdeKind k : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP})
+    if (to_string(k) == name) return k;
+  throw InputError("unknown SDE '" + std::string(name) + "' (allowed: ve, vp, subvp)");
+}
+
+}  // namespace scorelab

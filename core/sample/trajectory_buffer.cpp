@@ -1,0 +1,2 @@
+// stub: being written
+#include "core/sample/trajectory_buffer.h"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# scorelab set-up on Debian 12: installs what is missing, builds, then runs the app or the tests.
+#
+#   ./setup.sh run    install, build (Release) and launch scorelab on its default scene
+#   ./setup.sh test   install, build Release + ASan/UBSan (+ TSan for the trainer) and run every test
+#
+# Packages are installed with apt-get (as root, or through sudo). Builds go to build/<kind>/.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libeigen3-dev doctest-dev nlohmann-json3-dev libstb-dev
+  libglfw3-dev libgl-dev libimgui-dev python3-glad
+  xvfb xauth libgif-dev ffmpeg
+)
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup: installing ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# build KIND [cmake args...]: configure and build into build/KIND
+build() {
+  local kind=$1; shift
+  cmake -S . -B "build/$kind" -G Ninja "$@" >/dev/null
+  cmake --build "build/$kind" -j "$(nproc)"
+}
+
+case "${1:-}" in
+  run)
+    install_missing
+    build release -DCMAKE_BUILD_TYPE=Release
+    exec ./build/release/app/scorelab "${@:2}"
+    ;;
+  test)
+    install_missing
+    build release -DCMAKE_BUILD_TYPE=Release
+    ctest --test-dir build/release --output-on-failure -j "$(nproc)"
+    # Sanitizer build: -O1 keeps it quick while ASan/UBSan check every test.
+    build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+      "-DSCORELAB_SANITIZE=address;undefined"
+    ctest --test-dir build/asan --output-on-failure -j "$(nproc)"
+    ;;
+  *)
+    echo "usage: $0 run|test" >&2
+    exit 2
+    ;;
+esac
