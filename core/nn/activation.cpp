@@ -1,0 +1,108 @@
+#include "core/nn/activation.h"
+
+#include <cmath>
+#include <string>
+
+#include "core/common/error.h"
+
+namespace scorelab {
+
+std::string_view to_string(Activation a) {
+  switch (a) {
+    case Activation::SiLU: return "silu";
+    case Activation::Softplus: return "softplus";
+    case Activation::ReLU: return "relu";
+  }
+  return "?";
+}
+
+Activation activation_from_string(std::string_view name) {
+  for (Activation a : {Activation::SiLU, Activation::Softplus, Activation::ReLU})
+    if (to_string(a) == name) return a;
+  throw InputError("unknown activation '" + std::string(name) +
+                   "' (allowed: silu, softplus, relu)");
+}
+
+template <class S>
+void activation_forward(Activation act, const Eigen::Ref<const Eigen::Matrix<S, Eigen::Dynamic, 1>>& b,
+                        Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& Z,
+                        Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& A,
+                        Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& D,
+                        Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>* DD) {
+  const Eigen::Index n = Z.cols();
+  A.resize(Z.rows(), n);
+  D.resize(Z.rows(), n);
+  if (DD) DD->resize(Z.rows(), n);
+  // One column at a time keeps the working set in L1; Eigen vectorises each expression (exp,
+  // log1p-free forms below) over the H rows.
+  for (Eigen::Index j = 0; j < n; ++j) {
+    auto z = Z.col(j).array();
+    z += b.array();
+    auto a = A.col(j).array();
+    auto d = D.col(j).array();
+    switch (act) {
+      case Activation::SiLU: {
+        // σ = 1/(1+e^{−z}); a = zσ; φ' = σ + a(1−σ); φ'' = σ(1−σ)(2 + z(1−2σ)).
+        const auto sig = (S(1) + (-z).exp()).inverse().eval();
+        a = z * sig;
+        d = sig + a * (S(1) - sig);
+        if (DD) DD->col(j).array() = sig * (S(1) - sig) * (S(2) + z * (S(1) - S(2) * sig));
+        break;
+      }
+      case Activation::Softplus: {
+        // Stable: ln(1+e^z) = max(z,0) + ln(1+e^{−|z|}); φ' = σ(z); φ'' = σ(1−σ).
+        const auto e = (-z.abs()).exp().eval();
+        a = z.max(S(0)) + (S(1) + e).log();
+        const auto sig = (z >= S(0)).select((S(1) + e).inverse(), e / (S(1) + e)).eval();
+        d = sig;
+        if (DD) DD->col(j).array() = sig * (S(1) - sig);
+        break;
+      }
+      case Activation::ReLU: {
+        a = z.max(S(0));
+        d = (z > S(0)).template cast<S>();
+        if (DD) DD->col(j).setZero();
+        break;
+      }
+    }
+  }
+}
+
+template <class S>
+void activation_reference(Activation act, S z, S& a, S& d, S& dd) {
+  switch (act) {
+    case Activation::SiLU: {
+      const S s = S(1) / (S(1) + std::exp(-z));
+      a = z * s;
+      d = s * (S(1) + z * (S(1) - s));
+      dd = s * (S(1) - s) * (S(2) + z * (S(1) - S(2) * s));
+      return;
+    }
+    case Activation::Softplus: {
+      a = std::log1p(std::exp(z));
+      d = S(1) / (S(1) + std::exp(-z));
+      dd = d * (S(1) - d);
+      return;
+    }
+    case Activation::ReLU: {
+      a = z > 0 ? z : S(0);
+      d = z > 0 ? S(1) : S(0);
+      dd = S(0);
+      return;
+    }
+  }
+}
+
+#define SCORELAB_INSTANTIATE(S)                                                                  \
+  template void activation_forward<S>(                                                          \
+      Activation, const Eigen::Ref<const Eigen::Matrix<S, Eigen::Dynamic, 1>>&,                                    \
+      Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>&,                                         \
+      Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>&,                                         \
+      Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>&,                                         \
+      Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>*);                                        \
+  template void activation_reference<S>(Activation, S, S&, S&, S&);
+SCORELAB_INSTANTIATE(float)
+SCORELAB_INSTANTIATE(double)
+#undef SCORELAB_INSTANTIATE
+
+}  // namespace scorelab

@@ -1,0 +1,192 @@
+// The score MLP: fused kernels against their reference twins, and every derivative (parameters,
+// input Jacobian, tangents) against central finite differences in double precision.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "core/nn/mlp.h"
+
+using namespace scorelab;
+
+namespace {
+
+using MlpD = MlpT<double>;
+using VecD = Eigen::VectorXd;
+
+MlpD make_mlp(Activation act, EmbeddingKind emb, OutputScaling out, std::uint64_t seed = 1) {
+  MlpConfig cfg;
+  cfg.width = 8;
+  cfg.depth = 2;
+  cfg.activation = act;
+  cfg.embedding = {emb, 4, 2.0};  // small Fourier scale: smooth in log s for the FD checks
+  cfg.output = out;
+  Rng rng(seed);
+  return MlpD(cfg, NoiseEmbedding(cfg.embedding, rng));
+}
+
+struct Batch {
+  PointsT<double> x;
+  LevelBatch<double> level;
+};
+
+Batch make_batch(Index n, std::uint64_t seed) {
+  Rng rng(seed);
+  Batch b{PointsT<double>(2, n), {ValuesT<double>(n), ValuesT<double>(n)}};
+  for (Index i = 0; i < n; ++i) {
+    b.x(0, i) = 2 * rng.normal(), b.x(1, i) = 2 * rng.normal();
+    b.level.t[i] = 0.05 + 0.9 * rng.uniform();
+    b.level.s[i] = std::exp(std::log(0.05) + rng.uniform() * std::log(100.0));
+  }
+  return b;
+}
+
+double rel_err(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  return (a - b).norm() / std::max(b.norm(), 1e-300);
+}
+
+const Activation kActs[] = {Activation::SiLU, Activation::Softplus, Activation::ReLU};
+
+}  // namespace
+
+TEST_CASE("fused bias + activation equals the reference twin, and φ', φ'' are derivatives") {
+  for (Activation act : kActs) {
+    CAPTURE(to_string(act));
+    Eigen::MatrixXd Z = Eigen::MatrixXd::Random(5, 7) * 6.0, A, D, DD;
+    const Eigen::VectorXd b = Eigen::VectorXd::Random(5);
+    const Eigen::MatrixXd Z0 = Z;
+    activation_forward<double>(act, b, Z, A, D, &DD);
+    for (Index j = 0; j < 7; ++j)
+      for (Index i = 0; i < 5; ++i) {
+        double a, d, dd;
+        const double z = Z0(i, j) + b[i];
+        activation_reference(act, z, a, d, dd);
+        CHECK(Z(i, j) == doctest::Approx(z).epsilon(1e-14));
+        CHECK(A(i, j) == doctest::Approx(a).epsilon(1e-13));
+        CHECK(D(i, j) == doctest::Approx(d).epsilon(1e-13));
+        CHECK(DD(i, j) == doctest::Approx(dd).epsilon(1e-12));
+        if (act == Activation::ReLU && std::abs(z) < 1e-3) continue;  // the kink
+        const double h = 1e-5;
+        double ap, am, dp, dm, tmp;
+        activation_reference(act, z + h, ap, dp, tmp);
+        activation_reference(act, z - h, am, dm, tmp);
+        CHECK((ap - am) / (2 * h) == doctest::Approx(d).epsilon(1e-8));
+        CHECK((dp - dm) / (2 * h) == doctest::Approx(dd).epsilon(1e-7));
+      }
+  }
+}
+
+TEST_CASE("embeddings match their closed forms") {
+  Rng rng(5);
+  NoiseEmbedding fourier({EmbeddingKind::FourierLogSigma, 6, 16.0}, rng);
+  NoiseEmbedding sinus({EmbeddingKind::SinusoidalTime, 6, 16.0}, rng);
+  ValuesT<double> t(2), s(2);
+  t << 0.25, 0.8;
+  s << 0.3, 7.0;
+  Eigen::MatrixXd ef(6, 2), es(6, 2);
+  fourier.embed(t, s, ef, 0);
+  sinus.embed(t, s, es, 0);
+  for (int i = 0; i < 2; ++i)
+    for (int k = 0; k < 3; ++k) {
+      const double wf = fourier.frequencies()[k];
+      CHECK(ef(k, i) == doctest::Approx(std::sin(wf * std::log(s[i]))));
+      CHECK(ef(3 + k, i) == doctest::Approx(std::cos(wf * std::log(s[i]))));
+      const double f = std::exp(-std::log(10000.0) * k / 2.0);  // DDPM: k/(half − 1)
+      CHECK(es(k, i) == doctest::Approx(std::sin(999.0 * t[i] * f)));
+      CHECK(es(3 + k, i) == doctest::Approx(std::cos(999.0 * t[i] * f)));
+    }
+}
+
+TEST_CASE("fused forward equals the plain reference forward (float and double)") {
+  for (Activation act : kActs)
+    for (OutputScaling out : {OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction}) {
+      const MlpD mlp = make_mlp(act, EmbeddingKind::FourierLogSigma, out);
+      Rng rng(2);
+      VecD p;
+      mlp.init_params(p, rng);
+      const Batch b = make_batch(33, 3);
+      MlpD::Context ctx;
+      mlp.forward(p, b.x, b.level, ctx);
+      CHECK(rel_err(ctx.score, mlp.forward_reference(p, b.x, b.level)) < 1e-13);
+
+      // Float: same weights rounded; agreement to float precision (values O(1)/s, ~1e-6 relative).
+      Mlp mlpf(mlp.config(), mlp.embedding());
+      const Eigen::VectorXf pf = p.cast<float>();
+      Mlp::Context cf;
+      const LevelBatch<float> lf{b.level.t.cast<float>(), b.level.s.cast<float>()};
+      mlpf.forward(pf, b.x.cast<float>(), lf, cf);
+      CHECK(rel_err(cf.score.cast<double>(), mlpf.forward_reference(pf, b.x.cast<float>(), lf)
+                                                 .cast<double>()) < 1e-5);
+      CHECK(rel_err(cf.score.cast<double>(), ctx.score) < 1e-4);
+    }
+}
+
+// The loss L = Σ G ⊙ score + Σ_k Gt_k ⊙ (J d_k) is linear in the outputs, so backward with
+// g_score = G, g_tangent = Gt must equal its finite-difference gradient in θ. Central differences
+// with h = 1e-6 have truncation error ~h² and rounding ~1e-16/h: relative error ≪ 1e-6.
+TEST_CASE("backward equals finite differences, with 0, 1 and 2 input tangents") {
+  for (Activation act : kActs)
+    for (EmbeddingKind emb : {EmbeddingKind::FourierLogSigma, EmbeddingKind::SinusoidalTime})
+      for (int K = 0; K <= 2; ++K) {
+        CAPTURE(to_string(act));
+        CAPTURE(to_string(emb));
+        CAPTURE(K);
+        const OutputScaling out =
+            emb == EmbeddingKind::FourierLogSigma ? OutputScaling::ScoreOverSigma
+                                                  : OutputScaling::NoisePrediction;
+        const MlpD mlp = make_mlp(act, emb, out);
+        Rng rng(11);
+        VecD p;
+        mlp.init_params(p, rng);
+        const Batch b = make_batch(9, 4);
+        PointsT<double> d0 = PointsT<double>::Random(2, 9), d1 = PointsT<double>::Random(2, 9);
+        PointsT<double> G = PointsT<double>::Random(2, 9), G0 = PointsT<double>::Random(2, 9),
+                        G1 = PointsT<double>::Random(2, 9);
+        const std::array<const PointsT<double>*, 2> dirs{&d0, &d1}, gt{&G0, &G1};
+        MlpD::Context ctx;
+        auto loss = [&](const VecD& q) {
+          mlp.forward(q, b.x, b.level, ctx, K, dirs);
+          double l = (G.array() * ctx.score.array()).sum();
+          for (int k = 0; k < K; ++k) l += (gt[k]->array() * ctx.score_t[k].array()).sum();
+          return l;
+        };
+        loss(p);
+        VecD grad = VecD::Zero(mlp.num_params());
+        mlp.backward(p, ctx, G, gt, grad);
+        VecD fd(mlp.num_params());
+        for (Index i = 0; i < p.size(); ++i) {
+          VecD q = p;
+          const double h = 1e-6;
+          q[i] += h;
+          const double lp = loss(q);
+          q[i] -= 2 * h;
+          fd[i] = (lp - loss(q)) / (2 * h);
+        }
+        CHECK(rel_err(grad, fd) < 1e-6);
+      }
+}
+
+TEST_CASE("the input Jacobian equals finite differences of the score in x") {
+  for (Activation act : {Activation::SiLU, Activation::Softplus}) {
+    const MlpD mlp = make_mlp(act, EmbeddingKind::FourierLogSigma, OutputScaling::ScoreOverSigma);
+    Rng rng(12);
+    VecD p;
+    mlp.init_params(p, rng);
+    const Batch b = make_batch(15, 5);
+    MlpD::Context ctx;
+    Eigen::Matrix<double, 4, Eigen::Dynamic> J;
+    mlp.jacobian(p, b.x, b.level, ctx, J);
+    Eigen::Matrix<double, 4, Eigen::Dynamic> fd(4, 15);
+    for (int axis = 0; axis < 2; ++axis) {
+      const double h = 1e-6;
+      PointsT<double> xp = b.x, xm = b.x;
+      xp.row(axis).array() += h;
+      xm.row(axis).array() -= h;
+      mlp.forward(p, xp, b.level, ctx);
+      const PointsT<double> sp = ctx.score;
+      mlp.forward(p, xm, b.level, ctx);
+      fd.middleRows(2 * axis, 2) = (sp - ctx.score) / (2 * h);
+    }
+    CHECK(rel_err(J, fd) < 1e-6);
+  }
+}
