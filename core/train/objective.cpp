@@ -1,0 +1,162 @@
+#include "core/train/objective.h"
+
+#include <cmath>
+#include <string>
+
+#include "core/common/error.h"
+
+namespace scorelab {
+
+void ObjectiveConfig::validate() const {
+  require_in_range("train.eps", eps, 1e-9, 0.5);
+  if (likelihood_weighting && (kind != ObjectiveKind::Denoising || levels != LevelSource::Continuous))
+    throw InputError(
+        "train.likelihood_weighting needs the denoising objective with continuous levels");
+}
+
+Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule)
+    : cfg_(config), sde_(sde), sigmas_(schedule.sigmas()), schedule_(schedule) {
+  cfg_.validate();
+}
+
+void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const {
+  const Index n = x0.cols();
+  b.level.t.resize(n), b.level.s.resize(n), b.weight.resize(n);
+  b.z.resize(2, n);
+  rng.fill_normal(b.z);
+  const bool perturbed = cfg_.kind == ObjectiveKind::Denoising || cfg_.perturb;
+  b.x.resize(2, n);
+  for (Index i = 0; i < n; ++i) {
+    NoiseLevel lv;
+    double g2 = 0;
+    if (cfg_.levels == LevelSource::Continuous) {
+      const double t = cfg_.eps + rng.uniform() * (Sde::T - cfg_.eps);
+      lv = sde_.level(t);
+      g2 = sde_.diffusion(t) * sde_.diffusion(t);
+    } else {
+      lv = schedule_.level(static_cast<int>(rng.below(sigmas_.size())));
+    }
+    b.level.t[i] = static_cast<float>(lv.t);
+    b.level.s[i] = static_cast<float>(lv.s);
+    b.weight[i] = static_cast<float>(!perturbed                 ? 1.0
+                                     : cfg_.likelihood_weighting ? g2
+                                                                 : lv.s * lv.s);
+    b.x.col(i) = perturbed ? (static_cast<float>(lv.m) * x0.col(i) +
+                              static_cast<float>(lv.s) * b.z.col(i)).eval()
+                           : x0.col(i);
+  }
+  b.v.resize(2, n);
+  if (cfg_.kind == ObjectiveKind::Sliced || cfg_.kind == ObjectiveKind::SlicedVR) {
+    rng.fill_normal(b.v);
+    if (cfg_.kind == ObjectiveKind::Sliced) b.v.colwise().normalize();
+  } else {
+    b.v.setZero();
+  }
+}
+
+template <class S>
+double Objective::evaluate(const MlpT<S>& mlp, const Eigen::Matrix<S, Eigen::Dynamic, 1>& params,
+                           const ObjectiveBatch<S>& b, typename MlpT<S>::Context& ctx,
+                           Eigen::Matrix<S, Eigen::Dynamic, 1>* grad,
+                           ValuesT<S>* per_sample) const {
+  const Index n = b.x.cols();
+  const S inv_n = S(1) / static_cast<S>(n);
+  // Tangent directions: v for the sliced objectives, e_x and e_y for the exact trace.
+  PointsT<S> e1, e2;
+  std::array<const PointsT<S>*, 2> dirs{};
+  int K = 0;
+  if (cfg_.kind == ObjectiveKind::Sliced || cfg_.kind == ObjectiveKind::SlicedVR) {
+    dirs[0] = &b.v;
+    K = 1;
+  } else if (cfg_.kind == ObjectiveKind::Exact) {
+    e1.setZero(2, n), e2.setZero(2, n);
+    e1.row(0).setOnes(), e2.row(1).setOnes();
+    dirs = {&e1, &e2};
+    K = 2;
+  }
+  mlp.forward(params, b.x, b.level, ctx, K, dirs);
+  const PointsT<S>& s = ctx.score;
+  const auto w = b.weight.transpose().array();  // 1 × N
+
+  Eigen::Array<S, 1, Eigen::Dynamic> loss;  // per sample
+  PointsT<S> g_score;                       // ∂loss/∂score, 2 × N
+  std::array<PointsT<S>, 2> g_t;            // ∂loss/∂(J d_k)
+  switch (cfg_.kind) {
+    case ObjectiveKind::Denoising: {
+      // r = score + z/s; loss = ½λ‖r‖²; ∂/∂score = λ r.
+      const PointsT<S> r = s + (b.z.array().rowwise() / b.level.s.transpose().array()).matrix();
+      loss = S(0.5) * w * r.colwise().squaredNorm().array();
+      g_score = r.array().rowwise() * w;
+      break;
+    }
+    case ObjectiveKind::Sliced: {
+      const auto vs = (b.v.array() * s.array()).colwise().sum();           // vᵀ score
+      const auto vjv = (b.v.array() * ctx.score_t[0].array()).colwise().sum();  // vᵀ J v
+      loss = w * (vjv + S(0.5) * vs.square());
+      g_score = b.v.array().rowwise() * (w * vs);
+      g_t[0] = b.v.array().rowwise() * w;
+      break;
+    }
+    case ObjectiveKind::SlicedVR: {
+      const auto vjv = (b.v.array() * ctx.score_t[0].array()).colwise().sum();
+      loss = w * (vjv + S(0.5) * s.colwise().squaredNorm().array());
+      g_score = s.array().rowwise() * w;
+      g_t[0] = b.v.array().rowwise() * w;
+      break;
+    }
+    case ObjectiveKind::Exact: {
+      // tr J = (J e_x)_x + (J e_y)_y.
+      const auto tr = ctx.score_t[0].row(0).array() + ctx.score_t[1].row(1).array();
+      loss = w * (tr + S(0.5) * s.colwise().squaredNorm().array());
+      g_score = s.array().rowwise() * w;
+      g_t[0] = e1.array().rowwise() * w;
+      g_t[1] = e2.array().rowwise() * w;
+      break;
+    }
+  }
+  if (per_sample) *per_sample = loss.transpose();
+  if (grad) {
+    g_score *= inv_n;
+    for (int k = 0; k < K; ++k) g_t[k] *= inv_n;
+    mlp.backward(params, ctx, g_score, {&g_t[0], &g_t[1]}, *grad);
+  }
+  return static_cast<double>(loss.sum()) / static_cast<double>(n);
+}
+
+template double Objective::evaluate(const MlpT<float>&, const Eigen::VectorXf&,
+                                    const ObjectiveBatch<float>&, MlpT<float>::Context&,
+                                    Eigen::VectorXf*, ValuesT<float>*) const;
+template double Objective::evaluate(const MlpT<double>&, const Eigen::VectorXd&,
+                                    const ObjectiveBatch<double>&, MlpT<double>::Context&,
+                                    Eigen::VectorXd*, ValuesT<double>*) const;
+
+std::string_view to_string(ObjectiveKind k) {
+  switch (k) {
+    case ObjectiveKind::Denoising: return "denoising";
+    case ObjectiveKind::Sliced: return "sliced";
+    case ObjectiveKind::SlicedVR: return "sliced_vr";
+    case ObjectiveKind::Exact: return "exact";
+  }
+  return "?";
+}
+
+ObjectiveKind objective_kind_from_string(std::string_view name) {
+  for (ObjectiveKind k : {ObjectiveKind::Denoising, ObjectiveKind::Sliced, ObjectiveKind::SlicedVR,
+                          ObjectiveKind::Exact})
+    if (to_string(k) == name) return k;
+  throw InputError("unknown objective '" + std::string(name) +
+                   "' (allowed: denoising, sliced, sliced_vr, exact)");
+}
+
+std::string_view to_string(LevelSource l) {
+  return l == LevelSource::Continuous ? "continuous" : "discrete";
+}
+
+LevelSource level_source_from_string(std::string_view name) {
+  for (LevelSource l : {LevelSource::Continuous, LevelSource::Discrete})
+    if (to_string(l) == name) return l;
+  throw InputError("unknown level source '" + std::string(name) +
+                   "' (allowed: continuous, discrete)");
+}
+
+}  // namespace scorelab
