@@ -1,0 +1,35 @@
+// A trained score model frozen in time: the network, its weights and their EMA, immutable and
+// shared between the trainer (which publishes it) and any number of readers (which evaluate it).
+#pragma once
+#include <Eigen/Core>
+#include <memory>
+
+#include "core/nn/mlp.h"
+#include "core/score/score_model.h"
+
+namespace scorelab {
+
+struct ModelSnapshot {
+  std::shared_ptr<const Mlp> mlp;  // architecture + noise embedding
+  Eigen::VectorXf params;          // raw weights (the optimiser's)
+  Eigen::VectorXf ema;             // exponential moving average of the weights
+  long step = 0;                   // optimisation steps taken
+};
+
+// The score of a snapshot as a ScoreModel. Evaluates in chunks with a per-thread workspace, so
+// a 128×128 grid or 10,000 particles need one call and a bounded amount of memory, and several
+// threads may evaluate at once. The level must have s > 0 (a learned score is conditioned on σ).
+class LearnedScore final : public ScoreModel {
+ public:
+  LearnedScore(std::shared_ptr<const ModelSnapshot> snapshot, bool use_ema);
+
+  void score(const Points& x, const NoiseLevel& level, Points& out) const override;
+  const ModelSnapshot& snapshot() const { return *snap_; }
+  bool uses_ema() const { return use_ema_; }
+
+ private:
+  std::shared_ptr<const ModelSnapshot> snap_;
+  bool use_ema_;
+};
+
+}  // namespace scorelab

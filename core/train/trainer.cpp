@@ -1,0 +1,140 @@
+#include "core/train/trainer.h"
+
+#include <chrono>
+
+#include "core/common/error.h"
+
+namespace scorelab {
+
+using Clock = std::chrono::steady_clock;
+
+Trainer::Trainer(const TrainConfig& config, DataSource data)
+    : session_(std::make_unique<TrainingSession>(config, std::move(data))) {
+  publish(*session_, false, 0.0);
+  thread_ = std::thread([this] { loop(); });
+}
+
+Trainer::~Trainer() {
+  command([&] { quit_ = true; });
+  thread_.join();
+}
+
+// Every command: change the shared state under the lock, then wake the loop.
+template <class F>
+void Trainer::command(F&& change) {
+  {
+    std::lock_guard lock(mu_);
+    change();
+    idle_ = false;
+  }
+  cv_.notify_all();
+}
+
+void Trainer::start() {
+  command([&] { running_ = true; });
+}
+void Trainer::pause() {
+  command([&] { running_ = false; });
+}
+void Trainer::step_once() {
+  command([&] { ++pending_steps_; });
+}
+void Trainer::reset() {
+  command([&] { reset_ = true; });
+}
+void Trainer::set_learning_rate(double lr) {
+  require_in_range("train.lr", lr, 0.0, 1e6);  // validate here, in the caller's thread
+  command([&] { lr_ = lr; });
+}
+void Trainer::set_batch(int batch) {
+  require_in_range("train.batch", batch, 1, 65536);
+  command([&] { batch_ = batch; });
+}
+void Trainer::set_objective(const ObjectiveConfig& objective, const SdeParams& sde,
+                            const SigmaSchedule& schedule) {
+  Objective(objective, Sde(sde), schedule);
+  command([&] { objective_.emplace(objective, sde, schedule); });
+}
+void Trainer::set_data(DataSource data) {
+  command([&] { data_ = std::move(data); });
+}
+
+void Trainer::wait_for_step(long step) const {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return published_step_ >= step || quit_ || idle_; });
+}
+
+void Trainer::publish(TrainingSession& s, bool running, double steps_per_second) {
+  auto snap = std::make_shared<TrainerSnapshot>();
+  snap->model = s.snapshot();
+  if (!snap->model) {
+    auto previous = published_.load();
+    if (previous) snap->model = previous->model;  // keep the last finite weights
+  }
+  snap->history = s.history();
+  snap->steps_per_second = steps_per_second;
+  snap->warning = s.warning();
+  snap->running = running;
+  published_.store(std::move(snap));
+}
+
+void Trainer::loop() {
+  TrainingSession& s = *session_;
+  auto last_publish = Clock::now();
+  auto rate_start = Clock::now();
+  long rate_steps = 0;
+  double steps_per_second = 0;
+  for (;;) {
+    bool running, one_step;
+    {
+      std::unique_lock lock(mu_);
+      auto has_work = [&] {
+        return quit_ || running_ || pending_steps_ > 0 || reset_ || lr_ || batch_ || objective_ ||
+               data_;
+      };
+      if (!has_work()) {
+        idle_ = true;
+        cv_.notify_all();
+        cv_.wait(lock, has_work);
+      }
+      idle_ = false;
+      if (quit_) return;
+      // Apply commands between steps. Settings were validated by the setters.
+      if (lr_) s.set_learning_rate(*lr_), lr_.reset();
+      if (batch_) s.set_batch(*batch_), batch_.reset();
+      if (objective_) {
+        const auto& [o, sde, sch] = *objective_;
+        s.set_objective(o, sde, sch);
+        objective_.reset();
+      }
+      if (data_) s.set_data(std::move(*data_)), data_.reset();
+      if (reset_) s.reset(), reset_ = false, published_step_ = -1;
+      if (s.stalled()) running_ = false;  // the divergence guard gave up: pause
+      running = running_;
+      one_step = !running && pending_steps_ > 0;
+      if (one_step) --pending_steps_;
+    }
+    if (running || one_step) {
+      s.step();
+      ++rate_steps;
+    }
+    const auto now = Clock::now();
+    const double since_rate = std::chrono::duration<double>(now - rate_start).count();
+    if (since_rate >= 1.0 || !running) {
+      steps_per_second = since_rate > 0 && running ? rate_steps / since_rate : steps_per_second;
+      rate_start = now;
+      rate_steps = 0;
+    }
+    if (!running || std::chrono::duration<double>(now - last_publish).count() >= publish_interval) {
+      publish(s, running, steps_per_second);
+      last_publish = now;
+      {
+        std::lock_guard lock(mu_);
+        published_step_ = s.steps();
+      }
+      cv_.notify_all();
+    }
+  }
+}
+
+}  // namespace scorelab

@@ -1,0 +1,185 @@
+#include "core/train/training_session.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "core/common/error.h"
+
+namespace scorelab {
+
+void TrainConfig::validate() const {
+  model.validate();
+  objective.validate();
+  sde.validate();
+  schedule.validate();
+  adam.validate();
+  require_in_range("train.ema_rate", ema_rate, 0.0, 0.999999);
+  require_in_range("train.batch", batch, 1, 65536);
+}
+
+MlpConfig default_model_for(SdeKind kind) {
+  MlpConfig m;
+  if (kind == SdeKind::VE) {
+    m.embedding.kind = EmbeddingKind::FourierLogSigma;
+    m.output = OutputScaling::ScoreOverSigma;
+  } else {
+    m.embedding.kind = EmbeddingKind::SinusoidalTime;
+    m.output = OutputScaling::NoisePrediction;
+  }
+  return m;
+}
+
+TrainingSession::TrainingSession(const TrainConfig& config, DataSource data)
+    : cfg_(config), data_(std::move(data)) {
+  cfg_.validate();
+  reset();
+}
+
+void TrainingSession::build_model() {
+  Rng init(cfg_.seed);
+  NoiseEmbedding embedding(cfg_.model.embedding, init);
+  auto mlp = std::make_shared<Mlp>(cfg_.model, std::move(embedding));
+  mlp->init_params(params_, init);
+  mlp_ = std::move(mlp);
+  rng_ = init.split();  // the data and noise stream
+  grad_.setZero(mlp_->num_params());
+  adam_ = Adam(cfg_.adam, mlp_->num_params());
+  ema_ = Ema(cfg_.ema_rate, params_);
+}
+
+void TrainingSession::reset() {
+  build_model();
+  set_objective(cfg_.objective, cfg_.sde, cfg_.schedule);
+  step_ = 0;
+  loss_avg_ = 0;
+  rollbacks_in_a_row_ = 0;
+  stalled_ = false;
+  warning_.clear();
+  history_.clear();
+  save_good_state();
+}
+
+void TrainingSession::set_learning_rate(double lr) {
+  require_in_range("train.lr", lr, 0.0, 1e6);
+  cfg_.adam.lr = adam_.config.lr = lr;
+  stalled_ = false;
+  rollbacks_in_a_row_ = 0;
+}
+
+void TrainingSession::set_batch(int batch) {
+  require_in_range("train.batch", batch, 1, 65536);
+  cfg_.batch = batch;
+}
+
+void TrainingSession::set_objective(const ObjectiveConfig& objective, const SdeParams& sde,
+                                    const SigmaSchedule& schedule) {
+  auto next = std::make_unique<Objective>(objective, Sde(sde), schedule);  // validates all three
+  cfg_.objective = objective, cfg_.sde = sde, cfg_.schedule = schedule;
+  objective_ = std::move(next);
+  // Bands of the loss history: even in log s over the levels this objective draws.
+  if (objective.levels == LevelSource::Continuous) {
+    const Sde process(sde);
+    band_lo_ = std::log(process.level(objective.eps).s);
+    band_hi_ = std::log(process.level(Sde::T).s);
+  } else {
+    band_lo_ = std::log(schedule.sigma_min);
+    band_hi_ = std::log(schedule.sigma_max);
+  }
+  if (!(band_hi_ > band_lo_)) band_hi_ = band_lo_ + 1;
+}
+
+void TrainingSession::set_data(DataSource data) { data_ = std::move(data); }
+
+void TrainingSession::save_good_state() {
+  good_ = {step_, params_, ema_.weights(), adam_.m(), adam_.v(), ema_.updates(), adam_.steps()};
+}
+
+void TrainingSession::roll_back(const std::string& why) {
+  const long bad_step = step_ + 1;
+  params_ = good_.params;
+  adam_.set_state(good_.adam_steps, good_.m, good_.v);
+  ema_.set_state(good_.ema_updates, good_.ema);
+  step_ = good_.step;
+  loss_avg_ = 0;
+  ++rollbacks_in_a_row_;
+  adam_.config.lr *= 0.1;
+  cfg_.adam.lr = adam_.config.lr;
+  std::ostringstream msg;
+  msg << "training diverged at step " << bad_step << " (" << why << "); rolled back to step "
+      << step_ << " and lowered the learning rate to " << adam_.config.lr;
+  if (adam_.config.lr < 1e-8 || rollbacks_in_a_row_ >= 12) {
+    stalled_ = true;
+    msg << "; training paused: it keeps diverging";
+  }
+  warning_ = msg.str();
+}
+
+TrainingSession::StepResult TrainingSession::step() {
+  if (stalled_) return {};
+  data_(cfg_.batch, rng_, x0_);
+  objective_->draw(x0_, rng_, batch_);
+  grad_.setZero();
+  const double loss =
+      objective_->evaluate<float>(*mlp_, params_, batch_, ctx_, &grad_, &per_sample_);
+
+  // The guard: look before stepping, and at the weights after.
+  std::string why;
+  if (!std::isfinite(loss)) {
+    why = "the loss is not finite";
+  } else if (!grad_.allFinite()) {
+    why = "the gradient is not finite";
+  } else if (step_ >= 20 && std::abs(loss) > 1e4 * std::max(std::abs(loss_avg_), 1.0)) {
+    std::ostringstream m;
+    m << "the loss exploded to " << loss;
+    why = m.str();
+  }
+  double grad_norm = 0;
+  if (why.empty()) {
+    grad_norm = adam_.step(params_, grad_);
+    if (!params_.allFinite()) why = "the weights became non-finite";
+  }
+  if (!why.empty()) {
+    roll_back(why);
+    return {loss, grad_norm, true};
+  }
+  ema_.update(params_);
+  ++step_;
+  loss_avg_ = step_ == 1 ? loss : 0.98 * loss_avg_ + 0.02 * loss;
+  if (step_ % 200 == 0) {
+    save_good_state();
+    rollbacks_in_a_row_ = 0;
+  }
+
+  std::array<double, LossHistory::kBands> sum{}, count{};
+  const double scale = LossHistory::kBands / (band_hi_ - band_lo_);
+  for (Index i = 0; i < per_sample_.size(); ++i) {
+    const double u = (std::log(static_cast<double>(batch_.level.s[i])) - band_lo_) * scale;
+    const int k = std::clamp(static_cast<int>(u), 0, LossHistory::kBands - 1);
+    sum[k] += per_sample_[i];
+    count[k] += 1;
+  }
+  history_.add(step_, loss, sum, count);
+  return {loss, grad_norm, false};
+}
+
+std::shared_ptr<const ModelSnapshot> TrainingSession::snapshot() const {
+  if (!params_.allFinite() || !ema_.weights().allFinite()) return nullptr;
+  return std::make_shared<const ModelSnapshot>(ModelSnapshot{mlp_, params_, ema_.weights(), step_});
+}
+
+void TrainingSession::restore(long step, const Eigen::VectorXf& params, const Eigen::VectorXf& ema,
+                              long ema_updates, long adam_steps, const Eigen::VectorXf& adam_m,
+                              const Eigen::VectorXf& adam_v) {
+  const Index n = mlp_->num_params();
+  if (params.size() != n || ema.size() != n || adam_m.size() != n || adam_v.size() != n)
+    throw InputError("restore: the saved state has a different number of parameters");
+  params_ = params;
+  ema_.set_state(ema_updates, ema);
+  adam_.set_state(adam_steps, adam_m, adam_v);
+  step_ = step;
+  history_.clear();
+  save_good_state();
+}
+
+}  // namespace scorelab
