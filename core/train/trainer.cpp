@@ -1,6 +1,7 @@
 #include "core/train/trainer.h"
 
 #include <chrono>
+#include <utility>
 
 #include "core/common/error.h"
 
@@ -68,14 +69,18 @@ void Trainer::publish(TrainingSession& s, bool running, double steps_per_second)
   auto snap = std::make_shared<TrainerSnapshot>();
   snap->model = s.snapshot();
   if (!snap->model) {
-    auto previous = published_.load();
+    auto previous = snapshot();
     if (previous) snap->model = previous->model;  // keep the last finite weights
   }
   snap->history = s.history();
   snap->steps_per_second = steps_per_second;
   snap->warning = s.warning();
   snap->running = running;
-  published_.store(std::move(snap));
+  std::shared_ptr<const TrainerSnapshot> old;
+  {
+    std::lock_guard lock(snap_mu_);
+    old = std::exchange(published_, std::move(snap));
+  }  // `old` may be the last reference: freed here, outside the lock
 }
 
 void Trainer::loop() {

@@ -1,12 +1,13 @@
 // Trainer: a TrainingSession on its own thread, with immutable snapshots for readers.
 //
 // The UI thread calls start / pause / step_once / reset and the setters at any time; they take
-// effect between two training steps. Readers call snapshot(): an atomic load of a shared pointer
-// to an immutable TrainerSnapshot, so reading never waits for (or stops) a training step. The
+// effect between two training steps. Readers call snapshot(): a copy of a shared pointer to an
+// immutable TrainerSnapshot, taken under a mutex that either side holds only for that pointer
+// copy, so reading never waits for a training step and never stops one. (libstdc++ 12's
+// atomic<shared_ptr> does the same with a spin bit that ThreadSanitizer cannot see.) The
 // trainer publishes at most every `publish_interval` seconds while running, and after every
 // step while paused, and never publishes non-finite weights.
 #pragma once
-#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -44,7 +45,10 @@ class Trainer {
                      const SigmaSchedule& schedule);
   void set_data(DataSource data);
 
-  std::shared_ptr<const TrainerSnapshot> snapshot() const { return published_.load(); }
+  std::shared_ptr<const TrainerSnapshot> snapshot() const {
+    std::lock_guard lock(snap_mu_);
+    return published_;
+  }
   // Blocks until the trainer has published `step` steps, or is idle (paused, nothing pending).
   void wait_for_step(long step) const;
 
@@ -69,7 +73,8 @@ class Trainer {
   bool idle_ = false;  // the loop is waiting with nothing to do
 
   std::unique_ptr<TrainingSession> session_;  // touched only by the training thread after start
-  std::atomic<std::shared_ptr<const TrainerSnapshot>> published_;
+  mutable std::mutex snap_mu_;  // guards only the pointer below
+  std::shared_ptr<const TrainerSnapshot> published_;
   std::thread thread_;
 };
 

@@ -1,0 +1,143 @@
+// Learning works: with a fixed seed and a stated budget, the trained score is close to the exact
+// one, sampling with it finds every mode, exact score matching shows the low-density pitfall,
+// and a diverging run is caught and rolled back.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "core/distributions/datasets.h"
+#include "core/nn/learned_score.h"
+#include "core/sample/sampler.h"
+#include "core/train/training_session.h"
+
+using namespace scorelab;
+
+namespace {
+
+DataSource from(const GaussianMixture& gmm) {
+  return [gmm](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); };
+}
+
+// E‖s_θ − s‖² / E‖s‖² over points drawn from p_level.
+double relative_error(const ScoreModel& learned, const GaussianMixture& gmm, NoiseLevel level,
+                      const Points& x) {
+  Points exact, got;
+  gmm.score(x, level, exact);
+  learned.score(x, level, got);
+  return (got - exact).squaredNorm() / exact.squaredNorm();
+}
+
+}  // namespace
+
+// Budget: 10,000 steps of batch 256, Adam lr 3e-3, continuous VE DSM (σ 0.01 … 10), seed 1,
+// evaluated with the EMA weights. Measured on the development machine (AVX-512):
+// 0.087 at σ = 0.1, 0.022 at σ = 1, 0.013 at σ = 3. Bounds leave ~2× room for other SIMD widths.
+TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score; annealed Langevin finds all modes") {
+  const GaussianMixture gmm = ring8();
+  TrainConfig cfg;
+  cfg.sde = {SdeKind::VE, 0.01, 10.0, 0.1, 20.0, 1000};
+  cfg.model = default_model_for(SdeKind::VE);
+  cfg.adam.lr = 3e-3;
+  cfg.batch = 256;
+  cfg.seed = 1;
+  TrainingSession session(cfg, from(gmm));
+  for (int i = 0; i < 10000; ++i) session.step();
+  CHECK(session.warning().empty());
+  const LearnedScore learned(session.snapshot(), /*use_ema=*/true);
+
+  const Sde ve(cfg.sde);
+  Rng rng(5);
+  const struct {
+    double sigma, bound;
+  } levels[] = {{0.1, 0.2}, {1.0, 0.05}, {3.0, 0.04}};
+  for (const auto& [sigma, bound] : levels) {
+    CAPTURE(sigma);
+    const NoiseLevel lv = ve.level(std::log(sigma / 0.01) / std::log(1000.0));
+    Points x;
+    gmm.sample(20000, rng, x, lv);
+    CHECK(relative_error(learned, gmm, lv, x) < bound);
+  }
+
+  // Annealed Langevin with the learned score: σ 5 → 0.1 (the learned score is poor below that),
+  // 10 levels × 50 steps, ε = 2e-3, denoised. 2,000 particles: a mode weight's standard error is
+  // √(0.125·0.875/2000) = 0.0074, so ±0.04 is 5.4 standard errors.
+  const SigmaSchedule schedule{ScheduleKind::Geometric, 0.1, 5.0, 10, 7.0};
+  AnnealedLangevinConfig ald;
+  ald.epsilon = 2e-3;
+  ald.steps_per_level = 50;
+  auto sampler = make_sampler(ald, schedule, cfg.sde);
+  Rng srng(9);
+  sampler->start(2000, srng);
+  sampler->run(learned, srng);
+  const Points& p = sampler->particles();
+  REQUIRE(p.allFinite());
+  std::array<int, 8> count{};
+  for (Index i = 0; i < p.cols(); ++i) {
+    const double angle = std::atan2(p(1, i), p(0, i));
+    const int k = static_cast<int>(std::lround(angle / (2 * M_PI / 8)) + 8) % 8;
+    ++count[k];
+  }
+  for (int k = 0; k < 8; ++k) {
+    CAPTURE(k);
+    CHECK(std::abs(count[k] / 2000.0 - 0.125) < 0.04);
+  }
+}
+
+// Exact score matching on clean data (one level, no perturbation, 3,000 steps, seed 2): the
+// learned score is right where the data is and wrong where it is not. Measured: relative error
+// 0.010 on data samples, 0.14 in the low-density regions (the ring's centre and beyond radius 6).
+TEST_CASE("exact score matching on clean data: small error near the data, large far from it") {
+  const GaussianMixture gmm = ring8();
+  TrainConfig cfg;
+  cfg.model = default_model_for(SdeKind::VE);
+  cfg.objective.kind = ObjectiveKind::Exact;
+  cfg.objective.perturb = false;
+  cfg.objective.levels = LevelSource::Discrete;
+  cfg.schedule = {ScheduleKind::Geometric, 0.5, 1.0, 1, 7.0};  // a single nominal level σ = 1
+  cfg.adam.lr = 1e-3;
+  cfg.seed = 2;
+  TrainingSession session(cfg, from(gmm));
+  for (int i = 0; i < 3000; ++i) session.step();
+  const LearnedScore learned(session.snapshot(), true);
+
+  Rng rng(5);
+  Points near, far(2, 4000);
+  gmm.sample(4000, rng, near);
+  for (Index i = 0; i < far.cols(); ++i) {
+    const double a = 2 * M_PI * rng.uniform();
+    const double r = i % 2 ? 6 + 2 * rng.uniform() : 1.5 * std::sqrt(rng.uniform());
+    far.col(i) << static_cast<float>(r * std::cos(a)), static_cast<float>(r * std::sin(a));
+  }
+  // The model answers at its nominal level; the truth is the clean data score.
+  auto err = [&](const Points& x) {
+    Points exact, got;
+    gmm.score(x, NoiseLevel::clean(), exact);
+    learned.score(x, NoiseLevel::sigma(1.0), got);
+    return (got - exact).squaredNorm() / exact.squaredNorm();
+  };
+  const double e_near = err(near), e_far = err(far);
+  CHECK(e_near < 0.03);
+  CHECK(e_far > 0.06);
+  CHECK(e_far > 5 * e_near);
+}
+
+TEST_CASE("learning rate 1e3: divergence is caught, rolled back and reported") {
+  const GaussianMixture gmm = ring8();
+  TrainConfig cfg;
+  cfg.adam.lr = 1e3;
+  cfg.adam.grad_clip = 0;  // nothing softens the blow
+  cfg.seed = 4;
+  TrainingSession session(cfg, from(gmm));
+  int rollbacks = 0;
+  for (int i = 0; i < 50; ++i) {
+    rollbacks += session.step().rolled_back;
+    REQUIRE(session.params().allFinite());
+    REQUIRE(session.ema().weights().allFinite());
+    const auto snap = session.snapshot();
+    REQUIRE(snap != nullptr);
+  }
+  CHECK(rollbacks >= 1);
+  CHECK(session.warning().find("diverged") != std::string::npos);
+  CHECK(session.warning().find("learning rate") != std::string::npos);
+  CHECK(session.config().adam.lr < 1e3);
+}
