@@ -28,8 +28,10 @@ class EmpiricalMixture final : public ScoreModel {
   void score(const Points& x, const NoiseLevel& level, Points& out) const override;
 
  private:
-  // The points stored as separate x and y arrays (structure of arrays) for SIMD over points.
+  // The points stored as separate x and y arrays (structure of arrays) for SIMD over points,
+  // in double for the double path and as float copies for the fast float path.
   Eigen::ArrayXd px_, py_;
+  Eigen::ArrayXf pxf_, pyf_;
 };
 
 }  // namespace scorelab
