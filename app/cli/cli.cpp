@@ -1,15 +1,103 @@
-// Placeholder dispatcher; the real command table replaces it.
+// The command table and the dispatcher: `scorelab <command> [flags]`, help texts, exit codes.
 #include "app/cli/cli.h"
 
+#include <algorithm>
+#include <exception>
 #include <ostream>
 
+#include "app/cli/command.h"
+#include "core/common/error.h"
+
 namespace scorelab::cli {
+namespace {
+
+// Every command, in the order `scorelab --help` lists them.
+constexpr const Command& (*kCommands[])() = {sample_command, bench_command};
+
+constexpr int kOk = 0, kFailure = 1, kUsage = 2;
+
+bool is_help(const std::string& arg) {
+  return arg == "--help" || arg == "-h";
+}
+
+void print_overview(std::ostream& out) {
+  out << "scorelab: a lab for score-based generative models (NCSN, score SDEs) on 2-D data.\n\n"
+         "Usage: scorelab <command> [flags]\n"
+         "       scorelab            (no arguments: samples the built-in default scene)\n\n"
+         "Commands:\n";
+  for (const auto& command : kCommands) {
+    const Command& c = command();
+    out << "  " << c.name << std::string(10 - std::min<std::size_t>(c.name.size(), 8), ' ')
+        << c.summary << "\n";
+  }
+  out << "\nRun 'scorelab <command> --help' for the flags of a command.\n"
+         "Exit codes: 0 success, 1 failure (bad scene, unwritable output, ...), 2 bad usage.\n";
+}
+
+void print_command_help(const Command& c, std::ostream& out) {
+  out << "Usage: scorelab " << c.name << " " << c.usage << "\n\n" << c.summary << "\n";
+  if (!c.details.empty()) out << "\n" << c.details << "\n";
+  out << "\nFlags:\n";
+  std::size_t width = 6;  // "--help"
+  for (const FlagSpec& f : c.flags)
+    width = std::max(width, f.name.size() + (f.value.empty() ? 0 : f.value.size() + 1));
+  const auto line = [&](std::string head, std::string_view help) {
+    head.resize(width + 2, ' ');
+    out << "  " << head;
+    // Continuation lines of a help text line up under its first line.
+    for (char ch : help) {
+      out << ch;
+      if (ch == '\n') out << std::string(width + 4, ' ');
+    }
+    out << "\n";
+  };
+  for (const FlagSpec& f : c.flags) {
+    std::string head(f.name);
+    if (!f.value.empty()) head.append(1, ' ').append(f.value);
+    line(head, f.help);
+  }
+  line("--help", "show this text");
+}
+
+}  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  (void)args;
-  (void)err;
-  out << "scorelab: no commands yet\n";
-  return 0;
+  if (args.empty()) {
+    try {
+      return run_default_scene(out, err);
+    } catch (const std::exception& e) {
+      err << "scorelab: " << e.what() << "\n";
+      return kFailure;
+    }
+  }
+  if (is_help(args[0]) || args[0] == "help") {
+    print_overview(out);
+    return kOk;
+  }
+  const Command* command = nullptr;
+  for (const auto& c : kCommands)
+    if (c().name == args[0]) command = &c();
+  if (!command) {
+    err << "scorelab: unknown command '" << args[0] << "'\nRun 'scorelab --help' for usage.\n";
+    return kUsage;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (std::any_of(rest.begin(), rest.end(), is_help)) {
+    print_command_help(*command, out);
+    return kOk;
+  }
+  const std::string prefix = "scorelab " + std::string(command->name) + ": ";
+  try {
+    const Flags flags(rest, command->flags);
+    return command->run(flags, out, err);
+  } catch (const UsageError& e) {
+    err << prefix << e.what() << "\nRun 'scorelab " << command->name << " --help' for usage.\n";
+    return kUsage;
+  } catch (const std::exception& e) {
+    // InputError (bad scene, unwritable file) and anything unexpected (out of memory): exit 1.
+    err << prefix << e.what() << "\n";
+    return kFailure;
+  }
 }
 
 }  // namespace scorelab::cli

@@ -1,0 +1,20 @@
+// make_exact_score: DataConfig → GaussianMixture or EmpiricalMixture.
+#include "core/scene/exact_score.h"
+
+#include "core/distributions/datasets.h"
+#include "core/distributions/empirical_mixture.h"
+#include "core/distributions/gaussian_mixture.h"
+
+namespace scorelab {
+
+std::unique_ptr<ScoreModel> make_exact_score(const DataConfig& data, Rng& rng) {
+  if (const auto* comps = std::get_if<MixtureComponents>(&data.source))
+    return std::make_unique<GaussianMixture>(*comps);
+  const DatasetInfo& info = find_dataset(std::get<std::string>(data.source));
+  if (info.mixture) return std::make_unique<GaussianMixture>(info.mixture());
+  Points points;
+  sample_dataset(info, data.points, rng, points);
+  return std::make_unique<EmpiricalMixture>(points);
+}
+
+}  // namespace scorelab

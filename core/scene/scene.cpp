@@ -1,0 +1,434 @@
+// The Scene's JSON form: one field list per config type drives reading, writing and comparing,
+// so a field cannot be read without also being written (the round-trip property).
+#include "core/scene/scene.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <set>
+
+#include "core/common/error.h"
+#include "core/distributions/datasets.h"
+#include "core/scene/json_reader.h"
+
+namespace scorelab {
+namespace {
+
+using nlohmann::json;
+
+// ---- field lists: v(key, field) for every field, in file order ----------------------------------
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, SigmaSchedule> {
+  v("kind", c.kind);
+  v("sigma_min", c.sigma_min);
+  v("sigma_max", c.sigma_max);
+  v("levels", c.levels);
+  v("rho", c.rho);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, SdeParams> {
+  v("kind", c.kind);
+  v("sigma_min", c.sigma_min);
+  v("sigma_max", c.sigma_max);
+  v("beta_min", c.beta_min);
+  v("beta_max", c.beta_max);
+  v("N", c.N);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, InitialDistribution> {
+  v("kind", c.kind);
+  v("lo", c.lo);
+  v("hi", c.hi);
+  v("std", c.std);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LangevinConfig> {
+  v("step_size", c.step_size);
+  v("steps", c.steps);
+  v("sigma", c.sigma);
+  v("init", c.init);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, AnnealedLangevinConfig> {
+  v("epsilon", c.epsilon);
+  v("steps_per_level", c.steps_per_level);
+  v("denoise", c.denoise);
+  v("init", c.init);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, ReverseSdeConfig> {
+  v("predictor", c.predictor);
+  v("corrector", c.corrector);
+  v("snr", c.snr);
+  v("corrector_steps", c.corrector_steps);
+  v("eps", c.eps);
+  v("denoise", c.denoise);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, ProbabilityFlowConfig> {
+  v("method", c.method);
+  v("steps", c.steps);
+  v("rtol", c.rtol);
+  v("atol", c.atol);
+  v("t_start", c.t_start);
+  v("t_end", c.t_end);
+  v("denoise", c.denoise);
+}
+
+// ---- enum names ---------------------------------------------------------------------------------
+
+std::string_view to_string(InitialDistribution::Kind k) {
+  return k == InitialDistribution::Kind::Uniform ? "uniform" : "gaussian";
+}
+
+InitialDistribution::Kind init_kind_from_string(std::string_view name) {
+  for (auto k : {InitialDistribution::Kind::Uniform, InitialDistribution::Kind::Gaussian})
+    if (to_string(k) == name) return k;
+  throw InputError("unknown initial distribution '" + std::string(name) +
+                   "' (allowed: uniform, gaussian)");
+}
+
+// Runs f; an InputError whose message lacks `path` gets it as a prefix.
+template <class F>
+void with_path(const std::string& path, F&& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    if (msg.find(path) != std::string::npos) throw;
+    throw InputError(path + ": " + msg);
+  }
+}
+
+// ---- reading ------------------------------------------------------------------------------------
+
+struct Reader {
+  JsonReader& r;
+
+  void operator()(const std::string& key, double& x) { x = r.number(key, x); }
+  void operator()(const std::string& key, int& x) { x = r.integer(key, x); }
+  void operator()(const std::string& key, bool& x) { x = r.boolean(key, x); }
+  void operator()(const std::string& key, ScheduleKind& x) {
+    named(key, x, schedule_kind_from_string);
+  }
+  void operator()(const std::string& key, SdeKind& x) { named(key, x, sde_kind_from_string); }
+  void operator()(const std::string& key, Predictor& x) { named(key, x, predictor_from_string); }
+  void operator()(const std::string& key, Corrector& x) { named(key, x, corrector_from_string); }
+  void operator()(const std::string& key, OdeMethod& x) { named(key, x, ode_method_from_string); }
+  void operator()(const std::string& key, InitialDistribution::Kind& x) {
+    named(key, x, init_kind_from_string);
+  }
+  void operator()(const std::string& key, InitialDistribution& x) { read_object(r, key, x); }
+
+  template <class E, class Parse>
+  void named(const std::string& key, E& x, Parse parse) {
+    const std::string name = r.string(key, std::string(to_string(x)));
+    with_path(r.path(key), [&] { x = parse(name); });
+  }
+
+  // Reads the optional object `key` of `parent` into c (absent: c keeps its defaults).
+  template <class C>
+  static void read_object(JsonReader& parent, const std::string& key, C& c) {
+    if (!parent.has(key)) return;
+    JsonReader sub = parent.object(key);
+    fields(Reader{sub}, c);
+    sub.finish();
+  }
+};
+
+struct Writer {
+  json& j;
+
+  template <class T>
+  void operator()(const std::string& key, const T& x) {
+    if constexpr (std::is_enum_v<T>)
+      j[key] = std::string(to_string(x));
+    else if constexpr (std::is_same_v<T, InitialDistribution>)
+      j[key] = write_object(x);
+    else
+      j[key] = x;
+  }
+
+  template <class C>
+  static json write_object(const C& c) {
+    json out = json::object();
+    fields(Writer{out}, c);
+    return out;
+  }
+};
+
+// ---- samplers: the table of kinds, in the order of the SamplerConfig alternatives ---------------
+
+struct SamplerKind {
+  std::string_view name;
+  SamplerConfig (*read)(JsonReader& r);  // reads the fields after "kind"
+};
+
+template <class C>
+SamplerConfig read_sampler(JsonReader& r) {
+  C c;
+  fields(Reader{r}, c);
+  return c;
+}
+
+constexpr SamplerKind kSamplerKinds[] = {
+    {"langevin", read_sampler<LangevinConfig>},
+    {"annealed_langevin", read_sampler<AnnealedLangevinConfig>},
+    {"reverse_sde", read_sampler<ReverseSdeConfig>},
+    {"probability_flow", read_sampler<ProbabilityFlowConfig>},
+};
+static_assert(std::size(kSamplerKinds) == std::variant_size_v<SamplerConfig>);
+
+SamplerConfig read_sampler_config(JsonReader& parent) {
+  if (!parent.has("sampler")) return Scene{}.sampler;
+  JsonReader r = parent.object("sampler");
+  const std::string kind =
+      r.string("kind", std::string(kSamplerKinds[Scene{}.sampler.index()].name));
+  for (const SamplerKind& k : kSamplerKinds) {
+    if (k.name != kind) continue;
+    SamplerConfig c = k.read(r);
+    r.finish();
+    return c;
+  }
+  std::string names;
+  for (const SamplerKind& k : kSamplerKinds)
+    names += (names.empty() ? "" : ", ") + std::string(k.name);
+  throw InputError("unknown sampler.kind '" + kind + "' (allowed: " + names + ")");
+}
+
+json write_sampler_config(const SamplerConfig& config) {
+  json out = json::object();
+  out["kind"] = std::string(kSamplerKinds[config.index()].name);
+  std::visit([&](const auto& c) { fields(Writer{out}, c); }, config);
+  return out;
+}
+
+// ---- data ---------------------------------------------------------------------------------------
+
+MixtureComponents read_mixture(JsonReader& r) {
+  const json& means = json_array(r.value("means"), r.path("means"));
+  const std::size_t K = means.size();
+  if (K == 0) throw InputError(r.path("means") + " must list at least one mean");
+  const auto sized = [&](const std::string& key) -> const json* {
+    if (!r.has(key)) return nullptr;
+    const json& a = json_array(r.value(key), r.path(key));
+    if (a.size() != K)
+      throw InputError(r.path(key) + " has " + std::to_string(a.size()) + " entries but " +
+                       r.path("means") + " has " + std::to_string(K) + " (one per component)");
+    return &a;
+  };
+  const json* weights = sized("weights");
+  const json* covs = sized("covariances");
+  // "base[i]": the key path of an array element.
+  const auto at = [](std::string base, std::size_t i) {
+    return base.append(1, '[').append(std::to_string(i)).append(1, ']');
+  };
+  MixtureComponents comps(K);
+  for (std::size_t k = 0; k < K; ++k) {
+    const std::string mean_path = at(r.path("means"), k);
+    const json& m = json_array(means[k], mean_path, 2);
+    comps[k].mean = {json_number(m[0], at(mean_path, 0)), json_number(m[1], at(mean_path, 1))};
+    if (weights) comps[k].weight = json_number((*weights)[k], at(r.path("weights"), k));
+    if (covs) {
+      const std::string cov_path = at(r.path("covariances"), k);
+      const json& c = json_array((*covs)[k], cov_path, 2);
+      for (std::size_t a = 0; a < 2; ++a) {
+        const json& row = json_array(c[a], at(cov_path, a), 2);
+        for (std::size_t b = 0; b < 2; ++b)
+          comps[k].cov(a, b) = json_number(row[b], at(at(cov_path, a), b));
+      }
+    }
+  }
+  r.finish();
+  return comps;
+}
+
+DataConfig read_data(JsonReader& parent) {
+  DataConfig d;
+  if (!parent.has("data")) return d;
+  JsonReader r = parent.object("data");
+  d.points = r.integer("points", d.points);
+  if (r.has("mixture")) {
+    if (r.has("dataset"))
+      throw InputError(r.path("dataset") + " and " + r.path("mixture") +
+                       " exclude each other: give one of them");
+    JsonReader m = r.object("mixture");
+    d.source = read_mixture(m);
+  } else {
+    d.source = r.string("dataset", std::get<std::string>(d.source));
+  }
+  r.finish();
+  return d;
+}
+
+json write_data(const DataConfig& d) {
+  json out = json::object();
+  if (const auto* name = std::get_if<std::string>(&d.source)) {
+    out["dataset"] = *name;
+  } else {
+    json w = json::array(), mu = json::array(), cov = json::array();
+    for (const GaussianComponent& c : std::get<MixtureComponents>(d.source)) {
+      w.push_back(c.weight);
+      mu.push_back({c.mean.x(), c.mean.y()});
+      cov.push_back({{c.cov(0, 0), c.cov(0, 1)}, {c.cov(1, 0), c.cov(1, 1)}});
+    }
+    out["mixture"] = {{"weights", w}, {"means", mu}, {"covariances", cov}};
+  }
+  out["points"] = d.points;
+  return out;
+}
+
+// nlohmann's "[json.exception.parse_error.101] parse error at line L, column C: ..." without the
+// bracketed id, which means nothing to a user.
+std::string without_id(std::string msg) {
+  if (const auto pos = msg.find("] "); msg.rfind("[json.", 0) == 0 && pos != std::string::npos)
+    msg.erase(0, pos + 2);
+  return msg;
+}
+
+}  // namespace
+
+// ---- public -------------------------------------------------------------------------------------
+
+bool operator==(const Scene& a, const Scene& b) {
+  // to_json writes every field exactly (doubles compare bit for bit), so equal JSON is equal
+  // scenes.
+  return to_json(a) == to_json(b);
+}
+
+void validate(const Scene& scene) {
+  require_in_range("particles", scene.particles, 1, kMaxParticles);
+  require_in_range("data.points", scene.data.points, 1, kMaxDataPoints);
+  if (const auto* name = std::get_if<std::string>(&scene.data.source))
+    with_path("data.dataset", [&] { (void)find_dataset(*name); });
+  else
+    with_path("data.mixture",
+              [&] { (void)GaussianMixture(std::get<MixtureComponents>(scene.data.source)); });
+  scene.noise.schedule.validate();
+  // Both families of SDE fields are checked, whatever the kind, so every stored value is valid.
+  for (SdeKind kind : {SdeKind::VE, SdeKind::VP}) {
+    SdeParams p = scene.noise.sde;
+    p.kind = kind;
+    p.validate();
+  }
+  with_path("sampler",
+            [&] { (void)make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde); });
+}
+
+Scene parse_scene(const json& j) {
+  Scene s;
+  JsonReader r(j, "");
+  s.seed = r.unsigned_integer("seed", s.seed);
+  s.particles = r.integer("particles", s.particles);
+  s.data = read_data(r);
+  if (r.has("noise")) {
+    JsonReader noise = r.object("noise");
+    Reader::read_object(noise, "schedule", s.noise.schedule);
+    Reader::read_object(noise, "sde", s.noise.sde);
+    noise.finish();
+  }
+  s.sampler = read_sampler_config(r);
+  r.finish();
+  validate(s);
+  return s;
+}
+
+json to_json(const Scene& s) {
+  return {{"seed", s.seed},
+          {"particles", s.particles},
+          {"data", write_data(s.data)},
+          {"noise",
+           {{"schedule", Writer::write_object(s.noise.schedule)},
+            {"sde", Writer::write_object(s.noise.sde)}}},
+          {"sampler", write_sampler_config(s.sampler)}};
+}
+
+Scene parse_scene_text(std::string_view text, const std::string& name) {
+  // The parser callback tracks where the parser is (for errors the parser itself raises, such as
+  // a number overflow) and refuses duplicate keys, of which nlohmann silently keeps the last.
+  struct Open {
+    bool array;
+    std::set<std::string> keys;  // objects: keys seen so far
+    std::string key;             // objects: the key being read
+  };
+  std::vector<Open> open;
+  const auto where = [&] {
+    std::string path;
+    for (const Open& o : open)
+      path += o.array ? std::string("[]") : (path.empty() ? "" : ".") + o.key;
+    return path;
+  };
+  const json::parser_callback_t track = [&](int, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    if (event == E::object_start || event == E::array_start)
+      open.push_back({event == E::array_start, {}, ""});
+    if (event == E::object_end || event == E::array_end) open.pop_back();
+    if (event == E::key) {
+      open.back().key = parsed.get<std::string>();
+      if (!open.back().keys.insert(open.back().key).second)
+        throw InputError(name + ": duplicate key " + where());
+    }
+    return true;
+  };
+  json j;
+  try {
+    j = json::parse(text.begin(), text.end(), track);
+  } catch (const json::parse_error& e) {
+    throw InputError(name + ": " + without_id(e.what()));
+  } catch (const json::exception& e) {
+    // nlohmann refuses a number that overflows a double (1e400) with out_of_range.406.
+    throw InputError(name + ": " + where() + ": " + without_id(e.what()) +
+                     " (numbers must be finite)");
+  }
+  try {
+    return parse_scene(j);
+  } catch (const InputError& e) {
+    throw InputError(name + ": " + e.what());
+  }
+}
+
+Scene load_scene(const std::string& path) {
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"),
+                                                          std::fclose);
+  if (!f) throw InputError("cannot open scene file '" + path + "': " + std::strerror(errno));
+  std::string text;
+  char buf[1 << 14];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
+  if (std::ferror(f.get()))
+    throw InputError("cannot read scene file '" + path + "': " + std::strerror(errno));
+  return parse_scene_text(text, path);
+}
+
+std::string_view default_scene_json() {
+  // Keep identical to assets/scenes/default.json (a test compares them).
+  return R"({
+  "seed": 0,
+  "particles": 2000,
+  "data": {"dataset": "ring8"},
+  "noise": {
+    "sde": {"kind": "ve", "sigma_min": 0.01, "sigma_max": 10, "N": 500}
+  },
+  "sampler": {
+    "kind": "reverse_sde",
+    "predictor": "reverse_diffusion",
+    "corrector": "langevin",
+    "snr": 0.16,
+    "corrector_steps": 1,
+    "eps": 1e-5,
+    "denoise": true
+  }
+}
+)";
+}
+
+}  // namespace scorelab

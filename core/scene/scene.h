@@ -1,0 +1,100 @@
+// The Scene: everything a user sets for one run (data, noise, sampler, seed), and its JSON form.
+//
+// Scene files are strict JSON. Every key is optional (defaults below); an unknown key, a value of
+// the wrong type, a non-finite number (1e400 reads as infinity) or a value out of range is an
+// InputError whose message names the full key path ("sampler.snr") and the allowed range or names.
+// Ranges are checked by the configs' own validators (SigmaSchedule, SdeParams, make_sampler,
+// GaussianMixture), so they live in one place. to_json writes every field: parse_scene(to_json(s))
+// == s, which is how the UI saves scenes.
+//
+// {
+//   "seed": 0,              integer in [0, 2^64): every random draw of a run derives from it
+//   "particles": 2000,      number of particles sampled, [1, 10^7]
+//   "data": {               either a dataset of the table in core/distributions/datasets.h ...
+//     "dataset": "ring8",
+//     "points": 2000,       size of the seeded draw that turns a sample-only dataset (moons, ...)
+//                           into its EmpiricalMixture, [1, 10^5]; mixtures ignore it
+//                           ... or a custom mixture instead of "dataset" (K components):
+//     "mixture": {"weights": [w_1, ...],                  K numbers ≥ 0, not all 0 (default: all 1)
+//                 "means": [[x, y], ...],                 K points, data units (required)
+//                 "covariances": [[[a, b], [b, c]], ...]} K symmetric positive definite 2×2
+//                                                         matrices (default: identity)
+//   },
+//   "noise": {
+//     "schedule": {"kind": "geometric" | "linear" | "karras", "sigma_min": 0.01,
+//                  "sigma_max": 10, "levels": 10, "rho": 7},         (annealed Langevin)
+//     "sde": {"kind": "ve" | "vp" | "subvp", "sigma_min": 0.01, "sigma_max": 10,
+//             "beta_min": 0.1, "beta_max": 20, "N": 1000}            (reverse SDE, ODE)
+//   },
+//   "sampler": {"kind": "reverse_sde", ...the fields of that kind's config in sample/sampler.h}
+//     "langevin":          step_size 0.01, steps 1000, sigma 0, init
+//     "annealed_langevin": epsilon 1e-3, steps_per_level 100, denoise true, init
+//     "reverse_sde":       predictor "euler_maruyama" | "reverse_diffusion" | "ancestral" | "none",
+//                          corrector "none" | "langevin", snr 0.16, corrector_steps 1,
+//                          eps 1e-5, denoise true
+//     "probability_flow":  method "euler" | "heun" | "rk4" | "rk45", steps 100, rtol 1e-5,
+//                          atol 1e-5, t_start 1, t_end 1e-5, denoise false
+//     init (Langevin kinds only): {"kind": "uniform" | "gaussian", "lo": -8, "hi": 8, "std": 1}
+// }
+// Both noise blocks are kept (and checked) whatever the sampler, so switching samplers in the UI
+// never meets a stale invalid value.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/distributions/gaussian_mixture.h"
+#include "core/noise/schedule.h"
+#include "core/noise/sde.h"
+#include "core/sample/sampler.h"
+
+namespace scorelab {
+
+inline constexpr int kMaxParticles = 10'000'000;  // upper bound of Scene::particles
+inline constexpr int kMaxDataPoints = 100'000;    // upper bound of DataConfig::points
+
+// A custom mixture, components as written (weights not normalised, so they round-trip).
+using MixtureComponents = std::vector<GaussianComponent>;
+
+struct DataConfig {
+  // The data: a dataset name from datasets() or a custom mixture.
+  std::variant<std::string, MixtureComponents> source = std::string("ring8");
+  int points = 2000;  // draw size that makes a sample-only dataset exact (EmpiricalMixture)
+};
+
+struct NoiseConfig {
+  SigmaSchedule schedule;  // discrete σ levels (annealed Langevin)
+  SdeParams sde;           // continuous process (reverse SDE, probability flow)
+};
+
+struct Scene {
+  std::uint64_t seed = 0;  // seeds the data draw, the initial particles and all sampler noise
+  int particles = 2000;    // particles a run samples, [1, kMaxParticles]
+  DataConfig data;
+  NoiseConfig noise;
+  SamplerConfig sampler = ReverseSdeConfig{};
+};
+
+// Field-by-field equality (the round-trip property).
+bool operator==(const Scene& a, const Scene& b);
+
+// Checks the scene's values; parse_scene calls it, a UI calls it after an edit.
+void validate(const Scene& scene);
+
+Scene parse_scene(const nlohmann::json& json);  // strict; validates
+nlohmann::json to_json(const Scene& scene);
+
+// Parses scene text; `name` (a file name) leads every message, parse errors give line and column.
+Scene parse_scene_text(std::string_view text, const std::string& name);
+// Reads and parses a scene file; InputError names the file (and strerror if it cannot be read).
+Scene load_scene(const std::string& path);
+
+// The built-in default scene (8-Gaussian ring, reverse-SDE predictor–corrector), identical to
+// assets/scenes/default.json, so the binary runs from anywhere.
+std::string_view default_scene_json();
+
+}  // namespace scorelab

@@ -1,0 +1,270 @@
+// The command line driven in-process (exit codes, outputs, atomic writes), the shipped scenes,
+// and one run of the real binary.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/cli/cli.h"
+#include "core/common/atomic_file.h"
+#include "core/common/error.h"
+#include "core/scene/scene.h"
+
+namespace fs = std::filesystem;
+using scorelab::InputError;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+Result run(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  const int code = scorelab::cli::run(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+// A fresh directory, removed with everything in it at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static int counter = 0;
+    path = fs::temp_directory_path() /
+           ("scorelab_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string file(const std::string& name, const std::string& contents = "") const {
+    const fs::path p = path / name;
+    if (!contents.empty()) std::ofstream(p) << contents;
+    return p.string();
+  }
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename());
+    return names;
+  }
+};
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+// A quick scene: 60 plain Langevin steps on the ring.
+constexpr const char* kSmallScene = R"({
+  "particles": 50,
+  "data": {"dataset": "ring8"},
+  "sampler": {"kind": "langevin", "step_size": 0.01, "steps": 60}
+})";
+
+}  // namespace
+
+TEST_CASE("--help lists the commands; <command> --help documents every flag") {
+  const Result top = run({"--help"});
+  CHECK(top.code == 0);
+  CHECK(top.out.find("sample") != std::string::npos);
+  CHECK(top.out.find("bench") != std::string::npos);
+  CHECK(run({"-h"}).out == top.out);
+
+  const Result sample = run({"sample", "--help"});
+  CHECK(sample.code == 0);
+  for (const char* flag :
+       {"--scene", "--out", "--n", "--seed", "--trajectories", "--trajectory-particles", "--help"})
+    CHECK_MESSAGE(sample.out.find(flag) != std::string::npos, flag);
+  const Result bench = run({"bench", "--help"});
+  CHECK(bench.code == 0);
+  CHECK(bench.out.find("--quick") != std::string::npos);
+}
+
+TEST_CASE("sample writes one finite row per particle, and the seed makes it reproducible") {
+  const TempDir dir;
+  const std::string scene = dir.file("small.json", kSmallScene);
+  const std::string a = dir.file("a.csv"), b = dir.file("b.csv"), c = dir.file("c.csv");
+  const Result r = run({"sample", "--scene", scene, "--out", a, "--n", "37", "--seed", "5"});
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("37 particles") != std::string::npos);
+  const std::vector<std::string> rows = lines(read(a));
+  REQUIRE(rows.size() == 38);
+  CHECK(rows[0] == "x,y");
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    float x = NAN, y = NAN;
+    REQUIRE(std::sscanf(rows[i].c_str(), "%f,%f", &x, &y) == 2);
+    CHECK(std::isfinite(x));
+    CHECK(std::isfinite(y));
+  }
+  CHECK(run({"sample", "--scene", scene, "--out", b, "--n", "37", "--seed", "5"}).code == 0);
+  CHECK(read(a) == read(b));
+  CHECK(run({"sample", "--scene", scene, "--out", c, "--n=37", "--seed=6"}).code == 0);
+  CHECK(read(a) != read(c));
+}
+
+TEST_CASE("sample --trajectories records every step of the first K particles") {
+  const TempDir dir;
+  const std::string scene = dir.file("small.json", kSmallScene);
+  const std::string out = dir.file("o.csv"), traj = dir.file("t.csv");
+  REQUIRE(run({"sample", "--scene", scene, "--out", out, "--trajectories", traj,
+               "--trajectory-particles", "3"})
+              .code == 0);
+  const std::vector<std::string> rows = lines(read(traj));
+  REQUIRE(rows.size() == 1 + 61 * 3);  // start + 60 steps, 3 particles each
+  CHECK(rows[0] == "step,particle,x,y");
+  CHECK(rows[1].rfind("0,0,", 0) == 0);
+  CHECK(rows.back().rfind("60,2,", 0) == 0);
+  // The recorded last step is the final position of particle 0.
+  const std::string last0 = rows[rows.size() - 3];
+  CHECK(last0.substr(std::string("60,0,").size()) == lines(read(out))[1]);
+}
+
+TEST_CASE("bad usage exits with 2 and a pointer to --help") {
+  const TempDir dir;
+  const std::string out = dir.file("o.csv");
+  const std::vector<std::vector<std::string>> bad = {
+      {"sampel"},
+      {"sample"},                                   // --out missing
+      {"sample", "--out", out, "--bogus"},          // unknown flag
+      {"sample", "--out"},                          // missing value
+      {"sample", "--out", out, "--n", "ten"},       // not a number
+      {"sample", "--out", out, "--n", "0"},         // out of range
+      {"sample", "--out", out, "--n", "10000001"},  // out of range
+      {"sample", "--out", out, "--n", "5x"},
+      {"sample", "--out", out, "--seed", "-1"},
+      {"sample", "--out", out, "--trajectory-particles", "3"},  // without --trajectories
+      {"sample", "--out", out, "--out", out},
+      {"sample", "positional"},
+      {"bench", "--quick=yes"},
+  };
+  for (const auto& args : bad) {
+    CAPTURE(args.size() > 1 ? args[1] : args[0]);
+    const Result r = run(args);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--help") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("a failed run exits with 1 and creates or changes no output file") {
+  const TempDir dir;
+  const std::string fresh = dir.file("fresh.csv");
+  const std::string kept = dir.file("kept.csv", "x,y\n1,2\n");
+  const std::string bad_scene =
+      dir.file("bad.json", R"({"sampler": {"kind": "langevin", "snr": 1}})");
+  const std::string diverging = dir.file(
+      "diverging.json",
+      R"({"particles": 20, "sampler": {"kind": "langevin", "step_size": 1e5, "steps": 50}})");
+
+  Result r = run({"sample", "--scene", bad_scene, "--out", fresh});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("unknown key sampler.snr") != std::string::npos);
+  CHECK(r.err.find("bad.json") != std::string::npos);
+  CHECK_FALSE(fs::exists(fresh));
+
+  r = run({"sample", "--scene", dir.file("missing.json"), "--out", kept});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("No such file or directory") != std::string::npos);
+
+  r = run({"sample", "--scene", diverging, "--out", kept});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("of 20 particles ended non-finite") != std::string::npos);
+  CHECK(read(kept) == "x,y\n1,2\n");
+
+  r = run({"sample", "--scene", bad_scene, "--out", kept});
+  CHECK(r.code == 1);
+  CHECK(read(kept) == "x,y\n1,2\n");
+
+  const std::string small = dir.file("small.json", kSmallScene);
+  r = run({"sample", "--scene", small, "--out", "/nonexistent/dir/out.csv"});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("/nonexistent/dir/out.csv") != std::string::npos);
+  CHECK(r.err.find("No such file or directory") != std::string::npos);
+  CHECK_FALSE(fs::exists("/nonexistent/dir/out.csv"));
+
+  // Only the files this test made are there: no temporaries left behind.
+  std::vector<std::string> names = dir.entries();
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"bad.json", "diverging.json", "kept.csv", "small.json"});
+}
+
+TEST_CASE("atomic files: whole or nothing, no temporaries left") {
+  const TempDir dir;
+  const std::string target = dir.file("t.txt", "old");
+  scorelab::write_file_atomic(target, "new contents");
+  CHECK(read(target) == "new contents");
+  {
+    scorelab::PendingFile pending(target, "never committed");
+    CHECK(read(target) == "new contents");
+  }
+  CHECK(read(target) == "new contents");
+  CHECK(dir.entries() == std::vector<std::string>{"t.txt"});
+  // A directory in the way: the rename fails, the temporary goes, the directory stays.
+  const fs::path sub = dir.path / "sub";
+  fs::create_directory(sub);
+  fs::create_directory(sub / "x");
+  std::ofstream(sub / "x" / "keep") << "k";
+  CHECK_THROWS_WITH_AS(scorelab::write_file_atomic((sub / "x").string(), "data"),
+                       doctest::Contains((sub / "x").c_str()), InputError);
+  CHECK(fs::is_directory(sub / "x"));
+  CHECK(std::distance(fs::directory_iterator(sub), fs::directory_iterator()) == 1);
+  CHECK_THROWS_WITH_AS(scorelab::write_file_atomic("/nonexistent/dir/f", "data"),
+                       "cannot write '/nonexistent/dir/f': No such file or directory", InputError);
+}
+
+TEST_CASE("every shipped scene loads, and default.json is the built-in default") {
+  int count = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(SCORELAB_SOURCE_DIR) / "assets/scenes")) {
+    if (e.path().extension() != ".json") continue;
+    CAPTURE(e.path().string());
+    CHECK_NOTHROW(scorelab::load_scene(e.path().string()));
+    ++count;
+  }
+  CHECK(count >= 9);
+  CHECK(scorelab::load_scene(std::string(SCORELAB_SOURCE_DIR) + "/assets/scenes/default.json") ==
+        scorelab::parse_scene_text(scorelab::default_scene_json(), "default"));
+}
+
+TEST_CASE("no arguments runs the default scene headless") {
+  const Result r = run({});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("2000 particles") != std::string::npos);
+  CHECK(r.out.find(" 0 non-finite") != std::string::npos);
+  CHECK(r.out.find("--help") != std::string::npos);
+}
+
+TEST_CASE("bench --quick prints one JSON object with every workload") {
+  const Result r = run({"bench", "--quick"});
+  REQUIRE(r.code == 0);
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  CHECK(j["sde_em"]["particle_steps_per_s"].get<double>() > 0);
+  CHECK(j["ald"]["particle_steps_per_s"].get<double>() > 0);
+  CHECK(j["empirical"]["pairs_per_s"].get<double>() > 0);
+  CHECK(j["sde_em"]["finite"] == true);
+  CHECK(j["machine"].contains("cpu"));
+}
+
+TEST_CASE("the real binary answers --help") {
+  const std::string cmd = std::string("'") + SCORELAB_BINARY + "' --help";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
+  CHECK(::pclose(pipe) == 0);
+  CHECK(text.find("Usage: scorelab <command>") != std::string::npos);
+}

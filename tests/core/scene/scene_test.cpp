@@ -1,0 +1,310 @@
+// Scene JSON: defaults, the round trip of every field, and every rejection naming its key path.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/common/error.h"
+#include "core/distributions/empirical_mixture.h"
+#include "core/distributions/gaussian_mixture.h"
+#include "core/scene/exact_score.h"
+#include "core/scene/scene.h"
+
+using namespace scorelab;
+using nlohmann::json;
+
+namespace {
+
+// The message of the InputError that parsing `text` throws ("" if none is thrown).
+std::string error_of(const std::string& text) {
+  try {
+    parse_scene_text(text, "test.json");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A scene where every field differs from its default.
+Scene unusual_scene(SamplerConfig sampler) {
+  Scene s;
+  s.seed = 18446744073709551615ull;  // 2^64 − 1: beyond a double's integers
+  s.particles = 123;
+  s.data.source =
+      MixtureComponents{{0.25, {1.5, -2.0}, (Eigen::Matrix2d() << 2.0, 0.3, 0.3, 0.5).finished()},
+                        {0.1, {-3.0, 0.1}, (Eigen::Matrix2d() << 0.7, -0.2, -0.2, 1.1).finished()}};
+  s.data.points = 777;
+  s.noise.schedule = {ScheduleKind::Karras, 0.02, 15.0, 17, 5.5};
+  s.noise.sde = {SdeKind::SubVP, 0.03, 25.0, 0.2, 15.0, 321};
+  s.sampler = sampler;
+  return s;
+}
+
+// A temporary file removed at the end of the test.
+struct TempFile {
+  std::filesystem::path path;
+  explicit TempFile(const std::string& contents) {
+    static int counter = 0;
+    path = std::filesystem::temp_directory_path() /
+           ("scorelab_scene_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
+            ".json");
+    std::ofstream(path) << contents;
+  }
+  ~TempFile() { std::filesystem::remove(path); }
+};
+
+}  // namespace
+
+TEST_CASE("an empty object is the default scene, and defaults are valid") {
+  CHECK(parse_scene(json::object()) == Scene{});
+  CHECK_NOTHROW(validate(Scene{}));
+}
+
+TEST_CASE("every field round-trips through to_json, for every sampler kind") {
+  LangevinConfig lg{0.003, 77, 0.4, {InitialDistribution::Kind::Gaussian, -3.0, 5.0, 2.5}};
+  AnnealedLangevinConfig ald{2e-5, 12, false, {InitialDistribution::Kind::Uniform, -6.0, 7.0, 3.0}};
+  ReverseSdeConfig rs{Predictor::ReverseDiffusion, Corrector::Langevin, 0.2, 3, 1e-3, false};
+  ProbabilityFlowConfig pf{OdeMethod::Heun, 55, 1e-4, 1e-6, 0.9, 0.01, true};
+  for (const SamplerConfig& c :
+       {SamplerConfig(lg), SamplerConfig(ald), SamplerConfig(rs), SamplerConfig(pf)}) {
+    CAPTURE(sampler_name(c));
+    const Scene s = unusual_scene(c);
+    const json j = to_json(s);
+    CHECK(j["sampler"]["kind"] == std::string(sampler_name(c)));
+    const Scene back = parse_scene(json::parse(j.dump()));  // through text, as a file would
+    CHECK(back == s);
+  }
+  // operator== compares the JSON forms; pin the fields directly too so a field that to_json
+  // forgot cannot hide behind it.
+  const Scene s = unusual_scene(lg);
+  const Scene back = parse_scene(to_json(s));
+  CHECK(back.seed == s.seed);
+  CHECK(back.particles == 123);
+  CHECK(back.data.points == 777);
+  const auto& comps = std::get<MixtureComponents>(back.data.source);
+  REQUIRE(comps.size() == 2);
+  CHECK(comps[0].weight == 0.25);
+  CHECK(comps[1].mean == Eigen::Vector2d(-3.0, 0.1));
+  CHECK(comps[1].cov(0, 1) == -0.2);
+  CHECK(back.noise.schedule.kind == ScheduleKind::Karras);
+  CHECK(back.noise.schedule.sigma_min == 0.02);
+  CHECK(back.noise.schedule.sigma_max == 15.0);
+  CHECK(back.noise.schedule.levels == 17);
+  CHECK(back.noise.schedule.rho == 5.5);
+  CHECK(back.noise.sde.kind == SdeKind::SubVP);
+  CHECK(back.noise.sde.sigma_min == 0.03);
+  CHECK(back.noise.sde.sigma_max == 25.0);
+  CHECK(back.noise.sde.beta_min == 0.2);
+  CHECK(back.noise.sde.beta_max == 15.0);
+  CHECK(back.noise.sde.N == 321);
+  const auto& blg = std::get<LangevinConfig>(back.sampler);
+  CHECK(blg.step_size == 0.003);
+  CHECK(blg.steps == 77);
+  CHECK(blg.sigma == 0.4);
+  CHECK(blg.init.kind == InitialDistribution::Kind::Gaussian);
+  CHECK(blg.init.lo == -3.0);
+  CHECK(blg.init.hi == 5.0);
+  CHECK(blg.init.std == 2.5);
+  const auto bald =
+      std::get<AnnealedLangevinConfig>(parse_scene(to_json(unusual_scene(ald))).sampler);
+  CHECK(bald.epsilon == 2e-5);
+  CHECK(bald.steps_per_level == 12);
+  CHECK(bald.denoise == false);
+  CHECK(bald.init.lo == -6.0);
+  const auto brs = std::get<ReverseSdeConfig>(parse_scene(to_json(unusual_scene(rs))).sampler);
+  CHECK(brs.predictor == Predictor::ReverseDiffusion);
+  CHECK(brs.corrector == Corrector::Langevin);
+  CHECK(brs.snr == 0.2);
+  CHECK(brs.corrector_steps == 3);
+  CHECK(brs.eps == 1e-3);
+  CHECK(brs.denoise == false);
+  const auto bpf = std::get<ProbabilityFlowConfig>(parse_scene(to_json(unusual_scene(pf))).sampler);
+  CHECK(bpf.method == OdeMethod::Heun);
+  CHECK(bpf.steps == 55);
+  CHECK(bpf.rtol == 1e-4);
+  CHECK(bpf.atol == 1e-6);
+  CHECK(bpf.t_start == 0.9);
+  CHECK(bpf.t_end == 0.01);
+  CHECK(bpf.denoise == true);
+}
+
+TEST_CASE("a named dataset round-trips with its draw size") {
+  Scene s;
+  s.data.source = std::string("moons");
+  s.data.points = 500;
+  CHECK(parse_scene(to_json(s)) == s);
+  CHECK(to_json(s)["data"] == json{{"dataset", "moons"}, {"points", 500}});
+}
+
+TEST_CASE("integers may be written as integral numbers, not as fractions") {
+  CHECK(parse_scene(json{{"particles", 1e3}}).particles == 1000);
+  CHECK(error_of(R"({"particles": 10.5})").find("particles must be an integer") !=
+        std::string::npos);
+}
+
+TEST_CASE("invalid scenes are rejected with the key path in the message") {
+  struct Case {
+    const char* text;
+    const char* expected;  // a substring of the message
+  };
+  const Case cases[] = {
+      // unknown keys at each level, listing the allowed ones
+      {R"({"sed": 1})", "unknown key sed (allowed here:"},
+      {R"({"data": {"datasets": "ring8"}})", "unknown key data.datasets"},
+      {R"({"data": {"mixture": {"means": [[0, 0]], "mean": 1}}})", "unknown key data.mixture.mean"},
+      {R"({"noise": {"sched": {}}})", "unknown key noise.sched"},
+      {R"({"noise": {"schedule": {"sigmamin": 1}}})", "unknown key noise.schedule.sigmamin"},
+      {R"({"noise": {"sde": {"n": 10}}})", "unknown key noise.sde.n"},
+      {R"({"sampler": {"kind": "reverse_sde", "snrr": 0.1}})", "unknown key sampler.snrr"},
+      {R"({"sampler": {"kind": "reverse_sde", "init": {}}})", "unknown key sampler.init"},
+      {R"({"sampler": {"kind": "langevin", "init": {"low": 1}}})", "unknown key sampler.init.low"},
+      // wrong types
+      {R"([1, 2])", "the scene must be an object"},
+      {R"({"seed": "zero"})", "seed must be an integer"},
+      {R"({"seed": -1})", "seed must be an integer in [0, 18446744073709551615]"},
+      {R"({"particles": true})", "particles must be an integer"},
+      {R"({"data": 3})", "data must be an object"},
+      {R"({"data": {"dataset": 3}})", "data.dataset must be a string"},
+      {R"({"noise": {"schedule": {"sigma_min": "small"}}})",
+       "noise.schedule.sigma_min must be a number"},
+      {R"({"sampler": {"kind": "reverse_sde", "denoise": 1}})",
+       "sampler.denoise must be true or false"},
+      {R"({"sampler": {"kind": "langevin", "steps": null}})", "sampler.steps must be an integer"},
+      {R"({"data": {"mixture": {"means": [[0, "a"]]}}})",
+       "data.mixture.means[0][1] must be a number"},
+      {R"({"data": {"mixture": {"means": [[0, 0, 0]]}}})",
+       "data.mixture.means[0] must have 2 elements"},
+      {R"({"data": {"mixture": {"means": [[0, 0]], "covariances": [[[1, 0], [0]]]}}})",
+       "data.mixture.covariances[0][1] must have 2 elements"},
+      // out of range
+      {R"({"particles": 0})", "particles must be finite and in [1, 1e+07]"},
+      {R"({"particles": 20000000})", "particles"},
+      {R"({"data": {"dataset": "moons", "points": 0}})", "data.points"},
+      {R"({"noise": {"schedule": {"sigma_min": 0}}})",
+       "noise.schedule.sigma_min must be finite and > 0"},
+      {R"({"noise": {"schedule": {"sigma_min": -1}}})", "noise.schedule.sigma_min"},
+      {R"({"noise": {"schedule": {"sigma_min": 5, "sigma_max": 2}}})", "noise.schedule.sigma_max"},
+      {R"({"noise": {"schedule": {"sigma_min": 5, "sigma_max": 5}}})", "noise.schedule"},
+      {R"({"noise": {"schedule": {"levels": 0}}})", "noise.schedule.levels"},
+      {R"({"noise": {"sde": {"N": 0}}})", "noise.sde.N"},
+      {R"({"noise": {"sde": {"sigma_min": 0}}})", "noise.sde.sigma_min"},
+      {R"({"noise": {"sde": {"kind": "ve", "beta_min": -1}}})", "noise.sde.beta_min"},
+      {R"({"noise": {"sde": {"kind": "vp", "beta_min": 5, "beta_max": 1}}})", "noise.sde.beta_max"},
+      {R"({"sampler": {"kind": "reverse_sde", "snr": -0.1}})", "sampler.snr"},
+      {R"({"sampler": {"kind": "langevin", "step_size": 0}})", "sampler.step_size"},
+      {R"({"sampler": {"kind": "langevin", "init": {"lo": 3, "hi": 1}}})", "sampler.init"},
+      {R"({"sampler": {"kind": "probability_flow", "rtol": 0}})", "sampler.rtol"},
+      {R"({"seed": 1e400})", "seed: number overflow parsing '1e400' (numbers must be finite)"},
+      {R"({"noise": {"sde": {"sigma_max": 1e400}}})", "noise.sde.sigma_max: number overflow"},
+      {R"({"noise": {"schedule": {"sigma_max": -1e400}}})",
+       "noise.schedule.sigma_max: number overflow"},
+      // custom mixtures
+      {R"({"data": {"mixture": {}}})", "data.mixture.means is missing"},
+      {R"({"data": {"mixture": {"means": []}}})", "data.mixture.means must list at least one"},
+      {R"({"data": {"mixture": {"means": [[0, 0]], "weights": [-1]}}})", "data.mixture"},
+      {R"({"data": {"mixture": {"means": [[0, 0], [1, 1]], "weights": [0, 0]}}})",
+       "data.mixture: Gaussian mixture: all weights are zero"},
+      {R"({"data": {"mixture": {"means": [[0, 0]], "covariances": [[[1, 2], [2, 1]]]}}})",
+       "data.mixture"},
+      {R"({"data": {"mixture": {"means": [[0, 0], [1, 1]], "weights": [1]}}})",
+       "data.mixture.weights has 1 entries but data.mixture.means has 2"},
+      {R"({"data": {"mixture": {"means": [[0, 0]], "covariances": []}}})",
+       "data.mixture.covariances has 0 entries"},
+      {R"({"data": {"dataset": "ring8", "mixture": {"means": [[0, 0]]}}})",
+       "data.dataset and data.mixture exclude each other"},
+      // unknown names, listing the allowed ones
+      {R"({"data": {"dataset": "ring9"}})", "data.dataset: unknown dataset 'ring9' (allowed:"},
+      {R"({"noise": {"schedule": {"kind": "cosine"}}})",
+       "noise.schedule.kind: unknown noise schedule"},
+      {R"({"noise": {"sde": {"kind": "vx"}}})",
+       "noise.sde.kind: unknown SDE 'vx' (allowed: ve, vp, subvp)"},
+      {R"({"sampler": {"kind": "ddim"}})", "unknown sampler.kind 'ddim' (allowed: langevin, "},
+      {R"({"sampler": {"kind": "reverse_sde", "predictor": "heun"}})",
+       "sampler.predictor: unknown"},
+      {R"({"sampler": {"kind": "reverse_sde", "corrector": "ald"}})", "sampler.corrector: unknown"},
+      {R"({"sampler": {"kind": "probability_flow", "method": "rk23"}})", "sampler.method: unknown"},
+      {R"({"sampler": {"kind": "langevin", "init": {"kind": "box"}}})",
+       "sampler.init.kind: unknown"},
+      // duplicates
+      {R"({"seed": 1, "seed": 2})", "duplicate key seed"},
+      {R"({"sampler": {"kind": "langevin", "kind": "ald"}})", "duplicate key sampler.kind"},
+      {R"({"data": {"mixture": {"means": [[1e400, 0]]}}})",
+       "data.mixture.means[][]: number overflow"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    const std::string msg = error_of(c.text);
+    CAPTURE(msg);
+    CHECK(msg.rfind("test.json: ", 0) == 0);
+    CHECK(msg.find(c.expected) != std::string::npos);
+  }
+}
+
+TEST_CASE(
+    "files: malformed and truncated text give the file and position, missing files the reason") {
+  {
+    const TempFile f("{\n  \"seed\": 1,\n  \"particles\": ,\n}\n");
+    try {
+      load_scene(f.path.string());
+      FAIL("no error");
+    } catch (const InputError& e) {
+      const std::string msg = e.what();
+      CHECK(msg.find(f.path.string()) != std::string::npos);
+      CHECK(msg.find("line 3") != std::string::npos);
+    }
+  }
+  {
+    const TempFile f("{\"sampler\": {\"kind\": \"langevin\", ");
+    try {
+      load_scene(f.path.string());
+      FAIL("no error");
+    } catch (const InputError& e) {
+      const std::string msg = e.what();
+      CHECK(msg.find(f.path.string()) != std::string::npos);
+      CHECK(msg.find("parse error at line 1, column") != std::string::npos);
+    }
+  }
+  {
+    const TempFile f("");
+    CHECK_THROWS_WITH_AS(load_scene(f.path.string()), doctest::Contains("parse error"), InputError);
+  }
+  CHECK_THROWS_WITH_AS(
+      load_scene("/nonexistent/scene.json"),
+      "cannot open scene file '/nonexistent/scene.json': No such file or directory", InputError);
+  {
+    const TempFile f(R"({"particles": 10, "sampler": {"kind": "langevin", "steps": 5}})");
+    const Scene s = load_scene(f.path.string());
+    CHECK(s.particles == 10);
+    CHECK(std::get<LangevinConfig>(s.sampler).steps == 5);
+  }
+}
+
+TEST_CASE("the built-in default scene parses") {
+  const Scene s = parse_scene_text(default_scene_json(), "default");
+  CHECK(std::get<std::string>(s.data.source) == "ring8");
+  CHECK(std::holds_alternative<ReverseSdeConfig>(s.sampler));
+}
+
+TEST_CASE("make_exact_score: mixtures exactly, sample-only sets as a seeded empirical mixture") {
+  DataConfig d;
+  Rng rng(1);
+  CHECK(dynamic_cast<GaussianMixture*>(make_exact_score(d, rng).get()) != nullptr);
+  d.source = MixtureComponents{{1.0, {1.0, 2.0}, Eigen::Matrix2d::Identity()}};
+  const auto custom = make_exact_score(d, rng);
+  Points x(2, 1), s;
+  x << 0.0f, 0.0f;
+  custom->score(x, NoiseLevel::clean(), s);
+  CHECK(s(0, 0) == doctest::Approx(1.0));  // Σ⁻¹(μ − x) with Σ = I
+  CHECK(s(1, 0) == doctest::Approx(2.0));
+
+  d.source = std::string("moons");
+  d.points = 300;
+  Rng a(7), b(7);
+  const auto ea = make_exact_score(d, a), eb = make_exact_score(d, b);
+  const auto* emp = dynamic_cast<const EmpiricalMixture*>(ea.get());
+  REQUIRE(emp != nullptr);
+  CHECK(emp->size() == 300);
+  CHECK(emp->points() == dynamic_cast<const EmpiricalMixture*>(eb.get())->points());
+}
