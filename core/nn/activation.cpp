@@ -1,5 +1,6 @@
 #include "core/nn/activation.h"
 
+#include <cassert>
 #include <cmath>
 #include <string>
 
@@ -27,41 +28,43 @@ template <class S>
 void activation_forward(Activation act, const Eigen::Ref<const Eigen::Matrix<S, Eigen::Dynamic, 1>>& b,
                         Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& Z,
                         Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& A,
-                        Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& D,
+                        Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>* D,
                         Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>* DD) {
   const Eigen::Index n = Z.cols();
   A.resize(Z.rows(), n);
-  D.resize(Z.rows(), n);
+  if (D) D->resize(Z.rows(), n);
   if (DD) DD->resize(Z.rows(), n);
-  // One column at a time keeps the working set in L1; Eigen vectorises each expression (exp,
-  // log1p-free forms below) over the H rows.
+  assert(!DD || D);  // φ'' is only wanted together with φ'
+  // One column at a time keeps the working set in L1. Each line is one vectorised Eigen loop over
+  // the H rows; the A column doubles as scratch so no temporary is allocated.
   for (Eigen::Index j = 0; j < n; ++j) {
     auto z = Z.col(j).array();
     z += b.array();
     auto a = A.col(j).array();
-    auto d = D.col(j).array();
     switch (act) {
       case Activation::SiLU: {
-        // σ = 1/(1+e^{−z}); a = zσ; φ' = σ + a(1−σ); φ'' = σ(1−σ)(2 + z(1−2σ)).
-        const auto sig = (S(1) + (-z).exp()).inverse().eval();
-        a = z * sig;
-        d = sig + a * (S(1) - sig);
-        if (DD) DD->col(j).array() = sig * (S(1) - sig) * (S(2) + z * (S(1) - S(2) * sig));
+        // σ = 1/(1+e^{−z}); φ = zσ; φ' = σ(1 + z(1−σ)); φ'' = σ(1−σ)(2 + z(1−2σ)).
+        a = (S(1) + (-z).exp()).inverse();  // σ, for now
+        if (DD) DD->col(j).array() = a * (S(1) - a) * (S(2) + z * (S(1) - S(2) * a));
+        if (D) D->col(j).array() = a * (S(1) + z * (S(1) - a));
+        a *= z;
         break;
       }
       case Activation::Softplus: {
         // Stable: ln(1+e^z) = max(z,0) + ln(1+e^{−|z|}); φ' = σ(z); φ'' = σ(1−σ).
-        const auto e = (-z.abs()).exp().eval();
-        a = z.max(S(0)) + (S(1) + e).log();
-        const auto sig = (z >= S(0)).select((S(1) + e).inverse(), e / (S(1) + e)).eval();
-        d = sig;
-        if (DD) DD->col(j).array() = sig * (S(1) - sig);
+        a = (-z.abs()).exp();  // e = e^{−|z|}, for now
+        if (D) {
+          auto d = D->col(j).array();
+          d = (z >= S(0)).select((S(1) + a).inverse(), a / (S(1) + a));
+          if (DD) DD->col(j).array() = d * (S(1) - d);
+        }
+        a = z.max(S(0)) + (S(1) + a).log();
         break;
       }
       case Activation::ReLU: {
-        a = z.max(S(0));
-        d = (z > S(0)).template cast<S>();
+        if (D) D->col(j).array() = (z > S(0)).template cast<S>();
         if (DD) DD->col(j).setZero();
+        a = z.max(S(0));
         break;
       }
     }
@@ -98,7 +101,7 @@ void activation_reference(Activation act, S z, S& a, S& d, S& dd) {
       Activation, const Eigen::Ref<const Eigen::Matrix<S, Eigen::Dynamic, 1>>&,                                    \
       Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>&,                                         \
       Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>&,                                         \
-      Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>&,                                         \
+      Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>*,                                         \
       Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>*);                                        \
   template void activation_reference<S>(Activation, S, S&, S&, S&);
 SCORELAB_INSTANTIATE(float)

@@ -18,13 +18,13 @@ std::string_view to_string(Activation a);
 Activation activation_from_string(std::string_view name);  // throws InputError listing names
 
 // Fused pass over one layer's H × N block, column by column:
-//   Z = Z + b (broadcast), A = φ(Z), D = φ'(Z), and DD = φ''(Z) when DD is non-null.
+//   Z = Z + b (broadcast), A = φ(Z), and D = φ'(Z), DD = φ''(Z) where those are non-null.
 // Z holds W·A_prev on entry (the GEMM result) and is left as the pre-activation.
 template <class S>
 void activation_forward(Activation act, const Eigen::Ref<const Eigen::Matrix<S, Eigen::Dynamic, 1>>& b,
                         Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& Z,
                         Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& A,
-                        Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& D,
+                        Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>* D,
                         Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>* DD);
 
 // Plain reference twin: φ, φ', φ'' of a single value, straight from the formulas.

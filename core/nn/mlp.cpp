@@ -53,9 +53,11 @@ void MlpT<S>::init_params(Vector& params, Rng& rng) const {
 }
 
 template <class S>
-void MlpT<S>::forward(const Vector& params, const PointsT<S>& x, const LevelBatch<S>& level,
+void MlpT<S>::forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& x,
+                      const LevelBatch<S>& level,
                       Context& ctx, int tangents,
-                      const std::array<const PointsT<S>*, kMaxTangents>& dirs) const {
+                      const std::array<const PointsT<S>*, kMaxTangents>& dirs,
+                      bool for_backward) const {
   assert(tangents >= 0 && tangents <= kMaxTangents);
   assert(level.t.size() == x.cols() && level.s.size() == x.cols());
   const Index n = x.cols();
@@ -75,8 +77,9 @@ void MlpT<S>::forward(const Vector& params, const PointsT<S>& x, const LevelBatc
   for (int l = 0; l < L; ++l) {
     const auto W = weight(params, l);
     ctx.Z.noalias() = W * *prev;
-    activation_forward<S>(cfg_.activation, bias(params, l), ctx.Z, ctx.A[l], ctx.D[l],
-                       tangents > 0 ? &ctx.DD[l] : nullptr);
+    activation_forward<S>(cfg_.activation, bias(params, l), ctx.Z, ctx.A[l],
+                          for_backward || tangents > 0 ? &ctx.D[l] : nullptr,
+                          tangents > 0 ? &ctx.DD[l] : nullptr);
     for (int k = 0; k < tangents; ++k) {
       // Ż = W Ȧ_prev; the embedding does not depend on x, so Ȧ_0 = [d_k; 0].
       if (l == 0)

@@ -81,10 +81,13 @@ class MlpT {
   // PyTorch's nn.Linear default: W, b ~ U(−1/√in, 1/√in).
   void init_params(Vector& params, Rng& rng) const;
 
-  // Forward over the batch. dirs: `tangents` (0..2) direction matrices, or empty.
-  void forward(const Vector& params, const PointsT<S>& x, const LevelBatch<S>& level,
+  // Forward over the batch. dirs: `tangents` (0..2) direction matrices, or empty. With
+  // for_backward = false (inference) the derivatives backward needs are not kept.
+  void forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& x,
+               const LevelBatch<S>& level,
                Context& ctx, int tangents = 0,
-               const std::array<const PointsT<S>*, kMaxTangents>& dirs = {}) const;
+               const std::array<const PointsT<S>*, kMaxTangents>& dirs = {},
+               bool for_backward = true) const;
 
   // grad += ∂L/∂θ given g_score = ∂L/∂score (D × N) and, for each tangent of the forward,
   // g_tangent[k] = ∂L/∂(J d_k) (D × N).

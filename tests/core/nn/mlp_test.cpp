@@ -55,7 +55,7 @@ TEST_CASE("fused bias + activation equals the reference twin, and φ', φ'' are 
     Eigen::MatrixXd Z = Eigen::MatrixXd::Random(5, 7) * 6.0, A, D, DD;
     const Eigen::VectorXd b = Eigen::VectorXd::Random(5);
     const Eigen::MatrixXd Z0 = Z;
-    activation_forward<double>(act, b, Z, A, D, &DD);
+    activation_forward<double>(act, b, Z, A, &D, &DD);
     for (Index j = 0; j < 7; ++j)
       for (Index i = 0; i < 5; ++i) {
         double a, d, dd;
