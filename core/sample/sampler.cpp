@@ -1,2 +1,196 @@
-// stub: being written
+// The Sampler base (start, run, trajectory recording), the configuration factory and the names
+// of samplers, predictors, correctors and ODE methods. The methods live in langevin.cpp,
+// reverse_sde.cpp and probability_flow.cpp.
 #include "core/sample/sampler.h"
+
+#include <algorithm>
+#include <string>
+#include <type_traits>
+
+#include "core/common/error.h"
+#include "core/sample/sampler_impl.h"
+
+namespace scorelab {
+
+// ---------------------------------------------------------------------------------------------
+// Sampler base
+
+void Sampler::start(Index n, Rng& rng) {
+  x_.resize(2, n);
+  initial(n, rng, x_);
+  start(x_);
+}
+
+void Sampler::start(const Points& x0) {
+  if (&x0 != &x_) x_ = x0;
+  steps_taken_ = 0;
+  finished_ = false;
+  on_start();
+  const Index tracked = std::min(traj_tracked_, x_.cols());
+  if (traj_.tracked() != tracked || traj_.capacity() != traj_capacity_)
+    traj_ = TrajectoryBuffer(tracked, traj_capacity_);
+  traj_.clear();
+  traj_.record(x_);
+}
+
+void Sampler::run(const ScoreModel& model, Rng& rng) {
+  while (step(model, rng)) {
+  }
+}
+
+void Sampler::record_trajectories(Index tracked, Index capacity) {
+  require_in_range("trajectories.tracked", static_cast<double>(tracked), 0, 1e6);
+  require_in_range("trajectories.capacity", static_cast<double>(capacity), 0, 1e6);
+  // 2.5e7 stored points = 200 MB: the bound that keeps a long recording from eating the machine.
+  require_in_range("trajectories.tracked × trajectories.capacity",
+                   static_cast<double>(tracked) * static_cast<double>(capacity), 0, 2.5e7);
+  traj_tracked_ = tracked;
+  traj_capacity_ = capacity;
+  // Called mid-run: record from the current positions on.
+  traj_ = TrajectoryBuffer(std::min(tracked, x_.cols()), capacity);
+  if (x_.cols() > 0) traj_.record(x_);
+}
+
+void Sampler::recorded_step() {
+  ++steps_taken_;
+  traj_.record(x_);
+  if (total_steps() >= 0 && steps_taken_ >= total_steps()) finished_ = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces of the samplers
+
+namespace detail {
+
+void validate(const InitialDistribution& init) {
+  if (init.kind == InitialDistribution::Kind::Uniform) {
+    require_in_range("sampler.init.lo", init.lo, -1e6, 1e6);
+    require_in_range("sampler.init.hi", init.hi, -1e6, 1e6);
+    if (!(init.lo < init.hi))
+      throw InputError("sampler.init: lo (" + std::to_string(init.lo) +
+                       ") must be smaller than hi (" + std::to_string(init.hi) + ")");
+  } else {
+    require_above("sampler.init.std", init.std, 0.0);
+    require_in_range("sampler.init.std", init.std, 0.0, 1e6);
+  }
+}
+
+void sample_initial(const InitialDistribution& init, Rng& rng, Points& out) {
+  if (init.kind == InitialDistribution::Kind::Uniform) {
+    rng.fill_uniform(out.data(), out.size(), static_cast<float>(init.lo),
+                     static_cast<float>(init.hi));
+  } else {
+    rng.fill_normal(out);
+    out *= static_cast<float>(init.std);
+  }
+}
+
+void ParticleSampler::affine_update(double a, double b, double c, Rng& rng) {
+  const float af = static_cast<float>(a), bf = static_cast<float>(b);
+  if (c == 0.0) {
+    x_ = af * x_ + bf * score_;
+    return;
+  }
+  draw_noise(rng);
+  x_ = af * x_ + bf * score_ + static_cast<float>(c) * noise_;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Factory and names
+
+std::unique_ptr<Sampler> make_sampler(const SamplerConfig& config, const SigmaSchedule& schedule,
+                                      const SdeParams& sde) {
+  return std::visit(
+      [&](const auto& c) -> std::unique_ptr<Sampler> {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, LangevinConfig>) return detail::make_langevin(c);
+        if constexpr (std::is_same_v<C, AnnealedLangevinConfig>)
+          return detail::make_annealed_langevin(c, schedule);
+        if constexpr (std::is_same_v<C, ReverseSdeConfig>) return detail::make_reverse_sde(c, sde);
+        if constexpr (std::is_same_v<C, ProbabilityFlowConfig>)
+          return detail::make_probability_flow(c, sde);
+      },
+      config);
+}
+
+std::string_view sampler_name(const SamplerConfig& config) {
+  constexpr std::string_view names[] = {"langevin", "annealed_langevin", "reverse_sde",
+                                        "probability_flow"};
+  static_assert(std::variant_size_v<SamplerConfig> == std::size(names));
+  return names[config.index()];
+}
+
+namespace {
+
+// The one lookup behind every *_from_string: the value whose to_string is `name`, or an
+// InputError listing the allowed names.
+template <class Enum, std::size_t K>
+Enum from_string(std::string_view what, std::string_view name, const Enum (&all)[K]) {
+  std::string allowed;
+  for (Enum e : all) {
+    if (to_string(e) == name) return e;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
+  }
+  throw InputError("unknown " + std::string(what) + " '" + std::string(name) +
+                   "' (allowed: " + allowed + ")");
+}
+
+}  // namespace
+
+std::string_view to_string(Predictor p) {
+  switch (p) {
+    case Predictor::EulerMaruyama:
+      return "euler_maruyama";
+    case Predictor::ReverseDiffusion:
+      return "reverse_diffusion";
+    case Predictor::Ancestral:
+      return "ancestral";
+    case Predictor::None:
+      return "none";
+  }
+  return "?";
+}
+
+std::string_view to_string(Corrector c) {
+  switch (c) {
+    case Corrector::None:
+      return "none";
+    case Corrector::Langevin:
+      return "langevin";
+  }
+  return "?";
+}
+
+std::string_view to_string(OdeMethod m) {
+  switch (m) {
+    case OdeMethod::Euler:
+      return "euler";
+    case OdeMethod::Heun:
+      return "heun";
+    case OdeMethod::Rk4:
+      return "rk4";
+    case OdeMethod::Rk45:
+      return "rk45";
+  }
+  return "?";
+}
+
+Predictor predictor_from_string(std::string_view name) {
+  constexpr Predictor all[] = {Predictor::EulerMaruyama, Predictor::ReverseDiffusion,
+                               Predictor::Ancestral, Predictor::None};
+  return from_string("predictor", name, all);
+}
+
+Corrector corrector_from_string(std::string_view name) {
+  constexpr Corrector all[] = {Corrector::None, Corrector::Langevin};
+  return from_string("corrector", name, all);
+}
+
+OdeMethod ode_method_from_string(std::string_view name) {
+  constexpr OdeMethod all[] = {OdeMethod::Euler, OdeMethod::Heun, OdeMethod::Rk4, OdeMethod::Rk45};
+  return from_string("ODE method", name, all);
+}
+
+}  // namespace scorelab

@@ -104,7 +104,7 @@ class Sampler {
 
   Points x_;  // 2 × N particles
   int steps_taken_ = 0;
-  bool finished_ = false;
+  bool finished_ = true;  // until start(): step() before start() does nothing
 
  private:
   TrajectoryBuffer traj_;
