@@ -84,6 +84,41 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Probabi
   v("denoise", c.denoise);
 }
 
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, EmbeddingConfig> {
+  v("kind", c.kind);
+  v("width", c.width);
+  v("fourier_scale", c.fourier_scale);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, MlpConfig> {
+  v("width", c.width);
+  v("depth", c.depth);
+  v("activation", c.activation);
+  v("embedding", c.embedding);
+  v("output", c.output);
+}
+
+// The "train" block is flat: objective, optimiser and schedule of updates side by side.
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, TrainConfig> {
+  v("objective", c.objective.kind);
+  v("levels", c.objective.levels);
+  v("likelihood_weighting", c.objective.likelihood_weighting);
+  v("perturb", c.objective.perturb);
+  v("eps", c.objective.eps);
+  v("lr", c.adam.lr);
+  v("beta1", c.adam.beta1);
+  v("beta2", c.adam.beta2);
+  v("adam_eps", c.adam.eps);
+  v("warmup", c.adam.warmup);
+  v("grad_clip", c.adam.grad_clip);
+  v("ema_rate", c.ema_rate);
+  v("batch", c.batch);
+  v("seed", c.seed);
+}
+
 // ---- enum names ---------------------------------------------------------------------------------
 
 std::string_view to_string(InitialDistribution::Kind k) {
@@ -127,7 +162,22 @@ struct Reader {
   void operator()(const std::string& key, InitialDistribution::Kind& x) {
     named(key, x, init_kind_from_string);
   }
+  void operator()(const std::string& key, std::uint64_t& x) { x = r.unsigned_integer(key, x); }
+  void operator()(const std::string& key, Activation& x) { named(key, x, activation_from_string); }
+  void operator()(const std::string& key, EmbeddingKind& x) {
+    named(key, x, embedding_kind_from_string);
+  }
+  void operator()(const std::string& key, OutputScaling& x) {
+    named(key, x, output_scaling_from_string);
+  }
+  void operator()(const std::string& key, ObjectiveKind& x) {
+    named(key, x, objective_kind_from_string);
+  }
+  void operator()(const std::string& key, LevelSource& x) {
+    named(key, x, level_source_from_string);
+  }
   void operator()(const std::string& key, InitialDistribution& x) { read_object(r, key, x); }
+  void operator()(const std::string& key, EmbeddingConfig& x) { read_object(r, key, x); }
 
   template <class E, class Parse>
   void named(const std::string& key, E& x, Parse parse) {
@@ -152,7 +202,7 @@ struct Writer {
   void operator()(const std::string& key, const T& x) {
     if constexpr (std::is_enum_v<T>)
       j[key] = std::string(to_string(x));
-    else if constexpr (std::is_same_v<T, InitialDistribution>)
+    else if constexpr (std::is_same_v<T, InitialDistribution> || std::is_same_v<T, EmbeddingConfig>)
       j[key] = write_object(x);
     else
       j[key] = x;
@@ -322,6 +372,14 @@ void validate(const Scene& scene) {
   }
   with_path("sampler",
             [&] { (void)make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde); });
+  with_path("train", [&] { scene.train_config().validate(); });
+}
+
+TrainConfig Scene::train_config() const {
+  TrainConfig c = train;
+  c.sde = noise.sde;
+  c.schedule = noise.schedule;
+  return c;
 }
 
 Scene parse_scene(const json& j) {
@@ -337,6 +395,10 @@ Scene parse_scene(const json& j) {
     noise.finish();
   }
   s.sampler = read_sampler_config(r);
+  // The model's defaults follow the noise process (VE: σ-scaled score, VP: noise prediction).
+  s.train.model = default_model_for(s.noise.sde.kind);
+  Reader::read_object(r, "model", s.train.model);
+  Reader::read_object(r, "train", s.train);
   r.finish();
   validate(s);
   return s;
@@ -349,7 +411,9 @@ json to_json(const Scene& s) {
           {"noise",
            {{"schedule", Writer::write_object(s.noise.schedule)},
             {"sde", Writer::write_object(s.noise.sde)}}},
-          {"sampler", write_sampler_config(s.sampler)}};
+          {"sampler", write_sampler_config(s.sampler)},
+          {"model", Writer::write_object(s.train.model)},
+          {"train", Writer::write_object(s.train)}};
 }
 
 Scene parse_scene_text(std::string_view text, const std::string& name) {

@@ -35,6 +35,19 @@
 //     "probability_flow":  method "euler" | "heun" | "rk4" | "rk45", steps 100, rtol 1e-5,
 //                          atol 1e-5, t_start 1, t_end 1e-5, denoise false
 //     init (Langevin kinds only): {"kind": "uniform" | "gaussian", "lo": -8, "hi": 8, "std": 1}
+//   "model": {              the score network (core/nn/mlp.h); defaults follow noise.sde.kind
+//     "width": 128, "depth": 3, "activation": "silu" | "softplus" | "relu",
+//     "embedding": {"kind": "fourier_log_sigma" | "sinusoidal_time", "width": 32,
+//                   "fourier_scale": 16},
+//     "output": "score_over_sigma" (VE default) | "noise_prediction" (VP / sub-VP default)
+//   },
+//   "train": {              training (core/train); the noise comes from "noise" above
+//     "objective": "denoising" | "sliced" | "sliced_vr" | "exact",
+//     "levels": "continuous" (t ~ U(eps, 1) through noise.sde) | "discrete" (noise.schedule),
+//     "likelihood_weighting": false, "perturb": true, "eps": 1e-5,
+//     "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "adam_eps": 1e-8, "warmup": 0,
+//     "grad_clip": 1, "ema_rate": 0.999, "batch": 256, "seed": 0
+//   }
 // }
 // Both noise blocks are kept (and checked) whatever the sampler, so switching samplers in the UI
 // never meets a stale invalid value.
@@ -51,6 +64,7 @@
 #include "core/noise/schedule.h"
 #include "core/noise/sde.h"
 #include "core/sample/sampler.h"
+#include "core/train/training_session.h"
 
 namespace scorelab {
 
@@ -77,6 +91,11 @@ struct Scene {
   DataConfig data;
   NoiseConfig noise;
   SamplerConfig sampler = ReverseSdeConfig{};
+  // Model and training settings; its sde and schedule are ignored (the noise block above is
+  // the one truth): use train_config() for the complete configuration.
+  TrainConfig train;
+
+  TrainConfig train_config() const;
 };
 
 // Field-by-field equality (the round-trip property).

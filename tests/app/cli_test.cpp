@@ -77,7 +77,7 @@ constexpr const char* kSmallScene = R"({
 
 }  // namespace
 
-TEST_CASE("--help lists the commands; <command> --help documents every flag") {
+TEST_CASE("--help lists the commands — <command> --help documents every flag") {
   const Result top = run({"--help"});
   CHECK(top.code == 0);
   CHECK(top.out.find("sample") != std::string::npos);

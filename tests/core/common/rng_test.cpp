@@ -8,7 +8,7 @@
 
 using namespace scorelab;
 
-TEST_CASE("same seed, same numbers; different seeds differ") {
+TEST_CASE("same seed, same numbers — different seeds differ") {
   Rng a(42), b(42), c(43);
   std::vector<float> x(1000), y(1000), z(1000);
   a.fill_normal(x.data(), 1000);
@@ -45,7 +45,7 @@ TEST_CASE("bulk normals have the moments of N(0, 1)") {
   CHECK(std::abs(static_cast<double>(tail) / n - 0.0027) < 3e-4);
 }
 
-TEST_CASE("uniform draws stay in [lo, hi) and fill it evenly; scalar draws too") {
+TEST_CASE("uniform draws stay in the interval lo to hi and fill it evenly — scalar draws too") {
   Rng rng(9);
   const Index n = 1 << 18;
   std::vector<float> u(n);

@@ -40,7 +40,7 @@ TEST_CASE("Karras schedule matches k-diffusion's formula") {
   }
 }
 
-TEST_CASE("a single level is σ_max; levels carry m = 1, s = σ and the VE time of σ") {
+TEST_CASE("a single level is σ_max — levels carry m = 1, s = σ and the VE time of σ") {
   SigmaSchedule one{ScheduleKind::Geometric, 0.1, 3.0, 1, 7.0};
   CHECK(one.sigmas() == std::vector<double>{3.0});
   SigmaSchedule s{ScheduleKind::Geometric, 0.01, 10.0, 4, 7.0};

@@ -76,7 +76,7 @@ TEST_CASE("Langevin at a small fixed level keeps the perturbed target from an ex
   }
 }
 
-TEST_CASE("annealed Langevin reproduces the targets from U[-8, 8]^2") {
+TEST_CASE("annealed Langevin reproduces the targets from a uniform box") {
   AnnealedLangevinConfig c;
   c.epsilon = 2e-5;  // α/σ² = ε/σ_L² = 0.2 at the large levels; NCSN-like T = 100
   c.steps_per_level = 100;

@@ -179,7 +179,7 @@ Points run_all(const SamplerConfig& config, std::uint64_t seed) {
   return sampler->particles();
 }
 
-TEST_CASE("same seed, same particles bit for bit; another seed, other particles") {
+TEST_CASE("same seed, same particles bit for bit — another seed, other particles") {
   for (const SamplerConfig& c : every_sampler()) {
     CAPTURE(sampler_name(c));
     const Points a = run_all(c, 21), b = run_all(c, 21), other = run_all(c, 22);

@@ -32,7 +32,7 @@ double relative_error(const ScoreModel& learned, const GaussianMixture& gmm, Noi
 // Budget: 10,000 steps of batch 256, Adam lr 3e-3, continuous VE DSM (σ 0.01 … 10), seed 1,
 // evaluated with the EMA weights. Measured on the development machine (AVX-512):
 // 0.087 at σ = 0.1, 0.022 at σ = 1, 0.013 at σ = 3. Bounds leave ~2× room for other SIMD widths.
-TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score; annealed Langevin finds all modes") {
+TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score — annealed Langevin finds all modes") {
   const GaussianMixture gmm = ring8();
   TrainConfig cfg;
   cfg.sde = {SdeKind::VE, 0.01, 10.0, 0.1, 20.0, 1000};

@@ -89,7 +89,7 @@ TEST_CASE("every objective's gradient equals finite differences") {
   }
 }
 
-TEST_CASE("per-sample losses average to the batch loss; the exact objective uses tr J") {
+TEST_CASE("per-sample losses average to the batch loss — the exact objective uses tr J") {
   Setup s = make_setup(OutputScaling::ScoreOverSigma, EmbeddingKind::FourierLogSigma);
   const SigmaSchedule schedule{ScheduleKind::Geometric, 0.05, 5.0, 6, 7.0};
   const Objective obj({ObjectiveKind::Exact, LevelSource::Continuous, false, false, 1e-3},

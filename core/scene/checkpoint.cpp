@@ -1,0 +1,148 @@
+#include "core/scene/checkpoint.h"
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/common/atomic_file.h"
+#include "core/common/error.h"
+
+namespace scorelab {
+namespace {
+
+constexpr char kMagic[8] = {'S', 'C', 'R', 'L', 'C', 'K', 'P', 'T'};
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kPrefix = 16;  // magic + version + header length
+
+std::uint64_t fnv1a64(std::string_view bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+template <class T>
+void put(std::string& out, const T& v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+template <class T>
+T get(std::string_view bytes, std::size_t offset) {
+  T v;
+  std::memcpy(&v, bytes.data() + offset, sizeof(T));
+  return v;
+}
+
+Mlp make_mlp(const Checkpoint& c) {
+  const MlpConfig& m = c.scene.train.model;
+  return Mlp(m, NoiseEmbedding(m.embedding, c.frequencies));
+}
+
+}  // namespace
+
+std::shared_ptr<const ModelSnapshot> Checkpoint::snapshot() const {
+  return std::make_shared<const ModelSnapshot>(
+      ModelSnapshot{std::make_shared<const Mlp>(make_mlp(*this)), params, ema, step});
+}
+
+Checkpoint make_checkpoint(const TrainingSession& s, const Scene& scene) {
+  Checkpoint c;
+  c.scene = scene;
+  c.scene.train = s.config();
+  c.frequencies = s.mlp().embedding().frequencies();
+  c.step = s.steps();
+  c.ema_updates = s.ema().updates();
+  c.adam_steps = s.adam().steps();
+  c.params = s.params();
+  c.ema = s.ema().weights();
+  c.adam_m = s.adam().m();
+  c.adam_v = s.adam().v();
+  return c;
+}
+
+std::string serialize_checkpoint(const Checkpoint& c) {
+  const nlohmann::json header = {{"scene", to_json(c.scene)},
+                                 {"embedding_frequencies", c.frequencies},
+                                 {"step", c.step},
+                                 {"ema_updates", c.ema_updates},
+                                 {"adam_steps", c.adam_steps},
+                                 {"num_params", c.params.size()}};
+  const std::string text = header.dump();
+  std::string out(kMagic, sizeof kMagic);
+  put(out, kVersion);
+  put(out, static_cast<std::uint32_t>(text.size()));
+  out += text;
+  for (const Eigen::VectorXf* v : {&c.params, &c.ema, &c.adam_m, &c.adam_v})
+    out.append(reinterpret_cast<const char*>(v->data()), sizeof(float) * v->size());
+  put(out, fnv1a64(out));
+  return out;
+}
+
+Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
+  auto fail = [&](const std::string& why) -> InputError {
+    return InputError(name + ": not a usable scorelab checkpoint: " + why);
+  };
+  if (bytes.size() < kPrefix + 8 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    throw fail("it does not start with the checkpoint signature");
+  const auto version = get<std::uint32_t>(bytes, 8);
+  if (version != kVersion)
+    throw fail("format version " + std::to_string(version) + ", this build reads version " +
+               std::to_string(kVersion));
+  const std::size_t header_len = get<std::uint32_t>(bytes, 12);
+  if (bytes.size() < kPrefix + header_len + 8) throw fail("the file is truncated");
+  if (get<std::uint64_t>(bytes, bytes.size() - 8) != fnv1a64(bytes.substr(0, bytes.size() - 8)))
+    throw fail("the checksum does not match (the file is truncated or corrupted)");
+
+  Checkpoint c;
+  std::size_t num_params = 0;
+  try {
+    const auto header = nlohmann::json::parse(bytes.substr(kPrefix, header_len));
+    c.scene = parse_scene(header.at("scene"));
+    c.frequencies = header.at("embedding_frequencies").get<std::vector<double>>();
+    c.step = header.at("step").get<long>();
+    c.ema_updates = header.at("ema_updates").get<long>();
+    c.adam_steps = header.at("adam_steps").get<long>();
+    num_params = header.at("num_params").get<std::size_t>();
+  } catch (const InputError& e) {
+    throw fail(std::string("its scene is invalid: ") + e.what());
+  } catch (const std::exception& e) {
+    throw fail(std::string("its header is malformed: ") + e.what());
+  }
+  if (num_params > bytes.size()) throw fail("its header claims an impossible parameter count");
+  const std::size_t expected = kPrefix + header_len + 4 * sizeof(float) * num_params + 8;
+  if (bytes.size() != expected)
+    throw fail("its size (" + std::to_string(bytes.size()) + " bytes) does not match its header (" +
+               std::to_string(expected) + " bytes)");
+  std::size_t offset = kPrefix + header_len;
+  for (Eigen::VectorXf* v : {&c.params, &c.ema, &c.adam_m, &c.adam_v}) {
+    v->resize(static_cast<Index>(num_params));
+    std::memcpy(v->data(), bytes.data() + offset, sizeof(float) * num_params);
+    offset += sizeof(float) * num_params;
+    if (!v->allFinite()) throw fail("it holds non-finite weights");
+  }
+  Index needed = 0;
+  try {
+    needed = make_mlp(c).num_params();
+  } catch (const InputError& e) {
+    throw fail(e.what());
+  }
+  if (static_cast<std::size_t>(needed) != num_params)
+    throw fail("it holds " + std::to_string(num_params) + " parameters but its model needs " +
+               std::to_string(needed));
+  return c;
+}
+
+void save_checkpoint(const std::string& path, const Checkpoint& c) {
+  write_file_atomic(path, serialize_checkpoint(c));
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open: " + std::strerror(errno));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return parse_checkpoint(bytes.str(), path);
+}
+
+}  // namespace scorelab

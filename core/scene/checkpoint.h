@@ -1,0 +1,47 @@
+// Checkpoints: a trained score model saved with the scene it was trained with, in a versioned
+// binary file that is checked end to end before anything is used.
+//
+// Layout (little-endian, as every x86-64 / ARM64 machine we run on):
+//   offset  size        field
+//   0       8           magic "SCRLCKPT"
+//   8       4  u32      format version (1)
+//   12      4  u32      H: length of the header text
+//   16      H           header: JSON {"scene": <scene JSON, incl. model and train>,
+//                                     "embedding_frequencies": [...], "step", "ema_updates",
+//                                     "adam_steps", "num_params"}
+//   16+H    4·P·4 f32   params, ema, adam_m, adam_v (P = num_params each)
+//   end−8   8  u64      FNV-1a 64 of every byte before it
+// A truncated, bit-flipped, foreign or inconsistent file (wrong sizes, non-finite weights, a
+// parameter count that does not match the architecture) is rejected with an InputError that says
+// which check failed; nothing is constructed from it.
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/nn/learned_score.h"
+#include "core/scene/scene.h"
+#include "core/train/training_session.h"
+
+namespace scorelab {
+
+struct Checkpoint {
+  Scene scene;                      // the scene it was trained with (data, noise, model, train)
+  std::vector<double> frequencies;  // the noise embedding's fixed frequencies
+  long step = 0, ema_updates = 0, adam_steps = 0;
+  Eigen::VectorXf params, ema, adam_m, adam_v;
+
+  // The network described by scene.train.model with these frequencies and weights.
+  std::shared_ptr<const ModelSnapshot> snapshot() const;
+};
+
+// The state of a session (trained on `scene`) as a checkpoint.
+Checkpoint make_checkpoint(const TrainingSession& session, const Scene& scene);
+
+std::string serialize_checkpoint(const Checkpoint& checkpoint);
+Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name);
+
+void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);  // atomic
+Checkpoint load_checkpoint(const std::string& path);
+
+}  // namespace scorelab
