@@ -9,6 +9,7 @@
 #include "app/cli/command.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/scene/checkpoint.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/scene.h"
 
@@ -27,6 +28,9 @@ constexpr FlagSpec kSampleFlags[] = {
     {"--out", "FILE", "CSV of the final particles, header x,y (required)"},
     {"--n", "N", "number of particles, 1 to 10000000 (overrides the scene's \"particles\")"},
     {"--seed", "S", "random seed, 0 to 2^64-1 (overrides the scene's \"seed\")"},
+    {"--model", "FILE", "sample with the learned score of this checkpoint (scorelab train)\n"
+                        "instead of the exact score of the data (EMA weights)"},
+    {"--raw", "", "with --model: use the raw weights instead of their EMA"},
     {"--trajectories", "FILE", "also write the first particles' paths: CSV step,particle,x,y"},
     {"--trajectory-particles", "K",
      "how many particles --trajectories follows, 1 to 10000 (default 100);\n"
@@ -44,11 +48,14 @@ struct SampleRun {
 
 // Seeds: the data draw and the sampler get independent streams split from one Rng(seed), so a
 // sample-only dataset's draw does not shift when the sampler changes, and vice versa.
-SampleRun sample_scene(const Scene& scene, Index trajectory_particles, std::ostream& err) {
+// `learned`, when given, replaces the exact score.
+SampleRun sample_scene(const Scene& scene, Index trajectory_particles, std::ostream& err,
+                       const ScoreModel* learned = nullptr) {
   Rng rng(scene.seed);
   Rng data_rng = rng.split();
   Rng sampler_rng = rng.split();
-  const auto model = make_exact_score(scene.data, data_rng);
+  const auto exact = make_exact_score(scene.data, data_rng);
+  const ScoreModel* model = learned ? learned : exact.get();
   auto sampler = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde);
   const Index n = scene.particles;
   if (trajectory_particles > 0) {
@@ -144,15 +151,20 @@ int run_sample(const Flags& flags, std::ostream& out, std::ostream& err) {
   } else if (flags.has("--trajectory-particles")) {
     throw UsageError("--trajectory-particles needs --trajectories FILE");
   }
+  if (flags.has("--raw") && !flags.has("--model")) throw UsageError("--raw needs --model FILE");
   Scene scene = flags.has("--scene") ? load_scene(flags.text("--scene"))
                                      : parse_scene_text(default_scene_json(), "default scene");
+  std::unique_ptr<LearnedScore> learned;
+  if (flags.has("--model"))
+    learned = std::make_unique<LearnedScore>(load_checkpoint(flags.text("--model")).snapshot(),
+                                             !flags.has("--raw"));
   if (n) scene.particles = *n;
   if (seed) scene.seed = *seed;
   // Refuse an impossible output before a possibly long run rather than after it.
   require_writable_directory(out_path);
   if (traj_path) require_writable_directory(*traj_path);
 
-  const SampleRun run = sample_scene(scene, traj_particles, err);
+  const SampleRun run = sample_scene(scene, traj_particles, err, learned.get());
   if (const Index bad = count_non_finite(run.particles); bad > 0)
     throw InputError(std::to_string(bad) + " of " + std::to_string(run.particles.cols()) +
                      " particles ended non-finite (NaN or infinity): the " + run.sampler +
@@ -176,10 +188,12 @@ int run_sample(const Flags& flags, std::ostream& out, std::ostream& err) {
 const Command& sample_command() {
   static const Command c{
       "sample",
-      "run a scene's sampler on the exact score of its data and write the particles (CSV)",
-      "[--scene FILE] --out FILE [--n N] [--seed S] [--trajectories FILE [...]]",
+      "run a scene's sampler on the exact (or learned) score and write the particles (CSV)",
+      "[--scene FILE] --out FILE [--n N] [--seed S] [--model FILE [--raw]]\n"
+      "       [--trajectories FILE [...]]",
       "Loads the scene, builds the exact score of its data (a Gaussian mixture, or the empirical\n"
-      "mixture of a seeded draw for sample-only datasets), runs the scene's sampler to the end\n"
+      "mixture of a seeded draw for sample-only datasets), or the learned score of a checkpoint\n"
+      "(--model), runs the scene's sampler to the end\n"
       "and writes the final particles. Progress goes to stderr, a one-line summary to stdout.\n"
       "Outputs are written atomically and only after sampling finished: a failed run (bad scene,\n"
       "unwritable path, or particles that ended NaN/infinite because the sampler diverged) exits\n"

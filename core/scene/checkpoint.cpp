@@ -83,8 +83,9 @@ Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
   auto fail = [&](const std::string& why) -> InputError {
     return InputError(name + ": not a usable scorelab checkpoint: " + why);
   };
-  if (bytes.size() < kPrefix + 8 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+  if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
     throw fail("it does not start with the checkpoint signature");
+  if (bytes.size() < kPrefix + 8) throw fail("the file is truncated");
   const auto version = get<std::uint32_t>(bytes, 8);
   if (version != kVersion)
     throw fail("format version " + std::to_string(version) + ", this build reads version " +

@@ -1,4 +1,4 @@
-// make_exact_score: DataConfig → GaussianMixture or EmpiricalMixture.
+// make_exact_score and make_data_source: a DataConfig turned into a score model or a data stream.
 #include "core/scene/exact_score.h"
 
 #include "core/distributions/datasets.h"
@@ -15,6 +15,20 @@ std::unique_ptr<ScoreModel> make_exact_score(const DataConfig& data, Rng& rng) {
   Points points;
   sample_dataset(info, data.points, rng, points);
   return std::make_unique<EmpiricalMixture>(points);
+}
+
+}  // namespace scorelab
+
+namespace scorelab {
+
+DataSource make_data_source(const DataConfig& data) {
+  if (const auto* comps = std::get_if<MixtureComponents>(&data.source)) {
+    return [gmm = GaussianMixture(*comps)](Index n, Rng& rng, Points& out) {
+      gmm.sample(n, rng, out);
+    };
+  }
+  const DatasetInfo& info = find_dataset(std::get<std::string>(data.source));
+  return [&info](Index n, Rng& rng, Points& out) { sample_dataset(info, n, rng, out); };
 }
 
 }  // namespace scorelab

@@ -1,10 +1,12 @@
-// The exact score of a scene's data: the ground truth the samplers run on headless and in tests.
+// What a scene's data means to the core: its exact score (the ground truth the samplers run on
+// headless and in tests) and its training stream (fresh draws for the trainer).
 #pragma once
 #include <memory>
 
 #include "core/common/rng.h"
 #include "core/scene/scene.h"
 #include "core/score/score_model.h"
+#include "core/train/training_session.h"
 
 namespace scorelab {
 
@@ -12,5 +14,9 @@ namespace scorelab {
 // Sample-only datasets (moons, ...): the EmpiricalMixture of data.points draws made with `rng`,
 // the exact score of that finite sample. Throws InputError for an unknown dataset or bad mixture.
 std::unique_ptr<ScoreModel> make_exact_score(const DataConfig& data, Rng& rng);
+
+// Fresh training draws of the data: every dataset and custom mixture samples its own density
+// (sample-only datasets draw new points each call, not the finite sample above).
+DataSource make_data_source(const DataConfig& data);
 
 }  // namespace scorelab
