@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <type_traits>
 
 #include "core/common/error.h"
 
@@ -27,6 +28,12 @@ NoiseEmbedding::NoiseEmbedding(const EmbeddingConfig& config, Rng& rng) : cfg_(c
       freq_[k] = 999.0 * std::exp(-step * k);  // label = 999·t folded into the frequency
     }
   }
+  cache_frequencies();
+}
+
+void NoiseEmbedding::cache_frequencies() {
+  freq_d_ = Eigen::Map<const Eigen::ArrayXd>(freq_.data(), static_cast<Index>(freq_.size()));
+  freq_f_ = freq_d_.cast<float>();
 }
 
 NoiseEmbedding::NoiseEmbedding(const EmbeddingConfig& config, std::vector<double> frequencies)
@@ -35,6 +42,7 @@ NoiseEmbedding::NoiseEmbedding(const EmbeddingConfig& config, std::vector<double
   if (static_cast<int>(freq_.size()) != cfg_.width / 2)
     throw InputError("embedding: expected " + std::to_string(cfg_.width / 2) + " frequencies, got " +
                      std::to_string(freq_.size()));
+  cache_frequencies();
 }
 
 template <class S>
@@ -42,14 +50,20 @@ void NoiseEmbedding::embed(const ValuesT<S>& t, const ValuesT<S>& s,
                            Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& out,
                            Index row0) const {
   const Index half = static_cast<Index>(freq_.size());
-  // The embedded input: log s (Fourier) or t (sinusoidal), one per sample.
-  const Eigen::Array<S, 1, Eigen::Dynamic> u =
-      cfg_.kind == EmbeddingKind::FourierLogSigma ? s.array().log().transpose().eval()
-                                                  : t.array().transpose().eval();
-  for (Index k = 0; k < half; ++k) {
-    const Eigen::Array<S, 1, Eigen::Dynamic> arg = static_cast<S>(freq_[k]) * u;
-    out.row(row0 + k).array() = arg.sin();
-    out.row(row0 + half + k).array() = arg.cos();
+  const Eigen::Array<S, Eigen::Dynamic, 1>& f = [&]() -> const auto& {
+    if constexpr (std::is_same_v<S, float>) return freq_f_;
+    else return freq_d_;
+  }();
+  // Column by column into an aligned stack buffer (E/2 ≤ 512, no heap), where sin and cos
+  // vectorise fully; written into `out` directly, Eigen would peel the misaligned head of each
+  // column segment into scalar sinf/cosf calls.
+  Eigen::Array<S, Eigen::Dynamic, 1, 0, 512, 1> arg(half), buf(half);
+  for (Index n = 0; n < t.size(); ++n) {
+    arg = f * (cfg_.kind == EmbeddingKind::FourierLogSigma ? std::log(s[n]) : t[n]);
+    buf = arg.sin();
+    out.col(n).segment(row0, half) = buf.matrix();
+    buf = arg.cos();
+    out.col(n).segment(row0 + half, half) = buf.matrix();
   }
 }
 template void NoiseEmbedding::embed(const ValuesT<float>&, const ValuesT<float>&,

@@ -41,8 +41,12 @@ class NoiseEmbedding {
              Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& out, Index row0) const;
 
  private:
+  void cache_frequencies();
+
   EmbeddingConfig cfg_;
   std::vector<double> freq_;  // Fourier: 2π·W_k; sinusoidal: 999·f_k (argument = freq · input)
+  Eigen::ArrayXf freq_f_;     // the same, as arrays for the vectorised evaluation
+  Eigen::ArrayXd freq_d_;
 };
 
 std::string_view to_string(EmbeddingKind k);
