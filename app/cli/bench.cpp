@@ -1,8 +1,11 @@
-// `scorelab bench`: single-thread throughput of the exact-score workloads, as one JSON object.
+// `scorelab bench`: single-thread throughput of the exact-score workloads and of the score
+// network, as one JSON object.
 //
-// The workloads mirror /work/shared/peers/numpy_sde.py (same sizes, noise levels, step rules and
-// initialisation) so tests/bench/compare_numpy.py can print the speed-up. Adding a workload is one
+// The workloads mirror the peers in ../shared/peers: numpy_sde.py (same sizes, noise levels, step
+// rules and initialisation) and torch_dsm.py (same network, data, noise and optimiser), so
+// tests/bench/compare_peers.py can print the speed-ups. Adding a workload is one
 // function and one row of kWorkloads.
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -11,7 +14,9 @@
 #include "app/cli/command.h"
 #include "core/distributions/datasets.h"
 #include "core/distributions/empirical_mixture.h"
+#include "core/nn/learned_score.h"
 #include "core/sample/sampler.h"
+#include "core/train/training_session.h"
 
 namespace scorelab::cli {
 namespace {
@@ -98,6 +103,103 @@ json empirical(bool quick) {
           {"finite", s.allFinite()}};
 }
 
+// ---- the score network ------------------------------------------------------------------------
+
+// Matrix-product FLOPs per training sample of a network (forward, weight gradients, and input
+// gradients of every layer but the first, whose input needs none): the peer's exact count.
+double train_flops_per_sample(const Mlp& mlp) {
+  double fwd = 0, dx = 0;
+  for (std::size_t l = 0; l < mlp.layers().size(); ++l) {
+    const auto& L = mlp.layers()[l];
+    fwd += 2.0 * L.in * L.out;
+    if (l > 0) dx += 2.0 * L.in * L.out;
+  }
+  return 2 * fwd + dx;
+}
+
+// The torch peer's set-up: width 128, depth 3, Fourier(log σ) embedding 32, SiLU, continuous VE
+// DSM with σ log-uniform in [0.01, 10], Adam lr 1e-3, fresh 8-Gaussian ring data every step.
+TrainConfig peer_train_config(int batch) {
+  TrainConfig c;
+  c.sde.kind = SdeKind::VE;
+  c.sde.sigma_min = 0.01;
+  c.sde.sigma_max = 10.0;
+  c.model = default_model_for(SdeKind::VE);
+  c.adam.lr = 1e-3;
+  c.adam.grad_clip = 0;  // the peer does not clip
+  c.batch = batch;
+  return c;
+}
+
+json train(int batch, bool quick) {
+  const GaussianMixture data = ring8();
+  TrainingSession session(peer_train_config(batch),
+                          [&](Index n, Rng& rng, Points& out) { data.sample(n, rng, out); });
+  for (int i = 0; i < 20; ++i) session.step();  // warm-up: buffers sized, caches warm
+  const double budget = quick ? 0.05 : 2.0;     // seconds of timed steps
+  long steps = 0;
+  const auto t0 = Clock::now();
+  while (seconds_since(t0) < budget || steps < 5) {
+    session.step();
+    ++steps;
+  }
+  const double s = seconds_since(t0);
+  const double sps = steps / s;
+  return {{"batch", batch},
+          {"steps", steps},
+          {"seconds", s},
+          {"steps_per_s", sps},
+          {"ms_per_step", 1e3 / sps},
+          {"matmul_gflops", train_flops_per_sample(session.mlp()) * batch * sps / 1e9},
+          {"final_loss_finite", session.snapshot() != nullptr}};
+}
+
+json train_256(bool quick) { return train(256, quick); }
+json train_1024(bool quick) { return train(1024, quick); }
+json train_4096(bool quick) { return train(4096, quick); }
+
+// The practical ceiling: one 128×128 by 128×4096 float product with Eigen on one thread.
+json gemm_ceiling(bool quick) {
+  const Eigen::MatrixXf W = Eigen::MatrixXf::Random(128, 128), A = Eigen::MatrixXf::Random(128, 4096);
+  Eigen::MatrixXf Z(128, 4096);
+  Z.noalias() = W * A;
+  const int reps = quick ? 3 : 200;
+  const auto t0 = Clock::now();
+  for (int r = 0; r < reps; ++r) Z.noalias() = W * A;
+  const double s = seconds_since(t0);
+  return {{"m", 128}, {"k", 128}, {"n", 4096}, {"gflops", 2.0 * 128 * 128 * 4096 * reps / s / 1e9}};
+}
+
+// Score inference of a freshly initialised peer-sized network (speed does not depend on the
+// weights): one batched call on the 128×128 grid over [−6, 6]² at σ = 0.1, and on 10,000
+// particles; median milliseconds per call.
+json inference(bool quick) {
+  const TrainingSession session(peer_train_config(256), [](Index, Rng&, Points&) {});
+  const LearnedScore model(session.snapshot(), /*use_ema=*/true);
+  const auto median_ms = [&](const Points& x) {
+    Points s;
+    model.score(x, NoiseLevel::sigma(0.1), s);  // warm-up
+    std::vector<double> ms;
+    for (int r = 0; r < (quick ? 3 : 30); ++r) {
+      const auto t0 = Clock::now();
+      model.score(x, NoiseLevel::sigma(0.1), s);
+      ms.push_back(1e3 * seconds_since(t0));
+    }
+    std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
+    return ms[ms.size() / 2];
+  };
+  Points grid(2, 128 * 128), particles(2, 10'000);
+  for (Index i = 0; i < 128; ++i)
+    for (Index j = 0; j < 128; ++j)
+      grid.col(i * 128 + j) << -6.0f + 12.0f * i / 127, -6.0f + 12.0f * j / 127;
+  Rng rng(0);
+  rng.fill_normal(particles);
+  particles *= 4.0f;
+  return {{"grid128_ms", median_ms(grid)}, {"particles10k_ms", median_ms(particles)}};
+}
+
+// ---- the table ----------------------------------------------------------------------------------
+
 struct Workload {
   std::string_view name;  // key of its result in the output object
   json (*run)(bool quick);
@@ -107,6 +209,11 @@ constexpr Workload kWorkloads[] = {
     {"sde_em", sde_em},
     {"ald", ald},
     {"empirical", empirical},
+    {"train_b256", train_256},
+    {"train_b1024", train_1024},
+    {"train_b4096", train_4096},
+    {"gemm_ceiling", gemm_ceiling},
+    {"inference", inference},
 };
 
 std::string cpu_model() {
@@ -165,7 +272,7 @@ int run_bench(const Flags& flags, std::ostream& out, std::ostream& err) {
 const Command& bench_command() {
   static const Command c{
       "bench",
-      "measure single-thread throughput of the exact-score workloads; one JSON object on stdout",
+      "measure single-thread throughput (exact-score samplers, training, inference); JSON",
       "[--quick]",
       "Workloads (the same as the NumPy peer numpy_sde.py; exact score of the 8-Gaussian ring):\n"
       "  sde_em     reverse VE SDE (sigma 0.01..10), Euler-Maruyama, 10000 particles x 1000 steps\n"
@@ -173,8 +280,13 @@ const Command& bench_command() {
       "  ald        annealed Langevin, 10 geometric levels 10..0.01, eps 1e-5, 100 steps per\n"
       "             level, init U[-8,8]^2, 10000 particles -> particle_steps_per_s\n"
       "  empirical  empirical-mixture score, 2000 points x 4096 queries at s = 0.5 -> pairs_per_s\n"
+      "Score network (the PyTorch peer torch_dsm.py's set-up: width 128, depth 3, embedding 32,\n"
+      "SiLU, continuous VE DSM, sigma log-uniform 0.01..10, Adam 1e-3, 8-Gaussian ring):\n"
+      "  train_b256, train_b1024, train_b4096   training steps_per_s and matmul_gflops\n"
+      "  gemm_ceiling  one 128x128 by 128x4096 float product with Eigen -> gflops\n"
+      "  inference     one score call on a 128x128 grid and on 10000 particles -> ms\n"
       "plus \"machine\": CPU model, compiler, SIMD level and whether built for this CPU.\n"
-      "Compare with NumPy: tests/bench/compare_numpy.py.",
+      "Compare with the NumPy and PyTorch peers: tests/bench/compare_peers.py.",
       kBenchFlags,
       run_bench};
   return c;
