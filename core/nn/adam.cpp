@@ -44,10 +44,16 @@ double Adam::step(Eigen::VectorXf& params, Eigen::VectorXf& grad) {
   const float c1 = static_cast<float>(1.0 / (1.0 - std::pow(config.beta1, t_)));
   const float c2 = static_cast<float>(1.0 / (1.0 - std::pow(config.beta2, t_)));
   const float step = static_cast<float>(lr), eps = static_cast<float>(config.eps);
-  // One flat pass over every parameter (Eigen fuses the expressions into a single SIMD loop).
-  m_ = b1 * m_ + (1.0f - b1) * grad;
-  v_ = b2 * v_ + (1.0f - b2) * grad.cwiseAbs2();
-  params.array() -= step * (m_.array() * c1) / ((v_.array() * c2).sqrt() + eps);
+  // One flat pass over every parameter (the compiler vectorises it; sqrt and divide included).
+  float* __restrict p = params.data();
+  float* __restrict m = m_.data();
+  float* __restrict v = v_.data();
+  const float* __restrict g = grad.data();
+  for (Eigen::Index i = 0; i < params.size(); ++i) {
+    m[i] = b1 * m[i] + (1.0f - b1) * g[i];
+    v[i] = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+    p[i] -= step * (m[i] * c1) / (std::sqrt(v[i] * c2) + eps);
+  }
   return norm;
 }
 

@@ -70,6 +70,11 @@ class MlpT {
     std::array<Matrix, kMaxTangents> Gt, Gtn;         // H × N scratch (tangent backward)
     PointsT<S> gh;                                    // D × N: ∂L/∂h
     std::array<PointsT<S>, kMaxTangents> gh_t;        // K × (D × N): ∂L/∂ḣ_k
+    // Scratch of the objective that drives this context (core/train/objective.cpp).
+    PointsT<S> g_score;                               // D × N: ∂L/∂score
+    std::array<PointsT<S>, kMaxTangents> g_tangent;   // K × (D × N): ∂L/∂(J d_k)
+    std::array<PointsT<S>, kMaxTangents> unit;        // e_x, e_y directions (exact objective)
+    Eigen::Array<S, 1, Eigen::Dynamic> loss;          // N: per-sample loss
   };
 
   MlpT(const MlpConfig& config, NoiseEmbedding embedding);

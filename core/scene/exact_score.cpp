@@ -7,9 +7,21 @@
 
 namespace scorelab {
 
+namespace {
+
+Points to_points(const PointSet& set) {
+  Points p(2, Index(set.points.size()));
+  for (std::size_t i = 0; i < set.points.size(); ++i) p.col(Index(i)) = set.points[i].cast<float>();
+  return p;
+}
+
+}  // namespace
+
 std::unique_ptr<ScoreModel> make_exact_score(const DataConfig& data, Rng& rng) {
   if (const auto* comps = std::get_if<MixtureComponents>(&data.source))
     return std::make_unique<GaussianMixture>(*comps);
+  if (const auto* set = std::get_if<PointSet>(&data.source))
+    return std::make_unique<EmpiricalMixture>(to_points(*set));
   const DatasetInfo& info = find_dataset(std::get<std::string>(data.source));
   if (info.mixture) return std::make_unique<GaussianMixture>(info.mixture());
   Points points;
@@ -25,6 +37,13 @@ DataSource make_data_source(const DataConfig& data) {
   if (const auto* comps = std::get_if<MixtureComponents>(&data.source)) {
     return [gmm = GaussianMixture(*comps)](Index n, Rng& rng, Points& out) {
       gmm.sample(n, rng, out);
+    };
+  }
+  if (const auto* set = std::get_if<PointSet>(&data.source)) {
+    // Draws with replacement from the drawn points.
+    return [points = to_points(*set)](Index n, Rng& rng, Points& out) {
+      out.resize(2, n);
+      for (Index i = 0; i < n; ++i) out.col(i) = points.col(Index(rng.below(points.cols())));
     };
   }
   const DatasetInfo& info = find_dataset(std::get<std::string>(data.source));

@@ -12,11 +12,13 @@ namespace scorelab {
 
 // Mixture datasets and custom mixtures: their GaussianMixture (exact at every noise level).
 // Sample-only datasets (moons, ...): the EmpiricalMixture of data.points draws made with `rng`,
-// the exact score of that finite sample. Throws InputError for an unknown dataset or bad mixture.
+// the exact score of that finite sample. Drawn point sets: their EmpiricalMixture.
+// Throws InputError for an unknown dataset or bad mixture.
 std::unique_ptr<ScoreModel> make_exact_score(const DataConfig& data, Rng& rng);
 
 // Fresh training draws of the data: every dataset and custom mixture samples its own density
-// (sample-only datasets draw new points each call, not the finite sample above).
+// (sample-only datasets draw new points each call, not the finite sample above); a drawn point set
+// is resampled with replacement.
 DataSource make_data_source(const DataConfig& data);
 
 }  // namespace scorelab

@@ -119,6 +119,105 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, TrainCo
   v("seed", c.seed);
 }
 
+// The window's blocks.
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, PanelConfig> {
+  v("source", c.source);
+  v("t", c.t);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, ViewConfig> {
+  v("center_x", c.center_x);
+  v("center_y", c.center_y);
+  v("half_height", c.half_height);
+  v("split", c.split);
+  v("left", c.left);
+  v("right", c.right);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Data> {
+  v("on", c.on);
+  v("point_size", c.point_size);
+  v("opacity", c.opacity);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Density> {
+  v("on", c.on);
+  v("colormap", c.colormap);
+  v("range", c.range);
+  v("resolution", c.resolution);
+  v("contours", c.contours);
+  v("contour_spacing", c.contour_spacing);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Score> {
+  v("on", c.on);
+  v("grid", c.grid);
+  v("length", c.length);
+  v("scale", c.scale);
+  v("streamlines", c.streamlines);
+  v("seeds", c.seeds);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Error> {
+  v("on", c.on);
+  v("resolution", c.resolution);
+  v("colormap", c.colormap);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Particles> {
+  v("on", c.on);
+  v("point_size", c.point_size);
+  v("trail", c.trail);
+  v("trail_particles", c.trail_particles);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Axes> {
+  v("on", c.on);
+  v("grid", c.grid);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig> {
+  v("data", c.data);
+  v("density", c.density);
+  v("score", c.score);
+  v("error", c.error);
+  v("particles", c.particles);
+  v("axes", c.axes);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfig> {
+  v("ui_scale", c.ui_scale);
+  v("show_panels", c.show_panels);
+  v("show_help", c.show_help);
+  v("training", c.training);
+  v("playing", c.playing);
+  v("steps_per_frame", c.steps_per_frame);
+  v("particle_source", c.particle_source);
+  v("use_ema", c.use_ema);
+  v("follow_sampler", c.follow_sampler);
+  v("discrete_levels", c.discrete_levels);
+}
+
+// Config types written as nested JSON objects (a value of one is read and written through its
+// field list).
+template <class T>
+constexpr bool kIsBlock =
+    std::is_same_v<T, InitialDistribution> || std::is_same_v<T, EmbeddingConfig> ||
+    std::is_same_v<T, PanelConfig> || std::is_same_v<T, LayersConfig::Data> ||
+    std::is_same_v<T, LayersConfig::Density> || std::is_same_v<T, LayersConfig::Score> ||
+    std::is_same_v<T, LayersConfig::Error> || std::is_same_v<T, LayersConfig::Particles> ||
+    std::is_same_v<T, LayersConfig::Axes>;
+
 // ---- enum names ---------------------------------------------------------------------------------
 
 std::string_view to_string(InitialDistribution::Kind k) {
@@ -130,6 +229,18 @@ InitialDistribution::Kind init_kind_from_string(std::string_view name) {
     if (to_string(k) == name) return k;
   throw InputError("unknown initial distribution '" + std::string(name) +
                    "' (allowed: uniform, gaussian)");
+}
+
+// Name tables of the window's enums, in declaration order.
+template <class E, std::size_t N>
+E enum_from_string(std::string_view name, const E (&all)[N], std::string_view what) {
+  std::string names;
+  for (E e : all) {
+    if (to_string(e) == name) return e;
+    names += (names.empty() ? "" : ", ") + std::string(to_string(e));
+  }
+  throw InputError("unknown " + std::string(what) + " '" + std::string(name) + "' (allowed: " +
+                   names + ")");
 }
 
 // Runs f; an InputError whose message lacks `path` gets it as a prefix.
@@ -176,8 +287,18 @@ struct Reader {
   void operator()(const std::string& key, LevelSource& x) {
     named(key, x, level_source_from_string);
   }
-  void operator()(const std::string& key, InitialDistribution& x) { read_object(r, key, x); }
-  void operator()(const std::string& key, EmbeddingConfig& x) { read_object(r, key, x); }
+  void operator()(const std::string& key, FieldSource& x) {
+    named(key, x, field_source_from_string);
+  }
+  void operator()(const std::string& key, Colormap& x) { named(key, x, colormap_from_string); }
+  void operator()(const std::string& key, ArrowLength& x) {
+    named(key, x, arrow_length_from_string);
+  }
+  template <class C>
+    requires kIsBlock<C>
+  void operator()(const std::string& key, C& x) {
+    read_object(r, key, x);
+  }
 
   template <class E, class Parse>
   void named(const std::string& key, E& x, Parse parse) {
@@ -202,7 +323,7 @@ struct Writer {
   void operator()(const std::string& key, const T& x) {
     if constexpr (std::is_enum_v<T>)
       j[key] = std::string(to_string(x));
-    else if constexpr (std::is_same_v<T, InitialDistribution> || std::is_same_v<T, EmbeddingConfig>)
+    else if constexpr (kIsBlock<T>)
       j[key] = write_object(x);
     else
       j[key] = x;
@@ -302,17 +423,32 @@ MixtureComponents read_mixture(JsonReader& r) {
   return comps;
 }
 
+PointSet read_point_set(const json& a, const std::string& path) {
+  json_array(a, path);
+  PointSet set;
+  set.points.reserve(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const std::string at = path + "[" + std::to_string(i) + "]";
+    const json& p = json_array(a[i], at, 2);
+    set.points.emplace_back(json_number(p[0], at + "[0]"), json_number(p[1], at + "[1]"));
+  }
+  return set;
+}
+
 DataConfig read_data(JsonReader& parent) {
   DataConfig d;
   if (!parent.has("data")) return d;
   JsonReader r = parent.object("data");
   d.points = r.integer("points", d.points);
+  const int sources = int(r.has("dataset")) + int(r.has("mixture")) + int(r.has("point_set"));
+  if (sources > 1)
+    throw InputError(r.path("dataset") + ", " + r.path("mixture") + " and " +
+                     r.path("point_set") + " exclude each other: give one of them");
   if (r.has("mixture")) {
-    if (r.has("dataset"))
-      throw InputError(r.path("dataset") + " and " + r.path("mixture") +
-                       " exclude each other: give one of them");
     JsonReader m = r.object("mixture");
     d.source = read_mixture(m);
+  } else if (r.has("point_set")) {
+    d.source = read_point_set(r.value("point_set"), r.path("point_set"));
   } else {
     d.source = r.string("dataset", std::get<std::string>(d.source));
   }
@@ -324,6 +460,10 @@ json write_data(const DataConfig& d) {
   json out = json::object();
   if (const auto* name = std::get_if<std::string>(&d.source)) {
     out["dataset"] = *name;
+  } else if (const auto* set = std::get_if<PointSet>(&d.source)) {
+    json pts = json::array();
+    for (const Eigen::Vector2d& p : set->points) pts.push_back({p.x(), p.y()});
+    out["point_set"] = pts;
   } else {
     json w = json::array(), mu = json::array(), cov = json::array();
     for (const GaussianComponent& c : std::get<MixtureComponents>(d.source)) {
@@ -345,9 +485,57 @@ std::string without_id(std::string msg) {
   return msg;
 }
 
+// The window's settings: every number in its documented range (scene.h).
+void validate_window(const Scene& s) {
+  const ViewConfig& v = s.view;
+  require_in_range("view.center_x", v.center_x, -1e6, 1e6);
+  require_in_range("view.center_y", v.center_y, -1e6, 1e6);
+  require_in_range("view.half_height", v.half_height, 1e-4, 1e6);
+  require_in_range("view.left.t", v.left.t, 0, 1);
+  require_in_range("view.right.t", v.right.t, 0, 1);
+  const LayersConfig& l = s.layers;
+  require_in_range("layers.data.point_size", l.data.point_size, 1, 20);
+  require_in_range("layers.data.opacity", l.data.opacity, 0, 1);
+  require_in_range("layers.density.range", l.density.range, 0.1, 1000);
+  require_in_range("layers.density.resolution", l.density.resolution, 8, 1024);
+  require_in_range("layers.density.contour_spacing", l.density.contour_spacing, 0.01, 100);
+  require_in_range("layers.score.grid", l.score.grid, 4, 128);
+  require_in_range("layers.score.scale", l.score.scale, 0.05, 20);
+  require_in_range("layers.score.seeds", l.score.seeds, 2, 64);
+  require_in_range("layers.error.resolution", l.error.resolution, 8, 96);
+  require_in_range("layers.particles.point_size", l.particles.point_size, 1, 20);
+  require_in_range("layers.particles.trail", l.particles.trail, 0, 500);
+  require_in_range("layers.particles.trail_particles", l.particles.trail_particles, 0, 20000);
+  require_in_range("ui.ui_scale", s.ui.ui_scale, 0.5, 4);
+  require_in_range("ui.steps_per_frame", s.ui.steps_per_frame, 0.01, 1000);
+}
+
 }  // namespace
 
 // ---- public -------------------------------------------------------------------------------------
+
+std::string_view to_string(FieldSource s) { return s == FieldSource::Exact ? "exact" : "learned"; }
+std::string_view to_string(Colormap c) { return c == Colormap::Viridis ? "viridis" : "magma"; }
+std::string_view to_string(ArrowLength a) {
+  switch (a) {
+    case ArrowLength::Normalized: return "normalized";
+    case ArrowLength::Scaled: return "scaled";
+    case ArrowLength::Log: return "log";
+  }
+  return "?";
+}
+FieldSource field_source_from_string(std::string_view name) {
+  constexpr FieldSource all[] = {FieldSource::Exact, FieldSource::Learned};
+  return enum_from_string(name, all, "field source");
+}
+Colormap colormap_from_string(std::string_view name) {
+  constexpr Colormap all[] = {Colormap::Viridis, Colormap::Magma};
+  return enum_from_string(name, all, "colormap");
+}
+ArrowLength arrow_length_from_string(std::string_view name) {
+  constexpr ArrowLength all[] = {ArrowLength::Normalized, ArrowLength::Scaled, ArrowLength::Log};
+  return enum_from_string(name, all, "arrow length");
+}
 
 bool operator==(const Scene& a, const Scene& b) {
   // to_json writes every field exactly (doubles compare bit for bit), so equal JSON is equal
@@ -358,11 +546,16 @@ bool operator==(const Scene& a, const Scene& b) {
 void validate(const Scene& scene) {
   require_in_range("particles", scene.particles, 1, kMaxParticles);
   require_in_range("data.points", scene.data.points, 1, kMaxDataPoints);
-  if (const auto* name = std::get_if<std::string>(&scene.data.source))
+  if (const auto* name = std::get_if<std::string>(&scene.data.source)) {
     with_path("data.dataset", [&] { (void)find_dataset(*name); });
-  else
+  } else if (const auto* set = std::get_if<PointSet>(&scene.data.source)) {
+    require_in_range("data.point_set size", double(set->points.size()), 1, kMaxDataPoints);
+    for (const Eigen::Vector2d& p : set->points)
+      if (!p.allFinite()) throw InputError("data.point_set: every coordinate must be finite");
+  } else {
     with_path("data.mixture",
               [&] { (void)GaussianMixture(std::get<MixtureComponents>(scene.data.source)); });
+  }
   scene.noise.schedule.validate();
   // Both families of SDE fields are checked, whatever the kind, so every stored value is valid.
   for (SdeKind kind : {SdeKind::VE, SdeKind::VP}) {
@@ -373,6 +566,7 @@ void validate(const Scene& scene) {
   with_path("sampler",
             [&] { (void)make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde); });
   with_path("train", [&] { scene.train_config().validate(); });
+  validate_window(scene);
 }
 
 TrainConfig Scene::train_config() const {
@@ -399,6 +593,9 @@ Scene parse_scene(const json& j) {
   s.train.model = default_model_for(s.noise.sde.kind);
   Reader::read_object(r, "model", s.train.model);
   Reader::read_object(r, "train", s.train);
+  Reader::read_object(r, "view", s.view);
+  Reader::read_object(r, "layers", s.layers);
+  Reader::read_object(r, "ui", s.ui);
   r.finish();
   validate(s);
   return s;
@@ -413,7 +610,10 @@ json to_json(const Scene& s) {
             {"sde", Writer::write_object(s.noise.sde)}}},
           {"sampler", write_sampler_config(s.sampler)},
           {"model", Writer::write_object(s.train.model)},
-          {"train", Writer::write_object(s.train)}};
+          {"train", Writer::write_object(s.train)},
+          {"view", Writer::write_object(s.view)},
+          {"layers", Writer::write_object(s.layers)},
+          {"ui", Writer::write_object(s.ui)}};
 }
 
 Scene parse_scene_text(std::string_view text, const std::string& name) {

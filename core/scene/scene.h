@@ -47,8 +47,19 @@
 //     "likelihood_weighting": false, "perturb": true, "eps": 1e-5,
 //     "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "adam_eps": 1e-8, "warmup": 0,
 //     "grad_clip": 1, "ema_rate": 0.999, "batch": 256, "seed": 0
-//   }
+//   },
+//   "view": {               the window's camera and panels (ViewConfig below)
+//     "center_x": 0, "center_y": 0, "half_height": 6.5, "split": false,
+//     "left": {"source": "exact", "t": 0.3}, "right": {"source": "learned", "t": 0.3}
+//   },
+//   "layers": {             what the window draws, each with its settings (LayersConfig below)
+//     "data": {...}, "density": {...}, "score": {...}, "error": {...}, "particles": {...},
+//     "axes": {...}
+//   },
+//   "ui": {...}             window settings: UI scale, training / playing, speed (UiConfig below)
 // }
+// "data" may also hold a drawn point set instead of "dataset" / "mixture":
+//     "point_set": [[x, y], ...]   1 to 10^5 finite points, data units (its EmpiricalMixture)
 // Both noise blocks are kept (and checked) whatever the sampler, so switching samplers in the UI
 // never meets a stale invalid value.
 #pragma once
@@ -74,15 +85,107 @@ inline constexpr int kMaxDataPoints = 100'000;    // upper bound of DataConfig::
 // A custom mixture, components as written (weights not normalised, so they round-trip).
 using MixtureComponents = std::vector<GaussianComponent>;
 
+// Points drawn by hand (the window's brush); their exact score is their EmpiricalMixture.
+struct PointSet {
+  std::vector<Eigen::Vector2d> points;  // data units, finite, 1..kMaxDataPoints of them
+};
+
 struct DataConfig {
-  // The data: a dataset name from datasets() or a custom mixture.
-  std::variant<std::string, MixtureComponents> source = std::string("ring8");
+  // The data: a dataset name from datasets(), a custom mixture or a drawn point set.
+  std::variant<std::string, MixtureComponents, PointSet> source = std::string("ring8");
   int points = 2000;  // draw size that makes a sample-only dataset exact (EmpiricalMixture)
 };
 
 struct NoiseConfig {
   SigmaSchedule schedule;  // discrete σ levels (annealed Langevin)
   SdeParams sde;           // continuous process (reverse SDE, probability flow)
+};
+
+// ---- the window's settings (ignored by the command line) ---------------------------------------
+
+enum class FieldSource {
+  Exact,    // the closed-form score of the data (mixture, or empirical mixture of the points)
+  Learned,  // the newest trainer snapshot (EMA or raw weights, see UiConfig::use_ema)
+};
+enum class Colormap { Viridis, Magma };
+enum class ArrowLength {
+  Normalized,  // every arrow one grid cell long: direction only
+  Scaled,      // length ∝ ‖score‖, the longest (98th percentile) one cell
+  Log,         // length ∝ log(1 + ‖score‖ / median): large and small both visible
+};
+
+std::string_view to_string(FieldSource s);
+std::string_view to_string(Colormap c);
+std::string_view to_string(ArrowLength a);
+FieldSource field_source_from_string(std::string_view name);  // throws InputError listing names
+Colormap colormap_from_string(std::string_view name);
+ArrowLength arrow_length_from_string(std::string_view name);
+
+// One plot panel: what its field layers show.
+struct PanelConfig {
+  FieldSource source = FieldSource::Exact;
+  double t = 0.3;  // the noise level shown: time of noise.sde in [0, 1] (or of the schedule level
+                   // nearest to it when ui.discrete_levels)
+};
+
+struct ViewConfig {
+  double center_x = 0, center_y = 0;  // camera centre, data units (finite)
+  double half_height = 6.5;  // data units from the centre to the top edge, in [1e-4, 1e6]
+  bool split = false;        // two panels side by side, one camera (linked)
+  PanelConfig left;
+  PanelConfig right{FieldSource::Learned, 0.3};
+};
+
+struct LayersConfig {
+  struct Data {  // the training samples as points
+    bool on = true;
+    double point_size = 3;  // pixels (before UI scale), [1, 20]
+    double opacity = 0.6;   // [0, 1]
+  } data;
+  struct Density {  // log p at the panel's level: heatmap + contour lines
+    bool on = true;
+    Colormap colormap = Colormap::Viridis;
+    double range = 12;            // nats shown below the maximum of log p, [0.1, 1000]
+    int resolution = 160;         // texels across the panel, [8, 1024]
+    bool contours = true;
+    double contour_spacing = 1;   // nats between contour lines, [0.01, 100]
+  } density;
+  struct Score {  // score arrows (instanced) and streamlines
+    bool on = true;
+    int grid = 24;                // arrows across the panel, [4, 128] (learned: at most 48)
+    ArrowLength length = ArrowLength::Log;
+    double scale = 1;             // arrow length multiplier, [0.05, 20]
+    bool streamlines = false;
+    int seeds = 14;               // streamline seeds across the panel, [2, 64]
+  } score;
+  struct Error {  // p-weighted ‖learned − exact‖², needs a trainer snapshot
+    bool on = false;
+    int resolution = 64;          // texels across the panel, [8, 96]
+    Colormap colormap = Colormap::Magma;
+  } error;
+  struct Particles {  // the sampler's particles with fading trails
+    bool on = true;
+    double point_size = 3;        // pixels, [1, 20]
+    int trail = 30;               // frames of trail, [0, 500]
+    int trail_particles = 2000;   // particles that leave a trail, [0, 20000]
+  } particles;
+  struct Axes {
+    bool on = true;
+    bool grid = true;
+  } axes;
+};
+
+struct UiConfig {
+  double ui_scale = 1;            // panel and font size multiplier (projectors), [0.5, 4]
+  bool show_panels = true;        // side panels (off: the plot only)
+  bool show_help = false;         // the shortcut overlay
+  bool training = true;           // the trainer runs
+  bool playing = true;            // the particles advance
+  double steps_per_frame = 2;     // sampler steps per frame, [0.01, 1000] (fractions accumulate)
+  FieldSource particle_source = FieldSource::Exact;  // the score the particles follow
+  bool use_ema = true;            // learned score: EMA weights (true) or raw weights
+  bool follow_sampler = true;     // while the particles run, field layers show their level
+  bool discrete_levels = false;   // the level slider walks noise.schedule instead of noise.sde
 };
 
 struct Scene {
@@ -94,6 +197,9 @@ struct Scene {
   // Model and training settings; its sde and schedule are ignored (the noise block above is
   // the one truth): use train_config() for the complete configuration.
   TrainConfig train;
+  ViewConfig view;      // window only
+  LayersConfig layers;  // window only
+  UiConfig ui;          // window only
 
   TrainConfig train_config() const;
 };

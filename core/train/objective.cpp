@@ -15,8 +15,9 @@ void ObjectiveConfig::validate() const {
 }
 
 Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule)
-    : cfg_(config), sde_(sde), sigmas_(schedule.sigmas()), schedule_(schedule) {
+    : cfg_(config), sde_(sde) {
   cfg_.validate();
+  for (int i = 0; i < schedule.levels; ++i) levels_.push_back(schedule.level(i));
 }
 
 void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const {
@@ -32,9 +33,10 @@ void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const
     if (cfg_.levels == LevelSource::Continuous) {
       const double t = cfg_.eps + rng.uniform() * (Sde::T - cfg_.eps);
       lv = sde_.level(t);
-      g2 = sde_.diffusion(t) * sde_.diffusion(t);
+      const double g = sde_.diffusion(t);
+      g2 = g * g;
     } else {
-      lv = schedule_.level(static_cast<int>(rng.below(sigmas_.size())));
+      lv = levels_[rng.below(levels_.size())];
     }
     b.level.t[i] = static_cast<float>(lv.t);
     b.level.s[i] = static_cast<float>(lv.s);
@@ -61,36 +63,37 @@ double Objective::evaluate(const MlpT<S>& mlp, const Eigen::Matrix<S, Eigen::Dyn
                            ValuesT<S>* per_sample) const {
   const Index n = b.x.cols();
   const S inv_n = S(1) / static_cast<S>(n);
-  // Tangent directions: v for the sliced objectives, e_x and e_y for the exact trace.
-  PointsT<S> e1, e2;
+  // Tangent directions: v for the sliced objectives, e_x and e_y for the exact trace. Scratch
+  // lives in the context, so a training step allocates nothing once the sizes are set.
+  auto& [e1, e2] = ctx.unit;
   std::array<const PointsT<S>*, 2> dirs{};
   int K = 0;
   if (cfg_.kind == ObjectiveKind::Sliced || cfg_.kind == ObjectiveKind::SlicedVR) {
     dirs[0] = &b.v;
     K = 1;
   } else if (cfg_.kind == ObjectiveKind::Exact) {
-    e1.setZero(2, n), e2.setZero(2, n);
-    e1.row(0).setOnes(), e2.row(1).setOnes();
+    e1.resize(2, n), e2.resize(2, n);
+    e1.row(0).setOnes(), e1.row(1).setZero();
+    e2.row(0).setZero(), e2.row(1).setOnes();
     dirs = {&e1, &e2};
     K = 2;
   }
   mlp.forward(params, b.x, b.level, ctx, K, dirs);
   const PointsT<S>& s = ctx.score;
   const auto w = b.weight.transpose().array();  // 1 × N
-
-  Eigen::Array<S, 1, Eigen::Dynamic> loss;  // per sample
-  PointsT<S> g_score;                       // ∂loss/∂score, 2 × N
-  std::array<PointsT<S>, 2> g_t;            // ∂loss/∂(J d_k)
+  auto& loss = ctx.loss;                         // per sample
+  auto& g_score = ctx.g_score;                   // ∂loss/∂score, 2 × N
+  auto& g_t = ctx.g_tangent;                     // ∂loss/∂(J d_k)
   switch (cfg_.kind) {
     case ObjectiveKind::Denoising: {
-      // r = score + z/s; loss = ½λ‖r‖²; ∂/∂score = λ r.
-      const PointsT<S> r = s + (b.z.array().rowwise() / b.level.s.transpose().array()).matrix();
-      loss = S(0.5) * w * r.colwise().squaredNorm().array();
-      g_score = r.array().rowwise() * w;
+      // r = score + z/s (kept in g_score); loss = ½λ‖r‖²; ∂/∂score = λ r.
+      g_score = s + (b.z.array().rowwise() / b.level.s.transpose().array()).matrix();
+      loss = S(0.5) * w * g_score.colwise().squaredNorm().array();
+      g_score.array().rowwise() *= w;
       break;
     }
     case ObjectiveKind::Sliced: {
-      const auto vs = (b.v.array() * s.array()).colwise().sum();           // vᵀ score
+      const auto vs = (b.v.array() * s.array()).colwise().sum();               // vᵀ score
       const auto vjv = (b.v.array() * ctx.score_t[0].array()).colwise().sum();  // vᵀ J v
       loss = w * (vjv + S(0.5) * vs.square());
       g_score = b.v.array().rowwise() * (w * vs);

@@ -70,8 +70,7 @@ class Objective {
  private:
   ObjectiveConfig cfg_;
   Sde sde_;
-  std::vector<double> sigmas_;  // the discrete schedule, descending
-  SigmaSchedule schedule_;
+  std::vector<NoiseLevel> levels_;  // the discrete schedule's levels, σ descending
 };
 
 std::string_view to_string(ObjectiveKind k);

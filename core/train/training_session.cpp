@@ -152,10 +152,10 @@ TrainingSession::StepResult TrainingSession::step() {
   }
 
   std::array<double, LossHistory::kBands> sum{}, count{};
-  const double scale = LossHistory::kBands / (band_hi_ - band_lo_);
+  const float scale = static_cast<float>(LossHistory::kBands / (band_hi_ - band_lo_));
+  band_.noalias() = ((batch_.level.s.array().log() - static_cast<float>(band_lo_)) * scale).matrix();
   for (Index i = 0; i < per_sample_.size(); ++i) {
-    const double u = (std::log(static_cast<double>(batch_.level.s[i])) - band_lo_) * scale;
-    const int k = std::clamp(static_cast<int>(u), 0, LossHistory::kBands - 1);
+    const int k = std::clamp(static_cast<int>(band_[i]), 0, LossHistory::kBands - 1);
     sum[k] += per_sample_[i];
     count[k] += 1;
   }

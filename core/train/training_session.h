@@ -95,6 +95,7 @@ class TrainingSession {
   ObjectiveBatch<float> batch_;
   Mlp::Context ctx_;
   ValuesT<float> per_sample_;
+  ValuesT<float> band_;  // each sample's position in the loss-history bands
   double band_lo_ = 0, band_hi_ = 1;  // log s range of the bands
 
   // Divergence guard.
