@@ -65,6 +65,11 @@ void Trainer::wait_for_step(long step) const {
   cv_.wait(lock, [&] { return published_step_ >= step || quit_ || idle_; });
 }
 
+void Trainer::wait_idle() const {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return quit_ || idle_; });
+}
+
 void Trainer::publish(TrainingSession& s, bool running, double steps_per_second) {
   auto snap = std::make_shared<TrainerSnapshot>();
   snap->model = s.snapshot();

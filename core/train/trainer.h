@@ -51,6 +51,9 @@ class Trainer {
   }
   // Blocks until the trainer has published `step` steps, or is idle (paused, nothing pending).
   void wait_for_step(long step) const;
+  // Blocks until every command given so far is done and the trainer is idle (paused, nothing
+  // pending, its last state published).
+  void wait_idle() const;
 
   double publish_interval = 1.0 / 60.0;  // seconds
 

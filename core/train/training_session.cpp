@@ -129,7 +129,7 @@ TrainingSession::StepResult TrainingSession::step() {
     why = "the loss is not finite";
   } else if (!grad_.allFinite()) {
     why = "the gradient is not finite";
-  } else if (step_ >= 20 && std::abs(loss) > 1e4 * std::max(std::abs(loss_avg_), 1.0)) {
+  } else if (step_ >= 1 && std::abs(loss) > 1e4 * std::max(std::abs(loss_avg_), 1.0)) {
     std::ostringstream m;
     m << "the loss exploded to " << loss;
     why = m.str();

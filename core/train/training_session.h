@@ -104,7 +104,7 @@ class TrainingSession {
     Eigen::VectorXf params, ema, m, v;
     long ema_updates = 0, adam_steps = 0;
   } good_;
-  double loss_avg_ = 0;  // running average of the loss (EMA over ~50 steps)
+  double loss_avg_ = 0;  // running average of the accepted steps' losses (EMA over ~50 steps)
   int rollbacks_in_a_row_ = 0;
   bool stalled_ = false;
   std::string warning_;

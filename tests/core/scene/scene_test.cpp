@@ -308,3 +308,87 @@ TEST_CASE("make_exact_score: mixtures exactly, sample-only sets as a seeded empi
   CHECK(emp->size() == 300);
   CHECK(emp->points() == dynamic_cast<const EmpiricalMixture*>(eb.get())->points());
 }
+
+TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
+  Scene s;
+  s.view = {1.5, -2.25, 3.5, true, {FieldSource::Learned, 0.125}, {FieldSource::Exact, 0.75}};
+  s.layers.data = {false, 5, 0.25};
+  s.layers.density = {false, Colormap::Magma, 7.5, 96, false, 0.5};
+  s.layers.score = {false, 40, ArrowLength::Scaled, 2.5, true, 9};
+  s.layers.error = {true, 48, Colormap::Viridis};
+  s.layers.particles = {false, 6, 120, 500};
+  s.layers.axes = {false, false};
+  s.ui = {1.75, false, true, false, false, 12.5, FieldSource::Learned, false, false, true};
+  const Scene back = parse_scene(json::parse(to_json(s).dump()));
+  CHECK(back == s);
+  CHECK(back.view.center_x == 1.5);
+  CHECK(back.view.center_y == -2.25);
+  CHECK(back.view.half_height == 3.5);
+  CHECK(back.view.split);
+  CHECK(back.view.left.source == FieldSource::Learned);
+  CHECK(back.view.left.t == 0.125);
+  CHECK(back.view.right.source == FieldSource::Exact);
+  CHECK(back.view.right.t == 0.75);
+  CHECK_FALSE(back.layers.data.on);
+  CHECK(back.layers.data.point_size == 5);
+  CHECK(back.layers.data.opacity == 0.25);
+  CHECK(back.layers.density.colormap == Colormap::Magma);
+  CHECK(back.layers.density.range == 7.5);
+  CHECK(back.layers.density.resolution == 96);
+  CHECK_FALSE(back.layers.density.contours);
+  CHECK(back.layers.density.contour_spacing == 0.5);
+  CHECK(back.layers.score.grid == 40);
+  CHECK(back.layers.score.length == ArrowLength::Scaled);
+  CHECK(back.layers.score.scale == 2.5);
+  CHECK(back.layers.score.streamlines);
+  CHECK(back.layers.score.seeds == 9);
+  CHECK(back.layers.error.on);
+  CHECK(back.layers.error.resolution == 48);
+  CHECK(back.layers.error.colormap == Colormap::Viridis);
+  CHECK_FALSE(back.layers.particles.on);
+  CHECK(back.layers.particles.point_size == 6);
+  CHECK(back.layers.particles.trail == 120);
+  CHECK(back.layers.particles.trail_particles == 500);
+  CHECK_FALSE(back.layers.axes.on);
+  CHECK_FALSE(back.layers.axes.grid);
+  CHECK(back.ui.ui_scale == 1.75);
+  CHECK_FALSE(back.ui.show_panels);
+  CHECK(back.ui.show_help);
+  CHECK_FALSE(back.ui.training);
+  CHECK_FALSE(back.ui.playing);
+  CHECK(back.ui.steps_per_frame == 12.5);
+  CHECK(back.ui.particle_source == FieldSource::Learned);
+  CHECK_FALSE(back.ui.use_ema);
+  CHECK_FALSE(back.ui.follow_sampler);
+  CHECK(back.ui.discrete_levels);
+}
+
+TEST_CASE("a drawn point set round-trips and is checked") {
+  Scene s;
+  s.data.source = PointSet{{{1.0, 2.0}, {-0.5, 3.25}, {0.0, 0.0}}};
+  const Scene back = parse_scene(json::parse(to_json(s).dump()));
+  CHECK(back == s);
+  CHECK(std::get<PointSet>(back.data.source).points[1] == Eigen::Vector2d(-0.5, 3.25));
+  Rng rng(1);
+  CHECK(dynamic_cast<EmpiricalMixture*>(make_exact_score(back.data, rng).get()) != nullptr);
+  Points draw;
+  make_data_source(back.data)(10, rng, draw);
+  CHECK(draw.cols() == 10);
+  CHECK(error_of(R"({"data": {"point_set": []}})").find("data.point_set") != std::string::npos);
+  CHECK(error_of(R"({"data": {"point_set": [[1]]}})").find("data.point_set[0]") !=
+        std::string::npos);
+  CHECK(error_of(R"({"data": {"point_set": [[1, 2]], "dataset": "ring8"}})")
+            .find("exclude each other") != std::string::npos);
+}
+
+TEST_CASE("window settings out of range or misspelt name their key") {
+  CHECK(error_of(R"({"view": {"half_height": 0}})").find("view.half_height") != std::string::npos);
+  CHECK(error_of(R"({"view": {"left": {"source": "guess"}}})").find("view.left.source") !=
+        std::string::npos);
+  CHECK(error_of(R"({"layers": {"score": {"grid": 1000}}})").find("layers.score.grid") !=
+        std::string::npos);
+  CHECK(error_of(R"({"layers": {"density": {"colormap": "jet"}}})").find("viridis, magma") !=
+        std::string::npos);
+  CHECK(error_of(R"({"layers": {"particle": {}}})").find("layers.particle") != std::string::npos);
+  CHECK(error_of(R"({"ui": {"ui_scale": 9}})").find("ui.ui_scale") != std::string::npos);
+}

@@ -52,10 +52,13 @@ TEST_CASE("readers evaluate snapshots while the trainer runs and its settings ch
   trainer.set_objective(sliced, small_config().sde, small_config().schedule);
   trainer.set_data(from(ncsn_toy()));
   trainer.wait_for_step(60);
+  while (evaluations < 20) std::this_thread::yield();  // reads overlapped with training
   trainer.pause();
+  trainer.wait_idle();
   const long paused_at = trainer.snapshot()->model->step;
   trainer.step_once();
-  trainer.wait_for_step(paused_at + 1);
+  trainer.wait_idle();
+  CHECK(trainer.snapshot()->model->step == paused_at + 1);  // exactly one step while paused
   stop = true;
   reader.join();
   CHECK(evaluations > 0);
@@ -83,6 +86,7 @@ TEST_CASE("a diverging trainer never publishes non-finite weights and says why")
   }
   trainer.wait_for_step(40);
   trainer.pause();
+  trainer.wait_idle();
   CHECK(bad == 0);
   CHECK(trainer.snapshot()->warning.find("diverged") != std::string::npos);
 }
