@@ -7,6 +7,7 @@
 #include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,6 +41,7 @@ struct ModeStats {
   std::vector<Eigen::Vector2d> mean;
   std::vector<Eigen::Matrix2d> cov;
   std::vector<double> count;
+  std::vector<int> label;  // each point's component
   Index n = 0;
 };
 
@@ -81,7 +83,28 @@ inline ModeStats mode_stats(const GaussianMixture& gm, const Points& x) {
     st.cov[k] /= std::max(1.0, st.count[k]);
     st.weight[k] = st.count[k] / static_cast<double>(x.cols());
   }
+  st.label = std::move(label);
   return st;
+}
+
+// The pooled spread: each point's squared Mahalanobis distance to its mode's reference mean under
+// that mode's reference covariance, averaged over all points (≈ 2 for exact samples in 2-D; a
+// little less, as assignment trims the tails). One number that pools every mode, so a global
+// error in the spread (a noise or step coefficient off by 10%) shows at ~2% resolution where the
+// per-mode covariance bands are ±25–40% wide. Returns {mean, variance} of the per-point values.
+inline std::pair<double, double> pooled_spread(const ModeStats& st, const ModeStats& ref,
+                                               const Points& x) {
+  std::vector<Eigen::Matrix2d> prec;
+  for (const auto& c : ref.cov) prec.push_back(c.inverse());
+  double sum = 0, sum2 = 0;
+  for (Index i = 0; i < x.cols(); ++i) {
+    const int k = st.label[i];
+    const Eigen::Vector2d d = x.col(i).cast<double>() - ref.mean[k];
+    const double v = d.dot(prec[k] * d);
+    sum += v, sum2 += v * v;
+  }
+  const double n = static_cast<double>(x.cols());
+  return {sum / n, sum2 / n - (sum / n) * (sum / n)};
 }
 
 // Energy distance (V-statistic) 2E‖X − Y‖ − E‖X − X′‖ − E‖Y − Y′‖ ≥ 0, zero iff same law.
@@ -103,6 +126,7 @@ inline double energy_distance(const Points& x, const Points& y) {
 // energy-distance threshold for n-point samples: 3× the largest of 8 exact-vs-exact distances.
 struct TargetReference {
   ModeStats stats;
+  std::pair<double, double> spread;  // pooled_spread of the large draw: mean, per-point variance
   double energy_threshold = 0;
   std::vector<double> null_energies;
 };
@@ -116,6 +140,7 @@ inline const TargetReference& reference(const std::string& name, const GaussianM
     Points big;
     gm.sample(200000, rng, big);
     it->second.stats = mode_stats(gm, big);
+    it->second.spread = pooled_spread(it->second.stats, it->second.stats, big);
     double worst = 0;
     for (int pair = 0; pair < 8; ++pair) {
       Points a, b;
@@ -136,6 +161,7 @@ struct Bias {
   double weight = 0;   // absolute, on mode fractions
   double mean = 0;     // data units, per coordinate
   double cov_rel = 0;  // on covariance entry (a, b), relative to √(C_aa C_bb)
+  double spread_rel = 0;  // on the pooled spread, relative
 };
 
 // Checks that particles x (n points) reproduce target gm:
@@ -170,6 +196,17 @@ inline void check_reproduces(const std::string& name, const GaussianMixture& gm,
       }
     }
   }
+  // Pooled spread: SE = √(per-point variance / n) (≈ 1.8% of the mean at n = 3,000).
+  const auto [spread, unused] = pooled_spread(st, ref.stats, x);
+  const auto [ref_spread, ref_var] = ref.spread;
+  CAPTURE(spread);
+  CAPTURE(ref_spread);
+  CHECK(std::abs(spread - ref_spread) <=
+        5 * std::sqrt(ref_var / n) + bias.spread_rel * ref_spread);
+  if (std::getenv("SCORELAB_PRINT_SPREAD"))
+    MESSAGE(name << " spread " << spread << " ref " << ref_spread << " rel "
+                 << (spread - ref_spread) / ref_spread);
+
   Rng rng(seed ^ 0x5eedull);
   Points exact;
   gm.sample(n, rng, exact);
