@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -18,10 +19,8 @@ std::string_view to_string(Activation a) {
 }
 
 Activation activation_from_string(std::string_view name) {
-  for (Activation a : {Activation::SiLU, Activation::Softplus, Activation::ReLU})
-    if (to_string(a) == name) return a;
-  throw InputError("unknown activation '" + std::string(name) +
-                   "' (allowed: silu, softplus, relu)");
+  const Activation all[] = {Activation::SiLU, Activation::Softplus, Activation::ReLU};
+  return enum_from_string("activation", name, all);
 }
 
 template <class S>

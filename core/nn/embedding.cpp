@@ -5,6 +5,7 @@
 #include <string>
 #include <type_traits>
 
+#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -76,10 +77,8 @@ std::string_view to_string(EmbeddingKind k) {
 }
 
 EmbeddingKind embedding_kind_from_string(std::string_view name) {
-  for (EmbeddingKind k : {EmbeddingKind::FourierLogSigma, EmbeddingKind::SinusoidalTime})
-    if (to_string(k) == name) return k;
-  throw InputError("unknown embedding '" + std::string(name) +
-                   "' (allowed: fourier_log_sigma, sinusoidal_time)");
+  const EmbeddingKind all[] = {EmbeddingKind::FourierLogSigma, EmbeddingKind::SinusoidalTime};
+  return enum_from_string("embedding", name, all);
 }
 
 }  // namespace scorelab

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -217,10 +218,8 @@ std::string_view to_string(OutputScaling o) {
 }
 
 OutputScaling output_scaling_from_string(std::string_view name) {
-  for (OutputScaling o : {OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction})
-    if (to_string(o) == name) return o;
-  throw InputError("unknown output scaling '" + std::string(name) +
-                   "' (allowed: score_over_sigma, noise_prediction)");
+  const OutputScaling all[] = {OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction};
+  return enum_from_string("output scaling", name, all);
 }
 
 }  // namespace scorelab

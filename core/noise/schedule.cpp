@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -61,10 +62,8 @@ std::string_view to_string(ScheduleKind kind) {
 }
 
 ScheduleKind schedule_kind_from_string(std::string_view name) {
-  for (ScheduleKind k : {ScheduleKind::Geometric, ScheduleKind::Linear, ScheduleKind::Karras})
-    if (to_string(k) == name) return k;
-  throw InputError("unknown noise schedule '" + std::string(name) +
-                   "' (allowed: geometric, linear, karras)");
+  const ScheduleKind all[] = {ScheduleKind::Geometric, ScheduleKind::Linear, ScheduleKind::Karras};
+  return enum_from_string("noise schedule", name, all);
 }
 
 double suggest_sigma_max(const Points& data) {

@@ -5,6 +5,7 @@
 #include <numbers>
 #include <string>
 
+#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -129,9 +130,8 @@ std::string_view to_string(SdeKind kind) {
 }
 
 SdeKind sde_kind_from_string(std::string_view name) {
-  for (SdeKind k : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP})
-    if (to_string(k) == name) return k;
-  throw InputError("unknown SDE '" + std::string(name) + "' (allowed: ve, vp, subvp)");
+  const SdeKind all[] = {SdeKind::VE, SdeKind::VP, SdeKind::SubVP};
+  return enum_from_string("SDE", name, all);
 }
 
 }  // namespace scorelab

@@ -7,6 +7,7 @@
 #include <string>
 #include <type_traits>
 
+#include "core/common/enum_names.h"
 #include "core/common/error.h"
 #include "core/sample/sampler_impl.h"
 
@@ -122,23 +123,6 @@ std::string_view sampler_name(const SamplerConfig& config) {
   return names[config.index()];
 }
 
-namespace {
-
-// The one lookup behind every *_from_string: the value whose to_string is `name`, or an
-// InputError listing the allowed names.
-template <class Enum, std::size_t K>
-Enum from_string(std::string_view what, std::string_view name, const Enum (&all)[K]) {
-  std::string allowed;
-  for (Enum e : all) {
-    if (to_string(e) == name) return e;
-    allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
-  }
-  throw InputError("unknown " + std::string(what) + " '" + std::string(name) +
-                   "' (allowed: " + allowed + ")");
-}
-
-}  // namespace
-
 std::string_view to_string(Predictor p) {
   switch (p) {
     case Predictor::EulerMaruyama:
@@ -180,17 +164,17 @@ std::string_view to_string(OdeMethod m) {
 Predictor predictor_from_string(std::string_view name) {
   constexpr Predictor all[] = {Predictor::EulerMaruyama, Predictor::ReverseDiffusion,
                                Predictor::Ancestral, Predictor::None};
-  return from_string("predictor", name, all);
+  return enum_from_string("predictor", name, all);
 }
 
 Corrector corrector_from_string(std::string_view name) {
   constexpr Corrector all[] = {Corrector::None, Corrector::Langevin};
-  return from_string("corrector", name, all);
+  return enum_from_string("corrector", name, all);
 }
 
 OdeMethod ode_method_from_string(std::string_view name) {
   constexpr OdeMethod all[] = {OdeMethod::Euler, OdeMethod::Heun, OdeMethod::Rk4, OdeMethod::Rk45};
-  return from_string("ODE method", name, all);
+  return enum_from_string("ODE method", name, all);
 }
 
 }  // namespace scorelab

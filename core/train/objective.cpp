@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -144,11 +145,9 @@ std::string_view to_string(ObjectiveKind k) {
 }
 
 ObjectiveKind objective_kind_from_string(std::string_view name) {
-  for (ObjectiveKind k : {ObjectiveKind::Denoising, ObjectiveKind::Sliced, ObjectiveKind::SlicedVR,
-                          ObjectiveKind::Exact})
-    if (to_string(k) == name) return k;
-  throw InputError("unknown objective '" + std::string(name) +
-                   "' (allowed: denoising, sliced, sliced_vr, exact)");
+  const ObjectiveKind all[] = {ObjectiveKind::Denoising, ObjectiveKind::Sliced,
+                               ObjectiveKind::SlicedVR, ObjectiveKind::Exact};
+  return enum_from_string("objective", name, all);
 }
 
 std::string_view to_string(LevelSource l) {
@@ -156,10 +155,8 @@ std::string_view to_string(LevelSource l) {
 }
 
 LevelSource level_source_from_string(std::string_view name) {
-  for (LevelSource l : {LevelSource::Continuous, LevelSource::Discrete})
-    if (to_string(l) == name) return l;
-  throw InputError("unknown level source '" + std::string(name) +
-                   "' (allowed: continuous, discrete)");
+  const LevelSource all[] = {LevelSource::Continuous, LevelSource::Discrete};
+  return enum_from_string("level source", name, all);
 }
 
 }  // namespace scorelab
