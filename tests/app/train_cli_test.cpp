@@ -1,35 +1,17 @@
 // `scorelab train` and `scorelab sample --model`: a headless train → checkpoint → sample round,
 // and the failures that must leave nothing behind.
 #include <doctest/doctest.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "app/cli/cli.h"
+#include "cli_testing.h"
 
 namespace fs = std::filesystem;
 
+using namespace cli_testing;
+
 namespace {
-
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result run(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  const int code = scorelab::cli::run(args, out, err);
-  return {code, out.str(), err.str()};
-}
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("scorelab_train_test_" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 // A small, quick scene: the ring, a 2 × 32 network, annealed Langevin for sampling.
 constexpr const char* kScene = R"({
@@ -44,8 +26,7 @@ constexpr const char* kScene = R"({
 
 TEST_CASE("train writes a checkpoint that sample --model uses") {
   TempDir dir;
-  const std::string scene = dir.file("scene.json"), ckpt = dir.file("model.ckpt");
-  std::ofstream(scene) << kScene;
+  const std::string scene = dir.file("scene.json", kScene), ckpt = dir.file("model.ckpt");
   const Result t = run({"train", "--scene", scene, "--steps", "200", "--out", ckpt});
   INFO(t.err);
   REQUIRE(t.code == 0);
@@ -64,16 +45,12 @@ TEST_CASE("train writes a checkpoint that sample --model uses") {
   CHECK(rows == 201);  // header + 200 particles
   // EMA and raw weights are different models: different samples.
   REQUIRE(run({"sample", "--scene", scene, "--model", ckpt, "--raw", "--out", csv_raw}).code == 0);
-  std::stringstream a, b;
-  a << std::ifstream(csv).rdbuf();
-  b << std::ifstream(csv_raw).rdbuf();
-  CHECK(a.str() != b.str());
+  CHECK(read(csv) != read(csv_raw));
 }
 
 TEST_CASE("train and sample --model fail cleanly") {
   TempDir dir;
-  const std::string scene = dir.file("scene.json"), ckpt = dir.file("model.ckpt");
-  std::ofstream(scene) << kScene;
+  const std::string scene = dir.file("scene.json", kScene), ckpt = dir.file("model.ckpt");
   // Usage errors: exit 2.
   CHECK(run({"train", "--scene", scene, "--out", ckpt}).code == 2);                      // no --steps
   CHECK(run({"train", "--scene", scene, "--steps", "0", "--out", ckpt}).code == 2);      // range
