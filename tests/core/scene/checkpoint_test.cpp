@@ -80,6 +80,11 @@ TEST_CASE("truncated, corrupted and foreign checkpoints are rejected") {
     bad[pos] ^= 0x10;
     CHECK_THROWS_AS(parse_checkpoint(bad, "flipped"), InputError);
   }
+  // A well-formed file whose weights do not fit its own architecture.
+  Checkpoint mismatched = parse_checkpoint(good, "good");
+  mismatched.scene.train.model.width = 17;
+  CHECK_THROWS_WITH_AS(parse_checkpoint(serialize_checkpoint(mismatched), "mismatched"),
+                       doctest::Contains("parameters but its model needs"), InputError);
   std::string future = good;
   future[8] = 9;  // version 9
   CHECK_THROWS_WITH_AS(parse_checkpoint(future, "future"), doctest::Contains("version"),
