@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libeigen3-dev doctest-dev nlohmann-json3-dev libstb-dev
   libglfw3-dev libgl-dev libimgui-dev python3-glad
-  xvfb xauth libgif-dev ffmpeg
+  xvfb xauth libgl1-mesa-dri libgif-dev ffmpeg
 )
 
 install_missing() {

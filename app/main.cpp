@@ -1,11 +1,29 @@
-// scorelab's entry point: every command goes through the command-line table in app/cli.
+// scorelab's entry point: no arguments or a window flag first (--scene, --frames, ...) open the
+// visualizer window; every other command goes through the command-line table in app/cli.
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "app/cli/cli.h"
+#include "app/window/options.h"
+#include "app/window/window.h"
+#include "core/common/error.h"
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
-  return scorelab::cli::run(args, std::cout, std::cerr);
+  if (!scorelab::window::is_window_command(args)) return scorelab::cli::run(args, std::cout, std::cerr);
+  scorelab::window::Options options;
+  try {
+    options = scorelab::window::parse_options(args);
+  } catch (const scorelab::InputError& e) {
+    std::cerr << "scorelab: " << e.what() << "\n" << scorelab::window::kUsage;
+    return 2;
+  }
+  try {
+    return scorelab::window::run(options, std::cout, std::cerr);
+  } catch (const std::exception& e) {
+    std::cerr << "scorelab: " << e.what() << "\n";
+    return 1;
+  }
 }

@@ -56,7 +56,4 @@ const Command& sample_command();
 const Command& bench_command();
 const Command& train_command();
 
-// No arguments: a banner and a headless run of the built-in default scene.
-int run_default_scene(std::ostream& out, std::ostream& err);
-
 }  // namespace scorelab::cli

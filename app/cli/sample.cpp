@@ -1,5 +1,5 @@
-// `scorelab sample`: run a scene's sampler on its exact score and write the particles as CSV;
-// and the no-argument run of the built-in default scene.
+// `scorelab sample`: run a scene's sampler on its exact (or learned) score and write the particles
+// as CSV.
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -202,22 +202,6 @@ const Command& sample_command() {
       kSampleFlags,
       run_sample};
   return c;
-}
-
-int run_default_scene(std::ostream& out, std::ostream& err) {
-  out << "scorelab: a lab for score-based generative models. The window is not here yet;\n"
-         "sampling the built-in default scene (assets/scenes/default.json) headless...\n";
-  const Scene scene = parse_scene_text(default_scene_json(), "default scene");
-  const SampleRun run = sample_scene(scene, 0, err);
-  const Eigen::Vector2d mean = run.particles.cast<double>().rowwise().mean();
-  const Eigen::Vector2d spread = (run.particles.cast<double>().colwise() - mean).rowwise().norm() /
-                                 std::sqrt(static_cast<double>(run.particles.cols()));
-  out << "  " << run.particles.cols() << " particles, " << run.sampler << ", " << run.steps
-      << " steps in " << run.seconds << " s; " << count_non_finite(run.particles)
-      << " non-finite\n  particle mean (" << mean.x() << ", " << mean.y() << "), std ("
-      << spread.x() << ", " << spread.y() << ")\n"
-      << "Run 'scorelab --help' for the commands (sample, bench).\n";
-  return 0;
 }
 
 }  // namespace scorelab::cli

@@ -440,10 +440,11 @@ DataConfig read_data(JsonReader& parent) {
   if (!parent.has("data")) return d;
   JsonReader r = parent.object("data");
   d.points = r.integer("points", d.points);
-  const int sources = int(r.has("dataset")) + int(r.has("mixture")) + int(r.has("point_set"));
-  if (sources > 1)
-    throw InputError(r.path("dataset") + ", " + r.path("mixture") + " and " +
-                     r.path("point_set") + " exclude each other: give one of them");
+  std::vector<std::string> given;  // the data sources present, of which one is allowed
+  for (const char* key : {"dataset", "mixture", "point_set"})
+    if (r.has(key)) given.push_back(r.path(key));
+  if (given.size() > 1)
+    throw InputError(given[0] + " and " + given[1] + " exclude each other: give one of them");
   if (r.has("mixture")) {
     JsonReader m = r.object("mixture");
     d.source = read_mixture(m);

@@ -166,8 +166,8 @@ struct LayersConfig {
   struct Particles {  // the sampler's particles with fading trails
     bool on = true;
     double point_size = 3;        // pixels, [1, 20]
-    int trail = 30;               // frames of trail, [0, 500]
-    int trail_particles = 2000;   // particles that leave a trail, [0, 20000]
+    int trail = 16;               // frames of trail, [0, 500]
+    int trail_particles = 200;    // particles that leave a trail, [0, 20000]
   } particles;
   struct Axes {
     bool on = true;
@@ -177,7 +177,7 @@ struct LayersConfig {
 
 struct UiConfig {
   double ui_scale = 1;            // panel and font size multiplier (projectors), [0.5, 4]
-  bool show_panels = true;        // side panels (off: the plot only)
+  bool show_panels = true;        // side panel and status bar (off: the plot only)
   bool show_help = false;         // the shortcut overlay
   bool training = true;           // the trainer runs
   bool playing = true;            // the particles advance

@@ -1,0 +1,142 @@
+// Keyboard shortcuts and plot mouse interaction (see input.h). ImGui 1.86 indexes keys by the
+// GLFW key codes.
+#include "app/ui/input.h"
+
+#define GLFW_INCLUDE_NONE  // glad provides the GL declarations
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <cmath>
+
+#include "core/common/rng.h"
+#include "core/distributions/datasets.h"
+
+namespace scorelab::ui {
+
+bool handle_keyboard(app::AppContext& ctx, Scene& edit, const view::PixelRect& plot,
+                     bool* quit) {
+  if (ImGui::GetIO().WantCaptureKeyboard) return false;
+  const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+  bool changed = false;
+  if (pressed(GLFW_KEY_SPACE)) {
+    ctx.toggle_playing();
+    edit.ui.playing = ctx.particles().playing;
+  }
+  if (pressed(GLFW_KEY_S)) {
+    ctx.step_particles_once();
+    edit.ui.playing = false;
+  }
+  if (pressed(GLFW_KEY_R)) {
+    ctx.restart_particles(true);
+    edit.ui.playing = true;
+  }
+  if (pressed(GLFW_KEY_T)) {
+    edit.ui.training = !edit.ui.training;
+    changed = true;
+  }
+  if (pressed(GLFW_KEY_F)) {
+    view::fit(edit.view, plot, ctx.data_points());
+    changed = true;
+  }
+  if (pressed(GLFW_KEY_H)) {
+    edit.ui.show_help = !edit.ui.show_help;
+    changed = true;
+  }
+  if (pressed(GLFW_KEY_TAB)) {
+    edit.ui.show_panels = !edit.ui.show_panels;
+    changed = true;
+  }
+  if (pressed(GLFW_KEY_ESCAPE)) *quit = true;
+  LayersConfig& l = edit.layers;
+  bool* toggles[9] = {&l.data.on,         &l.density.on,   &l.density.contours,
+                      &l.score.on,        &l.score.streamlines, &l.error.on,
+                      &l.particles.on,    nullptr,         &l.axes.on};
+  for (int k = 0; k < 9; ++k) {
+    if (!pressed(GLFW_KEY_1 + k)) continue;
+    if (toggles[k]) {
+      *toggles[k] = !*toggles[k];
+    } else {  // 8: trails on (30 frames) / off
+      l.particles.trail = l.particles.trail > 0 ? 0 : 30;
+    }
+    changed = true;
+  }
+  return changed;
+}
+
+bool handle_mouse(PanelState& st, Scene& edit,
+                  const std::array<view::PixelRect, 2>& panels, int panel_count) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!ImGui::IsMousePosValid()) return false;
+  int over = -1;
+  for (int p = 0; p < panel_count; ++p)
+    if (panels[p].contains(io.MousePos.x, io.MousePos.y)) over = p;
+  const bool mouse_free = !io.WantCaptureMouse;
+  bool changed = false;
+
+  // Zoom about the cursor: 10% per wheel notch.
+  if (over >= 0 && mouse_free && io.MouseWheel != 0) {
+    view::zoom(edit.view, panels[over], std::pow(1.1, double(io.MouseWheel)), io.MousePos.x,
+               io.MousePos.y);
+    changed = true;
+  }
+
+  // A press chooses what the drag does: move a mixture centre, paint, or pan.
+  if (over >= 0 && mouse_free && ImGui::IsMouseClicked(0)) {
+    st.dragging_component = -1;
+    if (const auto comps = mixture_components(edit.data); comps && !st.brush) {
+      for (std::size_t k = 0; k < comps->size(); ++k) {
+        const Eigen::Vector2f p =
+            view::to_pixels(edit.view, panels[over], (*comps)[k].mean.x(), (*comps)[k].mean.y());
+        if ((p - Eigen::Vector2f(io.MousePos.x, io.MousePos.y)).norm() < 9)
+          st.dragging_component = int(k);
+      }
+      // A named mixture becomes a custom one the moment a centre is grabbed.
+      if (st.dragging_component >= 0 && !std::holds_alternative<MixtureComponents>(edit.data.source)) {
+        edit.data.source = *comps;
+        changed = true;
+      }
+    }
+  }
+  if (over >= 0 && ImGui::IsMouseDown(0) && mouse_free) {
+    const ImVec2 d = io.MouseDelta;
+    if (st.dragging_component >= 0) {
+      auto* comps = std::get_if<MixtureComponents>(&edit.data.source);
+      if (comps && st.dragging_component < int(comps->size()) && (d.x != 0 || d.y != 0)) {
+        (*comps)[st.dragging_component].mean =
+            view::to_world(edit.view, panels[over], io.MousePos.x, io.MousePos.y);
+        changed = true;
+      }
+    } else if (st.brush) {
+      // Paint: a few points per frame, uniform in the brush disc, seeded by the frame count.
+      PointSet set;
+      if (const auto* existing = std::get_if<PointSet>(&edit.data.source);
+          existing && !st.brush_new_set)
+        set = *existing;
+      st.brush_new_set = false;
+      const Eigen::Vector2d c =
+          view::to_world(edit.view, panels[over], io.MousePos.x, io.MousePos.y);
+      Rng rng(static_cast<std::uint64_t>(ImGui::GetFrameCount()));
+      for (int i = 0; i < 6 && set.points.size() < std::size_t(kMaxDataPoints); ++i) {
+        const double r = st.brush_radius * std::sqrt(rng.uniform()), a = 2 * M_PI * rng.uniform();
+        set.points.emplace_back(c.x() + r * std::cos(a), c.y() + r * std::sin(a));
+      }
+      edit.data.source = std::move(set);
+      changed = true;
+    } else if (d.x != 0 || d.y != 0) {
+      view::pan(edit.view, panels[over], d.x, d.y);
+      changed = true;
+    }
+  }
+  if (ImGui::IsMouseReleased(0)) st.dragging_component = -1;
+  return changed;
+}
+
+std::optional<MixtureComponents> mixture_components(const DataConfig& data) {
+  if (const auto* c = std::get_if<MixtureComponents>(&data.source)) return *c;
+  if (const auto* name = std::get_if<std::string>(&data.source))
+    if (const DatasetInfo& info = find_dataset(*name); info.mixture)
+      return info.mixture().components();
+  return std::nullopt;
+}
+
+}  // namespace scorelab::ui

@@ -1,0 +1,23 @@
+// Keyboard shortcuts and mouse interaction with the plot (pan, zoom, drag mixture centres,
+// brush), applied to the edited scene copy or as AppContext commands. Input that ImGui wants
+// (a panel has the mouse or a text field has the keyboard) is left to ImGui.
+#pragma once
+#include <array>
+#include <optional>
+
+#include "app/state/app_context.h"
+#include "app/ui/panels.h"
+#include "app/view/camera.h"
+
+namespace scorelab::ui {
+
+// Each returns true when `edit` changed (apply it). `panels`: the visible panel rectangles.
+bool handle_keyboard(app::AppContext& ctx, Scene& edit, const view::PixelRect& plot,
+                     bool* quit);
+bool handle_mouse(PanelState& st, Scene& edit,
+                  const std::array<view::PixelRect, 2>& panels, int panel_count);
+
+// The components of a mixture data source (named mixture datasets included), else nullopt.
+std::optional<MixtureComponents> mixture_components(const DataConfig& data);
+
+}  // namespace scorelab::ui

@@ -1,0 +1,618 @@
+// The side panel, status bar and help overlay (see panels.h). ImGui 1.86 immediate mode: each
+// widget reads and writes a field of the edited scene copy.
+#include "app/ui/panels.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "core/common/atomic_file.h"
+#include "core/common/error.h"
+#include "core/distributions/datasets.h"
+#include "core/train/loss_history.h"
+
+namespace scorelab::ui {
+
+namespace {
+
+// ---- small widget helpers over doubles and enums -------------------------------------------
+
+bool slider(const char* label, double& v, double lo, double hi, const char* fmt = "%.3g",
+            bool log = false) {
+  float f = static_cast<float>(v);
+  if (!ImGui::SliderFloat(label, &f, float(lo), float(hi), fmt,
+                          log ? ImGuiSliderFlags_Logarithmic : 0))
+    return false;
+  v = f;
+  return true;
+}
+
+bool slider(const char* label, int& v, int lo, int hi) {
+  return ImGui::SliderInt(label, &v, lo, hi);
+}
+
+// A combo over the names `names[0..n)`; `index` is the selected one.
+template <std::size_t N>
+bool combo(const char* label, int& index, const char* const (&names)[N]) {
+  return ImGui::Combo(label, &index, names, int(N));
+}
+
+template <class E, std::size_t N>
+bool enum_combo(const char* label, E& value, const char* const (&names)[N]) {
+  int i = static_cast<int>(value);
+  if (!combo(label, i, names)) return false;
+  value = static_cast<E>(i);
+  return true;
+}
+
+void help_marker(const char* text) {
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+}
+
+// ---- Data ----------------------------------------------------------------------------------
+
+bool data_section(app::AppContext& ctx, PanelState& st, Scene& s) {
+  bool changed = false;
+  const auto& table = datasets();
+  // The picker: every dataset of the table, then the custom kinds.
+  std::string current = "custom mixture";
+  if (const auto* name = std::get_if<std::string>(&s.data.source)) current = *name;
+  if (std::holds_alternative<PointSet>(s.data.source)) current = "drawn points";
+  if (ImGui::BeginCombo("dataset", current.c_str())) {
+    for (const DatasetInfo& d : table) {
+      if (ImGui::Selectable(std::string(d.name).c_str(), current == d.name)) {
+        s.data.source = std::string(d.name);
+        changed = true;
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", std::string(d.description).c_str());
+    }
+    ImGui::EndCombo();
+  }
+  // A named mixture becomes editable as a custom mixture.
+  if (const auto* name = std::get_if<std::string>(&s.data.source)) {
+    const DatasetInfo& info = find_dataset(*name);
+    if (info.mixture && ImGui::Button("Edit components")) {
+      s.data.source = info.mixture().components();
+      changed = true;
+    }
+    if (!info.mixture) changed |= slider("points", s.data.points, 10, 20000);
+  }
+  if (auto* comps = std::get_if<MixtureComponents>(&s.data.source)) {
+    ImGui::TextDisabled("drag a centre (white ring) in the view");
+    int remove = -1;
+    for (std::size_t k = 0; k < comps->size(); ++k) {
+      GaussianComponent& c = (*comps)[k];
+      ImGui::PushID(int(k));
+      double spread = std::sqrt(std::max(0.5 * c.cov.trace(), 1e-12));
+      float mean[2] = {float(c.mean.x()), float(c.mean.y())};
+      ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.45f);
+      if (ImGui::DragFloat2("##mean", mean, 0.02f)) {
+        c.mean = {mean[0], mean[1]};
+        changed = true;
+      }
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.3f);
+      float w = float(c.weight);
+      if (ImGui::DragFloat("##w", &w, 0.01f, 0.0f, 100.0f, "w %.2f")) {
+        c.weight = w;
+        changed = true;
+      }
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.7f);
+      float sd = float(spread);
+      if (ImGui::DragFloat("##sd", &sd, 0.005f, 0.01f, 20.0f, "sd %.2f")) {
+        c.cov = Eigen::Matrix2d::Identity() * double(sd) * double(sd);
+        changed = true;
+      }
+      ImGui::SameLine();
+      if (ImGui::SmallButton("x") && comps->size() > 1) remove = int(k);
+      ImGui::PopID();
+    }
+    if (remove >= 0) {
+      comps->erase(comps->begin() + remove);
+      changed = true;
+    }
+    if (ImGui::Button("Add component")) {
+      comps->push_back({1.0, {s.view.center_x, s.view.center_y},
+                        Eigen::Matrix2d::Identity() * 0.25});
+      changed = true;
+    }
+  }
+  ImGui::Separator();
+  ImGui::Checkbox("brush", &st.brush);
+  help_marker("Left-drag in the view adds points (a drawn data set).");
+  if (st.brush) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
+    slider("radius", st.brush_radius, 0.02, 3.0, "%.2f", true);
+  }
+  if (ImGui::Button("Clear drawing")) {
+    st.brush = true;
+    st.brush_new_set = true;
+    ctx.report(app::StatusMessage::Kind::Info, "brush: the next stroke starts a new drawing");
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Generate")) {
+    // The current data's points become an editable drawing (add to them with the brush).
+    PointSet set;
+    const Points& d = ctx.data_points();
+    for (Index i = 0; i < d.cols(); ++i) set.points.emplace_back(d(0, i), d(1, i));
+    s.data.source = std::move(set);
+    changed = true;
+  }
+  help_marker("Generate: the shown samples become a drawing you can add to with the brush.");
+  ImGui::SameLine();
+  if (ImGui::Button("New draw")) {
+    s.seed += 1;  // a new seeded draw of the data (and of the particles)
+    changed = true;
+  }
+  return changed;
+}
+
+// ---- Noise ---------------------------------------------------------------------------------
+
+void schedule_plot(const app::AppContext& ctx, const Scene& s) {
+  // log10 σ_i of the discrete schedule, with the level of the left panel marked.
+  std::vector<double> sigmas;
+  try {
+    sigmas = s.noise.schedule.sigmas();
+  } catch (const InputError&) {
+    return;
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float w = ImGui::GetContentRegionAvail().x, h = 60 * ImGui::GetIO().FontGlobalScale;
+  ImGui::InvisibleButton("schedule_plot", ImVec2(w, h));
+  dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), IM_COL32(30, 30, 38, 255));
+  const double lo = std::log10(s.noise.schedule.sigma_min), hi = std::log10(s.noise.schedule.sigma_max);
+  const auto y_of = [&](double sigma) {
+    const double u = hi > lo ? (std::log10(sigma) - lo) / (hi - lo) : 0.5;
+    return p0.y + h - 4 - float(u) * (h - 8);
+  };
+  const int L = int(sigmas.size());
+  const auto x_of = [&](int i) { return p0.x + 4 + (L > 1 ? float(i) / (L - 1) : 0.5f) * (w - 8); };
+  for (int i = 0; i + 1 < L; ++i)
+    dl->AddLine(ImVec2(x_of(i), y_of(sigmas[i])), ImVec2(x_of(i + 1), y_of(sigmas[i + 1])),
+                IM_COL32(120, 180, 255, 255), 1.5f);
+  for (int i = 0; i < L && L <= 64; ++i)
+    dl->AddCircleFilled(ImVec2(x_of(i), y_of(sigmas[i])), 2.0f, IM_COL32(120, 180, 255, 255));
+  const double s_now = ctx.panel_level(0).s;
+  const float y = y_of(std::clamp(s_now, s.noise.schedule.sigma_min, s.noise.schedule.sigma_max));
+  dl->AddLine(ImVec2(p0.x, y), ImVec2(p0.x + w, y), IM_COL32(255, 120, 60, 255), 1.0f);
+  char label[64];
+  std::snprintf(label, sizeof label, "sigma now %.3g", s_now);
+  dl->AddText(ImVec2(p0.x + 6, p0.y + 2), IM_COL32(230, 230, 230, 255), label);
+}
+
+bool noise_section(app::AppContext& ctx, Scene& s) {
+  bool changed = false;
+  static const char* const kSchedules[] = {"geometric", "linear", "karras"};
+  static const char* const kSdes[] = {"VE", "VP", "sub-VP"};
+  ImGui::TextDisabled("discrete levels (annealed Langevin)");
+  changed |= enum_combo("schedule", s.noise.schedule.kind, kSchedules);
+  changed |= slider("sigma min", s.noise.schedule.sigma_min, 1e-3, 10, "%.3g", true);
+  changed |= slider("sigma max", s.noise.schedule.sigma_max, 0.1, 1e4, "%.3g", true);
+  changed |= slider("levels L", s.noise.schedule.levels, 1, 100);
+  if (s.noise.schedule.kind == ScheduleKind::Karras)
+    changed |= slider("rho", s.noise.schedule.rho, 0.5, 20);
+  schedule_plot(ctx, s);
+  ImGui::Text("suggested sigma max: %.3g", ctx.suggested_sigma_max());
+  help_marker("NCSNv2 technique 1: the largest distance between two data points.");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("use")) {
+    s.noise.schedule.sigma_max = s.noise.sde.sigma_max = ctx.suggested_sigma_max();
+    changed = true;
+  }
+  ImGui::Separator();
+  ImGui::TextDisabled("SDE (reverse SDE, ODE)");
+  changed |= enum_combo("SDE", s.noise.sde.kind, kSdes);
+  if (s.noise.sde.kind == SdeKind::VE) {
+    changed |= slider("SDE sigma min", s.noise.sde.sigma_min, 1e-3, 10, "%.3g", true);
+    changed |= slider("SDE sigma max", s.noise.sde.sigma_max, 0.1, 1e4, "%.3g", true);
+  } else {
+    changed |= slider("beta min", s.noise.sde.beta_min, 0.01, 10, "%.3g", true);
+    changed |= slider("beta max", s.noise.sde.beta_max, 1, 100, "%.3g", true);
+  }
+  changed |= slider("N steps", s.noise.sde.N, 10, 2000);
+  ImGui::Separator();
+  changed |= ImGui::Checkbox("walk the discrete schedule", &s.ui.discrete_levels);
+  changed |= ImGui::Checkbox("fields follow the particles", &s.ui.follow_sampler);
+  const bool split = s.view.split;
+  if (slider(split ? "level t (left)" : "level t", s.view.left.t, 0, 1, "%.3f")) {
+    s.ui.follow_sampler = false;
+    changed = true;
+  }
+  if (split && slider("level t (right)", s.view.right.t, 0, 1, "%.3f")) {
+    s.ui.follow_sampler = false;
+    changed = true;
+  }
+  const NoiseLevel l = ctx.panel_level(0);
+  ImGui::Text("now: t %.3f  m %.3f  s %.4g", l.t, l.m, l.s);
+  return changed;
+}
+
+// ---- Model & training ----------------------------------------------------------------------
+
+void loss_plot(const TrainerSnapshot& snap) {
+  // Loss on a log scale: overall (white) and per noise band (low σ blue .. high σ red). At most
+  // kPoints points per curve (records averaged in buckets): a plot a few hundred pixels wide
+  // gains nothing from 2048 segments, and every segment is triangles to rasterise.
+  constexpr std::size_t kPoints = 120;
+  const auto& all = snap.history.records();
+  std::vector<LossHistory::Record> rec;
+  const std::size_t bucket = std::max<std::size_t>(1, (all.size() + kPoints - 1) / kPoints);
+  for (std::size_t i = 0; i < all.size(); i += bucket) {
+    LossHistory::Record r{};
+    const std::size_t end = std::min(all.size(), i + bucket);
+    for (std::size_t j = i; j < end; ++j) {
+      r.step += all[j].step / double(end - i);
+      r.loss += all[j].loss / double(end - i);
+      for (int b = 0; b < LossHistory::kBands; ++b) {
+        r.band[b] += all[j].band[b] * all[j].count[b];
+        r.count[b] += all[j].count[b];
+      }
+    }
+    for (int b = 0; b < LossHistory::kBands; ++b)
+      if (r.count[b] > 0) r.band[b] /= r.count[b];
+    rec.push_back(r);
+  }
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const float w = ImGui::GetContentRegionAvail().x, h = 90 * ImGui::GetIO().FontGlobalScale;
+  ImGui::InvisibleButton("loss_plot", ImVec2(w, h));
+  dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), IM_COL32(30, 30, 38, 255));
+  if (rec.size() < 2) {
+    dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(160, 160, 160, 255), "loss: no steps yet");
+    return;
+  }
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& r : rec)
+    if (r.loss > 0 && std::isfinite(r.loss)) {
+      lo = std::min(lo, std::log10(r.loss));
+      hi = std::max(hi, std::log10(r.loss));
+    }
+  if (!(lo <= hi)) return;
+  if (hi - lo < 0.1) hi = lo + 0.1;
+  const double s0 = rec.front().step, s1 = std::max(rec.back().step, s0 + 1);
+  const auto pt = [&](double step, double loss) {
+    const double u = (step - s0) / (s1 - s0);
+    const double v = (std::log10(std::max(loss, 1e-30)) - lo) / (hi - lo);
+    return ImVec2(p0.x + 2 + float(u) * (w - 4),
+                  p0.y + h - 2 - float(std::clamp(v, -0.05, 1.05)) * (h - 14));
+  };
+  const ImU32 band_colors[LossHistory::kBands] = {
+      IM_COL32(90, 150, 255, 200), IM_COL32(90, 220, 160, 200), IM_COL32(250, 200, 80, 200),
+      IM_COL32(255, 100, 90, 200)};
+  std::vector<ImVec2> line;
+  for (int b = 0; b < LossHistory::kBands; ++b) {
+    line.clear();
+    for (const auto& r : rec)
+      if (r.count[b] > 0) line.push_back(pt(r.step, r.band[b]));
+    dl->AddPolyline(line.data(), int(line.size()), band_colors[b], 0, 1.0f);
+  }
+  line.clear();
+  for (const auto& r : rec) line.push_back(pt(r.step, r.loss));
+  dl->AddPolyline(line.data(), int(line.size()), IM_COL32(255, 255, 255, 255), 0, 1.5f);
+  char label[96];
+  std::snprintf(label, sizeof label, "loss %.4g  (log scale; bands: low to high noise)",
+                all.back().loss);
+  dl->AddText(ImVec2(p0.x + 4, p0.y + 2), IM_COL32(230, 230, 230, 255), label);
+}
+
+bool model_section(app::AppContext& ctx, Scene& s) {
+  bool changed = false;
+  static const char* const kActivations[] = {"SiLU", "softplus", "ReLU"};
+  static const char* const kEmbeddings[] = {"Fourier(log sigma)", "sinusoidal(t)"};
+  static const char* const kOutputs[] = {"score = h / sigma", "noise prediction"};
+  static const char* const kObjectives[] = {"denoising (DSM)", "sliced", "sliced (VR)", "exact (ESM)"};
+  static const char* const kLevels[] = {"continuous (SDE)", "discrete (schedule)"};
+  MlpConfig& m = s.train.model;
+  changed |= slider("width", m.width, 8, 512);
+  changed |= slider("depth", m.depth, 1, 8);
+  changed |= enum_combo("activation", m.activation, kActivations);
+  changed |= enum_combo("embedding", m.embedding.kind, kEmbeddings);
+  changed |= enum_combo("output", m.output, kOutputs);
+  changed |= enum_combo("objective", s.train.objective.kind, kObjectives);
+  changed |= enum_combo("levels", s.train.objective.levels, kLevels);
+  if (s.train.objective.kind != ObjectiveKind::Denoising) {
+    changed |= ImGui::Checkbox("perturb data (annealed)", &s.train.objective.perturb);
+    help_marker("Off: score matching on the clean data only, the low-density pitfall.");
+  }
+  changed |= slider("learning rate", s.train.adam.lr, 1e-5, 1e-1, "%.2g", true);
+  changed |= slider("batch", s.train.batch, 16, 4096);
+  changed |= slider("EMA rate", s.train.ema_rate, 0.9, 0.99999, "%.5f");
+  changed |= ImGui::Checkbox("show EMA weights", &s.ui.use_ema);
+  const TrainerSnapshot* snap = ctx.training();
+  const bool running = s.ui.training;
+  if (ImGui::Button(running ? "Pause (T)" : "Start (T)")) {
+    s.ui.training = !running;
+    changed = true;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Step")) {
+    ctx.train_step_once();  // pauses training, then one step
+    s.ui.training = false;
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) ctx.reset_training();
+  if (snap) {
+    ImGui::Text("step %ld   %.0f steps/s", snap->model ? snap->model->step : 0L,
+                snap->steps_per_second);
+    loss_plot(*snap);
+  }
+  return changed;
+}
+
+// ---- Sampler -------------------------------------------------------------------------------
+
+bool sampler_section(app::AppContext& ctx, Scene& s) {
+  bool changed = false;
+  static const char* const kKinds[] = {"Langevin", "annealed Langevin", "reverse SDE",
+                                       "probability-flow ODE"};
+  int kind = int(s.sampler.index());
+  if (combo("sampler", kind, kKinds)) {
+    switch (kind) {
+      case 0: s.sampler = LangevinConfig{}; break;
+      case 1: s.sampler = AnnealedLangevinConfig{}; break;
+      case 2: s.sampler = ReverseSdeConfig{}; break;
+      default: s.sampler = ProbabilityFlowConfig{}; break;
+    }
+    changed = true;
+  }
+  static const char* const kInit[] = {"uniform box", "Gaussian"};
+  const auto init = [&](InitialDistribution& d) {
+    changed |= enum_combo("start", d.kind, kInit);
+    if (d.kind == InitialDistribution::Kind::Uniform) {
+      changed |= slider("box lo", d.lo, -50, 0);
+      changed |= slider("box hi", d.hi, 0, 50);
+    } else {
+      changed |= slider("start std", d.std, 0.01, 100, "%.3g", true);
+    }
+  };
+  if (auto* c = std::get_if<LangevinConfig>(&s.sampler)) {
+    changed |= slider("step size", c->step_size, 1e-5, 10, "%.3g", true);
+    changed |= slider("steps", c->steps, 1, 10000);
+    changed |= slider("sigma", c->sigma, 0, 20, "%.3g");
+    init(c->init);
+  } else if (auto* c = std::get_if<AnnealedLangevinConfig>(&s.sampler)) {
+    changed |= slider("epsilon", c->epsilon, 1e-7, 10, "%.3g", true);
+    changed |= slider("T per level", c->steps_per_level, 1, 1000);
+    changed |= ImGui::Checkbox("final denoise", &c->denoise);
+    init(c->init);
+  } else if (auto* c = std::get_if<ReverseSdeConfig>(&s.sampler)) {
+    static const char* const kPred[] = {"Euler-Maruyama", "reverse diffusion", "ancestral", "none"};
+    static const char* const kCorr[] = {"none", "Langevin"};
+    changed |= enum_combo("predictor", c->predictor, kPred);
+    changed |= enum_combo("corrector", c->corrector, kCorr);
+    if (c->corrector == Corrector::Langevin) {
+      changed |= slider("snr", c->snr, 0.001, 10, "%.3g", true);
+      changed |= slider("corrector steps", c->corrector_steps, 1, 10);
+    }
+    changed |= ImGui::Checkbox("final denoise", &c->denoise);
+  } else if (auto* c = std::get_if<ProbabilityFlowConfig>(&s.sampler)) {
+    static const char* const kMethods[] = {"Euler", "Heun", "RK4", "RK45 (adaptive)"};
+    changed |= enum_combo("method", c->method, kMethods);
+    if (c->method == OdeMethod::Rk45) {
+      changed |= slider("rtol", c->rtol, 1e-8, 1e-1, "%.2g", true);
+      changed |= slider("atol", c->atol, 1e-8, 1e-1, "%.2g", true);
+    } else {
+      changed |= slider("steps", c->steps, 1, 2000);
+    }
+  }
+  int n = s.particles;
+  if (ImGui::SliderInt("particles", &n, 100, 50000, "%d", ImGuiSliderFlags_Logarithmic)) {
+    s.particles = n;
+    changed = true;
+  }
+  static const char* const kSources[] = {"exact score", "learned score"};
+  changed |= enum_combo("particles follow", s.ui.particle_source, kSources);
+  changed |= slider("speed (steps/frame)", s.ui.steps_per_frame, 0.01, 1000, "%.3g", true);
+  app::Particles& p = ctx.particles();
+  if (ImGui::Button(p.playing ? "Pause (Space)" : "Play (Space)")) ctx.toggle_playing();
+  ImGui::SameLine();
+  if (ImGui::Button("Step (S)")) ctx.step_particles_once();
+  ImGui::SameLine();
+  if (ImGui::Button("Restart (R)")) ctx.restart_particles(true);
+  const int total = p.total_steps();
+  if (total > 0)
+    ImGui::ProgressBar(float(p.steps_taken()) / float(total), ImVec2(-1, 0),
+                       (std::to_string(p.steps_taken()) + " / " + std::to_string(total)).c_str());
+  else
+    ImGui::Text("steps: %d (adaptive)", p.steps_taken());
+  if (s.ui.particle_source == FieldSource::Learned && !ctx.learned())
+    ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "waiting for the first trained snapshot");
+  return changed;
+}
+
+// ---- Layers --------------------------------------------------------------------------------
+
+bool layers_section(Scene& s) {
+  bool changed = false;
+  static const char* const kMaps[] = {"viridis", "magma"};
+  static const char* const kLengths[] = {"normalised", "scaled", "log-scaled"};
+  LayersConfig& l = s.layers;
+  const auto group = [&](const char* key, const char* label, bool& on) {
+    ImGui::PushID(label);
+    ImGui::TextDisabled("%s", key);
+    ImGui::SameLine();
+    changed |= ImGui::Checkbox(label, &on);
+  };
+  group("1", "data", l.data.on);
+  if (l.data.on) {
+    changed |= slider("size", l.data.point_size, 1, 20, "%.1f");
+    changed |= slider("opacity", l.data.opacity, 0, 1, "%.2f");
+  }
+  ImGui::PopID();
+  group("2", "density (log p)", l.density.on);
+  if (l.density.on) {
+    changed |= enum_combo("colormap", l.density.colormap, kMaps);
+    changed |= slider("range (nats)", l.density.range, 0.5, 200, "%.3g", true);
+    changed |= slider("resolution", l.density.resolution, 16, 512);
+  }
+  ImGui::PopID();
+  group("3", "contours", l.density.contours);
+  if (l.density.contours)
+    changed |= slider("spacing (nats)", l.density.contour_spacing, 0.05, 20, "%.3g", true);
+  ImGui::PopID();
+  group("4", "score arrows", l.score.on);
+  if (l.score.on) {
+    changed |= slider("grid", l.score.grid, 4, 128);
+    changed |= enum_combo("length", l.score.length, kLengths);
+    changed |= slider("scale", l.score.scale, 0.05, 20, "%.2f", true);
+  }
+  ImGui::PopID();
+  group("5", "streamlines", l.score.streamlines);
+  if (l.score.streamlines) changed |= slider("seeds", l.score.seeds, 2, 64);
+  ImGui::PopID();
+  group("6", "error (learned vs exact)", l.error.on);
+  if (l.error.on) {
+    changed |= slider("resolution", l.error.resolution, 8, 96);
+    changed |= enum_combo("colormap", l.error.colormap, kMaps);
+  }
+  ImGui::PopID();
+  group("7", "particles", l.particles.on);
+  if (l.particles.on) changed |= slider("size", l.particles.point_size, 1, 20, "%.1f");
+  ImGui::PopID();
+  bool trails = l.particles.trail > 0;
+  group("8", "trails", trails);
+  if (trails != (l.particles.trail > 0)) l.particles.trail = trails ? 30 : 0;
+  if (trails) {
+    changed |= slider("length (frames)", l.particles.trail, 1, 500);
+    changed |= slider("with trail", l.particles.trail_particles, 0, 20000);
+  }
+  ImGui::PopID();
+  group("9", "axes & grid", l.axes.on);
+  if (l.axes.on) changed |= ImGui::Checkbox("grid lines", &l.axes.grid);
+  ImGui::PopID();
+  return changed;
+}
+
+// ---- View & scene --------------------------------------------------------------------------
+
+bool view_section(app::AppContext& ctx, PanelState& st, Scene& s) {
+  bool changed = false;
+  static const char* const kSources[] = {"exact", "learned"};
+  changed |= ImGui::Checkbox("split view (linked cameras)", &s.view.split);
+  changed |= enum_combo(s.view.split ? "left fields" : "fields", s.view.left.source, kSources);
+  if (s.view.split) changed |= enum_combo("right fields", s.view.right.source, kSources);
+  changed |= slider("UI scale", s.ui.ui_scale, 0.5, 4, "%.2f");
+  ImGui::InputText("file", st.scene_path, sizeof st.scene_path);
+  if (ImGui::Button("Save scene")) {
+    try {
+      write_file_atomic(st.scene_path, to_json(s).dump(2) + "\n");
+      ctx.report(app::StatusMessage::Kind::Info, std::string("saved ") + st.scene_path);
+    } catch (const InputError& e) {
+      ctx.report(app::StatusMessage::Kind::Error, e.what());
+    }
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Load scene")) {
+    try {
+      s = load_scene(st.scene_path);
+      changed = true;
+      ctx.report(app::StatusMessage::Kind::Info, std::string("loaded ") + st.scene_path);
+    } catch (const InputError& e) {
+      ctx.report(app::StatusMessage::Kind::Error, e.what());
+    }
+  }
+  return changed;
+}
+
+}  // namespace
+
+bool side_panel(app::AppContext& ctx, PanelState& st, Scene& edit, float width, float bottom) {
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(ImVec2(width, bottom));
+  ImGui::Begin("scorelab", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+  ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
+  bool changed = false;
+  if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen))
+    changed |= data_section(ctx, st, edit);
+  if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen))
+    changed |= noise_section(ctx, edit);
+  if (ImGui::CollapsingHeader("Model & training", ImGuiTreeNodeFlags_DefaultOpen))
+    changed |= model_section(ctx, edit);
+  if (ImGui::CollapsingHeader("Sampler", ImGuiTreeNodeFlags_DefaultOpen))
+    changed |= sampler_section(ctx, edit);
+  if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(edit);
+  if (ImGui::CollapsingHeader("View & scene")) changed |= view_section(ctx, st, edit);
+  ImGui::PopItemWidth();
+  ImGui::End();
+  return changed;
+}
+
+float status_bar_height() { return ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().WindowPadding.y; }
+
+void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width) {
+  ImGui::SetNextWindowPos(ImVec2(0, y));
+  ImGui::SetNextWindowSize(ImVec2(width, status_bar_height()));
+  ImGui::Begin("status", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings);
+  const TrainerSnapshot* snap = ctx.training();
+  const app::Particles& p = ctx.particles();
+  const NoiseLevel l = ctx.panel_level(0);
+  ImGui::Text("%5.1f ms/frame | training %s %.0f steps/s | %ld particles", frame_ms,
+              ctx.scene().ui.training ? "on" : "paused", snap ? snap->steps_per_second : 0.0,
+              long(p.display().cols()));
+  ImGui::SameLine();
+  if (p.escaped() > 0)
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.2f, 1), "(%ld left the world)", long(p.escaped()));
+  else
+    ImGui::TextUnformatted("");
+  ImGui::SameLine();
+  ImGui::Text("| t %.3f  sigma %.4g%s | H: help", l.t, l.s, p.finished() ? " | finished" : "");
+  const app::StatusMessage& m = ctx.status();
+  if (m.kind != app::StatusMessage::Kind::None) {
+    ImGui::SameLine();
+    const ImVec4 color = m.kind == app::StatusMessage::Kind::Error     ? ImVec4(1, 0.35f, 0.3f, 1)
+                         : m.kind == app::StatusMessage::Kind::Warning ? ImVec4(1, 0.75f, 0.3f, 1)
+                                                                       : ImVec4(0.6f, 0.9f, 1, 1);
+    ImGui::TextColored(color, "| %s", m.text.c_str());
+  }
+  ImGui::End();
+}
+
+void help_overlay(bool* open) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->Size.x * 0.5f, vp->Size.y * 0.5f), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowBgAlpha(0.92f);
+  if (!ImGui::Begin("Keyboard and mouse (H closes)", open,
+                    ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
+    ImGui::End();
+    return;
+  }
+  static const char* const kRows[][2] = {
+      {"Space", "play / pause the particles (restarts a finished run)"},
+      {"S", "one sampler step"},
+      {"R", "restart the sampler with a new seed"},
+      {"T", "training on / off"},
+      {"F", "fit the view to the data"},
+      {"1 .. 9", "data, density, contours, arrows, streamlines, error, particles, trails, axes"},
+      {"Tab", "show / hide the side panel"},
+      {"H", "this help"},
+      {"Esc", "quit"},
+      {"drag", "pan (with the brush on: draw points; on a mixture centre: move it)"},
+      {"wheel", "zoom about the cursor"},
+  };
+  if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
+    for (const auto& row : kRows) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1), "%s", row[0]);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row[1]);
+    }
+    ImGui::EndTable();
+  }
+  ImGui::End();
+}
+
+}  // namespace scorelab::ui

@@ -1,0 +1,32 @@
+// The side panel (Data, Noise, Model & training, Sampler, Layers, View & scene), the status bar
+// and the help overlay. Panels edit a copy of the Scene; the window applies it through
+// AppContext::apply, which validates first (a bad value is reported, not applied).
+#pragma once
+#include <string>
+
+#include "app/state/app_context.h"
+#include "app/view/camera.h"
+
+namespace scorelab::ui {
+
+// State of the panels that is not a setting (not saved in the scene): text fields, modes.
+struct PanelState {
+  bool brush = false;             // left-drag in the plot adds points instead of panning
+  double brush_radius = 0.3;      // data units
+  bool brush_new_set = false;     // the next stroke starts a new drawing (after Clear)
+  char scene_path[512] = "scene.json";
+  int dragging_component = -1;    // mixture component being dragged in the view, or −1
+};
+
+// Draws the side panel at the left edge, `width` window pixels wide, down to `bottom`. Edits go
+// into `edit`; returns true when `edit` changed and should be applied.
+bool side_panel(app::AppContext& ctx, PanelState& state, Scene& edit, float width, float bottom);
+
+// The status bar along the bottom edge (height: one line of text plus padding).
+void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width);
+float status_bar_height();
+
+// The overlay listing every shortcut (H).
+void help_overlay(bool* open);
+
+}  // namespace scorelab::ui

@@ -1,0 +1,72 @@
+// Camera arithmetic for the plot panels (see camera.h).
+#include "app/view/camera.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace scorelab::view {
+
+namespace {
+// The half height stays where floats still resolve a pixel and the heatmap stays finite.
+constexpr double kMinHalfHeight = 1e-4, kMaxHalfHeight = 1e6;
+}  // namespace
+
+WorldRect world_rect(const ViewConfig& view, const PixelRect& panel) {
+  const double aspect = double(std::max(panel.w, 1.0f)) / std::max(panel.h, 1.0f);
+  return {view.center_x, view.center_y, view.half_height * aspect, view.half_height};
+}
+
+Eigen::Vector2d to_world(const ViewConfig& view, const PixelRect& panel, float px, float py) {
+  const WorldRect r = world_rect(view, panel);
+  const double u = (px - panel.x) / std::max(panel.w, 1.0f);  // 0 left .. 1 right
+  const double v = (py - panel.y) / std::max(panel.h, 1.0f);  // 0 top .. 1 bottom
+  return {r.x0() + u * 2 * r.hw, r.y1() - v * 2 * r.hh};
+}
+
+Eigen::Vector2f to_pixels(const ViewConfig& view, const PixelRect& panel, double x, double y) {
+  const WorldRect r = world_rect(view, panel);
+  return {static_cast<float>(panel.x + (x - r.x0()) / (2 * r.hw) * panel.w),
+          static_cast<float>(panel.y + (r.y1() - y) / (2 * r.hh) * panel.h)};
+}
+
+void pan(ViewConfig& view, const PixelRect& panel, float dx, float dy) {
+  const double per_px = 2 * view.half_height / std::max(panel.h, 1.0f);
+  view.center_x = std::clamp(view.center_x - dx * per_px, -1e6, 1e6);
+  view.center_y = std::clamp(view.center_y + dy * per_px, -1e6, 1e6);
+}
+
+void zoom(ViewConfig& view, const PixelRect& panel, double factor, float px, float py) {
+  const Eigen::Vector2d before = to_world(view, panel, px, py);
+  view.half_height = std::clamp(view.half_height / factor, kMinHalfHeight, kMaxHalfHeight);
+  const Eigen::Vector2d after = to_world(view, panel, px, py);
+  view.center_x = std::clamp(view.center_x + before.x() - after.x(), -1e6, 1e6);
+  view.center_y = std::clamp(view.center_y + before.y() - after.y(), -1e6, 1e6);
+}
+
+void fit(ViewConfig& view, const PixelRect& panel, const Points& points) {
+  Eigen::Vector2d lo(INFINITY, INFINITY), hi(-INFINITY, -INFINITY);
+  for (Index i = 0; i < points.cols(); ++i) {
+    const Eigen::Vector2d p = points.col(i).cast<double>();
+    if (!p.allFinite()) continue;
+    lo = lo.cwiseMin(p);
+    hi = hi.cwiseMax(p);
+  }
+  if (!(lo.x() <= hi.x())) return;
+  const double aspect = double(std::max(panel.w, 1.0f)) / std::max(panel.h, 1.0f);
+  const Eigen::Vector2d half = 0.5 * (hi - lo);
+  view.center_x = 0.5 * (lo.x() + hi.x());
+  view.center_y = 0.5 * (lo.y() + hi.y());
+  view.half_height =
+      std::clamp(1.1 * std::max({half.y(), half.x() / aspect, 0.5}), kMinHalfHeight,
+                 kMaxHalfHeight);
+}
+
+double tick_step(double lo, double hi, int target) {
+  const double raw = (hi - lo) / std::max(target, 1);
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0})
+    if (m * mag >= raw) return m * mag;
+  return 10 * mag;
+}
+
+}  // namespace scorelab::view

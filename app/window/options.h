@@ -1,0 +1,33 @@
+// The window's command line: `scorelab [--scene FILE] [--size WxH] [--frames N]
+// [--screenshot out.png] [--bench-frames N]`. No arguments opens the default scene.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scorelab::window {
+
+struct Options {
+  std::optional<std::string> scene;       // scene file; the built-in default scene if absent
+  int width = 1280, height = 800;         // window size, screen coordinates
+  int frames = 0;                         // > 0: scripted, run N frames then exit
+  std::optional<std::string> screenshot;  // PNG of the last frame (scripted mode)
+  int bench_frames = 0;                   // > 0: frame-time benchmark, JSON on stdout
+};
+
+// Whether these arguments are for the window (none, or a window flag first); everything else
+// goes to the command line (app/cli).
+bool is_window_command(const std::vector<std::string>& args);
+
+// Throws InputError naming the flag for a bad or unknown flag.
+Options parse_options(const std::vector<std::string>& args);
+
+inline constexpr const char* kUsage =
+    "Usage: scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]]\n"
+    "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
+    "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
+    "  on). --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
+    "  last frame as PNG). --bench-frames prints JSON with p50/p95 frame times and training\n"
+    "  steps per second (training on).\n";
+
+}  // namespace scorelab::window

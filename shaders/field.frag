@@ -1,0 +1,54 @@
+#version 330 core
+// A scalar field from an R32F texture: colormap between u_lo and u_hi, and anti-aliased contour
+// lines every u_spacing units of the raw value (drawn here, per pixel, from the same texture).
+in vec2 v_uv;
+uniform sampler2D u_field;   // R32F, one texel per grid cell
+uniform float u_lo, u_hi;    // value range mapped to the colormap's ends
+uniform float u_opacity;     // [0, 1]
+uniform int u_contours;      // 1: draw contour lines
+uniform float u_spacing;     // value between contour lines
+uniform float u_line_px;     // contour line width, pixels
+out vec4 frag;
+
+// Polynomial fits of matplotlib's viridis and magma (Matt Zucconi, CC0); the C++ twin is
+// app/render/colormap.cpp. The program is built once per colormap (COLORMAP 0 viridis, 1 magma,
+// defined by the engine) so a pixel evaluates one polynomial of constants.
+vec3 viridis(float t) {
+  const vec3 c0 = vec3(0.2777273272234177, 0.005407344544966578, 0.3340998053353061);
+  const vec3 c1 = vec3(0.1050930431085774, 1.404613529898575, 1.384590162594685);
+  const vec3 c2 = vec3(-0.3308618287255563, 0.214847559468213, 0.09509516302823659);
+  const vec3 c3 = vec3(-4.634230498983486, -5.799100973351585, -19.33244095627987);
+  const vec3 c4 = vec3(6.228269936347081, 14.17993336680509, 56.69055260068105);
+  const vec3 c5 = vec3(4.776384997670288, -13.74514537774601, -65.35303263337234);
+  const vec3 c6 = vec3(-5.435455855934631, 4.645852612178535, 26.3124352495832);
+  return c0 + t * (c1 + t * (c2 + t * (c3 + t * (c4 + t * (c5 + t * c6)))));
+}
+vec3 magma(float t) {
+  const vec3 c0 = vec3(-0.002136485053939582, -0.000749655052795221, -0.005386127855323933);
+  const vec3 c1 = vec3(0.2516605407371642, 0.6775232436837668, 2.494026599312351);
+  const vec3 c2 = vec3(8.353717279216625, -3.577719514958484, 0.3144679030132573);
+  const vec3 c3 = vec3(-27.66873308576866, 14.26473078096533, -13.64921318813922);
+  const vec3 c4 = vec3(52.17613981234068, -27.94360607168351, 12.94416944238394);
+  const vec3 c5 = vec3(-50.76852536473588, 29.04658282127291, 4.23415299384598);
+  const vec3 c6 = vec3(18.65570506591883, -11.48977351997711, -5.601961508734096);
+  return c0 + t * (c1 + t * (c2 + t * (c3 + t * (c4 + t * (c5 + t * c6)))));
+}
+
+void main() {
+  float v = texture(u_field, v_uv).r;
+  float t = clamp((v - u_lo) / max(u_hi - u_lo, 1e-12), 0.0, 1.0);
+#if COLORMAP == 0
+  vec3 color = clamp(viridis(t), 0.0, 1.0);
+#else
+  vec3 color = clamp(magma(t), 0.0, 1.0);
+#endif
+  if (u_contours == 1 && v > u_lo) {
+    // Distance to the nearest level in pixels (the level's spacing over the value's screen
+    // gradient), blended over one pixel: a line of constant width at any zoom.
+    float level = v / u_spacing;
+    float px = abs(fract(level + 0.5) - 0.5) / max(fwidth(level), 1e-6);
+    float line = 1.0 - clamp(px - 0.5 * u_line_px + 0.5, 0.0, 1.0);
+    color = mix(color, vec3(1.0), 0.4 * line);
+  }
+  frag = vec4(color, u_opacity);
+}
