@@ -2,7 +2,6 @@
 // as CSV.
 #include <charconv>
 #include <chrono>
-#include <cmath>
 #include <optional>
 #include <ostream>
 
