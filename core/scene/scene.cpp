@@ -337,48 +337,31 @@ struct Writer {
   }
 };
 
-// ---- samplers: the table of kinds, in the order of the SamplerConfig alternatives ---------------
+// ---- samplers: one default per SamplerConfig alternative; names come from sampler_name ----------
 
-struct SamplerKind {
-  std::string_view name;
-  SamplerConfig (*read)(JsonReader& r);  // reads the fields after "kind"
-};
-
-template <class C>
-SamplerConfig read_sampler(JsonReader& r) {
-  C c;
-  fields(Reader{r}, c);
-  return c;
-}
-
-constexpr SamplerKind kSamplerKinds[] = {
-    {"langevin", read_sampler<LangevinConfig>},
-    {"annealed_langevin", read_sampler<AnnealedLangevinConfig>},
-    {"reverse_sde", read_sampler<ReverseSdeConfig>},
-    {"probability_flow", read_sampler<ProbabilityFlowConfig>},
-};
-static_assert(std::size(kSamplerKinds) == std::variant_size_v<SamplerConfig>);
+const SamplerConfig kSamplerDefaults[] = {LangevinConfig{}, AnnealedLangevinConfig{},
+                                          ReverseSdeConfig{}, ProbabilityFlowConfig{}};
+static_assert(std::size(kSamplerDefaults) == std::variant_size_v<SamplerConfig>);
 
 SamplerConfig read_sampler_config(JsonReader& parent) {
   if (!parent.has("sampler")) return Scene{}.sampler;
   JsonReader r = parent.object("sampler");
-  const std::string kind =
-      r.string("kind", std::string(kSamplerKinds[Scene{}.sampler.index()].name));
-  for (const SamplerKind& k : kSamplerKinds) {
-    if (k.name != kind) continue;
-    SamplerConfig c = k.read(r);
+  const std::string kind = r.string("kind", std::string(sampler_name(Scene{}.sampler)));
+  std::string names;
+  for (const SamplerConfig& d : kSamplerDefaults) {
+    names += (names.empty() ? "" : ", ") + std::string(sampler_name(d));
+    if (sampler_name(d) != kind) continue;
+    SamplerConfig c = d;
+    std::visit([&](auto& config) { fields(Reader{r}, config); }, c);  // the fields after "kind"
     r.finish();
     return c;
   }
-  std::string names;
-  for (const SamplerKind& k : kSamplerKinds)
-    names += (names.empty() ? "" : ", ") + std::string(k.name);
   throw InputError("unknown sampler.kind '" + kind + "' (allowed: " + names + ")");
 }
 
 json write_sampler_config(const SamplerConfig& config) {
   json out = json::object();
-  out["kind"] = std::string(kSamplerKinds[config.index()].name);
+  out["kind"] = std::string(sampler_name(config));
   std::visit([&](const auto& c) { fields(Writer{out}, c); }, config);
   return out;
 }
