@@ -7,9 +7,13 @@
 // function and one row of kWorkloads.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
+
+#include <unistd.h>
 
 #include "app/cli/command.h"
 #include "core/distributions/datasets.h"
@@ -154,13 +158,20 @@ json train(int batch, bool quick) {
           {"final_loss_finite", session.snapshot() != nullptr}};
 }
 
-json train_256(bool quick) { return train(256, quick); }
-json train_1024(bool quick) { return train(1024, quick); }
-json train_4096(bool quick) { return train(4096, quick); }
+json train_256(bool quick) {
+  return train(256, quick);
+}
+json train_1024(bool quick) {
+  return train(1024, quick);
+}
+json train_4096(bool quick) {
+  return train(4096, quick);
+}
 
 // The practical ceiling: one 128×128 by 128×4096 float product with Eigen on one thread.
 json gemm_ceiling(bool quick) {
-  const Eigen::MatrixXf W = Eigen::MatrixXf::Random(128, 128), A = Eigen::MatrixXf::Random(128, 4096);
+  const Eigen::MatrixXf W = Eigen::MatrixXf::Random(128, 128),
+                        A = Eigen::MatrixXf::Random(128, 4096);
   Eigen::MatrixXf Z(128, 4096);
   Z.noalias() = W * A;
   const int reps = quick ? 3 : 200;
@@ -198,6 +209,49 @@ json inference(bool quick) {
   return {{"grid128_ms", median_ms(grid)}, {"particles10k_ms", median_ms(particles)}};
 }
 
+// ---- export: the real `scorelab export` command, timed from the outside ----------------------
+
+// Runs this binary's `export` command (it needs OpenGL, which this library does not link) on the
+// default scene's reverse-SDE animation, 240 frames of 800×800 (quick: 24 of 200×200), and times
+// the whole process as a user waits for it: start-up, GL, rendering, encoding, the rename.
+// Skipped (with the reason) when there is no display or this process is not the scorelab binary
+// (the in-process tests of this command).
+json export_workload(const char* extension, bool quick) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec || self.filename() != "scorelab") return {{"skipped", "not run from the scorelab binary"}};
+  if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))
+    return {{"skipped", "no display: run the benchmark under xvfb-run -a"}};
+  if (std::string_view(extension) == ".mp4" && std::system("command -v ffmpeg > /dev/null") != 0)
+    return {{"skipped", "ffmpeg is not installed"}};
+  char dir_template[] = "/tmp/scorelab_bench_XXXXXX";
+  if (!::mkdtemp(dir_template)) return {{"skipped", "cannot create a temporary directory"}};
+  const std::filesystem::path dir = dir_template, out = dir / (std::string("anim") + extension);
+  const int frames = quick ? 24 : 240, side = quick ? 200 : 800;
+  const std::string size = std::to_string(side) + "x" + std::to_string(side);
+  std::string cmd = "'";  // built by appending: GCC 12 warns falsely (-Wrestrict) on "'" + string
+  cmd += self.string();
+  cmd += "' export --out '";
+  cmd += out.string();
+  cmd += "' --frames " + std::to_string(frames) + " --size " + size + " > /dev/null 2>&1";
+  const auto t0 = Clock::now();
+  const int status = std::system(cmd.c_str());
+  const double s = seconds_since(t0);
+  const auto bytes = std::filesystem::file_size(out, ec);
+  std::filesystem::remove_all(dir, ec);
+  if (status != 0)
+    return {{"error", "scorelab export failed (exit status " + std::to_string(status) + ")"}};
+  return {{"frames", frames},           {"width", side}, {"height", side}, {"seconds", s},
+          {"frames_per_s", frames / s}, {"bytes", bytes}};
+}
+
+json export_gif(bool quick) {
+  return export_workload(".gif", quick);
+}
+json export_mp4(bool quick) {
+  return export_workload(".mp4", quick);
+}
+
 // ---- the table ----------------------------------------------------------------------------------
 
 struct Workload {
@@ -214,6 +268,8 @@ constexpr Workload kWorkloads[] = {
     {"train_b4096", train_4096},
     {"gemm_ceiling", gemm_ceiling},
     {"inference", inference},
+    {"export_gif", export_gif},
+    {"export_mp4", export_mp4},
 };
 
 std::string cpu_model() {
@@ -285,6 +341,9 @@ const Command& bench_command() {
       "  train_b256, train_b1024, train_b4096   training steps_per_s and matmul_gflops\n"
       "  gemm_ceiling  one 128x128 by 128x4096 float product with Eigen -> gflops\n"
       "  inference     one score call on a 128x128 grid and on 10000 particles -> ms\n"
+      "Export (the scorelab export command as a user runs it, default scene, reverse SDE;\n"
+      "needs a display, e.g. xvfb-run -a scorelab bench):\n"
+      "  export_gif, export_mp4   240 frames of 800x800 -> seconds, frames_per_s, bytes\n"
       "plus \"machine\": CPU model, compiler, SIMD level and whether built for this CPU.\n"
       "Compare with the NumPy and PyTorch peers: tests/bench/compare_peers.py.",
       kBenchFlags,

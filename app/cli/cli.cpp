@@ -20,7 +20,7 @@ bool is_help(const std::string& arg) {
   return arg == "--help" || arg == "-h";
 }
 
-void print_overview(std::ostream& out) {
+void print_overview(std::ostream& out, std::span<const Command* const> commands) {
   out << "scorelab: a lab for score-based generative models (NCSN, score SDEs) on 2-D data.\n\n"
          "Usage: scorelab <command> [flags]\n"
          "       scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]]\n"
@@ -29,8 +29,8 @@ void print_overview(std::ostream& out) {
          "  scene, 8-Gaussian ring, training on). --frames runs N frames and exits (--screenshot\n"
          "  writes the last one as PNG); --bench-frames prints frame-time JSON.\n\n"
          "Commands:\n";
-  for (const auto& command : kCommands) {
-    const Command& c = command();
+  for (const Command* command : commands) {
+    const Command& c = *command;
     out << "  " << c.name << std::string(10 - std::min<std::size_t>(c.name.size(), 8), ' ')
         << c.summary << "\n";
   }
@@ -65,15 +65,19 @@ void print_command_help(const Command& c, std::ostream& out) {
 
 }  // namespace
 
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+        std::span<const Command* const> extra) {
+  std::vector<const Command*> commands;
+  for (const auto& c : kCommands) commands.push_back(&c());
+  commands.insert(commands.end(), extra.begin(), extra.end());
   // main() sends no arguments to the window; here (in-process) they ask for the overview.
   if (args.empty() || is_help(args[0]) || args[0] == "help") {
-    print_overview(out);
+    print_overview(out, commands);
     return kOk;
   }
   const Command* command = nullptr;
-  for (const auto& c : kCommands)
-    if (c().name == args[0]) command = &c();
+  for (const Command* c : commands)
+    if (c->name == args[0]) command = c;
   if (!command) {
     err << "scorelab: unknown command '" << args[0] << "'\nRun 'scorelab --help' for usage.\n";
     return kUsage;

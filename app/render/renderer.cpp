@@ -20,13 +20,14 @@ void float_attribute(GLuint index, int size, GLsizei stride, std::size_t offset,
   glVertexAttribDivisor(index, divisor);
 }
 
-// Particles in a colour that stands out on the heatmap's colormap: pink on viridis, cyan on magma.
+}  // namespace
+
+// Pink on viridis, cyan on magma.
 std::array<float, 4> particle_color(const LayersConfig& layers) {
-  if (layers.density.on && layers.density.colormap == Colormap::Magma) return {0.3f, 0.9f, 1.0f, 0.95f};
+  if (layers.density.on && layers.density.colormap == Colormap::Magma)
+    return {0.3f, 0.9f, 1.0f, 0.95f};
   return {1.0f, 0.45f, 0.7f, 0.95f};
 }
-
-}  // namespace
 
 // The GPU side of one panel's fields.
 struct Renderer::PanelGpu {
@@ -80,7 +81,9 @@ Renderer::Renderer() {
   check_gl("Renderer");
 }
 
-Renderer::~Renderer() { glDeleteTextures(1, &ring_tex_); }
+Renderer::~Renderer() {
+  glDeleteTextures(1, &ring_tex_);
+}
 
 void Renderer::upload_shared(const app::AppContext& ctx) {
   if (ctx.data_revision() != data_revision_) {
@@ -185,8 +188,8 @@ void Renderer::draw_panel(const app::AppContext& ctx, int p, const view::WorldRe
     }
     const float hi = f.density.stats.max, lo = app::density_floor(f.density.stats, layers.density);
     glDisable(GL_BLEND);  // opaque: blending would cost a framebuffer read per pixel
-    draw_field(g.density, grid, lo, hi, layers.density.colormap,
-               1.0f, layers.density.contours, float(layers.density.contour_spacing), pixel_scale);
+    draw_field(g.density, grid, lo, hi, layers.density.colormap, 1.0f, layers.density.contours,
+               float(layers.density.contour_spacing), pixel_scale);
     glEnable(GL_BLEND);
   }
   // Error map over it, from 0 to its 98th percentile. In a split view only on learned panels
@@ -280,8 +283,8 @@ void Renderer::draw_panel(const app::AppContext& ctx, int p, const view::WorldRe
       trail_vao_.bind();
       glDrawArrays(GL_LINES, 0, 2 * ring_tracked_ * (ring_frames_ - 1));
     }
-    draw_points(particle_vao_, particle_count_,
-                float(layers.particles.point_size) * pixel_scale, particle_color(layers));
+    draw_points(particle_vao_, particle_count_, float(layers.particles.point_size) * pixel_scale,
+                particle_color(layers));
   }
   glBindVertexArray(0);
   glDisable(GL_SCISSOR_TEST);

@@ -17,6 +17,9 @@ struct FramebufferRect {
   int x = 0, y = 0, w = 1, h = 1;
 };
 
+// The particles' colour: one that stands out on the heatmap's colormap.
+std::array<float, 4> particle_color(const LayersConfig& layers);
+
 class Renderer {
  public:
   Renderer();  // needs a current GL 3.3 context; throws if a shader fails to build

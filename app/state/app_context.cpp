@@ -23,7 +23,9 @@ double now_seconds() {
 }
 
 // The JSON block `key` of a scene: comparing blocks tells which parts an edit touched.
-nlohmann::json block(const Scene& s, const char* key) { return to_json(s)[key]; }
+nlohmann::json block(const Scene& s, const char* key) {
+  return to_json(s)[key];
+}
 
 // The trainer's niceness relative to the UI (0..19; higher yields more). Best effort: a failed
 // setpriority leaves the trainer at the UI's priority.
@@ -35,7 +37,9 @@ constexpr double kMinFieldStd = 1e-3;
 
 }  // namespace
 
-AppContext::AppContext(Scene scene, RunMode mode) : scene_(std::move(scene)), mode_(mode) {
+AppContext::AppContext(Scene scene, RunMode mode, std::shared_ptr<const Checkpoint> start)
+    : scene_(std::move(scene)), mode_(mode), start_(std::move(start)) {
+  if (start_) scene_.train = start_->scene.train;  // the architecture the weights belong to
   rebuild_data();
   rebuild_trainer();
   particles_.playing = scene_.ui.playing;
@@ -63,17 +67,28 @@ void AppContext::rebuild_data() {
 }
 
 void AppContext::rebuild_trainer() {
-  // Destroying the old trainer joins its thread; the new one starts from fresh weights.
+  // Destroying the old trainer joins its thread; the new one starts from fresh weights (or the
+  // start model).
   trainer_.reset();
+  auto session =
+      std::make_unique<TrainingSession>(scene_.train_config(), make_data_source(scene_.data));
+  // A start model applies while the architecture is still the one it was trained with.
+  if (start_ && block(start_->scene, "train") == block(scene_, "train")) {
+    if (session->mlp().embedding().frequencies() != start_->frequencies)
+      throw InputError("the model's noise embedding does not match its own train settings");
+    session->restore(start_->step, start_->params, start_->ema, start_->ema_updates,
+                     start_->adam_steps, start_->adam_m, start_->adam_v);
+  }
   // On Linux a thread inherits the nice value of the thread that creates it: the Trainer is built
   // on a short-lived thread at nice +kTrainerNice, so when the two cores are contended the UI
   // thread and software GL's rasteriser threads come first and training takes what is left.
   std::thread([&] {
     setpriority(PRIO_PROCESS, 0, kTrainerNice);  // 0: this thread (per-thread on Linux)
-    trainer_ = std::make_unique<Trainer>(scene_.train_config(), make_data_source(scene_.data));
+    trainer_ = std::make_unique<Trainer>(std::move(session));
   }).join();
   trainer_->publish_interval = 1.0 / 30.0;
-  if (scene_.ui.training) trainer_->start();
+  // Scripted runs step the trainer themselves (update()); others let it run on its thread.
+  if (scene_.ui.training && !mode_.scripted) trainer_->start();
   train_snap_.reset();
   learned_.reset();
   learned_step_ = -1;
@@ -95,8 +110,8 @@ bool AppContext::apply(const Scene& next) {
   const nlohmann::json tb = block(before, "train"), tn = block(next, "train");
   // lr and batch change in place; any other training setting starts a new run.
   nlohmann::json tb_rest = tb, tn_rest = tn;
-  for (const char* k : {"lr", "batch", "objective", "levels", "likelihood_weighting", "perturb",
-                        "eps"}) {
+  for (const char* k :
+       {"lr", "batch", "objective", "levels", "likelihood_weighting", "perturb", "eps"}) {
     tb_rest.erase(k);
     tn_rest.erase(k);
   }
@@ -112,8 +127,8 @@ bool AppContext::apply(const Scene& next) {
   }
   if (before.ui.training != next.ui.training) set_training(next.ui.training);
   if (before.ui.playing != next.ui.playing) particles_.playing = next.ui.playing;
-  const bool sampler = block(before, "sampler") != block(next, "sampler") ||
-                       before.particles != next.particles;
+  const bool sampler =
+      block(before, "sampler") != block(next, "sampler") || before.particles != next.particles;
   if (data || noise || sampler) particles_.restart(scene_, particles_.seed());
   if (status_.kind == StatusMessage::Kind::Error) status_ = {};
   return true;
@@ -145,7 +160,12 @@ const ScoreModel* AppContext::particle_score() const {
 }
 
 void AppContext::update(const std::array<view::WorldRect, 2>& panels, int panel_count) {
-  // 1. Training: the newest snapshot, never waiting for a step.
+  // 1. Training: the newest snapshot, never waiting for a step; scripted runs take a fixed number
+  // of steps per frame and wait for them.
+  if (mode_.scripted && scene_.ui.training && mode_.train_steps_per_frame > 0) {
+    for (int i = 0; i < mode_.train_steps_per_frame; ++i) trainer_->step_once();
+    trainer_->wait_idle();
+  }
   train_snap_ = trainer_->snapshot();
   if (train_snap_ && train_snap_->model &&
       (train_snap_->model->step != learned_step_ || learned_ema_ != scene_.ui.use_ema)) {
@@ -161,7 +181,11 @@ void AppContext::update(const std::array<view::WorldRect, 2>& panels, int panel_
 
   // 2. Particles: steps_per_frame (fractions accumulate), at most ~6 ms of work per frame
   // unless scripted (deterministic frames for tests and screenshots).
-  if (particles_.playing && !particles_.finished()) {
+  if (particle_target_) {
+    const int steps = *particle_target_ - particles_.steps_taken();
+    const ScoreModel* score = particle_score();
+    if (steps > 0 && score) particles_.advance(*score, steps, 0.0);
+  } else if (particles_.playing && !particles_.finished()) {
     if (const ScoreModel* score = particle_score()) {
       particles_.step_debt += scene_.ui.steps_per_frame;
       const int steps = static_cast<int>(particles_.step_debt);
@@ -196,6 +220,7 @@ void AppContext::update(const std::array<view::WorldRect, 2>& panels, int panel_
 
 void AppContext::set_training(bool on) {
   scene_.ui.training = on;
+  if (on && mode_.scripted) return;  // update() steps it
   if (on)
     trainer_->start();
   else
@@ -207,7 +232,9 @@ void AppContext::train_step_once() {
   trainer_->step_once();
 }
 
-void AppContext::reset_training() { trainer_->reset(); }
+void AppContext::reset_training() {
+  trainer_->reset();
+}
 
 void AppContext::restart_particles(bool new_seed) {
   particles_.restart(scene_, new_seed ? particles_.seed() + 1 : particles_.seed());

@@ -5,11 +5,13 @@
 #pragma once
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/state/fields.h"
 #include "app/state/particles.h"
 #include "core/nn/learned_score.h"
+#include "core/scene/checkpoint.h"
 #include "core/scene/scene.h"
 #include "core/train/trainer.h"
 
@@ -17,7 +19,11 @@ namespace scorelab::app {
 
 // How the window was started (app/window/options.h fills it).
 struct RunMode {
-  bool scripted = false;  // --frames: deterministic stepping, no time budgets
+  // Deterministic frames (--frames, exports): no time budgets, and training (when on) advances
+  // exactly `train_steps_per_frame` steps before each frame instead of running freely on its
+  // thread, so the same scene and seed give the same frames on any machine.
+  bool scripted = false;
+  int train_steps_per_frame = 10;
 };
 
 // One message for the status bar. Errors (bad input) and warnings stay until replaced;
@@ -29,7 +35,9 @@ struct StatusMessage {
 
 class AppContext {
  public:
-  AppContext(Scene scene, RunMode mode);
+  // `start`, when given, is a trained model to start from: its weights and optimiser state
+  // replace fresh ones while the scene's model block stays the one it was trained with.
+  AppContext(Scene scene, RunMode mode, std::shared_ptr<const Checkpoint> start = nullptr);
   ~AppContext();
 
   const Scene& scene() const { return scene_; }
@@ -44,6 +52,10 @@ class AppContext {
   // Takes the trainer's newest snapshot (never waits), advances the particles (budgeted) and
   // refreshes the panels' fields when what they depend on changed.
   void update(const std::array<view::WorldRect, 2>& panels, int panel_count);
+
+  // Exports: from now on update() takes the particles to exactly `steps` sampler steps (fewer once
+  // the sampler finished) instead of stepping them while playing.
+  void set_particle_target(int steps) { particle_target_ = steps; }
 
   // ---- what the renderer and the panels read ------------------------------------------------
   const Points& data_points() const { return data_points_; }  // the training samples shown
@@ -80,6 +92,7 @@ class AppContext {
   long data_revision_ = 0;
   double suggested_sigma_max_ = 0;
 
+  std::shared_ptr<const Checkpoint> start_;
   std::unique_ptr<Trainer> trainer_;
   std::shared_ptr<const TrainerSnapshot> train_snap_;
   std::unique_ptr<LearnedScore> learned_;
@@ -88,6 +101,7 @@ class AppContext {
   std::string last_train_warning_;
 
   Particles particles_;
+  std::optional<int> particle_target_;
   std::array<PanelFields, 2> fields_;
   StatusMessage status_;
 };

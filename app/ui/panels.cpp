@@ -118,8 +118,8 @@ bool data_section(app::AppContext& ctx, PanelState& st, Scene& s) {
       changed = true;
     }
     if (ImGui::Button("Add component")) {
-      comps->push_back({1.0, {s.view.center_x, s.view.center_y},
-                        Eigen::Matrix2d::Identity() * 0.25});
+      comps->push_back(
+          {1.0, {s.view.center_x, s.view.center_y}, Eigen::Matrix2d::Identity() * 0.25});
       changed = true;
     }
   }
@@ -169,7 +169,8 @@ void schedule_plot(const app::AppContext& ctx, const Scene& s) {
   const float w = ImGui::GetContentRegionAvail().x, h = 60 * ImGui::GetIO().FontGlobalScale;
   ImGui::InvisibleButton("schedule_plot", ImVec2(w, h));
   dl->AddRectFilled(p0, ImVec2(p0.x + w, p0.y + h), IM_COL32(30, 30, 38, 255));
-  const double lo = std::log10(s.noise.schedule.sigma_min), hi = std::log10(s.noise.schedule.sigma_max);
+  const double lo = std::log10(s.noise.schedule.sigma_min),
+               hi = std::log10(s.noise.schedule.sigma_max);
   const auto y_of = [&](double sigma) {
     const double u = hi > lo ? (std::log10(sigma) - lo) / (hi - lo) : 0.5;
     return p0.y + h - 4 - float(u) * (h - 8);
@@ -309,7 +310,8 @@ bool model_section(app::AppContext& ctx, Scene& s) {
   static const char* const kActivations[] = {"SiLU", "softplus", "ReLU"};
   static const char* const kEmbeddings[] = {"Fourier(log sigma)", "sinusoidal(t)"};
   static const char* const kOutputs[] = {"score = h / sigma", "noise prediction"};
-  static const char* const kObjectives[] = {"denoising (DSM)", "sliced", "sliced (VR)", "exact (ESM)"};
+  static const char* const kObjectives[] = {"denoising (DSM)", "sliced", "sliced (VR)",
+                                            "exact (ESM)"};
   static const char* const kLevels[] = {"continuous (SDE)", "discrete (schedule)"};
   MlpConfig& m = s.train.model;
   changed |= slider("width", m.width, 8, 512);
@@ -357,10 +359,18 @@ bool sampler_section(app::AppContext& ctx, Scene& s) {
   int kind = int(s.sampler.index());
   if (combo("sampler", kind, kKinds)) {
     switch (kind) {
-      case 0: s.sampler = LangevinConfig{}; break;
-      case 1: s.sampler = AnnealedLangevinConfig{}; break;
-      case 2: s.sampler = ReverseSdeConfig{}; break;
-      default: s.sampler = ProbabilityFlowConfig{}; break;
+      case 0:
+        s.sampler = LangevinConfig{};
+        break;
+      case 1:
+        s.sampler = AnnealedLangevinConfig{};
+        break;
+      case 2:
+        s.sampler = ReverseSdeConfig{};
+        break;
+      default:
+        s.sampler = ProbabilityFlowConfig{};
+        break;
     }
     changed = true;
   }
@@ -542,19 +552,28 @@ bool side_panel(app::AppContext& ctx, PanelState& st, Scene& edit, float width, 
     changed |= sampler_section(ctx, edit);
   if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(edit);
   if (ImGui::CollapsingHeader("View & scene")) changed |= view_section(ctx, st, edit);
+  if (st.exporter.open > 0) ImGui::SetNextItemOpen(true);
+  if (ImGui::CollapsingHeader("Export")) {
+    export_section(ctx, st.exporter);
+    // Bring the opened section into view (its height is known from its second frame on).
+    if (st.exporter.open > 0) ImGui::SetScrollHereY(1.0f);
+  }
+  st.exporter.open = std::max(st.exporter.open - 1, 0);
   ImGui::PopItemWidth();
   ImGui::End();
   return changed;
 }
 
-float status_bar_height() { return ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().WindowPadding.y; }
+float status_bar_height() {
+  return ImGui::GetFrameHeight() + 2 * ImGui::GetStyle().WindowPadding.y;
+}
 
 void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width) {
   ImGui::SetNextWindowPos(ImVec2(0, y));
   ImGui::SetNextWindowSize(ImVec2(width, status_bar_height()));
-  ImGui::Begin("status", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                   ImGuiWindowFlags_NoSavedSettings);
+  ImGui::Begin(
+      "status", nullptr,
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   const TrainerSnapshot* snap = ctx.training();
   const app::Particles& p = ctx.particles();
   const NoiseLevel l = ctx.panel_level(0);

@@ -5,17 +5,19 @@
 #include <string>
 
 #include "app/state/app_context.h"
+#include "app/ui/export_panel.h"
 #include "app/view/camera.h"
 
 namespace scorelab::ui {
 
 // State of the panels that is not a setting (not saved in the scene): text fields, modes.
 struct PanelState {
-  bool brush = false;             // left-drag in the plot adds points instead of panning
-  double brush_radius = 0.3;      // data units
-  bool brush_new_set = false;     // the next stroke starts a new drawing (after Clear)
+  bool brush = false;          // left-drag in the plot adds points instead of panning
+  double brush_radius = 0.3;   // data units
+  bool brush_new_set = false;  // the next stroke starts a new drawing (after Clear)
   char scene_path[512] = "scene.json";
-  int dragging_component = -1;    // mixture component being dragged in the view, or −1
+  int dragging_component = -1;  // mixture component being dragged in the view, or −1
+  ExportPanel exporter;         // the Export section's form and running job
 };
 
 // Draws the side panel at the left edge, `width` window pixels wide, down to `bottom`. Edits go

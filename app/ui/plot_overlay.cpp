@@ -26,16 +26,15 @@ void outlined_text(ImDrawList* dl, ImVec2 p, const char* text, ImU32 color = IM_
 }
 
 // A vertical colour bar with its title and end labels, its top-right corner at (x1, y0).
-void legend(ImDrawList* dl, float x1, float y0, Colormap map, const char* title, float lo,
-            float hi, const char* fmt) {
-  const float scale = ImGui::GetIO().FontGlobalScale;
+void legend(ImDrawList* dl, float x1, float y0, Colormap map, const char* title, float lo, float hi,
+            const char* fmt, float scale) {
   const float w = 14 * scale, h = 140 * scale, pad = 6 * scale;
   const float lh = ImGui::GetTextLineHeight();
   char lo_text[32], hi_text[32];
   std::snprintf(lo_text, sizeof lo_text, fmt, lo);
   std::snprintf(hi_text, sizeof hi_text, fmt, hi);
   const float label_w = std::max({ImGui::CalcTextSize(lo_text).x, ImGui::CalcTextSize(hi_text).x,
-                                   ImGui::CalcTextSize(title).x - w - pad});
+                                  ImGui::CalcTextSize(title).x - w - pad});
   const float x0 = x1 - w - label_w - 3 * pad;
   dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + h + lh + 2 * pad), IM_COL32(0, 0, 0, 150), 4);
   outlined_text(dl, ImVec2(x0 + pad, y0 + pad * 0.5f), title);
@@ -53,7 +52,7 @@ void legend(ImDrawList* dl, float x1, float y0, Colormap map, const char* title,
 }  // namespace
 
 void plot_overlay(const app::AppContext& ctx, const PanelState& st, int panel,
-                  const view::PixelRect& rect) {
+                  const view::PixelRect& rect, const OverlayOptions& options) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   const Scene& s = ctx.scene();
   const view::WorldRect w = view::world_rect(s.view, rect);
@@ -83,27 +82,31 @@ void plot_overlay(const app::AppContext& ctx, const PanelState& st, int panel,
   // Caption: the panel's source and level.
   const PanelConfig& pc = panel == 0 ? s.view.left : s.view.right;
   const NoiseLevel level = ctx.panel_level(panel);
-  char caption[160];
-  std::snprintf(caption, sizeof caption, "%s score   t %.3f   sigma %.3g",
-                pc.source == FieldSource::Exact ? "exact" : "learned", level.t, level.s);
-  outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6), caption);
-  if (pc.source == FieldSource::Learned && !ctx.learned())
-    outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6 + lh),
-                  "waiting for the first trained snapshot", IM_COL32(255, 190, 90, 255));
+  if (options.caption) {
+    char caption[160];
+    std::snprintf(caption, sizeof caption, "%s score   t %.3f   sigma %.3g",
+                  pc.source == FieldSource::Exact ? "exact" : "learned", level.t, level.s);
+    outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6), caption);
+    if (pc.source == FieldSource::Learned && !ctx.learned())
+      outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6 + lh),
+                    "waiting for the first trained snapshot", IM_COL32(255, 190, 90, 255));
+  }
 
   // Legends at the top right: density (log p), then the error map below it.
   const app::PanelFields& f = ctx.fields(panel);
   float y = rect.y + 10 + lh;  // below the caption line
-  if (s.layers.density.on && f.density.log_density.size() > 0) {
+  if (options.legend && s.layers.density.on && f.density.log_density.size() > 0) {
     legend(dl, rect.x + rect.w - 6, y, s.layers.density.colormap, "log p",
-           app::density_floor(f.density.stats, s.layers.density), f.density.stats.max, "%.1f");
-    y += 140 * ImGui::GetIO().FontGlobalScale + lh + 20;
+           app::density_floor(f.density.stats, s.layers.density), f.density.stats.max, "%.1f",
+           options.scale);
+    y += 140 * options.scale + lh + 20;
   }
-  if (s.layers.error.on && f.error_valid && (!s.view.split || pc.source == FieldSource::Learned)) {
+  if (options.legend && s.layers.error.on && f.error_valid &&
+      (!s.view.split || pc.source == FieldSource::Learned)) {
     char title[64];
     std::snprintf(title, sizeof title, "p-weighted error (mean %.3g)", f.error.error.weighted_mean);
     legend(dl, rect.x + rect.w - 6, y, s.layers.error.colormap, title, 0.0f,
-           f.error.stats.robust_max, "%.3g");
+           f.error.stats.robust_max, "%.3g", options.scale);
   }
 
   // Mixture centres (draggable; an editing aid, so not in plot-only mode) and the brush.
@@ -125,8 +128,9 @@ void plot_overlay(const app::AppContext& ctx, const PanelState& st, int panel,
   }
   dl->PopClipRect();
   // A thin separator between split panels.
-  if (panel == 1) dl->AddLine(ImVec2(rect.x, rect.y), ImVec2(rect.x, rect.y + rect.h),
-                              IM_COL32(200, 200, 200, 255), 2);
+  if (panel == 1)
+    dl->AddLine(ImVec2(rect.x, rect.y), ImVec2(rect.x, rect.y + rect.h),
+                IM_COL32(200, 200, 200, 255), 2);
 }
 
 }  // namespace scorelab::ui

@@ -7,7 +7,15 @@
 
 namespace scorelab::ui {
 
+// What an overlay draws besides tick labels (the axes layer) and, in the window, the editing
+// marks; exports choose.
+struct OverlayOptions {
+  bool legend = true;   // the colour bars of the heatmap and the error map
+  bool caption = true;  // the panel's source and level, top left
+  float scale = 1;      // size of the legend bars (the font's size is the ImGui context's)
+};
+
 void plot_overlay(const app::AppContext& ctx, const PanelState& st, int panel,
-                  const view::PixelRect& rect);
+                  const view::PixelRect& rect, const OverlayOptions& options);
 
 }  // namespace scorelab::ui

@@ -16,6 +16,18 @@ WorldRect world_rect(const ViewConfig& view, const PixelRect& panel) {
   return {view.center_x, view.center_y, view.half_height * aspect, view.half_height};
 }
 
+PanelLayout layout_panels(const ViewConfig& view, const PixelRect& plot) {
+  PanelLayout l;
+  l.count = view.split ? 2 : 1;
+  l.rects = {plot, plot};
+  if (view.split) {
+    l.rects[0].w = l.rects[1].w = plot.w / 2;
+    l.rects[1].x = plot.x + plot.w / 2;
+  }
+  l.worlds = {world_rect(view, l.rects[0]), world_rect(view, l.rects[1])};
+  return l;
+}
+
 Eigen::Vector2d to_world(const ViewConfig& view, const PixelRect& panel, float px, float py) {
   const WorldRect r = world_rect(view, panel);
   const double u = (px - panel.x) / std::max(panel.w, 1.0f);  // 0 left .. 1 right
@@ -56,9 +68,8 @@ void fit(ViewConfig& view, const PixelRect& panel, const Points& points) {
   const Eigen::Vector2d half = 0.5 * (hi - lo);
   view.center_x = 0.5 * (lo.x() + hi.x());
   view.center_y = 0.5 * (lo.y() + hi.y());
-  view.half_height =
-      std::clamp(1.1 * std::max({half.y(), half.x() / aspect, 0.5}), kMinHalfHeight,
-                 kMaxHalfHeight);
+  view.half_height = std::clamp(1.1 * std::max({half.y(), half.x() / aspect, 0.5}), kMinHalfHeight,
+                                kMaxHalfHeight);
 }
 
 double tick_step(double lo, double hi, int target) {

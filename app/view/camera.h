@@ -3,6 +3,7 @@
 // one camera (linked); each has its own aspect ratio.
 #pragma once
 #include <Eigen/Core>
+#include <array>
 
 #include "core/common/points.h"
 #include "core/scene/scene.h"
@@ -36,6 +37,15 @@ void pan(ViewConfig& view, const PixelRect& panel, float dx, float dy);
 void zoom(ViewConfig& view, const PixelRect& panel, double factor, float px, float py);
 // Shows every finite point with a 10% margin (the ring by default); keeps the view if none.
 void fit(ViewConfig& view, const PixelRect& panel, const Points& points);
+
+// The plot panels inside `plot`: one, or two side by side (split view, one linked camera), with
+// the world rectangle each shows.
+struct PanelLayout {
+  int count = 1;
+  std::array<PixelRect, 2> rects{};
+  std::array<WorldRect, 2> worlds{};
+};
+PanelLayout layout_panels(const ViewConfig& view, const PixelRect& plot);
 
 // "Nice" tick positions (1, 2, 5 × 10^k) for [lo, hi] with about `target` ticks.
 double tick_step(double lo, double hi, int target);

@@ -10,8 +10,8 @@ namespace scorelab::window {
 
 namespace {
 
-constexpr const char* kFlags[] = {"--scene", "--size", "--frames", "--screenshot",
-                                  "--bench-frames"};
+constexpr const char* kFlags[] = {"--scene",      "--size",         "--frames",
+                                  "--screenshot", "--bench-frames", "--export"};
 
 int parse_int(const std::string& flag, const std::string& text, int lo, int hi) {
   int v = 0;
@@ -41,6 +41,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.scene = value;
     } else if (flag == "--screenshot") {
       o.screenshot = value;
+    } else if (flag == "--export") {
+      o.export_path = value;
     } else if (flag == "--frames") {
       o.frames = parse_int(flag, value, 1, 1'000'000);
     } else if (flag == "--bench-frames") {
@@ -54,6 +56,8 @@ Options parse_options(const std::vector<std::string>& args) {
   }
   if (o.screenshot && o.frames == 0)
     throw InputError("--screenshot needs --frames N (the frame to capture)");
+  if (o.export_path && o.frames == 0)
+    throw InputError("--export needs --frames N (a scripted run)");
   if (o.frames > 0 && o.bench_frames > 0)
     throw InputError("--frames and --bench-frames exclude each other");
   return o;

@@ -13,6 +13,9 @@ struct Options {
   int frames = 0;                         // > 0: scripted, run N frames then exit
   std::optional<std::string> screenshot;  // PNG of the last frame (scripted mode)
   int bench_frames = 0;                   // > 0: frame-time benchmark, JSON on stdout
+  // Scripted: press the Export panel's button at the first frame with this output path (the
+  // panel's other settings at their defaults); the run goes on until the export is complete.
+  std::optional<std::string> export_path;
 };
 
 // Whether these arguments are for the window (none, or a window flag first); everything else
@@ -23,11 +26,13 @@ bool is_window_command(const std::vector<std::string>& args);
 Options parse_options(const std::vector<std::string>& args);
 
 inline constexpr const char* kUsage =
-    "Usage: scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]]\n"
+    "Usage: scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
+    "                [--export anim.gif]]\n"
     "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
     "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
     "  on). --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
-    "  last frame as PNG). --bench-frames prints JSON with p50/p95 frame times and training\n"
-    "  steps per second (training on).\n";
+    "  last frame as PNG; with --export: starts that export from the Export panel at the\n"
+    "  first frame and runs until it is written). --bench-frames prints JSON with p50/p95\n"
+    "  frame times and training steps per second (training on).\n";
 
 }  // namespace scorelab::window

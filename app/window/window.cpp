@@ -3,7 +3,8 @@
 // panels, ImGui draws on top, swap. Frame order as in ImGui's example_glfw_opengl3/main.cpp.
 #include "app/window/window.h"
 
-#define GLFW_INCLUDE_NONE  // glad provides the GL declarations
+#include "app/render/gl.h"  // glad first: it provides the GL declarations
+#define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
@@ -11,17 +12,17 @@
 
 #include <algorithm>
 #include <chrono>
-#include <numeric>
 #include <cstdio>
+#include <numeric>
 #include <ostream>
 #include <vector>
 
-#include "app/render/gl.h"
 #include "app/render/renderer.h"
 #include "app/state/app_context.h"
 #include "app/ui/input.h"
 #include "app/ui/panels.h"
 #include "app/ui/plot_overlay.h"
+#include "app/window/gl_context.h"
 #include "app/window/screenshot.h"
 #include "core/common/error.h"
 
@@ -31,32 +32,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void glfw_error(int code, const char* text) {
-  std::fprintf(stderr, "scorelab: GLFW error %d: %s\n", code, text);
-}
+constexpr double kExportBudgetSeconds = 0.025;  // export rendering per UI frame
 
-// GLFW and ImGui set up and torn down in the example's order (RAII, so an exception cleans up).
+// The window's GL context plus ImGui with its GLFW and OpenGL3 backends, set up and torn down in
+// the example's order (RAII, so an exception cleans up).
 struct WindowSystem {
-  GLFWwindow* window = nullptr;
+  GlContext gl;
+  GLFWwindow* window;
 
-  WindowSystem(int width, int height) {
-    glfwSetErrorCallback(glfw_error);
-    if (!glfwInit()) throw InputError("cannot initialise GLFW (is there a display?)");
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
-    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
-    window = glfwCreateWindow(width, height, "scorelab", nullptr, nullptr);
-    if (!window) {
-      glfwTerminate();
-      throw InputError("cannot open an OpenGL 3.3 core window");
-    }
-    glfwMakeContextCurrent(window);
-    if (!gladLoadGL(glfwGetProcAddress)) {
-      glfwDestroyWindow(window);
-      glfwTerminate();
-      throw InputError("cannot load OpenGL 3.3 functions");
-    }
+  WindowSystem(int width, int height) : gl(width, height, /*visible=*/true), window(gl.window()) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // the scene file holds the settings, not imgui.ini
@@ -67,8 +51,6 @@ struct WindowSystem {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
-    glfwDestroyWindow(window);
-    glfwTerminate();
   }
 };
 
@@ -110,12 +92,23 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   constexpr int kBenchWarmup = 30;  // frames not measured (first uploads, trainer spin-up)
   long bench_start_step = 0;
   Clock::time_point bench_start{};
-  const int last_frame = mode.scripted ? options.frames : bench ? kBenchWarmup + options.bench_frames : -1;
+  const int last_frame = mode.scripted ? options.frames
+                         : bench       ? kBenchWarmup + options.bench_frames
+                                       : -1;
   bool quit = false;
+  if (options.export_path) {  // as if the Export button had been pressed
+    std::snprintf(panel_state.exporter.path, sizeof panel_state.exporter.path, "%s",
+                  options.export_path->c_str());
+    panel_state.exporter.start_requested = true;
+    panel_state.exporter.open = 3;
+  }
 
   for (int frame = 1; !glfwWindowShouldClose(sys.window) && !quit; ++frame) {
     const auto frame_start = Clock::now();
     glfwPollEvents();
+    // A running export renders a few of its frames first, outside this frame's ImGui frame (it
+    // has its own ImGui context and offscreen target), within a budget that keeps the UI fluid.
+    ui::run_export(ctx, panel_state.exporter, kExportBudgetSeconds);
 
     // Sizes: ImGui works in window coordinates, GL in framebuffer pixels (HiDPI: 2× or more).
     int win_w, win_h, fb_w, fb_h;
@@ -139,12 +132,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     const float side_w = s.ui.show_panels ? std::min(380.0f * ui_scale, 0.45f * float(win_w)) : 0;
     const view::PixelRect plot{side_w, 0, std::max(float(win_w) - side_w, 1.0f),
                                std::max(float(win_h) - bar_h, 1.0f)};
-    const int panel_count = s.view.split ? 2 : 1;
-    std::array<view::PixelRect, 2> panels{plot, plot};
-    if (panel_count == 2) {
-      panels[0].w = panels[1].w = plot.w / 2;
-      panels[1].x = plot.x + plot.w / 2;
-    }
+    const view::PanelLayout layout = view::layout_panels(s.view, plot);
+    const int panel_count = layout.count;
+    const std::array<view::PixelRect, 2>& panels = layout.rects;
 
     // UI: panels and input edit a copy of the scene; it is applied (validated) once.
     Scene edit = s;
@@ -155,11 +145,13 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     if (changed) ctx.apply(edit);
 
     // Compute: training snapshot, particles, fields of the visible panels.
-    std::array<view::WorldRect, 2> worlds{view::world_rect(ctx.scene().view, panels[0]),
-                                          view::world_rect(ctx.scene().view, panels[1])};
+    const std::array<view::WorldRect, 2> worlds =
+        view::layout_panels(ctx.scene().view, plot).worlds;
     ctx.update(worlds, panel_count);
 
-    for (int p = 0; p < panel_count; ++p) ui::plot_overlay(ctx, panel_state, p, panels[p]);
+    ui::OverlayOptions overlay;
+    overlay.scale = ui_scale;
+    for (int p = 0; p < panel_count; ++p) ui::plot_overlay(ctx, panel_state, p, panels[p], overlay);
     if (s.ui.show_panels) ui::status_bar(ctx, frame_ms, plot.h, float(win_w));
     if (ctx.scene().ui.show_help) {
       bool open = true;
@@ -194,14 +186,14 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       bench_start_step = ctx.training() && ctx.training()->model ? ctx.training()->model->step : 0;
     }
     if (bench && frame > kBenchWarmup) frame_times.push_back(frame_ms);
-    if (frame == last_frame) break;
+    // A scripted export from the panel keeps the run going until it is written (or failed).
+    if (last_frame > 0 && frame >= last_frame && !panel_state.exporter.job) break;
   }
 
   if (bench) {
     const double seconds = std::chrono::duration<double>(Clock::now() - bench_start).count();
-    const long steps =
-        (ctx.training() && ctx.training()->model ? ctx.training()->model->step : 0) -
-        bench_start_step;
+    const long steps = (ctx.training() && ctx.training()->model ? ctx.training()->model->step : 0) -
+                       bench_start_step;
     char json[512];
     std::snprintf(json, sizeof json,
                   "{\"frames\": %d, \"warmup_frames\": %d, \"width\": %d, \"height\": %d, "
@@ -209,9 +201,10 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                   "\"training_steps_per_second\": %.1f, \"particles\": %ld}\n",
                   int(frame_times.size()), kBenchWarmup, options.width, options.height,
                   percentile(frame_times, 0.5), percentile(frame_times, 0.95),
-                  frame_times.empty() ? 0.0
-                                      : std::accumulate(frame_times.begin(), frame_times.end(), 0.0) /
-                                            double(frame_times.size()),
+                  frame_times.empty()
+                      ? 0.0
+                      : std::accumulate(frame_times.begin(), frame_times.end(), 0.0) /
+                            double(frame_times.size()),
                   percentile(frame_times, 1.0), seconds > 0 ? double(steps) / seconds : 0.0,
                   long(ctx.particles().display().cols()));
     out << json;

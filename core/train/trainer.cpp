@@ -10,7 +10,9 @@ namespace scorelab {
 using Clock = std::chrono::steady_clock;
 
 Trainer::Trainer(const TrainConfig& config, DataSource data)
-    : session_(std::make_unique<TrainingSession>(config, std::move(data))) {
+    : Trainer(std::make_unique<TrainingSession>(config, std::move(data))) {}
+
+Trainer::Trainer(std::unique_ptr<TrainingSession> session) : session_(std::move(session)) {
   publish(*session_, false, 0.0);
   thread_ = std::thread([this] { loop(); });
 }

@@ -29,6 +29,8 @@ struct TrainerSnapshot {
 class Trainer {
  public:
   Trainer(const TrainConfig& config, DataSource data);
+  // Runs a session prepared by the caller (e.g. restored from a checkpoint).
+  explicit Trainer(std::unique_ptr<TrainingSession> session);
   ~Trainer();  // stops and joins the thread
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -76,7 +78,7 @@ class Trainer {
   bool idle_ = false;  // the loop is waiting with nothing to do
 
   std::unique_ptr<TrainingSession> session_;  // touched only by the training thread after start
-  mutable std::mutex snap_mu_;  // guards only the pointer below
+  mutable std::mutex snap_mu_;                // guards only the pointer below
   std::shared_ptr<const TrainerSnapshot> published_;
   std::thread thread_;
 };

@@ -14,9 +14,11 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include "window/window_testing.h"  // declares stb_image; its implementation follows
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -28,7 +30,7 @@
 #include <stb/stb_image_write.h>
 #pragma GCC diagnostic pop
 
-namespace fs = std::filesystem;
+using namespace window_testing;
 
 namespace {
 
@@ -36,57 +38,6 @@ namespace {
 constexpr int kW = 640, kH = 400, kSmallW = 160, kSmallH = 100;
 // The view of every test scene: centre (0, 0), half height 6.5, plot only (no panels).
 constexpr double kHalfHeight = 6.5;
-
-struct Image {
-  int w = 0, h = 0;
-  std::vector<unsigned char> rgb;  // row 0 at the top
-  const unsigned char* at(int x, int y) const { return &rgb[3 * (std::size_t(y) * w + x)]; }
-};
-
-Image load_png(const std::string& path) {
-  Image im;
-  int channels = 0;
-  unsigned char* data = stbi_load(path.c_str(), &im.w, &im.h, &channels, 3);
-  REQUIRE_MESSAGE(data != nullptr, "cannot read " << path);
-  im.rgb.assign(data, data + std::size_t(im.w) * im.h * 3);
-  stbi_image_free(data);
-  return im;
-}
-
-// This run's scratch directory, removed when the tests end.
-struct TempDir {
-  fs::path path = fs::temp_directory_path() /
-                  ("scorelab_window_test_" + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-const fs::path& temp_dir() {
-  static const TempDir dir;
-  return dir.path;
-}
-
-// Runs the binary under xvfb-run; returns its exit code, stdout in *out.
-int run_window(const std::string& args, std::string* out = nullptr) {
-  const fs::path log = temp_dir() / "stdout.txt";
-#ifdef SCORELAB_WINDOW_PRELOAD  // AddressSanitizer builds (see tests/CMakeLists.txt)
-  const std::string preload = "env LD_PRELOAD=\"" SCORELAB_WINDOW_PRELOAD "\" ";
-#else
-  const std::string preload;
-#endif
-  const std::string cmd = "LSAN_OPTIONS=suppressions=" SCORELAB_SOURCE_DIR
-                          "/tests/window/lsan.supp:print_suppressions=0 "
-                          "xvfb-run -a -s \"-screen 0 1600x1000x24\" " +
-                          preload + SCORELAB_BINARY " " + args + " > " + log.string();
-  const int status = std::system(cmd.c_str());
-  if (out) {
-    std::ifstream in(log);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    *out = ss.str();
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // Writes `scene_json`, runs `frames` frames at 640 × 400 and loads the screenshot.
 Image screenshot(const std::string& name, const std::string& scene_json, int frames) {
@@ -144,7 +95,8 @@ void compare_to_reference(const Image& im, const std::string& name) {
           for (int dx = 0; dx < 4; ++dx) sum += im.at(4 * x + dx, 4 * y + dy)[c];
         small.rgb[3 * (y * kSmallW + x) + c] = static_cast<unsigned char>((sum + 8) / 16);
       }
-  const std::string ref = std::string(SCORELAB_SOURCE_DIR) + "/tests/window/references/" + name + ".png";
+  const std::string ref =
+      std::string(SCORELAB_SOURCE_DIR) + "/tests/window/references/" + name + ".png";
   if (std::getenv("SCORELAB_UPDATE_REFERENCES")) {
     REQUIRE(stbi_write_png(ref.c_str(), kSmallW, kSmallH, 3, small.rgb.data(), kSmallW * 3));
     MESSAGE("reference rewritten: " << ref);
@@ -172,8 +124,7 @@ void compare_to_reference(const Image& im, const std::string& name) {
 }  // namespace
 
 TEST_CASE("heatmap only: the colours vary across the view and match the reference") {
-  const Image im = screenshot("heatmap", scene_with(R"({"layers": {"density": {"on": true}}})"),
-                              3);
+  const Image im = screenshot("heatmap", scene_with(R"({"layers": {"density": {"on": true}}})"), 3);
   // The density is high on the ring and low at the centre and corners: distinct colours and a
   // wide spread of brightness.
   double lo = 1e9, hi = -1e9;
@@ -194,8 +145,7 @@ TEST_CASE("heatmap only: the colours vary across the view and match the referenc
 
 TEST_CASE("arrows: arrow pixels appear where the score is large") {
   const Image im = screenshot(
-      "arrows",
-      scene_with(R"({"layers": {"score": {"on": true, "grid": 24, "length": "scaled"}},
+      "arrows", scene_with(R"({"layers": {"score": {"on": true, "grid": 24, "length": "scaled"}},
                      "view": {"left": {"t": 0.8}}})"),
       3);
   // Arrow pixels are bright on the dark background; arrow length ∝ ‖score‖. At t = 0.8 (σ ≈ 2.5)
@@ -254,7 +204,8 @@ TEST_CASE("particles: after sampling with the exact score they cluster at the mo
 TEST_CASE("the frame benchmark prints one JSON object") {
   std::string out;
   REQUIRE(run_window("--bench-frames 3 --size 640x400", &out) == 0);
-  for (const char* key : {"\"p50_ms\"", "\"p95_ms\"", "\"training_steps_per_second\"", "\"frames\": 3"})
+  for (const char* key :
+       {"\"p50_ms\"", "\"p95_ms\"", "\"training_steps_per_second\"", "\"frames\": 3"})
     CHECK_MESSAGE(out.find(key) != std::string::npos, key << " missing in " << out);
 }
 

@@ -1,0 +1,216 @@
+// The format chosen by a path, the checks open_sink makes before any frame is rendered, and the
+// file-system helpers the sinks share (temporaries beside the target, full writes, directory sync).
+#include "app/encode/frame_sink.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+#include "app/encode/sinks.h"
+#include "core/common/atomic_file.h"
+#include "core/common/error.h"
+
+namespace scorelab::encode {
+
+namespace detail {
+
+void fail(const std::string& what, const std::string& path, int err) {
+  std::string message = "cannot " + what + " '" + path + "': " + std::strerror(err);
+  if (err == ENOSPC || err == EDQUOT) message += " (the disk is full)";
+  throw InputError(message);
+}
+
+std::string parent_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string name_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+namespace {
+
+// "<dir>/.<name>.tmp-<8 random hex digits>": hidden, in the target's directory (same file system,
+// so the final rename is atomic) and recognisable as ours if a crash leaves it behind.
+std::string temp_name(const std::string& target, std::random_device& entropy) {
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(entropy()));
+  const auto slash = target.rfind('/');
+  const std::string dir = slash == std::string::npos ? "" : target.substr(0, slash + 1);
+  return dir + "." + name_of(target) + ".tmp-" + suffix;
+}
+
+}  // namespace
+
+std::string create_temp_file(const std::string& target, int* fd) {
+  std::random_device entropy;
+  for (int attempt = 0;; ++attempt) {
+    std::string temp = temp_name(target, entropy);
+    *fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (*fd >= 0) return temp;
+    if (errno != EEXIST || attempt == 100) fail("write", target, errno);
+  }
+}
+
+std::string create_temp_directory(const std::string& target) {
+  std::random_device entropy;
+  for (int attempt = 0;; ++attempt) {
+    std::string temp = temp_name(target, entropy);
+    if (::mkdir(temp.c_str(), 0777) == 0) return temp;
+    if (errno != EEXIST || attempt == 100) fail("write", target, errno);
+  }
+}
+
+int write_fully(int fd, const void* data, std::size_t size) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+void sync_directory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+std::string size_text(int width, int height) {
+  return std::to_string(width) + "x" + std::to_string(height);
+}
+
+std::string fps_text(double fps) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", fps);
+  return text;
+}
+
+std::string frames_text(int count) {
+  return std::to_string(count) + (count == 1 ? " frame" : " frames");
+}
+
+void check_frame(const Image& frame, const SinkOptions& options) {
+  if (frame.width != options.width || frame.height != options.height)
+    throw InputError("cannot add a frame of " + size_text(frame.width, frame.height) + " to '" +
+                     options.path + "': every frame must be " +
+                     size_text(options.width, options.height));
+  if (frame.rgb.size() != std::size_t(frame.width) * frame.height * 3)
+    throw InputError("cannot add a frame to '" + options.path + "': a " +
+                     size_text(frame.width, frame.height) + " RGB frame holds " +
+                     std::to_string(std::size_t(frame.width) * frame.height * 3) +
+                     " bytes, this one " + std::to_string(frame.rgb.size()));
+}
+
+}  // namespace detail
+
+// --- the format of a path ---------------------------------------------------------------------
+
+Format format_for_path(const std::string& path) {
+  if (path.empty()) throw InputError("no output path given");
+  if (path.back() == '/') return Format::PngSequence;
+  // The extension starts at the last '.' of the last component, unless that dot opens the name
+  // (".frames" is a hidden directory, not an extension).
+  const std::string name = detail::name_of(path);
+  const auto dot = name.rfind('.');
+  if (dot == std::string::npos || dot == 0) return Format::PngSequence;
+  std::string ext = name.substr(dot);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".gif") return Format::Gif;
+  if (ext == ".mp4") return Format::Mp4;
+  if (ext == ".png") return Format::Png;
+  throw InputError("cannot export to '" + path + "': unknown extension '" + name.substr(dot) +
+                   "'; use .gif (GIF animation), .mp4 (MP4 video), .png (one picture: the last "
+                   "frame) or a directory name without extension, e.g. 'frames/' (PNG sequence)");
+}
+
+const char* format_name(Format f) {
+  switch (f) {
+    case Format::Gif:
+      return "GIF";
+    case Format::Mp4:
+      return "MP4";
+    case Format::PngSequence:
+      return "PNG sequence";
+    case Format::Png:
+      return "PNG";
+  }
+  return "?";
+}
+
+// --- open_sink: every check that can be made before rendering ---------------------------------
+
+namespace {
+
+constexpr int kMaxSide = 4096;  // pixels; 4096² × 3 bytes = 48 MB per frame
+// GIF delays are whole 1/100 s, and browsers play delays under 2/100 s as 1/10 s, so above
+// 50 fps some frames of a GIF would stall.
+constexpr double kMaxGifFps = 50;
+constexpr double kMaxFps = 60;
+
+}  // namespace
+
+std::unique_ptr<FrameSink> open_sink(Format format, const SinkOptions& options) {
+  const std::string& path = options.path;
+  if (path.empty()) throw InputError("no output path given");
+  if (options.width < 1 || options.width > kMaxSide || options.height < 1 ||
+      options.height > kMaxSide)
+    throw InputError("cannot export '" + path + "': size " +
+                     detail::size_text(options.width, options.height) +
+                     " is not allowed: width and height must be 1 to 4096 pixels");
+  const double max_fps = format == Format::Gif ? kMaxGifFps : kMaxFps;
+  if (!(options.fps >= 1 && options.fps <= max_fps)) {
+    std::string message = "cannot export '" + path + "': a frame rate of " +
+                          detail::fps_text(options.fps) + " fps is not allowed: it must be 1 to " +
+                          detail::fps_text(max_fps) + " frames per second";
+    if (format == Format::Gif)
+      message +=
+          " for GIF (its frame delays are whole 1/100 s, and browsers slow down delays "
+          "under 2/100 s)";
+    throw InputError(message);
+  }
+
+  if (format == Format::PngSequence) {
+    // The directory itself is the target: "out/frames/" and "out/frames" name the same one.
+    std::string dir = path;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    const std::string name = detail::name_of(dir);
+    if (dir == "/" || name == "." || name == "..")
+      throw InputError("cannot export a PNG sequence to '" + path +
+                       "': name a new directory (or the one of a previous export)");
+    require_writable_directory(dir);
+    return detail::make_png_sequence_sink(options, dir);
+  }
+
+  if (path.back() == '/') throw InputError("cannot write '" + path + "': it names a directory");
+  require_writable_directory(path);
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw InputError("cannot write '" + path + "': it is a directory");
+  switch (format) {
+    case Format::Gif:
+      return detail::make_gif_sink(options);
+    case Format::Mp4:
+      return detail::make_mp4_sink(options);
+    case Format::Png:
+      return detail::make_png_sink(options);
+    case Format::PngSequence:
+      break;
+  }
+  throw InputError("cannot export '" + path + "': unknown format");
+}
+
+}  // namespace scorelab::encode

@@ -1,0 +1,177 @@
+// Rendering an export frame by frame (see export_job.h).
+#include "app/export/export_job.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "app/render/colormap.h"
+#include "app/ui/plot_overlay.h"
+#include "app/view/camera.h"
+
+namespace scorelab::exporting {
+
+namespace {
+
+constexpr int kQueueFrames = 3;  // frames waiting for the encoder (each W × H × 3 bytes)
+
+const ExportSettings& validated(const ExportSettings& s) {
+  s.validate();
+  return s;
+}
+
+// Points, lines and text grow with the export so a 1920×1080 figure reads like the window does
+// at 600 pixels high; never below the window's size.
+float pixel_scale_for(const ExportSettings& s) {
+  return std::clamp(float(std::min(s.width, s.height)) / 600.0f, 1.0f, 4.0f);
+}
+
+std::array<std::uint8_t, 3> rgb8(float r, float g, float b) {
+  const auto c = [](float v) { return std::uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255)); };
+  return {c(r), c(g), c(b)};
+}
+
+// Text with a dark outline, as the plot overlay draws it.
+void outlined_text(ImDrawList* dl, ImVec2 p, const char* text) {
+  for (const ImVec2 d : {ImVec2(-1, 0), ImVec2(1, 0), ImVec2(0, -1), ImVec2(0, 1)})
+    dl->AddText(ImVec2(p.x + d.x, p.y + d.y), IM_COL32(0, 0, 0, 200), text);
+  dl->AddText(p, IM_COL32_WHITE, text);
+}
+
+}  // namespace
+
+std::vector<std::array<std::uint8_t, 3>> palette_hints(const Scene& scene,
+                                                       const ExportSettings& settings) {
+  std::vector<std::array<std::uint8_t, 3>> hints;
+  const auto ramp = [&](Colormap map) {
+    for (int i = 0; i < 64; ++i) {
+      const auto c = render::colormap_rgb(map, float(i) / 63);
+      hints.push_back(rgb8(c[0], c[1], c[2]));
+    }
+  };
+  if (scene.layers.density.on) ramp(scene.layers.density.colormap);
+  if (scene.layers.error.on) ramp(scene.layers.error.colormap);
+  const auto p = render::particle_color(scene.layers);
+  hints.push_back(rgb8(p[0], p[1], p[2]));
+  hints.push_back(rgb8(1, 1, 1));
+  hints.push_back(rgb8(0, 0, 0));
+  hints.push_back(rgb8(settings.background[0], settings.background[1], settings.background[2]));
+  return hints;
+}
+
+ExportJob::ExportJob(const Scene& scene, const ExportSettings& settings,
+                     std::shared_ptr<const Checkpoint> model)
+    : settings_(validated(settings)),
+      timeline_(scene, settings),
+      pixel_scale_(pixel_scale_for(settings)),
+      target_(settings.width, settings.height),
+      overlay_(pixel_scale_for(settings)) {
+  // The output is checked (and its temporary opened) before the first frame is drawn.
+  const Scene drawn = export_scene(scene, settings);
+  encode::SinkOptions options;
+  options.path = settings.out;
+  options.width = settings.width;
+  options.height = settings.height;
+  options.fps = settings.fps;
+  options.palette_hints = palette_hints(drawn, settings);
+  const encode::Format format = encode::format_for_path(settings.out);
+  auto sink = encode::open_sink(format, options);
+  char description[128];
+  std::snprintf(description, sizeof description, "%s %dx%d, %d frames, %g fps",
+                encode::format_name(format), settings.width, settings.height, timeline_.frames(),
+                settings.fps);
+  description_ = description;
+  app::RunMode mode;
+  mode.scripted = true;
+  mode.train_steps_per_frame = settings.train_steps_per_frame;
+  ctx_ = std::make_unique<app::AppContext>(drawn, mode, std::move(model));
+  worker_ = std::make_unique<EncodeWorker>(std::move(sink), kQueueFrames);
+}
+
+ExportJob::~ExportJob() = default;
+
+ExportProgress ExportJob::progress() const {
+  ExportProgress p;
+  p.rendered = rendered_;
+  p.encoded = worker_->encoded();
+  p.total = timeline_.frames();
+  p.done = worker_->state() == EncodeWorker::State::Done;
+  return p;
+}
+
+ExportProgress ExportJob::advance(double budget_seconds) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  while (rendered_ < timeline_.frames() && worker_->has_room()) {
+    encode::Image image;
+    render_frame(rendered_, image);
+    worker_->push(std::move(image));
+    if (++rendered_ == timeline_.frames()) worker_->close();
+    if (std::chrono::duration<double>(Clock::now() - start).count() >= budget_seconds) break;
+  }
+  worker_->rethrow_failure();
+  return progress();
+}
+
+ExportProgress ExportJob::step() {
+  if (rendered_ < timeline_.frames()) {
+    encode::Image image;
+    render_frame(rendered_, image);
+    worker_->push(std::move(image));  // waits for room; rethrows an encoder failure
+    if (++rendered_ == timeline_.frames()) worker_->close();
+  } else {
+    worker_->wait();
+  }
+  worker_->rethrow_failure();
+  return progress();
+}
+
+void ExportJob::render_frame(int i, encode::Image& image) {
+  // 1. The animation's state at frame i.
+  if (const auto t = timeline_.sweep_t(i)) {
+    Scene edit = ctx_->scene();
+    edit.view.left.t = edit.view.right.t = *t;
+    ctx_->apply(edit);
+  }
+  ctx_->set_particle_target(timeline_.sampler_steps(i));
+
+  // 2. Layout over the whole target (pixels; the overlay's coordinates), fields, overlay text.
+  const Scene& s = ctx_->scene();
+  const float w = float(settings_.width), h = float(settings_.height);
+  const view::PanelLayout layout = view::layout_panels(s.view, {0, 0, w, h});
+  ctx_->update(layout.worlds, layout.count);
+  overlay_.begin(settings_.width, settings_.height);
+  ui::OverlayOptions options;
+  options.legend = settings_.legend;
+  options.caption = settings_.caption;
+  options.scale = pixel_scale_;
+  for (int p = 0; p < layout.count; ++p)
+    ui::plot_overlay(*ctx_, panel_state_, p, layout.rects[p], options);
+  if (!settings_.title.empty()) {
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    const float lh = ImGui::GetTextLineHeight(), pad = 6 * pixel_scale_;
+    dl->AddRectFilled(ImVec2(0, h - lh - 2 * pad), ImVec2(w, h), IM_COL32(0, 0, 0, 150));
+    const float tw = ImGui::CalcTextSize(settings_.title.c_str()).x;
+    outlined_text(dl, ImVec2(std::max(pad, 0.5f * (w - tw)), h - lh - pad),
+                  settings_.title.c_str());
+  }
+
+  // 3. Draw: background, the panels' layers, the overlay; read back.
+  target_.bind();
+  glClearColor(settings_.background[0], settings_.background[1], settings_.background[2], 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  for (int p = 0; p < layout.count; ++p) {
+    const view::PixelRect& r = layout.rects[p];
+    // Framebuffer rows count from the bottom.
+    const render::FramebufferRect fb{int(r.x), int(h - (r.y + r.h)), std::max(int(r.w), 1),
+                                     std::max(int(r.h), 1)};
+    renderer_.draw_panel(*ctx_, p, layout.worlds[p], fb, pixel_scale_);
+  }
+  glViewport(0, 0, settings_.width, settings_.height);
+  overlay_.end();
+  target_.read(image);
+}
+
+}  // namespace scorelab::exporting

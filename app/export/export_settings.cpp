@@ -1,0 +1,101 @@
+// Export settings and the frame-indexed timeline (see export_settings.h).
+#include "app/export/export_settings.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/common/error.h"
+#include "core/sample/sampler.h"
+
+namespace scorelab::exporting {
+
+namespace {
+
+// The sweep stops at this noise std: the fields of VP / sub-VP reach s = 0 at t = 0, where the
+// learned and empirical scores are undefined (the window's level floor is the same).
+constexpr double kSweepMinStd = 1e-3;
+
+// The time t in [0, 1] where the SDE's std equals `s` (s(t) increases with t): bisection.
+double time_of_std(const Sde& sde, double s) {
+  double lo = 0, hi = 1;
+  for (int i = 0; i < 60; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (sde.level(mid).s < s ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+}  // namespace
+
+void ExportSettings::validate() const {
+  require_in_range("export width", width, 1, 4096);
+  require_in_range("export height", height, 1, 4096);
+  require_in_range("export fps", fps, 1, 50);
+  require_in_range("export frames", frames, 0, kMaxFrames);
+  require_in_range("export training steps per frame", train_steps_per_frame, 0, 10000);
+  for (float c : background) require_in_range("export background", c, 0, 1);
+  if (out.empty()) throw InputError("export: no output path");
+}
+
+Timeline::Timeline(const Scene& scene, const ExportSettings& settings)
+    : sweep_(settings.sweep), sde_(scene.noise.sde) {
+  if (sweep_) {
+    frames_ = settings.frames > 0 ? settings.frames : kDefaultSweepFrames;
+    return;
+  }
+  total_steps_ = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde)->total_steps();
+  if (settings.frames > 0) {
+    frames_ = settings.frames;
+    fit_ = true;
+    if (total_steps_ < 0)
+      throw InputError(
+          "this sampler (adaptive RK45) has no step count known in advance, so a "
+          "fixed number of frames cannot span its run: choose another ODE method");
+    return;
+  }
+  if (total_steps_ < 0)
+    throw InputError(
+        "this sampler (adaptive RK45) has no step count known in advance: give the "
+        "number of frames, or choose another ODE method");
+  steps_per_frame_ = scene.ui.steps_per_frame;
+  const double needed = std::ceil(total_steps_ / steps_per_frame_ - 1e-9) + 1;
+  if (needed > kMaxFrames)
+    throw InputError("running the sampler to the end at " + std::to_string(steps_per_frame_) +
+                     " steps per frame takes " + std::to_string(long(needed)) +
+                     " frames, more than " + std::to_string(kMaxFrames) +
+                     ": give the number of frames (the run is then spread over them)");
+  frames_ = static_cast<int>(needed);
+}
+
+int Timeline::sampler_steps(int i) const {
+  if (sweep_) return 0;
+  if (fit_) {
+    if (frames_ == 1) return 0;
+    return static_cast<int>(std::lround(double(total_steps_) * i / (frames_ - 1)));
+  }
+  return std::min(total_steps_, static_cast<int>(std::floor(i * steps_per_frame_ + 1e-9)));
+}
+
+std::optional<double> Timeline::sweep_t(int i) const {
+  if (!sweep_) return std::nullopt;
+  const double u = frames_ == 1 ? 0.0 : double(i) / (frames_ - 1);  // 0 first, 1 last
+  const Sde sde(sde_);
+  if (*sweep_ == Sweep::Time) return 1.0 - u;
+  // Equal steps of log s from s(1) down to max(s(0), floor).
+  const double s_hi = sde.level(1.0).s;
+  const double s_lo = std::min(s_hi, std::max(sde.level(0.0).s, kSweepMinStd));
+  return time_of_std(sde, s_hi * std::pow(s_lo / s_hi, u));
+}
+
+Scene export_scene(Scene scene, const ExportSettings& settings) {
+  scene.ui.show_panels = false;  // the plot only
+  scene.ui.show_help = false;
+  scene.ui.playing = false;  // the timeline moves the particles
+  if (settings.sweep) {
+    scene.layers.particles.on = false;
+    scene.ui.follow_sampler = false;
+  }
+  return scene;
+}
+
+}  // namespace scorelab::exporting

@@ -1,0 +1,71 @@
+// What an export renders: output, size, rate, length and what is drawn, plus the timeline that
+// turns a frame index into the animation's state. No GL here: the command line and the Export
+// panel fill ExportSettings, ExportJob (export_job.h) renders it.
+//
+// Time is frame-indexed, never wall-clock: frame i's state (sampler steps taken, noise level of a
+// sweep, training steps) is a function of i alone, so the same scene and seed give the same frames
+// on any machine at any speed.
+#pragma once
+#include <array>
+#include <optional>
+#include <string>
+
+#include "core/scene/scene.h"
+
+namespace scorelab::exporting {
+
+// What a sweep walks, from the most noise to the least, while particles stay hidden.
+enum class Sweep {
+  Sigma,  // the noise std s from its largest to its smallest value in equal steps of log s
+  Time,   // SDE time t from 1 to 0 in equal steps (for VE the same as Sigma)
+};
+
+inline constexpr int kDefaultSweepFrames = 120;
+inline constexpr int kMaxFrames = 9999;  // ~5.5 minutes at 30 fps
+
+struct ExportSettings {
+  std::string out;                // .gif, .mp4, .png (one picture), or a directory (PNG frames)
+  int width = 800, height = 800;  // output pixels, 1..4096 each (MP4: even)
+  double fps = 25;                // frames per second, [1, 50]
+  // Length: 0 = until the sampler finishes, at the scene's ui.steps_per_frame; N > 0 = N frames,
+  // and the animation spans them (the whole sampler run, or the whole sweep).
+  int frames = 0;
+  std::optional<Sweep> sweep;  // animate the noise level instead of the particles
+  // Training steps before each frame while the scene's ui.training is on (the learned field
+  // evolves from the seeded initial weights, or from a start model).
+  int train_steps_per_frame = 10;
+  bool legend = true;   // colour bars
+  bool caption = true;  // each panel's source and level
+  std::string title;    // a line of text along the bottom ("" = none)
+  std::array<float, 3> background{0.07f, 0.07f, 0.09f};  // RGB in [0, 1], behind every layer
+
+  void validate() const;  // throws InputError naming the setting and its range
+};
+
+// The animation's state at each frame.
+class Timeline {
+ public:
+  // Throws InputError when the length cannot be known (an adaptive sampler run "until it
+  // finishes") or exceeds kMaxFrames.
+  Timeline(const Scene& scene, const ExportSettings& settings);
+
+  int frames() const { return frames_; }
+  // Sampler steps taken when frame i is drawn (frame 0: the initial particles).
+  int sampler_steps(int i) const;
+  // The panels' SDE time t at frame i of a sweep (none when not sweeping).
+  std::optional<double> sweep_t(int i) const;
+
+ private:
+  int frames_ = 1;
+  int total_steps_ = 0;         // the sampler's steps in all
+  double steps_per_frame_ = 0;  // until-finished mode: the scene's speed
+  bool fit_ = false;            // N frames: steps spread evenly so the last frame is the end
+  std::optional<Sweep> sweep_;
+  SdeParams sde_;
+};
+
+// The scene an export draws: `scene` with what the settings change (plot only, a sweep's hidden
+// particles, training driven by the timeline).
+Scene export_scene(Scene scene, const ExportSettings& settings);
+
+}  // namespace scorelab::exporting

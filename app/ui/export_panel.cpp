@@ -1,0 +1,155 @@
+// The Export section and the job's life cycle in the window (see export_panel.h).
+#include "app/ui/export_panel.h"
+
+#include <imgui.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "app/encode/frame_sink.h"
+#include "app/export/export_job.h"
+#include "core/common/error.h"
+
+namespace scorelab::ui {
+
+ExportPanel::ExportPanel() = default;
+ExportPanel::~ExportPanel() = default;
+
+namespace {
+
+constexpr const char* kFormats[] = {"GIF", "MP4", "PNG frames (directory)", "PNG picture"};
+constexpr const char* kExtensions[] = {".gif", ".mp4", "/", ".png"};
+constexpr const char* kLengths[] = {"until the sampler finishes", "N frames (the run spans them)",
+                                    "sweep sigma (max -> min)", "sweep SDE time (1 -> 0)"};
+
+int format_index(const char* path) {
+  try {
+    switch (encode::format_for_path(path)) {
+      case encode::Format::Gif:
+        return 0;
+      case encode::Format::Mp4:
+        return 1;
+      case encode::Format::PngSequence:
+        return 2;
+      case encode::Format::Png:
+        return 3;
+    }
+  } catch (const InputError&) {
+  }
+  return -1;
+}
+
+// The path with its extension (or trailing '/') replaced by the format's.
+void set_format(ExportPanel& p, int format) {
+  std::string path = p.path;
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  const std::filesystem::path fs_path(path.empty() ? "scorelab" : path);
+  std::string stem = (fs_path.parent_path() / fs_path.stem()).string();
+  std::snprintf(p.path, sizeof p.path, "%s%s", stem.c_str(), kExtensions[format]);
+}
+
+}  // namespace
+
+void export_section(const app::AppContext& ctx, ExportPanel& p) {
+  const bool busy = p.job != nullptr;
+  ImGui::BeginDisabled(busy);
+  int format = format_index(p.path);
+  if (ImGui::Combo("format", &format, kFormats, 4)) set_format(p, format);
+  ImGui::InputText("output", p.path, sizeof p.path);
+  int size[2] = {p.settings.width, p.settings.height};
+  if (ImGui::InputInt2("size (px)", size)) {
+    p.settings.width = size[0];
+    p.settings.height = size[1];
+  }
+  float fps = float(p.settings.fps);
+  if (ImGui::SliderFloat("frames/s", &fps, 1, 50, "%.0f")) p.settings.fps = fps;
+  ImGui::Combo("length", &p.length, kLengths, 4);
+  if (p.length > 0) {
+    int frames = p.settings.frames > 0 ? p.settings.frames : exporting::kDefaultSweepFrames;
+    if (ImGui::InputInt("frames", &frames)) p.settings.frames = frames;
+    p.settings.frames = frames;
+  }
+  if (ctx.scene().ui.training)
+    ImGui::SliderInt("train steps/frame", &p.settings.train_steps_per_frame, 0, 200);
+
+  // Layers: the view's until one is changed here.
+  LayersConfig edit = p.custom_layers ? p.layers : ctx.scene().layers;
+  bool layers_changed = false;
+  layers_changed |= ImGui::Checkbox("density", &edit.density.on);
+  ImGui::SameLine();
+  layers_changed |= ImGui::Checkbox("arrows", &edit.score.on);
+  ImGui::SameLine();
+  layers_changed |= ImGui::Checkbox("particles", &edit.particles.on);
+  layers_changed |= ImGui::Checkbox("data", &edit.data.on);
+  ImGui::SameLine();
+  layers_changed |= ImGui::Checkbox("error", &edit.error.on);
+  ImGui::SameLine();
+  layers_changed |= ImGui::Checkbox("axes", &edit.axes.on);
+  if (layers_changed) {
+    p.layers = edit;
+    p.custom_layers = true;
+  }
+  if (p.custom_layers && ImGui::SmallButton("use the view's layers")) p.custom_layers = false;
+  ImGui::ColorEdit3("background", p.settings.background.data(), ImGuiColorEditFlags_NoInputs);
+  ImGui::SameLine();
+  ImGui::Checkbox("legend", &p.settings.legend);
+  ImGui::SameLine();
+  ImGui::Checkbox("caption", &p.settings.caption);
+  ImGui::InputText("title", p.title, sizeof p.title);
+  ImGui::EndDisabled();
+
+  if (!busy) {
+    if (ImGui::Button("Export")) p.start_requested = true;
+  } else {
+    const exporting::ExportProgress pr = p.job->progress();
+    char label[64];
+    std::snprintf(label, sizeof label, "%d / %d frames", pr.encoded, pr.total);
+    ImGui::ProgressBar(float(pr.encoded) / float(std::max(pr.total, 1)), ImVec2(-1, 0), label);
+    if (ImGui::Button("Cancel")) p.cancel_requested = true;
+  }
+  if (!p.result.empty()) ImGui::TextWrapped("%s", p.result.c_str());
+}
+
+void run_export(app::AppContext& ctx, ExportPanel& p, double budget_seconds) {
+  if (p.cancel_requested && p.job) {
+    p.job.reset();  // removes the temporary output
+    p.result = "cancelled; nothing was written";
+    ctx.report(app::StatusMessage::Kind::Info, "export " + p.result);
+  }
+  p.cancel_requested = false;
+  if (p.start_requested && !p.job) {
+    p.start_requested = false;
+    exporting::ExportSettings s = p.settings;
+    s.out = p.path;
+    s.title = p.title;
+    if (p.length == 0) s.frames = 0;
+    if (p.length == 2) s.sweep = exporting::Sweep::Sigma;
+    if (p.length == 3) s.sweep = exporting::Sweep::Time;
+    Scene scene = ctx.scene();
+    if (p.custom_layers) scene.layers = p.layers;
+    if (s.train_steps_per_frame == 0) scene.ui.training = false;
+    try {
+      p.job = std::make_unique<exporting::ExportJob>(scene, s);
+      p.result.clear();
+    } catch (const InputError& e) {
+      p.result = std::string("not exported: ") + e.what();
+      ctx.report(app::StatusMessage::Kind::Error, p.result);
+    }
+  }
+  p.start_requested = false;
+  if (!p.job) return;
+  try {
+    const exporting::ExportProgress pr = p.job->advance(budget_seconds);
+    if (pr.done) {
+      p.result = "wrote " + p.job->description() + " -> " + p.path;
+      ctx.report(app::StatusMessage::Kind::Info, p.result);
+      p.job.reset();
+    }
+  } catch (const InputError& e) {
+    p.job.reset();
+    p.result = std::string("export failed, nothing was written: ") + e.what();
+    ctx.report(app::StatusMessage::Kind::Error, p.result);
+  }
+}
+
+}  // namespace scorelab::ui

@@ -1,0 +1,41 @@
+// The Export section of the side panel: format, path, size, frame rate, length, layers,
+// background, legend and caption; Start, then a progress bar with Cancel while the job renders a
+// few frames per UI frame (the window stays responsive; the encoder has its own thread).
+#pragma once
+#include <memory>
+#include <string>
+
+#include "app/export/export_settings.h"
+#include "app/state/app_context.h"
+
+namespace scorelab::exporting {
+class ExportJob;
+}
+
+namespace scorelab::ui {
+
+// The form's values and the running job (not saved in the scene).
+struct ExportPanel {
+  ExportPanel();
+  ~ExportPanel();
+
+  exporting::ExportSettings settings;  // size, fps, frames, legend, caption, background, ...
+  char path[512] = "scorelab.gif";
+  char title[256] = "";
+  int length = 0;              // 0 until the sampler finishes, 1 N frames, 2 σ sweep, 3 t sweep
+  bool custom_layers = false;  // false: the layers the view shows
+  LayersConfig layers;         // the export's own layers once edited here
+  bool start_requested = false, cancel_requested = false;
+  int open = 0;  // > 0: open the section and scroll to it for that many frames
+  std::unique_ptr<exporting::ExportJob> job;
+  std::string result;  // the last export's outcome, shown under the buttons
+};
+
+// The form (inside the side panel's ImGui window).
+void export_section(const app::AppContext& ctx, ExportPanel& panel);
+
+// Called by the main loop outside any ImGui frame: starts a requested export (with the scene as it
+// is now), advances a running one for at most `budget_seconds`, and reports the outcome.
+void run_export(app::AppContext& ctx, ExportPanel& panel, double budget_seconds);
+
+}  // namespace scorelab::ui
