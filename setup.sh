@@ -28,11 +28,12 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-# build KIND [--target T] [cmake args...]: configure and build (everything, or target T) into build/KIND
+# build KIND [--target T]... [cmake args...]: configure and build (everything, or the targets T)
+# into build/KIND
 build() {
   local kind=$1; shift
   local target=()
-  if [ "${1:-}" = --target ]; then target=(--target "$2"); shift 2; fi
+  while [ "${1:-}" = --target ]; do target+=(--target "$2"); shift 2; done
   cmake -S . -B "build/$kind" -G Ninja "$@" >/dev/null
   cmake --build "build/$kind" -j "$(nproc)" "${target[@]}"
 }
@@ -51,10 +52,11 @@ case "${1:-}" in
     build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" \
       "-DSCORELAB_SANITIZE=address;undefined"
     ctest --test-dir build/asan --output-on-failure -j "$(nproc)"
-    # ThreadSanitizer on the tests that run threads (the trainer and its readers).
-    build tsan --target test_threads -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    # ThreadSanitizer on the tests that run threads (the trainer and its readers; the export's
+    # encoder thread).
+    build tsan --target test_threads --target test_encode -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" -DSCORELAB_SANITIZE=thread
-    ctest --test-dir build/tsan --output-on-failure -R '^threads:'
+    ctest --test-dir build/tsan --output-on-failure -R '^(threads|encode):'
     ;;
   *)
     echo "usage: $0 run|test" >&2

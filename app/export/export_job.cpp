@@ -87,7 +87,7 @@ ExportJob::ExportJob(const Scene& scene, const ExportSettings& settings,
   mode.scripted = true;
   mode.train_steps_per_frame = settings.train_steps_per_frame;
   ctx_ = std::make_unique<app::AppContext>(drawn, mode, std::move(model));
-  worker_ = std::make_unique<EncodeWorker>(std::move(sink), kQueueFrames);
+  worker_ = std::make_unique<encode::EncodeWorker>(std::move(sink), kQueueFrames);
 }
 
 ExportJob::~ExportJob() = default;
@@ -97,7 +97,7 @@ ExportProgress ExportJob::progress() const {
   p.rendered = rendered_;
   p.encoded = worker_->encoded();
   p.total = timeline_.frames();
-  p.done = worker_->state() == EncodeWorker::State::Done;
+  p.done = worker_->state() == encode::EncodeWorker::State::Done;
   return p;
 }
 

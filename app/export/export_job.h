@@ -10,8 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "app/encode/encode_worker.h"
 #include "app/encode/frame_sink.h"
-#include "app/export/encode_worker.h"
 #include "app/export/export_settings.h"
 #include "app/export/offscreen.h"
 #include "app/export/overlay_context.h"
@@ -55,7 +55,7 @@ class ExportJob {
   OffscreenTarget target_;
   OverlayContext overlay_;
   ui::PanelState panel_state_;  // the overlay's (no brush, no drag)
-  std::unique_ptr<EncodeWorker> worker_;
+  std::unique_ptr<encode::EncodeWorker> worker_;
   int rendered_ = 0;
 };
 

@@ -1,9 +1,9 @@
 // The encoder thread and its queue (see encode_worker.h).
-#include "app/export/encode_worker.h"
+#include "app/encode/encode_worker.h"
 
-namespace scorelab::exporting {
+namespace scorelab::encode {
 
-EncodeWorker::EncodeWorker(std::unique_ptr<encode::FrameSink> sink, int capacity)
+EncodeWorker::EncodeWorker(std::unique_ptr<FrameSink> sink, int capacity)
     : sink_(std::move(sink)), capacity_(static_cast<std::size_t>(std::max(capacity, 1))) {
   thread_ = std::thread([this] { loop(); });
 }
@@ -23,7 +23,7 @@ bool EncodeWorker::has_room() const {
   return queue_.size() < capacity_ || state_ == State::Failed;
 }
 
-void EncodeWorker::push(encode::Image frame) {
+void EncodeWorker::push(Image frame) {
   std::unique_lock lock(mu_);
   cv_.wait(lock, [&] { return queue_.size() < capacity_ || state_ != State::Running; });
   if (error_) std::rethrow_exception(error_);
@@ -61,7 +61,7 @@ int EncodeWorker::encoded() const {
 
 void EncodeWorker::loop() {
   for (;;) {
-    encode::Image frame;
+    Image frame;
     bool finish = false;
     {
       std::unique_lock lock(mu_);
@@ -99,4 +99,4 @@ void EncodeWorker::loop() {
   }
 }
 
-}  // namespace scorelab::exporting
+}  // namespace scorelab::encode
