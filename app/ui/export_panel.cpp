@@ -70,7 +70,7 @@ void export_section(const app::AppContext& ctx, ExportPanel& p) {
     p.settings.frames = frames;
   }
   if (ctx.scene().ui.training)
-    ImGui::SliderInt("train steps/frame", &p.settings.train_steps_per_frame, 0, 200);
+    ImGui::SliderInt("train/frame", &p.settings.train_steps_per_frame, 0, 200);
 
   // Layers: the view's until one is changed here.
   LayersConfig edit = p.custom_layers ? p.layers : ctx.scene().layers;
@@ -128,8 +128,13 @@ void run_export(app::AppContext& ctx, ExportPanel& p, double budget_seconds) {
     Scene scene = ctx.scene();
     if (p.custom_layers) scene.layers = p.layers;
     if (s.train_steps_per_frame == 0) scene.ui.training = false;
+    // The learned field starts where the window's training is now, not from fresh weights.
+    std::shared_ptr<const Checkpoint> start;
+    if (ctx.training() && ctx.training()->model)
+      start = std::make_shared<const Checkpoint>(
+          checkpoint_of_snapshot(*ctx.training()->model, ctx.scene()));
     try {
-      p.job = std::make_unique<exporting::ExportJob>(scene, s);
+      p.job = std::make_unique<exporting::ExportJob>(scene, s, start);
       p.result.clear();
     } catch (const InputError& e) {
       p.result = std::string("not exported: ") + e.what();

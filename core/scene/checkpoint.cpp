@@ -61,6 +61,18 @@ Checkpoint make_checkpoint(const TrainingSession& s, const Scene& scene) {
   return c;
 }
 
+Checkpoint checkpoint_of_snapshot(const ModelSnapshot& snapshot, const Scene& scene) {
+  Checkpoint c;
+  c.scene = scene;
+  c.frequencies = snapshot.mlp->embedding().frequencies();
+  c.step = c.ema_updates = snapshot.step;
+  c.adam_steps = 0;
+  c.params = snapshot.params;
+  c.ema = snapshot.ema;
+  c.adam_m = c.adam_v = Eigen::VectorXf::Zero(snapshot.params.size());
+  return c;
+}
+
 std::string serialize_checkpoint(const Checkpoint& c) {
   const nlohmann::json header = {{"scene", to_json(c.scene)},
                                  {"embedding_frequencies", c.frequencies},

@@ -38,6 +38,11 @@ struct Checkpoint {
 // The state of a session (trained on `scene`) as a checkpoint.
 Checkpoint make_checkpoint(const TrainingSession& session, const Scene& scene);
 
+// A checkpoint of a published snapshot (the window's current model): weights and their EMA, but
+// no optimiser state, which snapshots do not carry, so training resumed from it starts Adam's
+// moments from zero. The EMA's warm-up count is taken to be the step count.
+Checkpoint checkpoint_of_snapshot(const ModelSnapshot& snapshot, const Scene& scene);
+
 std::string serialize_checkpoint(const Checkpoint& checkpoint);
 Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name);
 

@@ -223,4 +223,5 @@ TEST_CASE("the real binary answers --help") {
   for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
   CHECK(::pclose(pipe) == 0);
   CHECK(text.find("Usage: scorelab <command>") != std::string::npos);
+  CHECK(text.find("  export") != std::string::npos);  // the window-side command is listed too
 }

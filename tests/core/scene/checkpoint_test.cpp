@@ -62,6 +62,33 @@ TEST_CASE("checkpoint round trip is bit-exact and restores the same score") {
   CHECK(resumed.params() == session.params());
 }
 
+TEST_CASE("a checkpoint of a published snapshot answers as the snapshot and can be resumed") {
+  const Scene scene = small_scene();
+  TrainingSession session(scene.train_config(), make_data_source(scene.data));
+  for (int i = 0; i < 25; ++i) session.step();
+  const auto snapshot = session.snapshot();
+  const Checkpoint c = checkpoint_of_snapshot(*snapshot, scene);
+  CHECK(c.step == 25);
+  CHECK(c.adam_steps == 0);  // a snapshot has no optimiser state
+  CHECK(c.adam_m.isZero());
+  const Checkpoint back = parse_checkpoint(serialize_checkpoint(c), "mem");  // a valid file
+  Points x(2, 50), a, b;
+  Rng rng(1);
+  rng.fill_normal(x);
+  for (bool ema : {true, false}) {
+    LearnedScore(snapshot, ema).score(x, NoiseLevel::sigma(0.7), a);
+    LearnedScore(back.snapshot(), ema).score(x, NoiseLevel::sigma(0.7), b);
+    CHECK(a == b);
+  }
+  TrainingSession resumed(back.scene.train_config(), make_data_source(back.scene.data));
+  resumed.restore(back.step, back.params, back.ema, back.ema_updates, back.adam_steps, back.adam_m,
+                  back.adam_v);
+  resumed.step();
+  CHECK(resumed.steps() == 26);
+  CHECK(resumed.params().allFinite());
+  CHECK(resumed.params() != session.params());  // it trained on from the snapshot's weights
+}
+
 TEST_CASE("truncated, corrupted and foreign checkpoints are rejected") {
   const std::string good = trained_bytes();
   CHECK_NOTHROW(parse_checkpoint(good, "good"));
