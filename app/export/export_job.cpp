@@ -33,13 +33,6 @@ std::array<std::uint8_t, 3> rgb8(float r, float g, float b) {
   return {c(r), c(g), c(b)};
 }
 
-// Text with a dark outline, as the plot overlay draws it.
-void outlined_text(ImDrawList* dl, ImVec2 p, const char* text) {
-  for (const ImVec2 d : {ImVec2(-1, 0), ImVec2(1, 0), ImVec2(0, -1), ImVec2(0, 1)})
-    dl->AddText(ImVec2(p.x + d.x, p.y + d.y), IM_COL32(0, 0, 0, 200), text);
-  dl->AddText(p, IM_COL32_WHITE, text);
-}
-
 }  // namespace
 
 std::vector<std::array<std::uint8_t, 3>> palette_hints(const Scene& scene,
@@ -154,8 +147,8 @@ void ExportJob::render_frame(int i, encode::Image& image) {
     const float lh = ImGui::GetTextLineHeight(), pad = 6 * pixel_scale_;
     dl->AddRectFilled(ImVec2(0, h - lh - 2 * pad), ImVec2(w, h), IM_COL32(0, 0, 0, 150));
     const float tw = ImGui::CalcTextSize(settings_.title.c_str()).x;
-    outlined_text(dl, ImVec2(std::max(pad, 0.5f * (w - tw)), h - lh - pad),
-                  settings_.title.c_str());
+    ui::outlined_text(dl, ImVec2(std::max(pad, 0.5f * (w - tw)), h - lh - pad),
+                      settings_.title.c_str());
   }
 
   // 3. Draw: background, the panels' layers, the overlay; read back.

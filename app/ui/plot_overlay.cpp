@@ -18,13 +18,6 @@ ImU32 color_of(Colormap map, float t, int alpha = 255) {
   return IM_COL32(int(c[0] * 255), int(c[1] * 255), int(c[2] * 255), alpha);
 }
 
-// Text with a dark outline so it reads on any heatmap colour.
-void outlined_text(ImDrawList* dl, ImVec2 p, const char* text, ImU32 color = IM_COL32_WHITE) {
-  for (const ImVec2 d : {ImVec2(-1, 0), ImVec2(1, 0), ImVec2(0, -1), ImVec2(0, 1)})
-    dl->AddText(ImVec2(p.x + d.x, p.y + d.y), IM_COL32(0, 0, 0, 200), text);
-  dl->AddText(p, color, text);
-}
-
 // A vertical colour bar with its title and end labels, its top-right corner at (x1, y0).
 void legend(ImDrawList* dl, float x1, float y0, Colormap map, const char* title, float lo, float hi,
             const char* fmt, float scale) {
@@ -50,6 +43,12 @@ void legend(ImDrawList* dl, float x1, float y0, Colormap map, const char* title,
 }
 
 }  // namespace
+
+void outlined_text(ImDrawList* dl, ImVec2 p, const char* text, ImU32 color) {
+  for (const ImVec2 d : {ImVec2(-1, 0), ImVec2(1, 0), ImVec2(0, -1), ImVec2(0, 1)})
+    dl->AddText(ImVec2(p.x + d.x, p.y + d.y), IM_COL32(0, 0, 0, 200), text);
+  dl->AddText(p, color, text);
+}
 
 void plot_overlay(const app::AppContext& ctx, const PanelState& st, int panel,
                   const view::PixelRect& rect, const OverlayOptions& options) {
