@@ -18,10 +18,11 @@ ImU32 color_of(Colormap map, float t, int alpha = 255) {
   return IM_COL32(int(c[0] * 255), int(c[1] * 255), int(c[2] * 255), alpha);
 }
 
-// A vertical colour bar with its title and end labels, its top-right corner at (x1, y0).
+// A vertical colour bar `h` pixels long with its title and end labels, its top-right corner at
+// (x1, y0); it takes h + lh + 2 pad pixels in all.
 void legend(ImDrawList* dl, float x1, float y0, Colormap map, const char* title, float lo, float hi,
-            const char* fmt, float scale) {
-  const float w = 14 * scale, h = 140 * scale, pad = 6 * scale;
+            const char* fmt, float scale, float h) {
+  const float w = 14 * scale, pad = 6 * scale;
   const float lh = ImGui::GetTextLineHeight();
   char lo_text[32], hi_text[32];
   std::snprintf(lo_text, sizeof lo_text, fmt, lo);
@@ -91,21 +92,29 @@ void plot_overlay(const app::AppContext& ctx, const PanelState& st, int panel,
                     "waiting for the first trained snapshot", IM_COL32(255, 190, 90, 255));
   }
 
-  // Legends at the top right: density (log p), then the error map below it.
+  // Legends at the top right: density (log p), then the error map below it. Bars are 140 pixels
+  // (× scale) long, shorter when both would not fit in the panel's height.
   const app::PanelFields& f = ctx.fields(panel);
-  float y = rect.y + 10 + lh;  // below the caption line
-  if (options.legend && s.layers.density.on && f.density.log_density.size() > 0) {
+  const bool density_legend =
+      options.legend && s.layers.density.on && f.density.log_density.size() > 0;
+  const bool error_legend = options.legend && s.layers.error.on && f.error_valid &&
+                            (!s.view.split || pc.source == FieldSource::Learned);
+  const float gap = 20, top = 10 + lh;  // below the caption line
+  const int legends = int(density_legend) + int(error_legend);
+  const float room = (rect.h - top) / float(std::max(legends, 1)) - (lh + 12 * options.scale + gap);
+  const float bar = std::max(std::min(140 * options.scale, room), 2 * lh);
+  float y = rect.y + top;
+  if (density_legend) {
     legend(dl, rect.x + rect.w - 6, y, s.layers.density.colormap, "log p",
            app::density_floor(f.density.stats, s.layers.density), f.density.stats.max, "%.1f",
-           options.scale);
-    y += 140 * options.scale + lh + 20;
+           options.scale, bar);
+    y += bar + lh + 12 * options.scale + gap;
   }
-  if (options.legend && s.layers.error.on && f.error_valid &&
-      (!s.view.split || pc.source == FieldSource::Learned)) {
+  if (error_legend) {
     char title[64];
     std::snprintf(title, sizeof title, "p-weighted error (mean %.3g)", f.error.error.weighted_mean);
     legend(dl, rect.x + rect.w - 6, y, s.layers.error.colormap, title, 0.0f,
-           f.error.stats.robust_max, "%.3g", options.scale);
+           f.error.stats.robust_max, "%.3g", options.scale, bar);
   }
 
   // Mixture centres (draggable; an editing aid, so not in plot-only mode) and the brush.
