@@ -204,8 +204,9 @@ TEST_CASE("export: bad output paths and sizes fail clearly and leave no file") {
                    nullptr, &err) == 1);
   CHECK_MESSAGE(err.find("missing_dir") != std::string::npos, err);
   CHECK(!fs::exists(temp_dir() / "missing_dir"));
-  CHECK(run_window("export --scene " + scene.string() + " --out /proc/a.gif --frames 2", nullptr,
-                   &err) == 1);
+  CHECK_MESSAGE(run_window("export --scene " + scene.string() + " --out /proc/a.gif --frames 2",
+                           nullptr, &err) == 1,
+                err);
   CHECK_MESSAGE(err.find("/proc") != std::string::npos, err);
   for (const char* size : {"0x0", "100000x100000", "800"}) {
     CHECK(run_window("export --out " + (temp_dir() / "size.gif").string() + " --size " + size,

@@ -63,10 +63,12 @@ inline std::string xvfb_prefix() {
 #else
   const std::string preload;
 #endif
+  // -f: the X authority file lives in this run's scratch directory. Without it xvfb-run makes
+  // and removes a directory of its own, and a failed removal (seen once under parallel ctest)
+  // turns the command's exit status into xvfb-run's 5.
   return "LSAN_OPTIONS=suppressions=" SCORELAB_SOURCE_DIR
-         "/tests/window/lsan.supp:print_suppressions=0 "
-         "xvfb-run -a -s \"-screen 0 1600x1000x24\" " +
-         preload;
+         "/tests/window/lsan.supp:print_suppressions=0 xvfb-run -a -f " +
+         (temp_dir() / "Xauthority").string() + " -s \"-screen 0 1600x1000x24\" " + preload;
 }
 
 // Runs the binary with `args` under xvfb-run; returns its exit code, stdout in *out and stderr in
