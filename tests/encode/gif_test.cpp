@@ -2,7 +2,6 @@
 // palette (with and without hints); changed-rectangle frames; byte-identical reruns; speed.
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <numeric>
 
 #include "app/encode/frame_sink.h"
@@ -174,32 +173,21 @@ Image field_frame(int size, int t) {
 
 }  // namespace
 
-TEST_CASE("GIF - encoding speed of 800x800 frames that change everywhere") {
+TEST_CASE("GIF - 800x800 frames that change everywhere decode close to their input") {
+  // The export's worst case: a smooth field that moves in every pixel plus moving particles, so
+  // every frame is stored whole. (Its speed is measured by `scorelab bench`, not here.)
   const TempDir dir;
   constexpr int kFrames = 30, kSize = 800;
-  SinkOptions options{dir.file("speed.gif"), kSize, kSize, 30, {}};
+  SinkOptions options{dir.file("full.gif"), kSize, kSize, 30, {}};
   for (int i = 0; i < 32; ++i) options.palette_hints.push_back(ramp_colour(i / 31.0));
   options.palette_hints.push_back({255, 120, 60});
-  using Clock = std::chrono::steady_clock;
   auto sink = open_sink(Format::Gif, options);
-  Clock::duration first{}, rest{};
-  for (int t = 0; t < kFrames; ++t) {
-    const Image frame = field_frame(kSize, t);  // not timed: only add() is
-    const auto t0 = Clock::now();
-    sink->add(frame);
-    (t == 0 ? first : rest) += Clock::now() - t0;
-  }
-  const auto t0 = Clock::now();
+  for (int t = 0; t < kFrames; ++t) sink->add(field_frame(kSize, t));
   sink->finish();
-  const auto finish = Clock::now() - t0;
-  const auto ms = [](Clock::duration d) {
-    return std::chrono::duration<double, std::milli>(d).count();
-  };
-  MESSAGE("GIF 800x800: first frame (palette + lookup fill) ", ms(first), " ms, later frames ",
-          ms(rest) / (kFrames - 1), " ms each, finish ", ms(finish), " ms, file ",
-          read_bytes(options.path).size() / 1024, " KiB");
   const DecodedGif gif = decode_gif(options.path);
   REQUIRE(gif.ok);
   CHECK(gif.image_count == kFrames);
+  // Mean channel error ≤ 3/255: the palette was built from frame 0 and the hints, and the last
+  // frame's field has moved, so this checks that the global palette still covers it.
   CHECK(mean_abs_diff(gif.frames.back(), field_frame(kSize, kFrames - 1)) <= 3.0);
 }
