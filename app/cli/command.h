@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace scorelab::cli {
@@ -36,7 +37,10 @@ class Flags {
   std::string text(std::string_view name) const;  // the value; throws UsageError when missing
   // The value as an integer in [lo, hi]; throws UsageError when missing or not one.
   std::int64_t integer(std::string_view name, std::int64_t lo, std::int64_t hi) const;
-  std::uint64_t unsigned_integer(std::string_view name) const;  // any value in [0, 2^64)
+  std::uint64_t unsigned_integer(std::string_view name) const;       // any value in [0, 2^64)
+  double number(std::string_view name, double lo, double hi) const;  // a finite value in [lo, hi]
+  // "WxH" with both sides integers in [lo, hi], e.g. --size 800x600.
+  std::pair<int, int> size(std::string_view name, int lo, int hi) const;
 
  private:
   std::map<std::string, std::string> values_;

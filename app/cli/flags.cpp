@@ -1,5 +1,6 @@
 // Flags: the strict command-line flag parser every command uses.
 #include <charconv>
+#include <cstdio>
 
 #include "app/cli/command.h"
 
@@ -43,6 +44,32 @@ std::int64_t Flags::integer(std::string_view name, std::int64_t lo, std::int64_t
     throw UsageError(std::string(name) + " must be an integer in [" + std::to_string(lo) + ", " +
                      std::to_string(hi) + "], got '" + v + "'");
   return x;
+}
+
+double Flags::number(std::string_view name, double lo, double hi) const {
+  const std::string v = text(name);
+  double x = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec != std::errc() || end != v.data() + v.size() || !(x >= lo && x <= hi)) {
+    char range[64];
+    std::snprintf(range, sizeof range, "[%g, %g]", lo, hi);
+    throw UsageError(std::string(name) + " must be a number in " + range + ", got '" + v + "'");
+  }
+  return x;
+}
+
+std::pair<int, int> Flags::size(std::string_view name, int lo, int hi) const {
+  const std::string v = text(name);
+  const auto x = v.find('x');
+  int w = 0, h = 0;
+  const auto parse = [&](std::size_t from, std::size_t to, int& out) {
+    const auto [end, ec] = std::from_chars(v.data() + from, v.data() + to, out);
+    return ec == std::errc() && end == v.data() + to && out >= lo && out <= hi;
+  };
+  if (x == std::string::npos || !parse(0, x, w) || !parse(x + 1, v.size(), h))
+    throw UsageError(std::string(name) + " wants WxH, width and height integers in [" +
+                     std::to_string(lo) + ", " + std::to_string(hi) + "], got '" + v + "'");
+  return {w, h};
 }
 
 std::uint64_t Flags::unsigned_integer(std::string_view name) const {

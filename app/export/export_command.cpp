@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <ostream>
+#include <tuple>
 
 #include "app/export/export_job.h"
 #include "app/window/gl_context.h"
@@ -73,35 +74,11 @@ struct CancelOnSignal {
   }
 };
 
-int parse_int(std::string_view text, std::string_view what, int lo, int hi) {
-  int v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi)
-    throw UsageError(std::string(what) + " must be an integer in [" + std::to_string(lo) + ", " +
-                     std::to_string(hi) + "], got '" + std::string(text) + "'");
-  return v;
-}
-
-double parse_number(const std::string& text, std::string_view what, double lo, double hi) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || !(v >= lo && v <= hi))
-    throw UsageError(std::string(what) + " must be a number in [" + std::to_string(int(lo)) + ", " +
-                     std::to_string(int(hi)) + "], got '" + text + "'");
-  return v;
-}
-
 ExportSettings settings_from(const Flags& flags) {
   ExportSettings s;
   s.out = flags.text("--out");
-  if (flags.has("--size")) {
-    const std::string v = flags.text("--size");
-    const auto x = v.find('x');
-    if (x == std::string::npos) throw UsageError("--size wants WxH, e.g. 800x800; got '" + v + "'");
-    s.width = parse_int(std::string_view(v).substr(0, x), "--size width (pixels)", 1, 4096);
-    s.height = parse_int(std::string_view(v).substr(x + 1), "--size height (pixels)", 1, 4096);
-  }
-  if (flags.has("--fps")) s.fps = parse_number(flags.text("--fps"), "--fps", 1, 50);
+  if (flags.has("--size")) std::tie(s.width, s.height) = flags.size("--size", 1, 4096);
+  if (flags.has("--fps")) s.fps = flags.number("--fps", 1, 50);
   if (flags.has("--frames")) s.frames = int(flags.integer("--frames", 1, kMaxFrames));
   if (flags.has("--sweep")) {
     const std::string v = flags.text("--sweep");

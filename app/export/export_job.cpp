@@ -60,7 +60,7 @@ ExportJob::ExportJob(const Scene& scene, const ExportSettings& settings,
       timeline_(scene, settings),
       pixel_scale_(pixel_scale_for(settings)),
       target_(settings.width, settings.height),
-      overlay_(pixel_scale_for(settings)) {
+      overlay_(pixel_scale_) {
   // The output is checked (and its temporary opened) before the first frame is drawn.
   const Scene drawn = export_scene(scene, settings);
   encode::SinkOptions options;
@@ -98,10 +98,7 @@ ExportProgress ExportJob::advance(double budget_seconds) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   while (rendered_ < timeline_.frames() && worker_->has_room()) {
-    encode::Image image;
-    render_frame(rendered_, image);
-    worker_->push(std::move(image));
-    if (++rendered_ == timeline_.frames()) worker_->close();
+    render_next();
     if (std::chrono::duration<double>(Clock::now() - start).count() >= budget_seconds) break;
   }
   worker_->rethrow_failure();
@@ -109,16 +106,19 @@ ExportProgress ExportJob::advance(double budget_seconds) {
 }
 
 ExportProgress ExportJob::step() {
-  if (rendered_ < timeline_.frames()) {
-    encode::Image image;
-    render_frame(rendered_, image);
-    worker_->push(std::move(image));  // waits for room; rethrows an encoder failure
-    if (++rendered_ == timeline_.frames()) worker_->close();
-  } else {
+  if (rendered_ < timeline_.frames())
+    render_next();  // waits for room in the queue
+  else
     worker_->wait();
-  }
   worker_->rethrow_failure();
   return progress();
+}
+
+void ExportJob::render_next() {
+  encode::Image image;
+  render_frame(rendered_, image);
+  worker_->push(std::move(image));  // rethrows an encoder failure
+  if (++rendered_ == timeline_.frames()) worker_->close();
 }
 
 void ExportJob::render_frame(int i, encode::Image& image) {

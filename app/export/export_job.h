@@ -44,6 +44,7 @@ class ExportJob {
   const std::string& description() const { return description_; }  // "GIF 800x800, 240 frames"
 
  private:
+  void render_next();  // the next frame, to the encoder (closing it after the last)
   void render_frame(int i, encode::Image& image);
 
   ExportSettings settings_;

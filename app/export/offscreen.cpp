@@ -1,9 +1,9 @@
 // The export's framebuffer object (see offscreen.h).
 #include "app/export/offscreen.h"
 
-#include <algorithm>
 #include <string>
 
+#include "app/render/readback.h"
 #include "core/common/error.h"
 
 namespace scorelab::exporting {
@@ -42,20 +42,9 @@ void OffscreenTarget::bind() const {
 }
 
 void OffscreenTarget::read(encode::Image& image) const {
-  image.width = width_;
-  image.height = height_;
-  const std::size_t row = std::size_t(width_) * 3;
-  image.rgb.resize(row * height_);
   glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
-  glReadBuffer(GL_COLOR_ATTACHMENT0);
-  glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadPixels(0, 0, width_, height_, GL_RGB, GL_UNSIGNED_BYTE, image.rgb.data());
+  render::read_pixels(GL_COLOR_ATTACHMENT0, width_, height_, image);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  // GL's rows run bottom-up; images top-down.
-  for (int y = 0; y < height_ / 2; ++y)
-    std::swap_ranges(image.rgb.begin() + row * y, image.rgb.begin() + row * (y + 1),
-                     image.rgb.begin() + row * (height_ - 1 - y));
-  render::check_gl("OffscreenTarget::read");
 }
 
 }  // namespace scorelab::exporting
