@@ -577,9 +577,14 @@ void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width
   const TrainerSnapshot* snap = ctx.training();
   const app::Particles& p = ctx.particles();
   const NoiseLevel l = ctx.panel_level(0);
-  ImGui::Text("%5.1f ms/frame | training %s %.0f steps/s | %ld particles", frame_ms,
-              ctx.scene().ui.training ? "on" : "paused", snap ? snap->steps_per_second : 0.0,
-              long(p.display().cols()));
+  // Scripted runs step the trainer a fixed number of times per frame (no rate to show).
+  char rate[48];
+  if (ctx.mode().scripted)
+    std::snprintf(rate, sizeof rate, "%d steps/frame", ctx.mode().train_steps_per_frame);
+  else
+    std::snprintf(rate, sizeof rate, "%.0f steps/s", snap ? snap->steps_per_second : 0.0);
+  ImGui::Text("%5.1f ms/frame | training %s %s | %ld particles", frame_ms,
+              ctx.scene().ui.training ? "on" : "paused", rate, long(p.display().cols()));
   ImGui::SameLine();
   if (p.escaped() > 0)
     ImGui::TextColored(ImVec4(1, 0.6f, 0.2f, 1), "(%ld left the world)", long(p.escaped()));
