@@ -19,6 +19,7 @@ struct GaussianComponent {
   double weight = 1.0;                                    // π_k > 0 (normalised by the mixture)
   Eigen::Vector2d mean = Eigen::Vector2d::Zero();         // μ_k, data units
   Eigen::Matrix2d cov = Eigen::Matrix2d::Identity();      // Σ_k, symmetric positive definite
+  bool operator==(const GaussianComponent&) const = default;
 };
 
 class GaussianMixture final : public ScoreModel {

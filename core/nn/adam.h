@@ -13,6 +13,7 @@ struct AdamConfig {
   double eps = 1e-8;       // added to √v̂
   int warmup = 0;          // steps of linear warm-up lr·min(step/warmup, 1); 0 = off
   double grad_clip = 1.0;  // max global gradient L2 norm; ≤ 0 = off
+  bool operator==(const AdamConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
 };

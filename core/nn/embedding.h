@@ -20,6 +20,7 @@ struct EmbeddingConfig {
   EmbeddingKind kind = EmbeddingKind::FourierLogSigma;
   int width = 32;               // E, even, ≥ 2: number of features (E/2 frequencies)
   double fourier_scale = 16.0;  // std of the Fourier frequencies W (FourierLogSigma only)
+  bool operator==(const EmbeddingConfig&) const = default;
 
   void validate() const;  // throws InputError
 };

@@ -36,6 +36,7 @@ struct MlpConfig {
   Activation activation = Activation::SiLU;
   EmbeddingConfig embedding;
   OutputScaling output = OutputScaling::ScoreOverSigma;
+  bool operator==(const MlpConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
 };

@@ -22,6 +22,7 @@ struct SigmaSchedule {
   double sigma_max = 10.0;  // largest σ (data units), > sigma_min
   int levels = 10;          // L ≥ 1; with L = 1 the single level is σ_max
   double rho = 7.0;         // Karras exponent ρ > 0 (ignored by the other kinds)
+  bool operator==(const SigmaSchedule&) const = default;
 
   void validate() const;              // throws InputError naming the field and its range
   std::vector<double> sigmas() const;  // L values, descending (validates first)

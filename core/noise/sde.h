@@ -24,6 +24,7 @@ struct SdeParams {
   double beta_min = 0.1;    // VP / sub-VP: β(0) > 0 (per unit time)
   double beta_max = 20.0;   // VP / sub-VP: β(1) > beta_min
   int N = 1000;             // number of discretisation steps (SMLD / DDPM / sampler grid), ≥ 1
+  bool operator==(const SdeParams&) const = default;
 
   void validate() const;  // throws InputError naming the field and its range
 };

@@ -30,6 +30,7 @@ struct InitialDistribution {
   enum class Kind { Uniform, Gaussian } kind = Kind::Uniform;
   double lo = -8.0, hi = 8.0;  // Uniform: the box [lo, hi]², data units (NCSN toy: U[−8, 8]²)
   double std = 1.0;            // Gaussian: N(0, std² I)
+  bool operator==(const InitialDistribution&) const = default;
 };
 
 struct LangevinConfig {
@@ -37,6 +38,7 @@ struct LangevinConfig {
   int steps = 1000;         // number of steps, ≥ 1
   double sigma = 0.0;       // the fixed noise level s (data units); 0 = the data density itself
   InitialDistribution init;
+  bool operator==(const LangevinConfig&) const = default;
 };
 
 struct AnnealedLangevinConfig {
@@ -44,6 +46,7 @@ struct AnnealedLangevinConfig {
   int steps_per_level = 100; // T ≥ 1
   bool denoise = true;       // final Tweedie step x ← x + σ_L² s(x, σ_L), no noise
   InitialDistribution init;
+  bool operator==(const AnnealedLangevinConfig&) const = default;
 };
 
 enum class Predictor { EulerMaruyama, ReverseDiffusion, Ancestral, None };
@@ -56,6 +59,7 @@ struct ReverseSdeConfig {
   int corrector_steps = 1;  // corrector steps per time step
   double eps = 1e-5;        // final time (score_sde: 1e-5 for VE, 1e-3 for VP / sub-VP)
   bool denoise = true;      // return x_mean of the last step (score_sde noise_removal)
+  bool operator==(const ReverseSdeConfig&) const = default;
 };
 
 enum class OdeMethod { Euler, Heun, Rk4, Rk45 };
@@ -68,6 +72,7 @@ struct ProbabilityFlowConfig {
   double t_start = 1.0;     // integrate from here ... (1 = the prior)
   double t_end = 1e-5;      // ... to here; t_end > t_start integrates data → noise
   bool denoise = false;     // one reverse-diffusion step at t_end, returning x_mean
+  bool operator==(const ProbabilityFlowConfig&) const = default;
 };
 
 using SamplerConfig =

@@ -206,6 +206,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfi
   v("use_ema", c.use_ema);
   v("follow_sampler", c.follow_sampler);
   v("discrete_levels", c.discrete_levels);
+  v("run", c.run);
 }
 
 // Config types written as nested JSON objects (a value of one is read and written through its
@@ -519,12 +520,6 @@ Colormap colormap_from_string(std::string_view name) {
 ArrowLength arrow_length_from_string(std::string_view name) {
   constexpr ArrowLength all[] = {ArrowLength::Normalized, ArrowLength::Scaled, ArrowLength::Log};
   return enum_from_string(name, all, "arrow length");
-}
-
-bool operator==(const Scene& a, const Scene& b) {
-  // to_json writes every field exactly (doubles compare bit for bit), so equal JSON is equal
-  // scenes.
-  return to_json(a) == to_json(b);
 }
 
 void validate(const Scene& scene) {

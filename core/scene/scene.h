@@ -88,17 +88,20 @@ using MixtureComponents = std::vector<GaussianComponent>;
 // Points drawn by hand (the window's brush); their exact score is their EmpiricalMixture.
 struct PointSet {
   std::vector<Eigen::Vector2d> points;  // data units, finite, 1..kMaxDataPoints of them
+  bool operator==(const PointSet&) const = default;
 };
 
 struct DataConfig {
   // The data: a dataset name from datasets(), a custom mixture or a drawn point set.
   std::variant<std::string, MixtureComponents, PointSet> source = std::string("ring8");
   int points = 2000;  // draw size that makes a sample-only dataset exact (EmpiricalMixture)
+  bool operator==(const DataConfig&) const = default;
 };
 
 struct NoiseConfig {
   SigmaSchedule schedule;  // discrete σ levels (annealed Langevin)
   SdeParams sde;           // continuous process (reverse SDE, probability flow)
+  bool operator==(const NoiseConfig&) const = default;
 };
 
 // ---- the window's settings (ignored by the command line) ---------------------------------------
@@ -126,6 +129,7 @@ struct PanelConfig {
   FieldSource source = FieldSource::Exact;
   double t = 0.3;  // the noise level shown: time of noise.sde in [0, 1] (or of the schedule level
                    // nearest to it when ui.discrete_levels)
+  bool operator==(const PanelConfig&) const = default;
 };
 
 struct ViewConfig {
@@ -134,6 +138,7 @@ struct ViewConfig {
   bool split = false;        // two panels side by side, one camera (linked)
   PanelConfig left;
   PanelConfig right{FieldSource::Learned, 0.3};
+  bool operator==(const ViewConfig&) const = default;
 };
 
 struct LayersConfig {
@@ -141,6 +146,7 @@ struct LayersConfig {
     bool on = true;
     double point_size = 3;  // pixels (before UI scale), [1, 20]
     double opacity = 0.6;   // [0, 1]
+    bool operator==(const Data&) const = default;
   } data;
   struct Density {  // log p at the panel's level: heatmap + contour lines
     bool on = true;
@@ -149,6 +155,7 @@ struct LayersConfig {
     int resolution = 160;         // texels across the panel, [8, 1024]
     bool contours = true;
     double contour_spacing = 1;   // nats between contour lines, [0.01, 100]
+    bool operator==(const Density&) const = default;
   } density;
   struct Score {  // score arrows (instanced) and streamlines
     bool on = true;
@@ -157,22 +164,27 @@ struct LayersConfig {
     double scale = 1;             // arrow length multiplier, [0.05, 20]
     bool streamlines = false;
     int seeds = 14;               // streamline seeds across the panel, [2, 64]
+    bool operator==(const Score&) const = default;
   } score;
   struct Error {  // p-weighted ‖learned − exact‖², needs a trainer snapshot
     bool on = false;
     int resolution = 64;          // texels across the panel, [8, 96]
     Colormap colormap = Colormap::Magma;
+    bool operator==(const Error&) const = default;
   } error;
   struct Particles {  // the sampler's particles with fading trails
     bool on = true;
     double point_size = 3;        // pixels, [1, 20]
     int trail = 16;               // frames of trail, [0, 500]
     int trail_particles = 200;    // particles that leave a trail, [0, 20000]
+    bool operator==(const Particles&) const = default;
   } particles;
   struct Axes {
     bool on = true;
     bool grid = true;
+    bool operator==(const Axes&) const = default;
   } axes;
+  bool operator==(const LayersConfig&) const = default;
 };
 
 struct UiConfig {
@@ -186,6 +198,10 @@ struct UiConfig {
   bool use_ema = true;            // learned score: EMA weights (true) or raw weights
   bool follow_sampler = true;     // while the particles run, field layers show their level
   bool discrete_levels = false;   // the level slider walks noise.schedule instead of noise.sde
+  // Which run of the sampler the particles show: their stream is split from the scene's seed
+  // and this index, so Restart (R) increments it and the run round-trips through the file.
+  std::uint64_t run = 0;
+  bool operator==(const UiConfig&) const = default;
 };
 
 struct Scene {
@@ -202,10 +218,8 @@ struct Scene {
   UiConfig ui;          // window only
 
   TrainConfig train_config() const;
+  bool operator==(const Scene&) const = default;
 };
-
-// Field-by-field equality (the round-trip property).
-bool operator==(const Scene& a, const Scene& b);
 
 // Checks the scene's values; parse_scene calls it, a UI calls it after an edit.
 void validate(const Scene& scene);

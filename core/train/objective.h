@@ -32,6 +32,7 @@ struct ObjectiveConfig {
   bool likelihood_weighting = false;  // λ = g(t)² instead of s² (Denoising + Continuous only)
   bool perturb = true;                // Sliced / Exact: train on perturbed data (see above)
   double eps = 1e-5;                  // smallest t drawn, Continuous levels (score_sde default)
+  bool operator==(const ObjectiveConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
 };

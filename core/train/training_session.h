@@ -30,6 +30,7 @@ struct TrainConfig {
   double ema_rate = 0.999;  // EMA target decay per step
   int batch = 256;          // training points per step, ≥ 1
   std::uint64_t seed = 0;   // initial weights, embedding frequencies and the data/noise stream
+  bool operator==(const TrainConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
 };
