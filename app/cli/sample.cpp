@@ -10,6 +10,7 @@
 #include "core/common/error.h"
 #include "core/scene/checkpoint.h"
 #include "core/scene/exact_score.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/scene.h"
 
 namespace scorelab::cli {

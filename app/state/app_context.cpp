@@ -1,49 +1,61 @@
-// AppContext: applying scene edits, the trainer's life cycle, and the per-frame update.
+// AppContext: applying scene edits through their diff, commands, the trainer's life cycle, and the
+// per-frame update.
 #include "app/state/app_context.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <thread>
 
 #include <sys/resource.h>
 
 #include "core/common/error.h"
-#include "core/distributions/datasets.h"
-#include "core/distributions/empirical_mixture.h"
 #include "core/scene/exact_score.h"
 
 namespace scorelab::app {
 
 namespace {
 
-double now_seconds() {
-  using namespace std::chrono;
-  return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
-// The JSON block `key` of a scene: comparing blocks tells which parts an edit touched.
-nlohmann::json block(const Scene& s, const char* key) {
-  return to_json(s)[key];
-}
-
 // The trainer's niceness relative to the UI (0..19; higher yields more). Best effort: a failed
 // setpriority leaves the trainer at the UI's priority.
 constexpr int kTrainerNice = 10;
 
-// Floor of the noise std for fields: empirical mixtures and learned scores need s > 0 (VP and
-// sub-VP reach s = 0 at t = 0).
-constexpr double kMinFieldStd = 1e-3;
+// The scene's seeded streams, split once in a fixed order: data first, then the sampler's. Run 0
+// of the sampler is exactly `scorelab sample`'s stream; later runs (Restart) derive from it.
+Rng data_stream(std::uint64_t seed) {
+  Rng root(seed);
+  return root.split();
+}
+
+Rng particle_stream(std::uint64_t seed, std::uint64_t run) {
+  Rng root(seed);
+  (void)root.split();  // the data stream
+  Rng stream = root.split();
+  for (std::uint64_t r = 0; r < run; ++r) stream = stream.split();
+  return stream;
+}
 
 }  // namespace
+
+NoiseLevel level_at(const Scene& scene, double t) {
+  NoiseLevel l;
+  if (scene.ui.discrete_levels) {
+    const int L = scene.noise.schedule.levels;
+    const int i = std::clamp(int(std::lround((1.0 - t) * (L - 1))), 0, L - 1);
+    l = scene.noise.schedule.level(i);
+  } else {
+    l = Sde(scene.noise.sde).level(t);
+  }
+  l.s = std::max(l.s, kMinFieldStd);
+  return l;
+}
 
 AppContext::AppContext(Scene scene, RunMode mode, std::shared_ptr<const Checkpoint> start)
     : scene_(std::move(scene)), mode_(mode), start_(std::move(start)) {
   if (start_) scene_.train = start_->scene.train;  // the architecture the weights belong to
   rebuild_data();
   rebuild_trainer();
-  particles_.playing = scene_.ui.playing;
-  particles_.restart(scene_, scene_.seed);
+  restart_particles();
+  derive_panels();
 }
 
 AppContext::~AppContext() = default;
@@ -53,17 +65,13 @@ void AppContext::report(StatusMessage::Kind kind, std::string text) {
 }
 
 void AppContext::rebuild_data() {
-  Rng rng(scene_.seed);
-  exact_ = make_exact_score(scene_.data, rng);
-  // The points shown: the empirical mixture's own points, or a seeded draw of a mixture.
-  if (const auto* emp = dynamic_cast<const EmpiricalMixture*>(exact_.get())) {
-    data_points_ = emp->points();
-  } else {
-    const auto& gmm = dynamic_cast<const GaussianMixture&>(*exact_);
-    gmm.sample(scene_.data.points, rng, data_points_);
-  }
+  Rng rng = data_stream(scene_.seed);
+  SceneData data = make_scene_data(scene_.data, rng);
+  exact_ = std::move(data.exact);
+  data_points_ = std::move(data.points);
   suggested_sigma_max_ = suggest_sigma_max(data_points_);
   ++data_revision_;
+  ++rebuilds_.data;
 }
 
 void AppContext::rebuild_trainer() {
@@ -73,7 +81,7 @@ void AppContext::rebuild_trainer() {
   auto session =
       std::make_unique<TrainingSession>(scene_.train_config(), make_data_source(scene_.data));
   // A start model applies while the architecture is still the one it was trained with.
-  if (start_ && block(start_->scene, "train") == block(scene_, "train")) {
+  if (start_ && start_->scene.train == scene_.train) {
     if (session->mlp().embedding().frequencies() != start_->frequencies)
       throw InputError("the model's noise embedding does not match its own train settings");
     session->restore(start_->step, start_->params, start_->ema, start_->ema_updates,
@@ -87,12 +95,30 @@ void AppContext::rebuild_trainer() {
     trainer_ = std::make_unique<Trainer>(std::move(session));
   }).join();
   trainer_->publish_interval = 1.0 / 30.0;
-  // Scripted runs step the trainer themselves (update()); others let it run on its thread.
-  if (scene_.ui.training && !mode_.scripted) trainer_->start();
+  set_trainer_running(scene_.ui.training);
   train_snap_.reset();
   learned_.reset();
   learned_step_ = -1;
   last_train_warning_.clear();
+  ++rebuilds_.trainer;
+}
+
+void AppContext::restart_particles() {
+  particles_.restart(scene_, particle_stream(scene_.seed, scene_.ui.run));
+  ++rebuilds_.particles;
+}
+
+// Scripted runs step the trainer themselves (update()); others let it run on its thread.
+void AppContext::set_trainer_running(bool on) {
+  if (on && !mode_.scripted)
+    trainer_->start();
+  else
+    trainer_->pause();
+}
+
+void AppContext::submit(const Scene& edit, std::span<const Command> commands) {
+  if (!(edit == scene_)) apply(edit);
+  for (Command c : commands) run(c);
 }
 
 bool AppContext::apply(const Scene& next) {
@@ -102,64 +128,88 @@ bool AppContext::apply(const Scene& next) {
     report(StatusMessage::Kind::Error, std::string("not applied: ") + e.what());
     return false;
   }
-  const Scene before = scene_;
+  const SceneDiff d = diff(scene_, next);
   scene_ = next;
-  const bool data = block(before, "data") != block(next, "data") || before.seed != next.seed;
-  const bool noise = block(before, "noise") != block(next, "noise");
-  const bool model = block(before, "model") != block(next, "model");
-  const nlohmann::json tb = block(before, "train"), tn = block(next, "train");
-  // lr and batch change in place; any other training setting starts a new run.
-  nlohmann::json tb_rest = tb, tn_rest = tn;
-  for (const char* k :
-       {"lr", "batch", "objective", "levels", "likelihood_weighting", "perturb", "eps"}) {
-    tb_rest.erase(k);
-    tn_rest.erase(k);
-  }
-  if (data) rebuild_data();
-  if (model || tb_rest != tn_rest) {
+  last_diff_ = d;
+  if (d.data) rebuild_data();
+  if (d.train_restart) {
     rebuild_trainer();
   } else {
-    if (data) trainer_->set_data(make_data_source(next.data));
-    if (tb["lr"] != tn["lr"]) trainer_->set_learning_rate(next.train.adam.lr);
-    if (tb["batch"] != tn["batch"]) trainer_->set_batch(next.train.batch);
-    if (noise || tb != tn)
+    if (d.data) trainer_->set_data(make_data_source(next.data));
+    if (d.learning_rate) trainer_->set_learning_rate(next.train.adam.lr);
+    if (d.batch) trainer_->set_batch(next.train.batch);
+    if (d.objective)
       trainer_->set_objective(next.train.objective, next.noise.sde, next.noise.schedule);
+    if (d.training_on) set_trainer_running(next.ui.training);
   }
-  if (before.ui.training != next.ui.training) set_training(next.ui.training);
-  if (before.ui.playing != next.ui.playing) particles_.playing = next.ui.playing;
-  const bool sampler =
-      block(before, "sampler") != block(next, "sampler") || before.particles != next.particles;
-  if (data || noise || sampler) particles_.restart(scene_, particles_.seed());
+  if (d.sampler) restart_particles();
   if (status_.kind == StatusMessage::Kind::Error) status_ = {};
+  derive_panels();
   return true;
 }
 
-NoiseLevel AppContext::panel_level(int panel) const {
+void AppContext::run(Command command) {
+  Scene next = scene_;
+  switch (command) {
+    case Command::PlayPause:
+      if (particles_.finished()) {
+        // A finished run starts again: replayed when paused, the next run when it was playing.
+        if (scene_.ui.playing)
+          ++next.ui.run;
+        else
+          restart_particles();
+        next.ui.playing = true;
+      } else {
+        next.ui.playing = !scene_.ui.playing;
+      }
+      break;
+    case Command::StepSampler:
+      next.ui.playing = false;
+      apply(next);
+      if (const ScoreModel* score = model(scene_.ui.particle_source))
+        particles_.advance(*score, 1, 0.0);
+      return;
+    case Command::NextRun:
+      ++next.ui.run;
+      next.ui.playing = true;
+      break;
+    case Command::ToggleTraining:
+      next.ui.training = !scene_.ui.training;
+      break;
+    case Command::TrainStep:
+      next.ui.training = false;
+      apply(next);
+      trainer_->step_once();
+      return;
+    case Command::ResetTraining:
+      trainer_->reset();
+      return;
+    case Command::ToggleHelp:
+      next.ui.show_help = !scene_.ui.show_help;
+      break;
+    case Command::TogglePanels:
+      next.ui.show_panels = !scene_.ui.show_panels;
+      break;
+  }
+  apply(next);
+}
+
+void AppContext::derive_panels() {
   // While the particles run, the fields can follow them through the levels.
-  if (scene_.ui.follow_sampler && scene_.layers.particles.on && particles_.started() &&
-      particles_.steps_taken() > 0 && !particles_.finished()) {
-    NoiseLevel l = particles_.level();
-    l.s = std::max(l.s, kMinFieldStd);
-    return l;
+  const bool follow = scene_.ui.follow_sampler && scene_.layers.particles.on &&
+                      particles_.started() && particles_.steps_taken() > 0 &&
+                      !particles_.finished();
+  NoiseLevel moving = particles_.level();
+  moving.s = std::max(moving.s, kMinFieldStd);
+  for (int p = 0; p < 2; ++p) {
+    const PanelConfig& cfg = p == 0 ? scene_.view.left : scene_.view.right;
+    panels_[p].source = cfg.source;
+    panels_[p].follows_particles = follow;
+    panels_[p].level = follow ? moving : level_at(scene_, cfg.t);
   }
-  const PanelConfig& p = panel == 0 ? scene_.view.left : scene_.view.right;
-  NoiseLevel l;
-  if (scene_.ui.discrete_levels) {
-    const int L = scene_.noise.schedule.levels;
-    const int i = std::clamp(int(std::lround((1.0 - p.t) * (L - 1))), 0, L - 1);
-    l = scene_.noise.schedule.level(i);
-  } else {
-    l = Sde(scene_.noise.sde).level(p.t);
-  }
-  l.s = std::max(l.s, kMinFieldStd);
-  return l;
 }
 
-const ScoreModel* AppContext::particle_score() const {
-  return scene_.ui.particle_source == FieldSource::Exact ? exact_.get() : learned_.get();
-}
-
-void AppContext::update(const std::array<view::WorldRect, 2>& panels, int panel_count) {
+void AppContext::update() {
   // 1. Training: the newest snapshot, never waiting for a step; scripted runs take a fixed number
   // of steps per frame and wait for them.
   if (mode_.scripted && scene_.ui.training && mode_.train_steps_per_frame > 0) {
@@ -181,82 +231,19 @@ void AppContext::update(const std::array<view::WorldRect, 2>& panels, int panel_
 
   // 2. Particles: steps_per_frame (fractions accumulate), at most ~6 ms of work per frame
   // unless scripted (deterministic frames for tests and screenshots).
+  const ScoreModel* score = model(scene_.ui.particle_source);
   if (particle_target_) {
     const int steps = *particle_target_ - particles_.steps_taken();
-    const ScoreModel* score = particle_score();
     if (steps > 0 && score) particles_.advance(*score, steps, 0.0);
-  } else if (particles_.playing && !particles_.finished()) {
-    if (const ScoreModel* score = particle_score()) {
-      particles_.step_debt += scene_.ui.steps_per_frame;
-      const int steps = static_cast<int>(particles_.step_debt);
-      particles_.step_debt -= steps;
-      particles_.advance(*score, steps, mode_.scripted ? 0.0 : 0.006);
-    }
+  } else if (scene_.ui.playing && !particles_.finished() && score) {
+    particles_.step_debt += scene_.ui.steps_per_frame;
+    const int steps = static_cast<int>(particles_.step_debt);
+    particles_.step_debt -= steps;
+    particles_.advance(*score, steps, mode_.scripted ? 0.0 : 0.006);
   }
 
-  // 3. Fields of each visible panel.
-  const double now = now_seconds();
-  for (int p = 0; p < panel_count; ++p) {
-    const PanelConfig& cfg = p == 0 ? scene_.view.left : scene_.view.right;
-    FieldInputs in;
-    in.rect = panels[p];
-    in.level = panel_level(p);
-    in.layers = &scene_.layers;
-    in.exact = exact_.get();
-    in.learned = learned_.get();
-    in.source = cfg.source;
-    in.data_revision = data_revision_;
-    in.model_step = learned_step_;
-    in.ema = scene_.ui.use_ema;
-    in.now = now;
-    in.scripted = mode_.scripted;
-    try {
-      update_fields(fields_[p], in);
-    } catch (const InputError& e) {
-      report(StatusMessage::Kind::Error, e.what());
-    }
-  }
-}
-
-void AppContext::set_training(bool on) {
-  scene_.ui.training = on;
-  if (on && mode_.scripted) return;  // update() steps it
-  if (on)
-    trainer_->start();
-  else
-    trainer_->pause();
-}
-
-void AppContext::train_step_once() {
-  set_training(false);
-  trainer_->step_once();
-}
-
-void AppContext::reset_training() {
-  trainer_->reset();
-}
-
-void AppContext::restart_particles(bool new_seed) {
-  particles_.restart(scene_, new_seed ? particles_.seed() + 1 : particles_.seed());
-  particles_.playing = scene_.ui.playing = true;
-}
-
-void AppContext::toggle_playing() {
-  if (particles_.finished() && !particles_.playing) {
-    restart_particles(false);
-    return;
-  }
-  if (particles_.finished()) {
-    restart_particles(true);
-    return;
-  }
-  particles_.playing = !particles_.playing;
-  scene_.ui.playing = particles_.playing;
-}
-
-void AppContext::step_particles_once() {
-  particles_.playing = scene_.ui.playing = false;
-  if (const ScoreModel* score = particle_score()) particles_.advance(*score, 1, 0.0);
+  // 3. What each panel shows this frame.
+  derive_panels();
 }
 
 }  // namespace scorelab::app

@@ -1,18 +1,25 @@
 // AppContext: everything the window owns in one struct (no static UI state): the Scene (every
-// setting, the single source of truth), the exact score, the Trainer, the particles, the field
-// caches of the two panels and the messages for the status bar. It computes through core/ and
-// never touches GL; the render engine (app/render) reads it.
+// setting, the single source of truth), the exact score, the Trainer, the particles, each panel's
+// level for this frame and the messages for the status bar. It computes through core/ and never
+// touches GL; the layers (app/layers) read it.
+//
+// How state changes, the one channel: the UI edits a copy of the scene and posts Commands; the
+// window hands both to submit() once per frame. apply() diffs the old and new scene (SceneDiff,
+// field by field) and rebuilds exactly what the edit invalidated. update() then advances what is
+// animated and computes the derived values (each panel's level) once, in one place.
 #pragma once
 #include <array>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
-#include "app/state/fields.h"
+#include "app/state/commands.h"
 #include "app/state/particles.h"
 #include "core/nn/learned_score.h"
 #include "core/scene/checkpoint.h"
 #include "core/scene/scene.h"
+#include "core/scene/scene_diff.h"
 #include "core/train/trainer.h"
 
 namespace scorelab::app {
@@ -33,6 +40,21 @@ struct StatusMessage {
   std::string text;
 };
 
+// What one plot panel shows this frame, derived once per frame from the scene and the particles.
+struct PanelView {
+  NoiseLevel level;         // the level every field layer of the panel is drawn at
+  FieldSource source = FieldSource::Exact;
+  bool follows_particles = false;  // level taken from the running sampler (ui.follow_sampler)
+};
+
+// Floor of the noise std for fields: empirical mixtures and learned scores need s > 0 (VP and
+// sub-VP reach s = 0 at t = 0).
+inline constexpr double kMinFieldStd = 1e-3;
+
+// The level a panel set to time t shows (before the follow-the-particles rule): noise.sde at t, or
+// with ui.discrete_levels the schedule level nearest to t. Its std is at least kMinFieldStd.
+NoiseLevel level_at(const Scene& scene, double t);
+
 class AppContext {
  public:
   // `start`, when given, is a trained model to start from: its weights and optimiser state
@@ -43,39 +65,47 @@ class AppContext {
   const Scene& scene() const { return scene_; }
   RunMode mode() const { return mode_; }
 
+  // ---- the one channel: edits, then commands --------------------------------------------------
+  // Applies `edit` (if it differs) and then runs `commands` in order. What the UI calls once per
+  // frame.
+  void submit(const Scene& edit, std::span<const Command> commands = {});
   // Applies an edited copy of the scene: validates it (an InputError becomes the status error and
-  // nothing changes), then rebuilds exactly what the edit invalidates (data, trainer settings or
-  // architecture, particles). Returns whether it was applied.
+  // nothing changes), then rebuilds exactly what diff(scene(), next) says. Returns whether it was
+  // applied (false also when it was refused).
   bool apply(const Scene& next);
+  void run(Command command);
+  // What the last applied edit rebuilt (tests and the apply_edit benchmark read it).
+  const SceneDiff& last_diff() const { return last_diff_; }
+  // How many times each piece was rebuilt since construction (tests: "rebuilds exactly what it
+  // should and nothing else").
+  struct Rebuilds {
+    int data = 0, trainer = 0, particles = 0;
+  };
+  const Rebuilds& rebuilds() const { return rebuilds_; }
 
   // ---- per frame ----------------------------------------------------------------------------
   // Takes the trainer's newest snapshot (never waits), advances the particles (budgeted) and
-  // refreshes the panels' fields when what they depend on changed.
-  void update(const std::array<view::WorldRect, 2>& panels, int panel_count);
+  // derives each panel's view (level, source) for this frame.
+  void update();
 
   // Exports: from now on update() takes the particles to exactly `steps` sampler steps (fewer once
   // the sampler finished) instead of stepping them while playing.
   void set_particle_target(int steps) { particle_target_ = steps; }
 
-  // ---- what the renderer and the panels read ------------------------------------------------
+  // ---- what the layers and the panels read ----------------------------------------------------
   const Points& data_points() const { return data_points_; }  // the training samples shown
   const ScoreModel& exact() const { return *exact_; }
   const ScoreModel* learned() const { return learned_.get(); }  // null before the first snapshot
+  // The score a panel's (or the particles') source stands for, null while learned has no snapshot.
+  const ScoreModel* model(FieldSource source) const {
+    return source == FieldSource::Exact ? exact_.get() : learned_.get();
+  }
   const TrainerSnapshot* training() const { return train_snap_.get(); }
-  Particles& particles() { return particles_; }
+  long model_step() const { return learned_step_; }  // −1 before the first snapshot
   const Particles& particles() const { return particles_; }
-  const PanelFields& fields(int panel) const { return fields_[panel]; }
-  NoiseLevel panel_level(int panel) const;  // the level the panel's layers show
+  const PanelView& panel(int p) const { return panels_[p]; }
   double suggested_sigma_max() const { return suggested_sigma_max_; }
   long data_revision() const { return data_revision_; }
-
-  // ---- commands (keyboard and buttons) ------------------------------------------------------
-  void set_training(bool on);
-  void train_step_once();
-  void reset_training();
-  void restart_particles(bool new_seed);
-  void toggle_playing();
-  void step_particles_once();
 
   const StatusMessage& status() const { return status_; }
   void report(StatusMessage::Kind kind, std::string text);
@@ -83,7 +113,9 @@ class AppContext {
  private:
   void rebuild_data();
   void rebuild_trainer();
-  const ScoreModel* particle_score() const;
+  void restart_particles();
+  void set_trainer_running(bool on);
+  void derive_panels();
 
   Scene scene_;
   RunMode mode_;
@@ -102,7 +134,9 @@ class AppContext {
 
   Particles particles_;
   std::optional<int> particle_target_;
-  std::array<PanelFields, 2> fields_;
+  std::array<PanelView, 2> panels_;
+  SceneDiff last_diff_;
+  Rebuilds rebuilds_;
   StatusMessage status_;
 };
 

@@ -40,8 +40,7 @@ void compute_density(DensityField& d, const FieldKey& key, const FieldInputs& in
 }
 
 void compute_arrows(ArrowField& a, const FieldKey& key, const ScoreModel& model,
-                    const FieldInputs& in) {
-  const LayersConfig::Score& cfg = in.layers->score;
+                    const FieldInputs& in, const LayersConfig::Score& cfg) {
   a.base = key.grid.points();
   model.score(a.base, in.level, a.raw);
   replace_non_finite(a.raw);
@@ -83,51 +82,68 @@ void compute_arrows(ArrowField& a, const FieldKey& key, const ScoreModel& model,
 
 }  // namespace
 
-void update_fields(PanelFields& f, const FieldInputs& in) {
-  const LayersConfig& layers = *in.layers;
+FieldInputs field_inputs(const AppContext& ctx, int panel, const view::WorldRect& rect,
+                         double now) {
+  FieldInputs in;
+  in.rect = rect;
+  in.level = ctx.panel(panel).level;
+  in.source = ctx.panel(panel).source;
+  in.exact = &ctx.exact();
+  in.learned = ctx.learned();
+  in.data_revision = ctx.data_revision();
+  in.model_step = ctx.model_step();
+  in.ema = ctx.scene().ui.use_ema;
+  in.now = now;
+  in.scripted = ctx.mode().scripted;
+  return in;
+}
 
-  if (layers.density.on) {
-    const FieldKey key = key_for(grid_over(in.rect, layers.density.resolution), in, false);
-    if (!(key == f.density.key)) compute_density(f.density, key, in);
-  }
+const DensityField& PanelFields::density(const FieldInputs& in, int resolution) {
+  const FieldKey key = key_for(grid_over(in.rect, resolution), in, false);
+  if (!(key == density_.key)) compute_density(density_, key, in);
+  return density_;
+}
 
+const ArrowField* PanelFields::arrows(const FieldInputs& in, const LayersConfig::Score& cfg) {
   const bool learned = in.source == FieldSource::Learned;
   const ScoreModel* model = learned ? in.learned : in.exact;
-  if (layers.score.on && model) {
-    // A learned grid costs ~75 kFLOP per arrow: at most 48 across.
-    const int across = learned ? std::min(layers.score.grid, 48) : layers.score.grid;
-    const FieldKey key = key_for(grid_over(in.rect, across), in, learned);
-    const bool settings = f.arrows.length != layers.score.length ||
-                          f.arrows.scale != layers.score.scale ||
-                          f.arrows.seeds != (layers.score.streamlines ? layers.score.seeds : 0);
-    const bool stale = !f.arrows_valid || settings || !(key == f.arrows.key);
-    const bool throttled = learned && !in.scripted && f.arrows_valid && !settings &&
-                           only_snapshot_changed(f.arrows.key, key) &&
-                           in.now - f.learned_arrows_at < 0.1;
-    if (stale && !throttled) {
-      compute_arrows(f.arrows, key, *model, in);
-      f.arrows_valid = true;
-      if (learned) f.learned_arrows_at = in.now;
-    }
-  } else if (layers.score.on) {
-    f.arrows_valid = false;  // learned source without a snapshot yet: nothing to draw
+  if (!model) {
+    arrows_valid_ = false;  // learned source without a snapshot yet: nothing to draw
+    return nullptr;
   }
+  // A learned grid costs ~75 kFLOP per arrow: at most 48 across.
+  const int across = learned ? std::min(cfg.grid, 48) : cfg.grid;
+  const FieldKey key = key_for(grid_over(in.rect, across), in, learned);
+  const bool settings = arrows_.length != cfg.length || arrows_.scale != cfg.scale ||
+                        arrows_.seeds != (cfg.streamlines ? cfg.seeds : 0);
+  const bool stale = !arrows_valid_ || settings || !(key == arrows_.key);
+  const bool throttled = learned && !in.scripted && arrows_valid_ && !settings &&
+                         only_snapshot_changed(arrows_.key, key) &&
+                         in.now - learned_arrows_at_ < 0.1;
+  if (stale && !throttled) {
+    compute_arrows(arrows_, key, *model, in, cfg);
+    arrows_valid_ = true;
+    if (learned) learned_arrows_at_ = in.now;
+  }
+  return &arrows_;
+}
 
-  if (layers.error.on && in.learned) {
-    const FieldKey key = key_for(grid_over(in.rect, layers.error.resolution), in, true);
-    const bool stale = !f.error_valid || !(key == f.error.key);
-    // ~10 ms for a 96-wide map: a few times a second while training, at once on a view change.
-    const bool throttled = !in.scripted && f.error_valid &&
-                           only_snapshot_changed(f.error.key, key) && in.now - f.error_at < 0.3;
-    if (stale && !throttled) {
-      f.error.error = weighted_score_error(*in.exact, *in.learned, key.grid.points(), in.level);
-      f.error.stats = value_stats(f.error.error.per_point);
-      f.error.key = key;
-      ++f.error.revision;
-      f.error_valid = true;
-      f.error_at = in.now;
-    }
+const ErrorMap* PanelFields::error(const FieldInputs& in, const LayersConfig::Error& cfg) {
+  if (!in.learned) return nullptr;
+  const FieldKey key = key_for(grid_over(in.rect, cfg.resolution), in, true);
+  const bool stale = !error_valid_ || !(key == error_.key);
+  // ~10 ms for a 96-wide map: a few times a second while training, at once on a view change.
+  const bool throttled = !in.scripted && error_valid_ &&
+                         only_snapshot_changed(error_.key, key) && in.now - error_at_ < 0.3;
+  if (stale && !throttled) {
+    error_.error = weighted_score_error(*in.exact, *in.learned, key.grid.points(), in.level);
+    error_.stats = value_stats(error_.error.per_point);
+    error_.key = key;
+    ++error_.revision;
+    error_valid_ = true;
+    error_at_ = in.now;
   }
+  return &error_;
 }
 
 }  // namespace scorelab::app

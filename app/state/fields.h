@@ -1,11 +1,12 @@
 // PanelFields: one plot panel's computed fields (density, score arrows, streamlines, error), each
 // with the inputs it was computed for, so it is recomputed only when the view, the level, the
-// data or the model snapshot changed. Learned fields are also rate-limited while training (a new
+// data or the model snapshot changed. The layers (app/layers) ask for them. Learned fields are also rate-limited while training (a new
 // snapshot arrives ~30 times a second; a learned grid costs milliseconds).
 #pragma once
 #include <algorithm>
 #include <vector>
 
+#include "app/state/app_context.h"
 #include "app/view/camera.h"
 #include "core/field/field.h"
 #include "core/scene/scene.h"
@@ -49,19 +50,10 @@ struct ErrorMap {
   long revision = 0;
 };
 
-struct PanelFields {
-  DensityField density;
-  ArrowField arrows;
-  ErrorMap error;
-  double learned_arrows_at = -1e9, error_at = -1e9;  // when last computed (seconds)
-  bool arrows_valid = false, error_valid = false;
-};
-
-// The inputs of one panel's update.
+// The inputs of one panel's fields this frame.
 struct FieldInputs {
   view::WorldRect rect;
   NoiseLevel level;
-  const LayersConfig* layers = nullptr;
   const ScoreModel* exact = nullptr;
   const ScoreModel* learned = nullptr;  // null before the first snapshot
   FieldSource source = FieldSource::Exact;
@@ -72,7 +64,31 @@ struct FieldInputs {
   bool scripted = false;  // no rate limits (deterministic frames)
 };
 
-void update_fields(PanelFields& f, const FieldInputs& in);
+// Panel p's inputs from the context (its level and source as derived this frame).
+FieldInputs field_inputs(const AppContext& ctx, int panel, const view::WorldRect& rect,
+                         double now);
+
+// One panel's field cache. The layers ask for the fields they draw; each is recomputed only when
+// its key changed, so two layers sharing a field (density and contours; arrows and streamlines)
+// compute it once.
+class PanelFields {
+ public:
+  // log p on a grid `resolution` texels across (always the exact density: the learned model has
+  // no density of its own yet).
+  const DensityField& density(const FieldInputs& in, int resolution);
+  // The score grid of the panel's source, its arrows and (cfg.streamlines) streamlines; null for a
+  // learned source without a snapshot.
+  const ArrowField* arrows(const FieldInputs& in, const LayersConfig::Score& cfg);
+  // The p-weighted error of the learned score; null without a snapshot.
+  const ErrorMap* error(const FieldInputs& in, const LayersConfig::Error& cfg);
+
+ private:
+  DensityField density_;
+  ArrowField arrows_;
+  ErrorMap error_;
+  double learned_arrows_at_ = -1e9, error_at_ = -1e9;  // when last computed (seconds)
+  bool arrows_valid_ = false, error_valid_ = false;
+};
 
 // The bottom of the density colour scale: `range` nats below the maximum, but never below the
 // view's minimum, so a flat density (high noise) still spans the colormap.

@@ -7,9 +7,9 @@
 
 namespace scorelab::app {
 
-void Particles::restart(const Scene& scene, std::uint64_t seed) {
-  seed_ = seed;
-  rng_ = Rng(seed);
+void Particles::restart(const Scene& scene, Rng stream) {
+  ++generation_;
+  rng_ = stream;
   sampler_ = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde);
   sampler_->start(std::min(scene.particles, kMaxWindowParticles), rng_);
   step_debt = 0;

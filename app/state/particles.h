@@ -1,6 +1,6 @@
 // Particles: the sampler the window animates, stepped a budgeted amount per frame, with a
-// finite copy for drawing (escaped or non-finite particles are clamped and counted) and the
-// ring of past positions the trails are drawn from.
+// finite copy for drawing (escaped or non-finite particles are clamped and counted). Whether they
+// play is the scene's ui.playing (AppContext decides); this class only runs the sampler.
 #pragma once
 #include <memory>
 
@@ -16,8 +16,8 @@ inline constexpr int kMaxWindowParticles = 100'000;  // more would not be intera
 
 class Particles {
  public:
-  // A new run of the scene's sampler from its initial distribution; seed picks the draw.
-  void restart(const Scene& scene, std::uint64_t seed);
+  // A new run of the scene's sampler from its initial distribution, drawing from `stream`.
+  void restart(const Scene& scene, Rng stream);
   // Advances up to `steps` steps (fewer once finished or past the time budget, seconds; ≤ 0
   // means no budget). Returns the steps taken.
   int advance(const ScoreModel& score, int steps, double budget_seconds);
@@ -27,9 +27,9 @@ class Particles {
   int steps_taken() const { return sampler_ ? sampler_->steps_taken() : 0; }
   int total_steps() const { return sampler_ ? sampler_->total_steps() : 0; }
   NoiseLevel level() const { return sampler_ ? sampler_->level() : NoiseLevel::clean(); }
-  std::uint64_t seed() const { return seed_; }
+  const Points& positions() const { return sampler_->particles(); }  // exact, unclamped
+  long generation() const { return generation_; }  // bumps on every restart (trails start anew)
 
-  bool playing = true;
   double step_debt = 0;  // fractional steps carried between frames (speed < 1 step per frame)
 
   // For drawing: finite positions (2 × N) and how many particles left the world.
@@ -42,7 +42,7 @@ class Particles {
 
   std::unique_ptr<Sampler> sampler_;
   Rng rng_;
-  std::uint64_t seed_ = 0;
+  long generation_ = 0;
   Points display_;
   Index escaped_ = 0;
   long revision_ = 0;

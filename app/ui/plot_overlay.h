@@ -1,26 +1,22 @@
 // Text and marks over a plot panel, drawn with ImGui's background draw list (so panels stay on
-// top): tick labels, the colour legends, mixture centres, the brush cursor, the panel's caption.
+// top): the caption, the layers' legends (stacked top right) and overlays (tick labels), and in
+// the window the editing marks (mixture centres, the brush).
 #pragma once
 #include <imgui.h>
 
-#include "app/state/app_context.h"
+#include "app/layers/layer_table.h"
 #include "app/ui/panels.h"
-#include "app/view/camera.h"
 
 namespace scorelab::ui {
 
-// What an overlay draws besides tick labels (the axes layer) and, in the window, the editing
-// marks; exports choose.
+// What an overlay draws besides the layers' own overlays; exports choose.
 struct OverlayOptions {
-  bool legend = true;   // the colour bars of the heatmap and the error map
+  bool legend = true;   // the layers' colour bars
   bool caption = true;  // the panel's source and level, top left
   float scale = 1;      // size of the legend bars (the font's size is the ImGui context's)
 };
 
-// Text with a dark outline so it reads on any heatmap colour.
-void outlined_text(ImDrawList* dl, ImVec2 p, const char* text, ImU32 color = IM_COL32_WHITE);
-
-void plot_overlay(const app::AppContext& ctx, const PanelState& st, int panel,
-                  const view::PixelRect& rect, const OverlayOptions& options);
+void plot_overlay(const layers::LayerTable& table, const layers::PanelFrame& f,
+                  const PanelState& st, const OverlayOptions& options);
 
 }  // namespace scorelab::ui

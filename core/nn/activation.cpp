@@ -4,24 +4,9 @@
 #include <cmath>
 #include <string>
 
-#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
-
-std::string_view to_string(Activation a) {
-  switch (a) {
-    case Activation::SiLU: return "silu";
-    case Activation::Softplus: return "softplus";
-    case Activation::ReLU: return "relu";
-  }
-  return "?";
-}
-
-Activation activation_from_string(std::string_view name) {
-  const Activation all[] = {Activation::SiLU, Activation::Softplus, Activation::ReLU};
-  return enum_from_string("activation", name, all);
-}
 
 template <class S>
 void activation_forward(Activation act, const Eigen::Ref<const Eigen::Matrix<S, Eigen::Dynamic, 1>>& b,

@@ -3,6 +3,7 @@
 // The forward keeps φ'(Z) (and φ''(Z) when input tangents are propagated) instead of Z, so the
 // backward never re-evaluates an exp. All kernels work on H × N column-major blocks.
 #pragma once
+#include "core/common/enum_table.h"
 #include <Eigen/Core>
 #include <string_view>
 
@@ -13,9 +14,6 @@ enum class Activation {
   Softplus,  // ln(1 + e^z)       (NCSN's toy MLP)
   ReLU,      // max(z, 0)         (φ'' = 0: tangents through it are piecewise linear)
 };
-
-std::string_view to_string(Activation a);
-Activation activation_from_string(std::string_view name);  // throws InputError listing names
 
 // Fused pass over one layer's H × N block, column by column:
 //   Z = Z + b (broadcast), A = φ(Z), and D = φ'(Z), DD = φ''(Z) where those are non-null.
@@ -30,5 +28,16 @@ void activation_forward(Activation act, const Eigen::Ref<const Eigen::Matrix<S, 
 // Plain reference twin: φ, φ', φ'' of a single value, straight from the formulas.
 template <class S>
 void activation_reference(Activation act, S z, S& a, S& d, S& dd);
+
+// Keys and labels (core/common/enum_table.h).
+template <>
+struct EnumTable<Activation> {
+  static constexpr std::string_view what = "activation";
+  static constexpr EnumName<Activation> names[] = {
+      {Activation::SiLU, "silu", "SiLU"},
+      {Activation::Softplus, "softplus", "softplus"},
+      {Activation::ReLU, "relu", "ReLU"},
+  };
+};
 
 }  // namespace scorelab

@@ -5,7 +5,6 @@
 #include <string>
 #include <type_traits>
 
-#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -71,14 +70,5 @@ template void NoiseEmbedding::embed(const ValuesT<float>&, const ValuesT<float>&
                                     Eigen::MatrixXf&, Index) const;
 template void NoiseEmbedding::embed(const ValuesT<double>&, const ValuesT<double>&,
                                     Eigen::MatrixXd&, Index) const;
-
-std::string_view to_string(EmbeddingKind k) {
-  return k == EmbeddingKind::FourierLogSigma ? "fourier_log_sigma" : "sinusoidal_time";
-}
-
-EmbeddingKind embedding_kind_from_string(std::string_view name) {
-  const EmbeddingKind all[] = {EmbeddingKind::FourierLogSigma, EmbeddingKind::SinusoidalTime};
-  return enum_from_string("embedding", name, all);
-}
 
 }  // namespace scorelab

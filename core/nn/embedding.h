@@ -6,6 +6,7 @@
 //                    f_k = exp(−ln(10⁴)·k/(E/2 − 1))   (the VP / sub-VP choice)
 // The embedding has no trained parameters; the first linear layer learns what to do with it.
 #pragma once
+#include "core/common/enum_table.h"
 #include <string_view>
 #include <vector>
 
@@ -50,7 +51,14 @@ class NoiseEmbedding {
   Eigen::ArrayXd freq_d_;
 };
 
-std::string_view to_string(EmbeddingKind k);
-EmbeddingKind embedding_kind_from_string(std::string_view name);
+// Keys and labels (core/common/enum_table.h).
+template <>
+struct EnumTable<EmbeddingKind> {
+  static constexpr std::string_view what = "embedding";
+  static constexpr EnumName<EmbeddingKind> names[] = {
+      {EmbeddingKind::FourierLogSigma, "fourier_log_sigma", "Fourier(log sigma)"},
+      {EmbeddingKind::SinusoidalTime, "sinusoidal_time", "sinusoidal(t)"},
+  };
+};
 
 }  // namespace scorelab

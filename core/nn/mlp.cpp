@@ -4,7 +4,6 @@
 #include <cmath>
 #include <string>
 
-#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -212,14 +211,5 @@ PointsT<S> MlpT<S>::forward_reference(const Vector& params, const PointsT<S>& x,
 
 template class MlpT<float>;
 template class MlpT<double>;
-
-std::string_view to_string(OutputScaling o) {
-  return o == OutputScaling::ScoreOverSigma ? "score_over_sigma" : "noise_prediction";
-}
-
-OutputScaling output_scaling_from_string(std::string_view name) {
-  const OutputScaling all[] = {OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction};
-  return enum_from_string("output scaling", name, all);
-}
 
 }  // namespace scorelab

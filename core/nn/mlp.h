@@ -12,6 +12,7 @@
 // k = 0..K−1 directions d_k (D × N), the forward also carries Ȧ_l = φ'(Z_l) ⊙ (W_l Ȧ_{l−1}),
 // Ȧ_0 = [d_k; 0], giving J·d_k of the score; the backward differentiates through them too.
 #pragma once
+#include "core/common/enum_table.h"
 #include <Eigen/Core>
 #include <array>
 #include <string_view>
@@ -127,7 +128,14 @@ class MlpT {
 
 using Mlp = MlpT<float>;
 
-std::string_view to_string(OutputScaling o);
-OutputScaling output_scaling_from_string(std::string_view name);
+// Keys and labels (core/common/enum_table.h).
+template <>
+struct EnumTable<OutputScaling> {
+  static constexpr std::string_view what = "output scaling";
+  static constexpr EnumName<OutputScaling> names[] = {
+      {OutputScaling::ScoreOverSigma, "score_over_sigma", "score = h / sigma"},
+      {OutputScaling::NoisePrediction, "noise_prediction", "noise prediction"},
+  };
+};
 
 }  // namespace scorelab

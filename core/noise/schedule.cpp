@@ -4,7 +4,6 @@
 #include <cmath>
 #include <string>
 
-#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -50,20 +49,6 @@ NoiseLevel SigmaSchedule::level(int i) const {
   const double sigma = s.at(static_cast<std::size_t>(i));
   const double t = std::log(sigma / sigma_min) / std::log(sigma_max / sigma_min);
   return {std::clamp(t, 0.0, 1.0), 1.0, sigma};
-}
-
-std::string_view to_string(ScheduleKind kind) {
-  switch (kind) {
-    case ScheduleKind::Geometric: return "geometric";
-    case ScheduleKind::Linear: return "linear";
-    case ScheduleKind::Karras: return "karras";
-  }
-  return "?";
-}
-
-ScheduleKind schedule_kind_from_string(std::string_view name) {
-  const ScheduleKind all[] = {ScheduleKind::Geometric, ScheduleKind::Linear, ScheduleKind::Karras};
-  return enum_from_string("noise schedule", name, all);
 }
 
 double suggest_sigma_max(const Points& data) {

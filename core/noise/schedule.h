@@ -2,6 +2,7 @@
 //
 // Order follows NCSN: index 0 is the LARGEST σ, the last index the smallest (σ_L).
 #pragma once
+#include "core/common/enum_table.h"
 #include <string_view>
 #include <vector>
 
@@ -30,11 +31,19 @@ struct SigmaSchedule {
   NoiseLevel level(int i) const;
 };
 
-std::string_view to_string(ScheduleKind kind);
-ScheduleKind schedule_kind_from_string(std::string_view name);  // throws InputError listing names
-
 // NCSNv2 technique 1: σ_max ≈ the largest pairwise Euclidean distance of the data. Exact
 // (convex hull, then all hull pairs). Throws InputError on an empty or non-finite point set.
 double suggest_sigma_max(const Points& data);
+
+// Keys and labels (core/common/enum_table.h).
+template <>
+struct EnumTable<ScheduleKind> {
+  static constexpr std::string_view what = "noise schedule";
+  static constexpr EnumName<ScheduleKind> names[] = {
+      {ScheduleKind::Geometric, "geometric", "geometric"},
+      {ScheduleKind::Linear, "linear", "linear"},
+      {ScheduleKind::Karras, "karras", "Karras"},
+  };
+};
 
 }  // namespace scorelab

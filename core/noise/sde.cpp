@@ -5,7 +5,6 @@
 #include <numbers>
 #include <string>
 
-#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -118,20 +117,6 @@ Sde::Discrete Sde::discretize(double t) const {
     case SdeKind::SubVP: return {drift_coef(t) / p_.N, diffusion(t) / std::sqrt(double(p_.N))};
   }
   return {};
-}
-
-std::string_view to_string(SdeKind kind) {
-  switch (kind) {
-    case SdeKind::VE: return "ve";
-    case SdeKind::VP: return "vp";
-    case SdeKind::SubVP: return "subvp";
-  }
-  return "?";
-}
-
-SdeKind sde_kind_from_string(std::string_view name) {
-  const SdeKind all[] = {SdeKind::VE, SdeKind::VP, SdeKind::SubVP};
-  return enum_from_string("SDE", name, all);
 }
 
 }  // namespace scorelab

@@ -7,6 +7,7 @@
 //   with β(t) = β_0 + t(β_1 − β_0), ℓ(t) = −¼t²(β_1 − β_0) − ½tβ_0.
 // Note (reference quirk): the VE marginal std is σ(t), not √(σ(t)² − σ_min²).
 #pragma once
+#include "core/common/enum_table.h"
 #include <string_view>
 
 #include "core/common/points.h"
@@ -68,7 +69,15 @@ class Sde {
   SdeParams p_;
 };
 
-std::string_view to_string(SdeKind kind);
-SdeKind sde_kind_from_string(std::string_view name);  // "ve", "vp", "subvp"; throws InputError
+// Keys and labels (core/common/enum_table.h).
+template <>
+struct EnumTable<SdeKind> {
+  static constexpr std::string_view what = "SDE";
+  static constexpr EnumName<SdeKind> names[] = {
+      {SdeKind::VE, "ve", "VE"},
+      {SdeKind::VP, "vp", "VP"},
+      {SdeKind::SubVP, "subvp", "sub-VP"},
+  };
+};
 
 }  // namespace scorelab

@@ -7,7 +7,6 @@
 #include <string>
 #include <type_traits>
 
-#include "core/common/enum_names.h"
 #include "core/common/error.h"
 #include "core/sample/sampler_impl.h"
 
@@ -114,67 +113,6 @@ std::unique_ptr<Sampler> make_sampler(const SamplerConfig& config, const SigmaSc
           return detail::make_probability_flow(c, sde);
       },
       config);
-}
-
-std::string_view sampler_name(const SamplerConfig& config) {
-  constexpr std::string_view names[] = {"langevin", "annealed_langevin", "reverse_sde",
-                                        "probability_flow"};
-  static_assert(std::variant_size_v<SamplerConfig> == std::size(names));
-  return names[config.index()];
-}
-
-std::string_view to_string(Predictor p) {
-  switch (p) {
-    case Predictor::EulerMaruyama:
-      return "euler_maruyama";
-    case Predictor::ReverseDiffusion:
-      return "reverse_diffusion";
-    case Predictor::Ancestral:
-      return "ancestral";
-    case Predictor::None:
-      return "none";
-  }
-  return "?";
-}
-
-std::string_view to_string(Corrector c) {
-  switch (c) {
-    case Corrector::None:
-      return "none";
-    case Corrector::Langevin:
-      return "langevin";
-  }
-  return "?";
-}
-
-std::string_view to_string(OdeMethod m) {
-  switch (m) {
-    case OdeMethod::Euler:
-      return "euler";
-    case OdeMethod::Heun:
-      return "heun";
-    case OdeMethod::Rk4:
-      return "rk4";
-    case OdeMethod::Rk45:
-      return "rk45";
-  }
-  return "?";
-}
-
-Predictor predictor_from_string(std::string_view name) {
-  constexpr Predictor all[] = {Predictor::EulerMaruyama, Predictor::ReverseDiffusion,
-                               Predictor::Ancestral, Predictor::None};
-  return enum_from_string("predictor", name, all);
-}
-
-Corrector corrector_from_string(std::string_view name) {
-  constexpr Corrector all[] = {Corrector::None, Corrector::Langevin};
-  return enum_from_string("corrector", name, all);
-}
-
-OdeMethod ode_method_from_string(std::string_view name) {
-  constexpr OdeMethod all[] = {OdeMethod::Euler, OdeMethod::Heun, OdeMethod::Rk4, OdeMethod::Rk45};
-  return enum_from_string("ODE method", name, all);
 }
 
 }  // namespace scorelab

@@ -13,6 +13,7 @@
 //   ProbabilityFlow     dx/dt = f(x, t) − ½ g(t)² s(x, t) from t_start to t_end with Euler, Heun,
 //                       RK4 (fixed steps) or adaptive Dormand–Prince RK45 (rtol / atol)
 #pragma once
+#include "core/common/enum_table.h"
 #include <memory>
 #include <string_view>
 #include <variant>
@@ -121,13 +122,46 @@ class Sampler {
 std::unique_ptr<Sampler> make_sampler(const SamplerConfig& config, const SigmaSchedule& schedule,
                                       const SdeParams& sde);
 
-std::string_view sampler_name(const SamplerConfig& config);  // "langevin", "annealed_langevin", …
 
-std::string_view to_string(Predictor p);
-std::string_view to_string(Corrector c);
-std::string_view to_string(OdeMethod m);
-Predictor predictor_from_string(std::string_view name);  // throws InputError listing names
-Corrector corrector_from_string(std::string_view name);
-OdeMethod ode_method_from_string(std::string_view name);
+// Keys and labels (core/common/enum_table.h).
+template <>
+struct EnumTable<Predictor> {
+  static constexpr std::string_view what = "predictor";
+  static constexpr EnumName<Predictor> names[] = {
+      {Predictor::EulerMaruyama, "euler_maruyama", "Euler-Maruyama"},
+      {Predictor::ReverseDiffusion, "reverse_diffusion", "reverse diffusion"},
+      {Predictor::Ancestral, "ancestral", "ancestral"},
+      {Predictor::None, "none", "none"},
+  };
+};
+
+template <>
+struct EnumTable<Corrector> {
+  static constexpr std::string_view what = "corrector";
+  static constexpr EnumName<Corrector> names[] = {
+      {Corrector::None, "none", "none"},
+      {Corrector::Langevin, "langevin", "Langevin"},
+  };
+};
+
+template <>
+struct EnumTable<OdeMethod> {
+  static constexpr std::string_view what = "ODE method";
+  static constexpr EnumName<OdeMethod> names[] = {
+      {OdeMethod::Euler, "euler", "Euler"},
+      {OdeMethod::Heun, "heun", "Heun"},
+      {OdeMethod::Rk4, "rk4", "RK4"},
+      {OdeMethod::Rk45, "rk45", "RK45 (adaptive)"},
+  };
+};
+
+template <>
+struct EnumTable<InitialDistribution::Kind> {
+  static constexpr std::string_view what = "initial distribution";
+  static constexpr EnumName<InitialDistribution::Kind> names[] = {
+      {InitialDistribution::Kind::Uniform, "uniform", "uniform box"},
+      {InitialDistribution::Kind::Gaussian, "gaussian", "Gaussian"},
+  };
+};
 
 }  // namespace scorelab

@@ -29,6 +29,28 @@ std::unique_ptr<ScoreModel> make_exact_score(const DataConfig& data, Rng& rng) {
   return std::make_unique<EmpiricalMixture>(points);
 }
 
+SceneData make_scene_data(const DataConfig& data, Rng& rng) {
+  SceneData out;
+  std::unique_ptr<GaussianMixture> mixture;
+  if (const auto* comps = std::get_if<MixtureComponents>(&data.source)) {
+    mixture = std::make_unique<GaussianMixture>(*comps);
+  } else if (const auto* set = std::get_if<PointSet>(&data.source)) {
+    out.points = to_points(*set);
+  } else if (const DatasetInfo& info = find_dataset(std::get<std::string>(data.source));
+             info.mixture) {
+    mixture = std::make_unique<GaussianMixture>(info.mixture());
+  } else {
+    sample_dataset(info, data.points, rng, out.points);
+  }
+  if (mixture) {
+    mixture->sample(data.points, rng, out.points);
+    out.exact = std::move(mixture);
+  } else {
+    out.exact = std::make_unique<EmpiricalMixture>(out.points);
+  }
+  return out;
+}
+
 }  // namespace scorelab
 
 namespace scorelab {

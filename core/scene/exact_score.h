@@ -16,6 +16,15 @@ namespace scorelab {
 // Throws InputError for an unknown dataset or bad mixture.
 std::unique_ptr<ScoreModel> make_exact_score(const DataConfig& data, Rng& rng);
 
+// A scene's data as the window shows it: the exact score above and the points that stand for the
+// data (an empirical mixture's own points; for a mixture, data.points draws made with `rng` after
+// the score was built).
+struct SceneData {
+  std::unique_ptr<ScoreModel> exact;
+  Points points;  // 2 × n, data units
+};
+SceneData make_scene_data(const DataConfig& data, Rng& rng);
+
 // Fresh training draws of the data: every dataset and custom mixture samples its own density
 // (sample-only datasets draw new points each call, not the finite sample above); a drawn point set
 // is resampled with replacement.

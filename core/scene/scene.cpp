@@ -2,6 +2,8 @@
 // so a field cannot be read without also being written (the round-trip property).
 #include "core/scene/scene.h"
 
+#include "core/sample/sampler_registry.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -219,31 +221,6 @@ constexpr bool kIsBlock =
     std::is_same_v<T, LayersConfig::Error> || std::is_same_v<T, LayersConfig::Particles> ||
     std::is_same_v<T, LayersConfig::Axes>;
 
-// ---- enum names ---------------------------------------------------------------------------------
-
-std::string_view to_string(InitialDistribution::Kind k) {
-  return k == InitialDistribution::Kind::Uniform ? "uniform" : "gaussian";
-}
-
-InitialDistribution::Kind init_kind_from_string(std::string_view name) {
-  for (auto k : {InitialDistribution::Kind::Uniform, InitialDistribution::Kind::Gaussian})
-    if (to_string(k) == name) return k;
-  throw InputError("unknown initial distribution '" + std::string(name) +
-                   "' (allowed: uniform, gaussian)");
-}
-
-// Name tables of the window's enums, in declaration order.
-template <class E, std::size_t N>
-E enum_from_string(std::string_view name, const E (&all)[N], std::string_view what) {
-  std::string names;
-  for (E e : all) {
-    if (to_string(e) == name) return e;
-    names += (names.empty() ? "" : ", ") + std::string(to_string(e));
-  }
-  throw InputError("unknown " + std::string(what) + " '" + std::string(name) + "' (allowed: " +
-                   names + ")");
-}
-
 // Runs f; an InputError whose message lacks `path` gets it as a prefix.
 template <class F>
 void with_path(const std::string& path, F&& f) {
@@ -264,47 +241,17 @@ struct Reader {
   void operator()(const std::string& key, double& x) { x = r.number(key, x); }
   void operator()(const std::string& key, int& x) { x = r.integer(key, x); }
   void operator()(const std::string& key, bool& x) { x = r.boolean(key, x); }
-  void operator()(const std::string& key, ScheduleKind& x) {
-    named(key, x, schedule_kind_from_string);
-  }
-  void operator()(const std::string& key, SdeKind& x) { named(key, x, sde_kind_from_string); }
-  void operator()(const std::string& key, Predictor& x) { named(key, x, predictor_from_string); }
-  void operator()(const std::string& key, Corrector& x) { named(key, x, corrector_from_string); }
-  void operator()(const std::string& key, OdeMethod& x) { named(key, x, ode_method_from_string); }
-  void operator()(const std::string& key, InitialDistribution::Kind& x) {
-    named(key, x, init_kind_from_string);
-  }
   void operator()(const std::string& key, std::uint64_t& x) { x = r.unsigned_integer(key, x); }
-  void operator()(const std::string& key, Activation& x) { named(key, x, activation_from_string); }
-  void operator()(const std::string& key, EmbeddingKind& x) {
-    named(key, x, embedding_kind_from_string);
-  }
-  void operator()(const std::string& key, OutputScaling& x) {
-    named(key, x, output_scaling_from_string);
-  }
-  void operator()(const std::string& key, ObjectiveKind& x) {
-    named(key, x, objective_kind_from_string);
-  }
-  void operator()(const std::string& key, LevelSource& x) {
-    named(key, x, level_source_from_string);
-  }
-  void operator()(const std::string& key, FieldSource& x) {
-    named(key, x, field_source_from_string);
-  }
-  void operator()(const std::string& key, Colormap& x) { named(key, x, colormap_from_string); }
-  void operator()(const std::string& key, ArrowLength& x) {
-    named(key, x, arrow_length_from_string);
+  // Every enum through its table (core/common/enum_table.h).
+  template <TabledEnum E>
+  void operator()(const std::string& key, E& x) {
+    const std::string name = r.string(key, std::string(to_string(x)));
+    with_path(r.path(key), [&] { x = enum_from_string<E>(name); });
   }
   template <class C>
     requires kIsBlock<C>
   void operator()(const std::string& key, C& x) {
     read_object(r, key, x);
-  }
-
-  template <class E, class Parse>
-  void named(const std::string& key, E& x, Parse parse) {
-    const std::string name = r.string(key, std::string(to_string(x)));
-    with_path(r.path(key), [&] { x = parse(name); });
   }
 
   // Reads the optional object `key` of `parent` into c (absent: c keeps its defaults).
@@ -338,21 +285,17 @@ struct Writer {
   }
 };
 
-// ---- samplers: one default per SamplerConfig alternative; names come from sampler_name ----------
-
-const SamplerConfig kSamplerDefaults[] = {LangevinConfig{}, AnnealedLangevinConfig{},
-                                          ReverseSdeConfig{}, ProbabilityFlowConfig{}};
-static_assert(std::size(kSamplerDefaults) == std::variant_size_v<SamplerConfig>);
+// ---- samplers: their kinds and defaults come from the registry ------------------------------------
 
 SamplerConfig read_sampler_config(JsonReader& parent) {
   if (!parent.has("sampler")) return Scene{}.sampler;
   JsonReader r = parent.object("sampler");
   const std::string kind = r.string("kind", std::string(sampler_name(Scene{}.sampler)));
   std::string names;
-  for (const SamplerConfig& d : kSamplerDefaults) {
-    names += (names.empty() ? "" : ", ") + std::string(sampler_name(d));
-    if (sampler_name(d) != kind) continue;
-    SamplerConfig c = d;
+  for (const SamplerInfo& info : sampler_registry()) {
+    names += (names.empty() ? "" : ", ") + std::string(info.key);
+    if (info.key != kind) continue;
+    SamplerConfig c = info.defaults;
     std::visit([&](auto& config) { fields(Reader{r}, config); }, c);  // the fields after "kind"
     r.finish();
     return c;
@@ -498,29 +441,6 @@ void validate_window(const Scene& s) {
 }  // namespace
 
 // ---- public -------------------------------------------------------------------------------------
-
-std::string_view to_string(FieldSource s) { return s == FieldSource::Exact ? "exact" : "learned"; }
-std::string_view to_string(Colormap c) { return c == Colormap::Viridis ? "viridis" : "magma"; }
-std::string_view to_string(ArrowLength a) {
-  switch (a) {
-    case ArrowLength::Normalized: return "normalized";
-    case ArrowLength::Scaled: return "scaled";
-    case ArrowLength::Log: return "log";
-  }
-  return "?";
-}
-FieldSource field_source_from_string(std::string_view name) {
-  constexpr FieldSource all[] = {FieldSource::Exact, FieldSource::Learned};
-  return enum_from_string(name, all, "field source");
-}
-Colormap colormap_from_string(std::string_view name) {
-  constexpr Colormap all[] = {Colormap::Viridis, Colormap::Magma};
-  return enum_from_string(name, all, "colormap");
-}
-ArrowLength arrow_length_from_string(std::string_view name) {
-  constexpr ArrowLength all[] = {ArrowLength::Normalized, ArrowLength::Scaled, ArrowLength::Log};
-  return enum_from_string(name, all, "arrow length");
-}
 
 void validate(const Scene& scene) {
   require_in_range("particles", scene.particles, 1, kMaxParticles);

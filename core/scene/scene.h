@@ -63,6 +63,7 @@
 // Both noise blocks are kept (and checked) whatever the sampler, so switching samplers in the UI
 // never meets a stale invalid value.
 #pragma once
+#include "core/common/enum_table.h"
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -116,13 +117,6 @@ enum class ArrowLength {
   Scaled,      // length ∝ ‖score‖, the longest (98th percentile) one cell
   Log,         // length ∝ log(1 + ‖score‖ / median): large and small both visible
 };
-
-std::string_view to_string(FieldSource s);
-std::string_view to_string(Colormap c);
-std::string_view to_string(ArrowLength a);
-FieldSource field_source_from_string(std::string_view name);  // throws InputError listing names
-Colormap colormap_from_string(std::string_view name);
-ArrowLength arrow_length_from_string(std::string_view name);
 
 // One plot panel: what its field layers show.
 struct PanelConfig {
@@ -235,5 +229,34 @@ Scene load_scene(const std::string& path);
 // The built-in default scene (8-Gaussian ring, reverse-SDE predictor–corrector), identical to
 // assets/scenes/default.json, so the binary runs from anywhere.
 std::string_view default_scene_json();
+
+// Keys and labels (core/common/enum_table.h).
+template <>
+struct EnumTable<FieldSource> {
+  static constexpr std::string_view what = "field source";
+  static constexpr EnumName<FieldSource> names[] = {
+      {FieldSource::Exact, "exact", "exact score"},
+      {FieldSource::Learned, "learned", "learned score"},
+  };
+};
+
+template <>
+struct EnumTable<Colormap> {
+  static constexpr std::string_view what = "colormap";
+  static constexpr EnumName<Colormap> names[] = {
+      {Colormap::Viridis, "viridis", "viridis"},
+      {Colormap::Magma, "magma", "magma"},
+  };
+};
+
+template <>
+struct EnumTable<ArrowLength> {
+  static constexpr std::string_view what = "arrow length";
+  static constexpr EnumName<ArrowLength> names[] = {
+      {ArrowLength::Normalized, "normalized", "normalised"},
+      {ArrowLength::Scaled, "scaled", "scaled"},
+      {ArrowLength::Log, "log", "log-scaled"},
+  };
+};
 
 }  // namespace scorelab

@@ -3,7 +3,6 @@
 #include <cmath>
 #include <string>
 
-#include "core/common/enum_names.h"
 #include "core/common/error.h"
 
 namespace scorelab {
@@ -133,30 +132,5 @@ template double Objective::evaluate(const MlpT<float>&, const Eigen::VectorXf&,
 template double Objective::evaluate(const MlpT<double>&, const Eigen::VectorXd&,
                                     const ObjectiveBatch<double>&, MlpT<double>::Context&,
                                     Eigen::VectorXd*, ValuesT<double>*) const;
-
-std::string_view to_string(ObjectiveKind k) {
-  switch (k) {
-    case ObjectiveKind::Denoising: return "denoising";
-    case ObjectiveKind::Sliced: return "sliced";
-    case ObjectiveKind::SlicedVR: return "sliced_vr";
-    case ObjectiveKind::Exact: return "exact";
-  }
-  return "?";
-}
-
-ObjectiveKind objective_kind_from_string(std::string_view name) {
-  const ObjectiveKind all[] = {ObjectiveKind::Denoising, ObjectiveKind::Sliced,
-                               ObjectiveKind::SlicedVR, ObjectiveKind::Exact};
-  return enum_from_string("objective", name, all);
-}
-
-std::string_view to_string(LevelSource l) {
-  return l == LevelSource::Continuous ? "continuous" : "discrete";
-}
-
-LevelSource level_source_from_string(std::string_view name) {
-  const LevelSource all[] = {LevelSource::Continuous, LevelSource::Discrete};
-  return enum_from_string("level source", name, all);
-}
 
 }  // namespace scorelab

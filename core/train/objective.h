@@ -13,6 +13,7 @@
 // schedule. Sliced and Exact see x̃ = m x + s z when `perturb` is on (annealed, λ = s²); with it
 // off they see the clean data at level s and λ = 1 — the blog's low-density pitfall.
 #pragma once
+#include "core/common/enum_table.h"
 #include <Eigen/Core>
 #include <string_view>
 
@@ -74,9 +75,25 @@ class Objective {
   std::vector<NoiseLevel> levels_;  // the discrete schedule's levels, σ descending
 };
 
-std::string_view to_string(ObjectiveKind k);
-ObjectiveKind objective_kind_from_string(std::string_view name);
-std::string_view to_string(LevelSource l);
-LevelSource level_source_from_string(std::string_view name);
+// Keys and labels (core/common/enum_table.h).
+template <>
+struct EnumTable<ObjectiveKind> {
+  static constexpr std::string_view what = "objective";
+  static constexpr EnumName<ObjectiveKind> names[] = {
+      {ObjectiveKind::Denoising, "denoising", "denoising (DSM)"},
+      {ObjectiveKind::Sliced, "sliced", "sliced"},
+      {ObjectiveKind::SlicedVR, "sliced_vr", "sliced (VR)"},
+      {ObjectiveKind::Exact, "exact", "exact (ESM)"},
+  };
+};
+
+template <>
+struct EnumTable<LevelSource> {
+  static constexpr std::string_view what = "level source";
+  static constexpr EnumName<LevelSource> names[] = {
+      {LevelSource::Continuous, "continuous", "continuous (SDE)"},
+      {LevelSource::Discrete, "discrete", "discrete (schedule)"},
+  };
+};
 
 }  // namespace scorelab

@@ -68,9 +68,9 @@ TEST_CASE("invalid schedules are rejected with the field named") {
                        doctest::Contains("sigma_max"), InputError);
   CHECK_THROWS_WITH_AS(bad({ScheduleKind::Karras, 0.1, INFINITY, 4, 7}).validate(),
                        doctest::Contains("sigma_max"), InputError);
-  CHECK_THROWS_WITH_AS(schedule_kind_from_string("cosine"), doctest::Contains("geometric, linear, karras"),
+  CHECK_THROWS_WITH_AS(enum_from_string<ScheduleKind>("cosine"), doctest::Contains("geometric, linear, karras"),
                        InputError);
-  CHECK(schedule_kind_from_string("karras") == ScheduleKind::Karras);
+  CHECK(enum_from_string<ScheduleKind>("karras") == ScheduleKind::Karras);
 }
 
 TEST_CASE("suggested σ_max is the exact largest pairwise distance") {

@@ -121,6 +121,6 @@ TEST_CASE("invalid SDE parameters are rejected with the field named") {
   vp = params(SdeKind::VP);
   vp.beta_max = vp.beta_min;
   expect(vp, "beta");
-  CHECK_THROWS_WITH_AS(sde_kind_from_string("edm"), doctest::Contains("ve, vp, subvp"), InputError);
-  CHECK(sde_kind_from_string("subvp") == SdeKind::SubVP);
+  CHECK_THROWS_WITH_AS(enum_from_string<SdeKind>("edm"), doctest::Contains("ve, vp, subvp"), InputError);
+  CHECK(enum_from_string<SdeKind>("subvp") == SdeKind::SubVP);
 }

@@ -14,7 +14,7 @@
 
 #include "core/distributions/datasets.h"
 #include "core/distributions/gaussian_mixture.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 
 namespace scorelab::testing {
 

@@ -373,24 +373,24 @@ TEST_CASE("invalid configurations are rejected naming the field") {
 TEST_CASE("names round-trip and unknown names list the allowed ones") {
   for (Predictor p : {Predictor::EulerMaruyama, Predictor::ReverseDiffusion, Predictor::Ancestral,
                       Predictor::None})
-    CHECK(predictor_from_string(to_string(p)) == p);
+    CHECK(enum_from_string<Predictor>(to_string(p)) == p);
   for (Corrector c : {Corrector::None, Corrector::Langevin})
-    CHECK(corrector_from_string(to_string(c)) == c);
+    CHECK(enum_from_string<Corrector>(to_string(c)) == c);
   for (OdeMethod m : {OdeMethod::Euler, OdeMethod::Heun, OdeMethod::Rk4, OdeMethod::Rk45})
-    CHECK(ode_method_from_string(to_string(m)) == m);
+    CHECK(enum_from_string<OdeMethod>(to_string(m)) == m);
   CHECK(to_string(Predictor::EulerMaruyama) == "euler_maruyama");
   CHECK(to_string(OdeMethod::Rk45) == "rk45");
   CHECK(sampler_name(AnnealedLangevinConfig{}) == "annealed_langevin");
   CHECK(sampler_name(ProbabilityFlowConfig{}) == "probability_flow");
   try {
-    predictor_from_string("euler");
+    enum_from_string<Predictor>("euler");
     FAIL("accepted");
   } catch (const InputError& e) {
     CHECK(std::string(e.what()).find("euler_maruyama, reverse_diffusion, ancestral, none") !=
           std::string::npos);
   }
-  CHECK_THROWS_AS(corrector_from_string("ald"), InputError);
-  CHECK_THROWS_AS(ode_method_from_string("dopri5"), InputError);
+  CHECK_THROWS_AS(enum_from_string<Corrector>("ald"), InputError);
+  CHECK_THROWS_AS(enum_from_string<OdeMethod>("dopri5"), InputError);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/distributions/empirical_mixture.h"
 #include "core/distributions/gaussian_mixture.h"
 #include "core/scene/exact_score.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/scene.h"
 
 using namespace scorelab;

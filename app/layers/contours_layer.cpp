@@ -1,0 +1,51 @@
+// The contours layer: lines of constant log p every so many nats, from the density layer's field
+// (the panel's cache computes it once for both), drawn per pixel by the field shader.
+#include "app/layers/layer.h"
+#include "app/layers/widgets.h"
+
+namespace scorelab::layers {
+
+namespace {
+
+class ContoursLayer final : public Layer {
+ public:
+  std::string_view label() const override { return "contours"; }
+  int key() const override { return 3; }
+  bool on(const LayersConfig& l) const override { return l.density.contours; }
+  void set_on(LayersConfig& l, bool on) const override { l.density.contours = on; }
+  bool widgets(LayersConfig& l) const override {
+    return ui::slider("spacing (nats)", l.density.contour_spacing, 0.05, 20, "%.3g", true);
+  }
+
+  void compute(PanelFrame& f) override { (void)field(f); }
+
+  void draw(render::Painter& painter, PanelFrame& f) override {
+    const app::DensityField& d = field(f);
+    if (d.log_density.size() == 0) return;
+    Gpu& g = gpu_[f.panel];
+    if (g.revision != d.revision) {
+      g.texture.upload(d.key.grid.nx, d.key.grid.ny, d.log_density.data());
+      g.revision = d.revision;
+    }
+    const auto& cfg = f.layers().density;
+    painter.field(g.texture, d.key.grid, app::density_floor(d.stats, cfg), d.stats.max,
+                  cfg.colormap, 1.0f, /*fill=*/false, /*contours=*/true,
+                  float(cfg.contour_spacing));
+  }
+
+ private:
+  static const app::DensityField& field(const PanelFrame& f) {
+    return f.fields.density(f.inputs, f.layers().density.resolution);
+  }
+  struct Gpu {
+    render::FloatTexture texture;
+    long revision = -1;
+  };
+  PerPanel<Gpu> gpu_;
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> make_contours_layer() { return std::make_unique<ContoursLayer>(); }
+
+}  // namespace scorelab::layers

@@ -1,0 +1,49 @@
+// The data layer: the training samples as points (the scene's data, drawn from its data stream).
+#include "app/layers/layer.h"
+#include "app/layers/widgets.h"
+
+namespace scorelab::layers {
+
+namespace {
+
+class DataLayer final : public Layer {
+ public:
+  std::string_view label() const override { return "data"; }
+  int key() const override { return 1; }
+  bool on(const LayersConfig& l) const override { return l.data.on; }
+  void set_on(LayersConfig& l, bool on) const override { l.data.on = on; }
+  bool widgets(LayersConfig& l) const override {
+    bool changed = ui::slider("size", l.data.point_size, 1, 20, "%.1f");
+    changed |= ui::slider("opacity", l.data.opacity, 0, 1, "%.2f");
+    return changed;
+  }
+
+  void draw(render::Painter& painter, PanelFrame& f) override {
+    if (!gpu_) gpu_ = std::make_unique<Gpu>();
+    if (f.ctx.data_revision() != revision_) {
+      const Points& d = f.ctx.data_points();
+      gpu_->points.upload(d.data(), sizeof(float) * d.size());
+      count_ = static_cast<GLsizei>(d.cols());
+      revision_ = f.ctx.data_revision();
+    }
+    const auto& cfg = f.layers().data;
+    painter.points(gpu_->vao, count_, float(cfg.point_size) * painter.pixel_scale(),
+                   {0.95f, 0.95f, 1.0f, float(cfg.opacity)});
+  }
+
+ private:
+  struct Gpu {
+    render::VertexArray vao;
+    render::Buffer points;
+    Gpu() { render::Painter::make_point_layout(vao, points); }
+  };
+  std::unique_ptr<Gpu> gpu_;
+  long revision_ = -1;
+  GLsizei count_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> make_data_layer() { return std::make_unique<DataLayer>(); }
+
+}  // namespace scorelab::layers

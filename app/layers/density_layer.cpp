@@ -1,0 +1,61 @@
+// The density layer: log p at the panel's level as a heatmap (a float texture coloured by the
+// GPU), with its legend. The contour lines are their own layer (contours_layer.cpp) over the same
+// field.
+#include "app/layers/layer.h"
+#include "app/layers/widgets.h"
+
+namespace scorelab::layers {
+
+namespace {
+
+class DensityLayer final : public Layer {
+ public:
+  std::string_view label() const override { return "density (log p)"; }
+  int key() const override { return 2; }
+  bool on(const LayersConfig& l) const override { return l.density.on; }
+  void set_on(LayersConfig& l, bool on) const override { l.density.on = on; }
+  bool widgets(LayersConfig& l) const override {
+    bool changed = ui::enum_combo("colormap", l.density.colormap);
+    changed |= ui::slider("range (nats)", l.density.range, 0.5, 200, "%.3g", true);
+    changed |= ui::slider("resolution", l.density.resolution, 16, 512);
+    return changed;
+  }
+
+  void compute(PanelFrame& f) override { (void)field(f); }
+
+  void draw(render::Painter& painter, PanelFrame& f) override {
+    const app::DensityField& d = field(f);
+    if (d.log_density.size() == 0) return;
+    Gpu& g = gpu_[f.panel];
+    if (g.revision != d.revision) {
+      g.texture.upload(d.key.grid.nx, d.key.grid.ny, d.log_density.data());
+      g.revision = d.revision;
+    }
+    const auto& cfg = f.layers().density;
+    painter.field(g.texture, d.key.grid, app::density_floor(d.stats, cfg), d.stats.max,
+                  cfg.colormap, 1.0f, /*fill=*/true, /*contours=*/false, 1.0f);
+  }
+
+  std::optional<Legend> legend(const PanelFrame& f) const override {
+    const app::DensityField& d = field(f);
+    if (d.log_density.size() == 0) return std::nullopt;
+    return Legend{f.layers().density.colormap, "log p",
+                  app::density_floor(d.stats, f.layers().density), d.stats.max, "%.1f"};
+  }
+
+ private:
+  static const app::DensityField& field(const PanelFrame& f) {
+    return f.fields.density(f.inputs, f.layers().density.resolution);
+  }
+  struct Gpu {
+    render::FloatTexture texture;
+    long revision = -1;
+  };
+  PerPanel<Gpu> gpu_;
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> make_density_layer() { return std::make_unique<DensityLayer>(); }
+
+}  // namespace scorelab::layers

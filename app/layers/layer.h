@@ -1,0 +1,82 @@
+// A Layer: one thing the plot can draw (the density heatmap, the score arrows, the particles, ...),
+// all of it in one file: its entry in the table (label, key, on/off in the scene's layers block),
+// its widgets in the Layers panel, its compute step (fields through the panel's cache), its GL
+// draw and its legend. The window, the export, the Layers panel, the keyboard and the overlay
+// only ever iterate the table (layer_table.h).
+//
+// Adding a layer: its settings block in LayersConfig (core/scene/scene.h, with its JSON fields in
+// scene.cpp), one file here defining the class and its make_ function, one line in
+// layer_table.cpp.
+#pragma once
+#include <imgui.h>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "app/render/painter.h"
+#include "app/state/app_context.h"
+#include "app/state/fields.h"
+#include "app/view/camera.h"
+
+namespace scorelab::layers {
+
+// What a layer sees of one panel in one frame.
+struct PanelFrame {
+  const app::AppContext& ctx;
+  int panel = 0;                 // 0 left (or the only one), 1 right
+  view::WorldRect world;         // what the panel shows, data units
+  view::PixelRect rect;          // where, in overlay (ImGui) pixels
+  app::PanelFields& fields;      // the panel's field cache
+  app::FieldInputs inputs;       // its level, source and models this frame
+
+  const LayersConfig& layers() const { return ctx.scene().layers; }
+};
+
+// A colour bar the overlay stacks in the panel's top-right corner.
+struct Legend {
+  Colormap map = Colormap::Viridis;
+  std::string title;
+  float lo = 0, hi = 1;
+  const char* format = "%.1f";  // printf format of the end labels
+};
+
+// Per-panel state of a layer made on first use (GL objects need a current context).
+template <class T>
+class PerPanel {
+ public:
+  T& operator[](int panel) {
+    if (!items_[panel]) items_[panel] = std::make_unique<T>();
+    return *items_[panel];
+  }
+
+ private:
+  std::array<std::unique_ptr<T>, 2> items_;
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+
+  // ---- its row in the table --------------------------------------------------------------------
+  virtual std::string_view label() const = 0;  // in the Layers panel and the export list
+  virtual int key() const = 0;                 // the digit key that toggles it (1 … 9)
+  virtual bool on(const LayersConfig& layers) const = 0;
+  virtual void set_on(LayersConfig& layers, bool on) const = 0;
+  // The widgets of its settings, shown in the Layers panel while it is on; true when one changed.
+  virtual bool widgets(LayersConfig&) const { return false; }
+
+  // ---- per panel, per frame (only while on) ----------------------------------------------------
+  // Brings what it draws up to date (CPU; the panel's field cache recomputes only what changed).
+  virtual void compute(PanelFrame&) {}
+  // Draws with the painter into the panel's viewport (GL).
+  virtual void draw(render::Painter&, PanelFrame&) {}
+  // Its colour bar, if it has one this frame.
+  virtual std::optional<Legend> legend(const PanelFrame&) const { return std::nullopt; }
+  // Text or marks over the panel (ImGui's background draw list), e.g. tick labels.
+  virtual void overlay(ImDrawList*, const PanelFrame&) const {}
+};
+
+}  // namespace scorelab::layers

@@ -1,0 +1,47 @@
+// The one list of layers, in drawing order (bottom first), and the loops over it.
+#include "app/layers/layer_table.h"
+
+namespace scorelab::layers {
+
+// Each defined in its own file.
+std::unique_ptr<Layer> make_density_layer();
+std::unique_ptr<Layer> make_contours_layer();
+std::unique_ptr<Layer> make_error_layer();
+std::unique_ptr<Layer> make_axes_layer();
+std::unique_ptr<Layer> make_streamlines_layer();
+std::unique_ptr<Layer> make_arrows_layer();
+std::unique_ptr<Layer> make_data_layer();
+std::unique_ptr<Layer> make_trails_layer();
+std::unique_ptr<Layer> make_particles_layer();
+
+LayerTable::LayerTable() {
+  for (auto make : {make_density_layer, make_contours_layer, make_error_layer, make_axes_layer,
+                    make_streamlines_layer, make_arrows_layer, make_data_layer, make_trails_layer,
+                    make_particles_layer})
+    layers_.push_back(make());
+}
+
+LayerTable::~LayerTable() = default;
+
+PanelFrame LayerTable::frame(const app::AppContext& ctx, int panel, const view::WorldRect& world,
+                             const view::PixelRect& rect, double now) {
+  return PanelFrame{ctx, panel, world, rect, fields_[panel],
+                    app::field_inputs(ctx, panel, world, now)};
+}
+
+void LayerTable::compute(PanelFrame& f) {
+  const LayersConfig& cfg = f.layers();
+  for (const auto& layer : layers_)
+    if (layer->on(cfg)) layer->compute(f);
+}
+
+void LayerTable::draw(render::Painter& painter, PanelFrame& f, const render::FramebufferRect& fb,
+                      float pixel_scale) {
+  const LayersConfig& cfg = f.layers();
+  painter.begin_panel(f.world, fb, pixel_scale);
+  for (const auto& layer : layers_)
+    if (layer->on(cfg)) layer->draw(painter, f);
+  painter.end_panel();
+}
+
+}  // namespace scorelab::layers

@@ -1,0 +1,34 @@
+// The layer table: every layer, in drawing order (bottom first). One instance per renderer (the
+// window and each export own one), since layers own their GPU buffers; their table entries
+// (label, key, on/off, widgets) are the same in every instance.
+#pragma once
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "app/layers/layer.h"
+
+namespace scorelab::layers {
+
+class LayerTable {
+ public:
+  LayerTable();  // every layer of layer_table.cpp; GPU resources are made on first draw
+  ~LayerTable();
+
+  const std::vector<std::unique_ptr<Layer>>& all() const { return layers_; }
+
+  // The panel's frame: its world rectangle, pixel rectangle, field cache and inputs.
+  PanelFrame frame(const app::AppContext& ctx, int panel, const view::WorldRect& world,
+                   const view::PixelRect& rect, double now);
+  // compute() of every layer that is on.
+  void compute(PanelFrame& f);
+  // draw() of every layer that is on, bottom first, into the framebuffer rectangle `fb`.
+  void draw(render::Painter& painter, PanelFrame& f, const render::FramebufferRect& fb,
+            float pixel_scale);
+
+ private:
+  std::vector<std::unique_ptr<Layer>> layers_;
+  std::array<app::PanelFields, 2> fields_;
+};
+
+}  // namespace scorelab::layers

@@ -1,0 +1,167 @@
+// The render engine's programs and draw calls (see painter.h).
+#include "app/render/painter.h"
+
+namespace scorelab::render {
+
+namespace {
+
+// Arrow template: shaft quad (tail ±1 to head base ±1) and head triangle (base ±2, tip).
+constexpr float kArrowShape[] = {0, -1, 1, -1, 1, 1, 0, -1, 1, 1, 0, 1, 1, -2, 2, 0, 1, 2};
+constexpr float kQuad[] = {0, 0, 1, 0, 1, 1, 0, 0, 1, 1, 0, 1};
+
+}  // namespace
+
+void float_attribute(GLuint index, int size, GLsizei stride, std::size_t offset, GLuint divisor) {
+  glEnableVertexAttribArray(index);
+  glVertexAttribPointer(index, size, GL_FLOAT, GL_FALSE, stride,
+                        reinterpret_cast<const void*>(offset));
+  glVertexAttribDivisor(index, divisor);
+}
+
+// Pink on viridis, cyan on magma.
+Rgba particle_color(const LayersConfig& layers) {
+  if (layers.density.on && layers.density.colormap == Colormap::Magma)
+    return {0.3f, 0.9f, 1.0f, 0.95f};
+  return {1.0f, 0.45f, 0.7f, 0.95f};
+}
+
+Painter::Painter() {
+  for (int map = 0; map < 2; ++map)
+    field_[map] = std::make_unique<Program>("field.vert", "field.frag",
+                                            "#define COLORMAP " + std::to_string(map) + "\n");
+  arrow_ = std::make_unique<Program>("arrow.vert", "arrow.frag");
+  points_ = std::make_unique<Program>("points.vert", "points.frag");
+  trails_ = std::make_unique<Program>("trails.vert", "trails.frag");
+  lines_ = std::make_unique<Program>("lines.vert", "lines.frag");
+  quad_vao_.bind();
+  quad_.upload(kQuad, sizeof kQuad);
+  float_attribute(0, 2, 2 * sizeof(float), 0);
+  arrow_shape_.upload(kArrowShape, sizeof kArrowShape);
+  glBindVertexArray(0);
+  check_gl("Painter");
+}
+
+void Painter::make_line_layout(const VertexArray& vao, Buffer& vertices) {
+  vao.bind();
+  vertices.reserve(1024);
+  float_attribute(0, 2, 6 * sizeof(float), 0);
+  float_attribute(1, 4, 6 * sizeof(float), 2 * sizeof(float));
+  glBindVertexArray(0);
+}
+
+void Painter::make_arrow_layout(const VertexArray& vao, Buffer& instances) const {
+  vao.bind();
+  glBindBuffer(GL_ARRAY_BUFFER, arrow_shape_.id());
+  float_attribute(0, 2, 2 * sizeof(float), 0);
+  instances.reserve(1024);
+  float_attribute(1, 2, 5 * sizeof(float), 0, 1);
+  float_attribute(2, 2, 5 * sizeof(float), 2 * sizeof(float), 1);
+  float_attribute(3, 1, 5 * sizeof(float), 4 * sizeof(float), 1);
+  glBindVertexArray(0);
+}
+
+void Painter::make_point_layout(const VertexArray& vao, Buffer& points) {
+  vao.bind();
+  points.reserve(1024);
+  float_attribute(0, 2, 2 * sizeof(float), 0);
+  glBindVertexArray(0);
+}
+
+void Painter::begin_panel(const view::WorldRect& world, const FramebufferRect& fb,
+                          float pixel_scale) {
+  world_ = world;
+  view_ = {float(world.cx), float(world.cy), float(world.hw), float(world.hh)};
+  px_ = {float(2 * world.hw / fb.w), float(2 * world.hh / fb.h)};
+  pixel_scale_ = pixel_scale;
+  glViewport(fb.x, fb.y, fb.w, fb.h);
+  // The window clears once per frame (a fast full-surface clear in software GL); a scissored
+  // clear per panel would cost a full pass over its pixels.
+  glEnable(GL_SCISSOR_TEST);
+  glScissor(fb.x, fb.y, fb.w, fb.h);
+  glEnable(GL_BLEND);
+  glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
+  glEnable(GL_PROGRAM_POINT_SIZE);
+}
+
+void Painter::end_panel() {
+  glBindVertexArray(0);
+  glDisable(GL_SCISSOR_TEST);
+  check_gl("panel");
+}
+
+void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float hi, Colormap map,
+                    float opacity, bool fill, bool contours, float spacing) {
+  Program& prog = *field_[map == Colormap::Viridis ? 0 : 1];
+  prog.use();
+  tex.bind(0);
+  glUniform1i(prog.uniform("u_field"), 0);
+  // Texel centres sit at the grid's cell centres, so the quad covers the grid's rectangle.
+  glUniform4f(prog.uniform("u_rect"), float(grid.x0), float(grid.y0), float(grid.x1),
+              float(grid.y1));
+  glUniform4fv(prog.uniform("u_view"), 1, view_.data());
+  glUniform1f(prog.uniform("u_lo"), lo);
+  glUniform1f(prog.uniform("u_hi"), hi);
+  glUniform1f(prog.uniform("u_opacity"), opacity);
+  glUniform1i(prog.uniform("u_fill"), fill ? 1 : 0);
+  glUniform1i(prog.uniform("u_contours"), contours ? 1 : 0);
+  glUniform1f(prog.uniform("u_spacing"), spacing);
+  glUniform1f(prog.uniform("u_line_px"), 1.2f * pixel_scale_);
+  // An opaque fill skips blending: it would cost a framebuffer read per pixel.
+  const bool opaque = fill && opacity >= 1.0f;
+  if (opaque) glDisable(GL_BLEND);
+  quad_vao_.bind();
+  glDrawArrays(GL_TRIANGLES, 0, 6);
+  if (opaque) glEnable(GL_BLEND);
+}
+
+void Painter::lines(const VertexArray& vao, GLsizei vertices) {
+  if (vertices == 0) return;
+  lines_->use();
+  glUniform4fv(lines_->uniform("u_view"), 1, view_.data());
+  vao.bind();
+  glDrawArrays(GL_LINES, 0, vertices);
+}
+
+void Painter::points(const VertexArray& vao, GLsizei count, float size_px, const Rgba& color) {
+  if (count == 0) return;
+  points_->use();
+  glUniform4fv(points_->uniform("u_view"), 1, view_.data());
+  glUniform1f(points_->uniform("u_size_px"), size_px);
+  glUniform4fv(points_->uniform("u_color"), 1, color.data());
+  vao.bind();
+  glDrawArrays(GL_POINTS, 0, count);
+}
+
+void Painter::arrows(const VertexArray& vao, GLsizei count, float opacity) {
+  if (count == 0) return;
+  arrow_->use();
+  glUniform4fv(arrow_->uniform("u_view"), 1, view_.data());
+  glUniform2fv(arrow_->uniform("u_px"), 1, px_.data());
+  glUniform1f(arrow_->uniform("u_shaft_px"), 0.9f * pixel_scale_);
+  glUniform1f(arrow_->uniform("u_head_px"), 6.0f * pixel_scale_);
+  glUniform1f(arrow_->uniform("u_opacity"), opacity);
+  vao.bind();
+  glDrawArraysInstanced(GL_TRIANGLES, 0, 9, count);
+}
+
+void Painter::trails(GLuint ring_texture, int tracked, int capacity, int oldest, int frames,
+                     const Rgba& color) {
+  if (frames < 2 || tracked <= 0) return;
+  trails_->use();
+  glActiveTexture(GL_TEXTURE0 + 1);
+  glBindTexture(GL_TEXTURE_BUFFER, ring_texture);
+  glUniform1i(trails_->uniform("u_ring"), 1);
+  glUniform1i(trails_->uniform("u_tracked"), tracked);
+  glUniform1i(trails_->uniform("u_capacity"), capacity);
+  glUniform1i(trails_->uniform("u_oldest"), oldest);
+  glUniform1i(trails_->uniform("u_frames"), frames);
+  glUniform4fv(trails_->uniform("u_view"), 1, view_.data());
+  glUniform2fv(trails_->uniform("u_px"), 1, px_.data());
+  glUniform1f(trails_->uniform("u_max_px"), 48.0f * pixel_scale_);
+  glUniform4fv(trails_->uniform("u_color"), 1, color.data());
+  trail_vao_.bind();
+  glDrawArrays(GL_LINES, 0, 2 * tracked * (frames - 1));
+  glActiveTexture(GL_TEXTURE0);
+}
+
+}  // namespace scorelab::render

@@ -1,0 +1,73 @@
+// The Painter: the render engine the layers draw with. It owns the GL programs every layer shares
+// (colormapped fields, lines, points, instanced arrows, trails) and the current panel's viewport
+// and camera; each layer owns its own buffers and textures (app/layers). Needs a current GL 3.3
+// context.
+#pragma once
+#include <array>
+#include <memory>
+
+#include "app/render/gpu.h"
+#include "app/view/camera.h"
+#include "core/field/field.h"
+#include "core/scene/scene.h"
+
+namespace scorelab::render {
+
+// A panel's rectangle in framebuffer pixels (GL's origin: bottom-left).
+struct FramebufferRect {
+  int x = 0, y = 0, w = 1, h = 1;
+};
+
+using Rgba = std::array<float, 4>;
+
+// The particles' colour: one that stands out on the heatmap's colormap.
+Rgba particle_color(const LayersConfig& layers);
+
+// Enables attribute `index` as `size` floats at `offset` bytes of a `stride`-byte vertex (divisor
+// 1: per instance).
+void float_attribute(GLuint index, int size, GLsizei stride, std::size_t offset,
+                     GLuint divisor = 0);
+
+class Painter {
+ public:
+  Painter();  // throws if a shader fails to build
+
+  // Viewport, scissor and camera of one panel; pixel_scale = framebuffer pixels per UI pixel
+  // (HiDPI × UI scale) for point sizes and line widths.
+  void begin_panel(const view::WorldRect& world, const FramebufferRect& fb, float pixel_scale);
+  void end_panel();
+  float pixel_scale() const { return pixel_scale_; }
+  const view::WorldRect& world() const { return world_; }
+
+  // A scalar texture over `grid`, coloured from lo to hi (fill), and/or its contour lines every
+  // `spacing` units (contours). fill with opacity 1 draws opaque (no blending).
+  void field(const FloatTexture& tex, const Grid& grid, float lo, float hi, Colormap map,
+             float opacity, bool fill, bool contours, float spacing);
+  // GL_LINES from a VAO laid out as make_line_layout (xy + rgba per vertex).
+  void lines(const VertexArray& vao, GLsizei vertices);
+  void points(const VertexArray& vao, GLsizei count, float size_px, const Rgba& color);
+  // Instanced arrows: `vao` from make_arrow_layout, one instance per arrow.
+  void arrows(const VertexArray& vao, GLsizei count, float opacity);
+  // Trails from a ring of positions in a texture buffer (see shaders/trails.vert).
+  void trails(GLuint ring_texture, int tracked, int capacity, int oldest, int frames,
+              const Rgba& color);
+
+  // Vertex layouts the layers fill: lines (x, y, r, g, b, a per vertex) and arrows (the shared
+  // arrow shape per vertex; base xy, vector xy, colour value per instance).
+  static void make_line_layout(const VertexArray& vao, Buffer& vertices);
+  void make_arrow_layout(const VertexArray& vao, Buffer& instances) const;
+  static void make_point_layout(const VertexArray& vao, Buffer& points);
+
+ private:
+  std::unique_ptr<Program> field_[2];  // one per colormap (viridis, magma)
+  std::unique_ptr<Program> arrow_, points_, trails_, lines_;
+  VertexArray quad_vao_, trail_vao_;
+  Buffer quad_, arrow_shape_;
+
+  view::WorldRect world_;
+  std::array<float, 4> view_{};  // u_view of the panel being drawn
+  std::array<float, 2> px_{};    // world units per framebuffer pixel
+  float pixel_scale_ = 1;
+};
+
+}  // namespace scorelab::render
