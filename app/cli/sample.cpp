@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "app/cli/command.h"
+#include "app/cli/csv.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/scene/checkpoint.h"
@@ -92,25 +93,6 @@ Index count_non_finite(const Points& x) {
   Index bad = 0;
   for (Index i = 0; i < x.cols(); ++i) bad += x.col(i).allFinite() ? 0 : 1;
   return bad;
-}
-
-// Shortest text that reads back as the same float (to_chars round-trip guarantee).
-void append_float(std::string& s, float v) {
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  s.append(buf, end);
-}
-
-std::string particles_csv(const Points& x) {
-  std::string s = "x,y\n";
-  s.reserve(static_cast<std::size_t>(x.cols()) * 24 + 4);
-  for (Index i = 0; i < x.cols(); ++i) {
-    append_float(s, x(0, i));
-    s += ',';
-    append_float(s, x(1, i));
-    s += '\n';
-  }
-  return s;
 }
 
 // One row per (step, particle). The buffer holds the newest frames; frame k of a buffer that

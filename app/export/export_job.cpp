@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "app/render/colormap.h"
+#include "app/layers/widgets.h"
 #include "app/ui/plot_overlay.h"
 #include "app/view/camera.h"
 
@@ -126,7 +127,7 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   if (const auto t = timeline_.sweep_t(i)) {
     Scene edit = ctx_->scene();
     edit.view.left.t = edit.view.right.t = *t;
-    ctx_->apply(edit);
+    ctx_->submit(edit);
   }
   ctx_->set_particle_target(timeline_.sampler_steps(i));
 
@@ -134,14 +135,19 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   const Scene& s = ctx_->scene();
   const float w = float(settings_.width), h = float(settings_.height);
   const view::PanelLayout layout = view::layout_panels(s.view, {0, 0, w, h});
-  ctx_->update(layout.worlds, layout.count);
+  ctx_->update();
+  std::vector<layers::PanelFrame> frames;
+  for (int p = 0; p < layout.count; ++p) {
+    // Time is the frame index (scripted: no rate limits read it).
+    frames.push_back(table_.frame(*ctx_, p, layout.worlds[p], layout.rects[p], double(i)));
+    table_.compute(frames.back());
+  }
   overlay_.begin(settings_.width, settings_.height);
   ui::OverlayOptions options;
   options.legend = settings_.legend;
   options.caption = settings_.caption;
   options.scale = pixel_scale_;
-  for (int p = 0; p < layout.count; ++p)
-    ui::plot_overlay(*ctx_, panel_state_, p, layout.rects[p], options);
+  for (const layers::PanelFrame& f : frames) ui::plot_overlay(table_, f, panel_state_, options);
   if (!settings_.title.empty()) {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     const float lh = ImGui::GetTextLineHeight(), pad = 6 * pixel_scale_;
@@ -155,12 +161,12 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   target_.bind();
   glClearColor(settings_.background[0], settings_.background[1], settings_.background[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  for (int p = 0; p < layout.count; ++p) {
-    const view::PixelRect& r = layout.rects[p];
+  for (layers::PanelFrame& f : frames) {
+    const view::PixelRect& r = f.rect;
     // Framebuffer rows count from the bottom.
     const render::FramebufferRect fb{int(r.x), int(h - (r.y + r.h)), std::max(int(r.w), 1),
                                      std::max(int(r.h), 1)};
-    renderer_.draw_panel(*ctx_, p, layout.worlds[p], fb, pixel_scale_);
+    table_.draw(painter_, f, fb, pixel_scale_);
   }
   glViewport(0, 0, settings_.width, settings_.height);
   overlay_.end();

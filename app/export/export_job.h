@@ -1,6 +1,6 @@
 // ExportJob: renders an export frame by frame into an offscreen target and hands the frames to an
 // encoder thread. It owns its own AppContext (a copy of the scene in scripted mode: frame-indexed,
-// training stepped synchronously), its own Renderer and ImGui overlay context, so an export from
+// training stepped synchronously), its own Painter, layer table and ImGui overlay context, so an export from
 // the window never disturbs what the window shows, and the command line runs the same code.
 //
 // The GL thread calls advance() repeatedly: the window with a small time budget per UI frame (the
@@ -15,7 +15,8 @@
 #include "app/export/export_settings.h"
 #include "app/export/offscreen.h"
 #include "app/export/overlay_context.h"
-#include "app/render/renderer.h"
+#include "app/layers/layer_table.h"
+#include "app/render/painter.h"
 #include "app/state/app_context.h"
 #include "app/ui/panels.h"
 
@@ -52,7 +53,8 @@ class ExportJob {
   std::string description_;
   std::unique_ptr<app::AppContext> ctx_;
   float pixel_scale_ = 1;  // sizes of points, lines and text relative to the window's
-  render::Renderer renderer_;
+  render::Painter painter_;
+  layers::LayerTable table_;
   OffscreenTarget target_;
   OverlayContext overlay_;
   ui::PanelState panel_state_;  // the overlay's (no brush, no drag)

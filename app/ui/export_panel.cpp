@@ -50,7 +50,7 @@ void set_format(ExportPanel& p, int format) {
 
 }  // namespace
 
-void export_section(const app::AppContext& ctx, ExportPanel& p) {
+void export_section(const app::AppContext& ctx, const layers::LayerTable& table, ExportPanel& p) {
   const bool busy = p.job != nullptr;
   ImGui::BeginDisabled(busy);
   int format = format_index(p.path);
@@ -75,16 +75,15 @@ void export_section(const app::AppContext& ctx, ExportPanel& p) {
   // Layers: the view's until one is changed here.
   LayersConfig edit = p.custom_layers ? p.layers : ctx.scene().layers;
   bool layers_changed = false;
-  layers_changed |= ImGui::Checkbox("density", &edit.density.on);
-  ImGui::SameLine();
-  layers_changed |= ImGui::Checkbox("arrows", &edit.score.on);
-  ImGui::SameLine();
-  layers_changed |= ImGui::Checkbox("particles", &edit.particles.on);
-  layers_changed |= ImGui::Checkbox("data", &edit.data.on);
-  ImGui::SameLine();
-  layers_changed |= ImGui::Checkbox("error", &edit.error.on);
-  ImGui::SameLine();
-  layers_changed |= ImGui::Checkbox("axes", &edit.axes.on);
+  int column = 0;
+  for (const auto& layer : table.all()) {
+    bool on = layer->on(edit);
+    if (column++ % 3 != 0) ImGui::SameLine();
+    if (ImGui::Checkbox(std::string(layer->label()).c_str(), &on)) {
+      layer->set_on(edit, on);
+      layers_changed = true;
+    }
+  }
   if (layers_changed) {
     p.layers = edit;
     p.custom_layers = true;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/export/export_settings.h"
+#include "app/layers/layer_table.h"
 #include "app/state/app_context.h"
 
 namespace scorelab::exporting {
@@ -32,7 +33,8 @@ struct ExportPanel {
 };
 
 // The form (inside the side panel's ImGui window).
-void export_section(const app::AppContext& ctx, ExportPanel& panel);
+void export_section(const app::AppContext& ctx, const layers::LayerTable& table,
+                    ExportPanel& panel);
 
 // Called by the main loop outside any ImGui frame: starts a requested export (with the scene as it
 // is now), advances a running one for at most `budget_seconds`, and reports the outcome.

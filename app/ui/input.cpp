@@ -13,51 +13,28 @@
 
 namespace scorelab::ui {
 
-bool handle_keyboard(app::AppContext& ctx, Scene& edit, const view::PixelRect& plot,
-                     bool* quit) {
+bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table, Scene& edit,
+                     Commands& commands, const view::PixelRect& plot, bool* quit) {
   if (ImGui::GetIO().WantCaptureKeyboard) return false;
   const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+  // The same Commands the panel's buttons post.
+  constexpr std::pair<int, app::Command> kKeys[] = {
+      {GLFW_KEY_SPACE, app::Command::PlayPause},    {GLFW_KEY_S, app::Command::StepSampler},
+      {GLFW_KEY_R, app::Command::NextRun},          {GLFW_KEY_T, app::Command::ToggleTraining},
+      {GLFW_KEY_H, app::Command::ToggleHelp},       {GLFW_KEY_TAB, app::Command::TogglePanels},
+  };
+  for (const auto& [key, command] : kKeys)
+    if (pressed(key)) commands.push_back(command);
+  if (pressed(GLFW_KEY_ESCAPE)) *quit = true;
   bool changed = false;
-  if (pressed(GLFW_KEY_SPACE)) {
-    ctx.toggle_playing();
-    edit.ui.playing = ctx.particles().playing;
-  }
-  if (pressed(GLFW_KEY_S)) {
-    ctx.step_particles_once();
-    edit.ui.playing = false;
-  }
-  if (pressed(GLFW_KEY_R)) {
-    ctx.restart_particles(true);
-    edit.ui.playing = true;
-  }
-  if (pressed(GLFW_KEY_T)) {
-    edit.ui.training = !edit.ui.training;
-    changed = true;
-  }
   if (pressed(GLFW_KEY_F)) {
     view::fit(edit.view, plot, ctx.data_points());
     changed = true;
   }
-  if (pressed(GLFW_KEY_H)) {
-    edit.ui.show_help = !edit.ui.show_help;
-    changed = true;
-  }
-  if (pressed(GLFW_KEY_TAB)) {
-    edit.ui.show_panels = !edit.ui.show_panels;
-    changed = true;
-  }
-  if (pressed(GLFW_KEY_ESCAPE)) *quit = true;
-  LayersConfig& l = edit.layers;
-  bool* toggles[9] = {&l.data.on,         &l.density.on,   &l.density.contours,
-                      &l.score.on,        &l.score.streamlines, &l.error.on,
-                      &l.particles.on,    nullptr,         &l.axes.on};
-  for (int k = 0; k < 9; ++k) {
-    if (!pressed(GLFW_KEY_1 + k)) continue;
-    if (toggles[k]) {
-      *toggles[k] = !*toggles[k];
-    } else {  // 8: trails on (30 frames) / off
-      l.particles.trail = l.particles.trail > 0 ? 0 : 30;
-    }
+  // Digit keys toggle the layer that carries them.
+  for (const auto& layer : table.all()) {
+    if (!pressed(GLFW_KEY_0 + layer->key())) continue;
+    layer->set_on(edit.layers, !layer->on(edit.layers));
     changed = true;
   }
   return changed;

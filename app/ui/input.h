@@ -1,5 +1,5 @@
 // Keyboard shortcuts and mouse interaction with the plot (pan, zoom, drag mixture centres,
-// brush), applied to the edited scene copy or as AppContext commands. Input that ImGui wants
+// brush), applied to the edited scene copy or posted as Commands. Input that ImGui wants
 // (a panel has the mouse or a text field has the keyboard) is left to ImGui.
 #pragma once
 #include <array>
@@ -12,8 +12,9 @@
 namespace scorelab::ui {
 
 // Each returns true when `edit` changed (apply it). `panels`: the visible panel rectangles.
-bool handle_keyboard(app::AppContext& ctx, Scene& edit, const view::PixelRect& plot,
-                     bool* quit);
+// Keys post Commands (the same as the panel's buttons) or edit the scene (F, digit keys).
+bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table, Scene& edit,
+                     Commands& commands, const view::PixelRect& plot, bool* quit);
 bool handle_mouse(PanelState& st, Scene& edit,
                   const std::array<view::PixelRect, 2>& panels, int panel_count);
 

@@ -2,6 +2,9 @@
 // widget reads and writes a field of the edited scene copy.
 #include "app/ui/panels.h"
 
+#include "app/layers/widgets.h"
+#include "app/ui/sampler_widgets.h"
+
 #include <imgui.h>
 
 #include <algorithm>
@@ -12,41 +15,12 @@
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/distributions/datasets.h"
+#include "core/sample/sampler_registry.h"
 #include "core/train/loss_history.h"
 
 namespace scorelab::ui {
 
 namespace {
-
-// ---- small widget helpers over doubles and enums -------------------------------------------
-
-bool slider(const char* label, double& v, double lo, double hi, const char* fmt = "%.3g",
-            bool log = false) {
-  float f = static_cast<float>(v);
-  if (!ImGui::SliderFloat(label, &f, float(lo), float(hi), fmt,
-                          log ? ImGuiSliderFlags_Logarithmic : 0))
-    return false;
-  v = f;
-  return true;
-}
-
-bool slider(const char* label, int& v, int lo, int hi) {
-  return ImGui::SliderInt(label, &v, lo, hi);
-}
-
-// A combo over the names `names[0..n)`; `index` is the selected one.
-template <std::size_t N>
-bool combo(const char* label, int& index, const char* const (&names)[N]) {
-  return ImGui::Combo(label, &index, names, int(N));
-}
-
-template <class E, std::size_t N>
-bool enum_combo(const char* label, E& value, const char* const (&names)[N]) {
-  int i = static_cast<int>(value);
-  if (!combo(label, i, names)) return false;
-  value = static_cast<E>(i);
-  return true;
-}
 
 void help_marker(const char* text) {
   ImGui::SameLine();
@@ -182,7 +156,7 @@ void schedule_plot(const app::AppContext& ctx, const Scene& s) {
                 IM_COL32(120, 180, 255, 255), 1.5f);
   for (int i = 0; i < L && L <= 64; ++i)
     dl->AddCircleFilled(ImVec2(x_of(i), y_of(sigmas[i])), 2.0f, IM_COL32(120, 180, 255, 255));
-  const double s_now = ctx.panel_level(0).s;
+  const double s_now = ctx.panel(0).level.s;
   const float y = y_of(std::clamp(s_now, s.noise.schedule.sigma_min, s.noise.schedule.sigma_max));
   dl->AddLine(ImVec2(p0.x, y), ImVec2(p0.x + w, y), IM_COL32(255, 120, 60, 255), 1.0f);
   char label[64];
@@ -192,10 +166,8 @@ void schedule_plot(const app::AppContext& ctx, const Scene& s) {
 
 bool noise_section(app::AppContext& ctx, Scene& s) {
   bool changed = false;
-  static const char* const kSchedules[] = {"geometric", "linear", "karras"};
-  static const char* const kSdes[] = {"VE", "VP", "sub-VP"};
   ImGui::TextDisabled("discrete levels (annealed Langevin)");
-  changed |= enum_combo("schedule", s.noise.schedule.kind, kSchedules);
+  changed |= enum_combo("schedule", s.noise.schedule.kind);
   changed |= slider("sigma min", s.noise.schedule.sigma_min, 1e-3, 10, "%.3g", true);
   changed |= slider("sigma max", s.noise.schedule.sigma_max, 0.1, 1e4, "%.3g", true);
   changed |= slider("levels L", s.noise.schedule.levels, 1, 100);
@@ -211,7 +183,7 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
   }
   ImGui::Separator();
   ImGui::TextDisabled("SDE (reverse SDE, ODE)");
-  changed |= enum_combo("SDE", s.noise.sde.kind, kSdes);
+  changed |= enum_combo("SDE", s.noise.sde.kind);
   if (s.noise.sde.kind == SdeKind::VE) {
     changed |= slider("SDE sigma min", s.noise.sde.sigma_min, 1e-3, 10, "%.3g", true);
     changed |= slider("SDE sigma max", s.noise.sde.sigma_max, 0.1, 1e4, "%.3g", true);
@@ -232,7 +204,7 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
     s.ui.follow_sampler = false;
     changed = true;
   }
-  const NoiseLevel l = ctx.panel_level(0);
+  const NoiseLevel l = ctx.panel(0).level;
   ImGui::Text("now: t %.3f  m %.3f  s %.4g", l.t, l.m, l.s);
   return changed;
 }
@@ -305,22 +277,16 @@ void loss_plot(const TrainerSnapshot& snap) {
   dl->AddText(ImVec2(p0.x + 4, p0.y + 2), IM_COL32(230, 230, 230, 255), label);
 }
 
-bool model_section(app::AppContext& ctx, Scene& s) {
+bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
   bool changed = false;
-  static const char* const kActivations[] = {"SiLU", "softplus", "ReLU"};
-  static const char* const kEmbeddings[] = {"Fourier(log sigma)", "sinusoidal(t)"};
-  static const char* const kOutputs[] = {"score = h / sigma", "noise prediction"};
-  static const char* const kObjectives[] = {"denoising (DSM)", "sliced", "sliced (VR)",
-                                            "exact (ESM)"};
-  static const char* const kLevels[] = {"continuous (SDE)", "discrete (schedule)"};
   MlpConfig& m = s.train.model;
   changed |= slider("width", m.width, 8, 512);
   changed |= slider("depth", m.depth, 1, 8);
-  changed |= enum_combo("activation", m.activation, kActivations);
-  changed |= enum_combo("embedding", m.embedding.kind, kEmbeddings);
-  changed |= enum_combo("output", m.output, kOutputs);
-  changed |= enum_combo("objective", s.train.objective.kind, kObjectives);
-  changed |= enum_combo("levels", s.train.objective.levels, kLevels);
+  changed |= enum_combo("activation", m.activation);
+  changed |= enum_combo("embedding", m.embedding.kind);
+  changed |= enum_combo("output", m.output);
+  changed |= enum_combo("objective", s.train.objective.kind);
+  changed |= enum_combo("levels", s.train.objective.levels);
   if (s.train.objective.kind != ObjectiveKind::Denoising) {
     changed |= ImGui::Checkbox("perturb data (annealed)", &s.train.objective.perturb);
     help_marker("Off: score matching on the clean data only, the low-density pitfall.");
@@ -331,17 +297,12 @@ bool model_section(app::AppContext& ctx, Scene& s) {
   changed |= ImGui::Checkbox("show EMA weights", &s.ui.use_ema);
   const TrainerSnapshot* snap = ctx.training();
   const bool running = s.ui.training;
-  if (ImGui::Button(running ? "Pause (T)" : "Start (T)")) {
-    s.ui.training = !running;
-    changed = true;
-  }
+  if (ImGui::Button(running ? "Pause (T)" : "Start (T)"))
+    commands.push_back(app::Command::ToggleTraining);
   ImGui::SameLine();
-  if (ImGui::Button("Step")) {
-    ctx.train_step_once();  // pauses training, then one step
-    s.ui.training = false;
-  }
+  if (ImGui::Button("Step")) commands.push_back(app::Command::TrainStep);
   ImGui::SameLine();
-  if (ImGui::Button("Reset")) ctx.reset_training();
+  if (ImGui::Button("Reset")) commands.push_back(app::Command::ResetTraining);
   if (snap) {
     ImGui::Text("step %ld   %.0f steps/s", snap->model ? snap->model->step : 0L,
                 snap->steps_per_second);
@@ -352,82 +313,33 @@ bool model_section(app::AppContext& ctx, Scene& s) {
 
 // ---- Sampler -------------------------------------------------------------------------------
 
-bool sampler_section(app::AppContext& ctx, Scene& s) {
+bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
   bool changed = false;
-  static const char* const kKinds[] = {"Langevin", "annealed Langevin", "reverse SDE",
-                                       "probability-flow ODE"};
-  int kind = int(s.sampler.index());
-  if (combo("sampler", kind, kKinds)) {
-    switch (kind) {
-      case 0:
-        s.sampler = LangevinConfig{};
-        break;
-      case 1:
-        s.sampler = AnnealedLangevinConfig{};
-        break;
-      case 2:
-        s.sampler = ReverseSdeConfig{};
-        break;
-      default:
-        s.sampler = ProbabilityFlowConfig{};
-        break;
+  if (ImGui::BeginCombo("sampler", std::string(sampler_info(s.sampler).label).c_str())) {
+    for (const SamplerInfo& info : sampler_registry()) {
+      const bool current = info.defaults.index() == s.sampler.index();
+      if (ImGui::Selectable(std::string(info.label).c_str(), current) && !current) {
+        s.sampler = info.defaults;
+        changed = true;
+      }
     }
-    changed = true;
+    ImGui::EndCombo();
   }
-  static const char* const kInit[] = {"uniform box", "Gaussian"};
-  const auto init = [&](InitialDistribution& d) {
-    changed |= enum_combo("start", d.kind, kInit);
-    if (d.kind == InitialDistribution::Kind::Uniform) {
-      changed |= slider("box lo", d.lo, -50, 0);
-      changed |= slider("box hi", d.hi, 0, 50);
-    } else {
-      changed |= slider("start std", d.std, 0.01, 100, "%.3g", true);
-    }
-  };
-  if (auto* c = std::get_if<LangevinConfig>(&s.sampler)) {
-    changed |= slider("step size", c->step_size, 1e-5, 10, "%.3g", true);
-    changed |= slider("steps", c->steps, 1, 10000);
-    changed |= slider("sigma", c->sigma, 0, 20, "%.3g");
-    init(c->init);
-  } else if (auto* c = std::get_if<AnnealedLangevinConfig>(&s.sampler)) {
-    changed |= slider("epsilon", c->epsilon, 1e-7, 10, "%.3g", true);
-    changed |= slider("T per level", c->steps_per_level, 1, 1000);
-    changed |= ImGui::Checkbox("final denoise", &c->denoise);
-    init(c->init);
-  } else if (auto* c = std::get_if<ReverseSdeConfig>(&s.sampler)) {
-    static const char* const kPred[] = {"Euler-Maruyama", "reverse diffusion", "ancestral", "none"};
-    static const char* const kCorr[] = {"none", "Langevin"};
-    changed |= enum_combo("predictor", c->predictor, kPred);
-    changed |= enum_combo("corrector", c->corrector, kCorr);
-    if (c->corrector == Corrector::Langevin) {
-      changed |= slider("snr", c->snr, 0.001, 10, "%.3g", true);
-      changed |= slider("corrector steps", c->corrector_steps, 1, 10);
-    }
-    changed |= ImGui::Checkbox("final denoise", &c->denoise);
-  } else if (auto* c = std::get_if<ProbabilityFlowConfig>(&s.sampler)) {
-    static const char* const kMethods[] = {"Euler", "Heun", "RK4", "RK45 (adaptive)"};
-    changed |= enum_combo("method", c->method, kMethods);
-    if (c->method == OdeMethod::Rk45) {
-      changed |= slider("rtol", c->rtol, 1e-8, 1e-1, "%.2g", true);
-      changed |= slider("atol", c->atol, 1e-8, 1e-1, "%.2g", true);
-    } else {
-      changed |= slider("steps", c->steps, 1, 2000);
-    }
-  }
+  changed |= sampler_widgets(s.sampler);  // the widgets of the chosen kind only
   int n = s.particles;
   if (ImGui::SliderInt("particles", &n, 100, 50000, "%d", ImGuiSliderFlags_Logarithmic)) {
     s.particles = n;
     changed = true;
   }
-  static const char* const kSources[] = {"exact score", "learned score"};
-  changed |= enum_combo("particles follow", s.ui.particle_source, kSources);
+  changed |= enum_combo("particles follow", s.ui.particle_source);
   changed |= slider("speed (steps/frame)", s.ui.steps_per_frame, 0.01, 1000, "%.3g", true);
-  app::Particles& p = ctx.particles();
-  if (ImGui::Button(p.playing ? "Pause (Space)" : "Play (Space)")) ctx.toggle_playing();
+  const app::Particles& p = ctx.particles();
+  if (ImGui::Button(s.ui.playing ? "Pause (Space)" : "Play (Space)"))
+    commands.push_back(app::Command::PlayPause);
   ImGui::SameLine();
-  if (ImGui::Button("Step (S)")) ctx.step_particles_once();
+  if (ImGui::Button("Step (S)")) commands.push_back(app::Command::StepSampler);
   ImGui::SameLine();
-  if (ImGui::Button("Restart (R)")) ctx.restart_particles(true);
+  if (ImGui::Button("Restart (R)")) commands.push_back(app::Command::NextRun);
   const int total = p.total_steps();
   if (total > 0)
     ImGui::ProgressBar(float(p.steps_taken()) / float(total), ImVec2(-1, 0),
@@ -441,64 +353,21 @@ bool sampler_section(app::AppContext& ctx, Scene& s) {
 
 // ---- Layers --------------------------------------------------------------------------------
 
-bool layers_section(Scene& s) {
+bool layers_section(const layers::LayerTable& table, Scene& s) {
   bool changed = false;
-  static const char* const kMaps[] = {"viridis", "magma"};
-  static const char* const kLengths[] = {"normalised", "scaled", "log-scaled"};
-  LayersConfig& l = s.layers;
-  const auto group = [&](const char* key, const char* label, bool& on) {
-    ImGui::PushID(label);
-    ImGui::TextDisabled("%s", key);
+  for (const auto& layer : table.all()) {
+    const std::string label(layer->label());
+    ImGui::PushID(label.c_str());
+    ImGui::TextDisabled("%d", layer->key());
     ImGui::SameLine();
-    changed |= ImGui::Checkbox(label, &on);
-  };
-  group("1", "data", l.data.on);
-  if (l.data.on) {
-    changed |= slider("size", l.data.point_size, 1, 20, "%.1f");
-    changed |= slider("opacity", l.data.opacity, 0, 1, "%.2f");
+    bool on = layer->on(s.layers);
+    if (ImGui::Checkbox(label.c_str(), &on)) {
+      layer->set_on(s.layers, on);
+      changed = true;
+    }
+    if (on) changed |= layer->widgets(s.layers);
+    ImGui::PopID();
   }
-  ImGui::PopID();
-  group("2", "density (log p)", l.density.on);
-  if (l.density.on) {
-    changed |= enum_combo("colormap", l.density.colormap, kMaps);
-    changed |= slider("range (nats)", l.density.range, 0.5, 200, "%.3g", true);
-    changed |= slider("resolution", l.density.resolution, 16, 512);
-  }
-  ImGui::PopID();
-  group("3", "contours", l.density.contours);
-  if (l.density.contours)
-    changed |= slider("spacing (nats)", l.density.contour_spacing, 0.05, 20, "%.3g", true);
-  ImGui::PopID();
-  group("4", "score arrows", l.score.on);
-  if (l.score.on) {
-    changed |= slider("grid", l.score.grid, 4, 128);
-    changed |= enum_combo("length", l.score.length, kLengths);
-    changed |= slider("scale", l.score.scale, 0.05, 20, "%.2f", true);
-  }
-  ImGui::PopID();
-  group("5", "streamlines", l.score.streamlines);
-  if (l.score.streamlines) changed |= slider("seeds", l.score.seeds, 2, 64);
-  ImGui::PopID();
-  group("6", "error (learned vs exact)", l.error.on);
-  if (l.error.on) {
-    changed |= slider("resolution", l.error.resolution, 8, 96);
-    changed |= enum_combo("colormap", l.error.colormap, kMaps);
-  }
-  ImGui::PopID();
-  group("7", "particles", l.particles.on);
-  if (l.particles.on) changed |= slider("size", l.particles.point_size, 1, 20, "%.1f");
-  ImGui::PopID();
-  bool trails = l.particles.trail > 0;
-  group("8", "trails", trails);
-  if (trails != (l.particles.trail > 0)) l.particles.trail = trails ? 30 : 0;
-  if (trails) {
-    changed |= slider("length (frames)", l.particles.trail, 1, 500);
-    changed |= slider("with trail", l.particles.trail_particles, 0, 20000);
-  }
-  ImGui::PopID();
-  group("9", "axes & grid", l.axes.on);
-  if (l.axes.on) changed |= ImGui::Checkbox("grid lines", &l.axes.grid);
-  ImGui::PopID();
   return changed;
 }
 
@@ -506,10 +375,9 @@ bool layers_section(Scene& s) {
 
 bool view_section(app::AppContext& ctx, PanelState& st, Scene& s) {
   bool changed = false;
-  static const char* const kSources[] = {"exact", "learned"};
   changed |= ImGui::Checkbox("split view (linked cameras)", &s.view.split);
-  changed |= enum_combo(s.view.split ? "left fields" : "fields", s.view.left.source, kSources);
-  if (s.view.split) changed |= enum_combo("right fields", s.view.right.source, kSources);
+  changed |= enum_combo(s.view.split ? "left fields" : "fields", s.view.left.source);
+  if (s.view.split) changed |= enum_combo("right fields", s.view.right.source);
   changed |= slider("UI scale", s.ui.ui_scale, 0.5, 4, "%.2f");
   ImGui::InputText("file", st.scene_path, sizeof st.scene_path);
   if (ImGui::Button("Save scene")) {
@@ -535,7 +403,8 @@ bool view_section(app::AppContext& ctx, PanelState& st, Scene& s) {
 
 }  // namespace
 
-bool side_panel(app::AppContext& ctx, PanelState& st, Scene& edit, float width, float bottom) {
+bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelState& st, Scene& edit,
+                Commands& commands, float width, float bottom) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(width, bottom));
   ImGui::Begin("scorelab", nullptr,
@@ -547,14 +416,14 @@ bool side_panel(app::AppContext& ctx, PanelState& st, Scene& edit, float width, 
   if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= noise_section(ctx, edit);
   if (ImGui::CollapsingHeader("Model & training", ImGuiTreeNodeFlags_DefaultOpen))
-    changed |= model_section(ctx, edit);
+    changed |= model_section(ctx, edit, commands);
   if (ImGui::CollapsingHeader("Sampler", ImGuiTreeNodeFlags_DefaultOpen))
-    changed |= sampler_section(ctx, edit);
-  if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(edit);
+    changed |= sampler_section(ctx, edit, commands);
+  if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(table, edit);
   if (ImGui::CollapsingHeader("View & scene")) changed |= view_section(ctx, st, edit);
   if (st.exporter.open > 0) ImGui::SetNextItemOpen(true);
   if (ImGui::CollapsingHeader("Export")) {
-    export_section(ctx, st.exporter);
+    export_section(ctx, table, st.exporter);
     // Bring the opened section into view (its height is known from its second frame on).
     if (st.exporter.open > 0) ImGui::SetScrollHereY(1.0f);
   }
@@ -576,7 +445,7 @@ void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width
       ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   const TrainerSnapshot* snap = ctx.training();
   const app::Particles& p = ctx.particles();
-  const NoiseLevel l = ctx.panel_level(0);
+  const NoiseLevel l = ctx.panel(0).level;
   // Scripted runs step the trainer a fixed number of times per frame (no rate to show).
   char rate[48];
   if (ctx.mode().scripted)

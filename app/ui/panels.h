@@ -1,9 +1,12 @@
 // The side panel (Data, Noise, Model & training, Sampler, Layers, View & scene), the status bar
-// and the help overlay. Panels edit a copy of the Scene; the window applies it through
-// AppContext::apply, which validates first (a bad value is reported, not applied).
+// and the help overlay. Panels edit a copy of the Scene and post Commands; the window submits both
+// to AppContext once per frame, which validates first (a bad value is reported, not applied).
 #pragma once
 #include <string>
 
+#include <vector>
+
+#include "app/layers/layer_table.h"
 #include "app/state/app_context.h"
 #include "app/ui/export_panel.h"
 #include "app/view/camera.h"
@@ -20,9 +23,13 @@ struct PanelState {
   ExportPanel exporter;         // the Export section's form and running job
 };
 
+// What the UI posts in one frame besides its scene edit (app/state/commands.h).
+using Commands = std::vector<app::Command>;
+
 // Draws the side panel at the left edge, `width` window pixels wide, down to `bottom`. Edits go
-// into `edit`; returns true when `edit` changed and should be applied.
-bool side_panel(app::AppContext& ctx, PanelState& state, Scene& edit, float width, float bottom);
+// into `edit`, buttons post `commands`; returns true when `edit` changed.
+bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelState& state,
+                Scene& edit, Commands& commands, float width, float bottom);
 
 // The status bar along the bottom edge (height: one line of text plus padding).
 void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width);

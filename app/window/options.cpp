@@ -11,7 +11,8 @@ namespace scorelab::window {
 namespace {
 
 constexpr const char* kFlags[] = {"--scene",      "--size",         "--frames",
-                                  "--screenshot", "--bench-frames", "--export"};
+                                  "--screenshot", "--bench-frames", "--export",
+                                  "--particles-out"};
 
 int parse_int(const std::string& flag, const std::string& text, int lo, int hi) {
   int v = 0;
@@ -41,6 +42,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.scene = value;
     } else if (flag == "--screenshot") {
       o.screenshot = value;
+    } else if (flag == "--particles-out") {
+      o.particles_out = value;
     } else if (flag == "--export") {
       o.export_path = value;
     } else if (flag == "--frames") {
@@ -54,6 +57,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.height = parse_int(flag, value.substr(x + 1), 64, 8192);
     }
   }
+  if (o.particles_out && o.frames == 0)
+    throw InputError("--particles-out needs --frames N (the frame whose particles are written)");
   if (o.screenshot && o.frames == 0)
     throw InputError("--screenshot needs --frames N (the frame to capture)");
   if (o.export_path && o.frames == 0)

@@ -12,6 +12,9 @@ struct Options {
   int width = 1280, height = 800;         // window size, screen coordinates
   int frames = 0;                         // > 0: scripted, run N frames then exit
   std::optional<std::string> screenshot;  // PNG of the last frame (scripted mode)
+  // CSV (x,y) of the particles at the last frame (scripted mode), exactly as `scorelab sample`
+  // writes its output: the window and the command line give the same particles for one scene.
+  std::optional<std::string> particles_out;
   int bench_frames = 0;                   // > 0: frame-time benchmark, JSON on stdout
   // Scripted: press the Export panel's button at the first frame with this output path (the
   // panel's other settings at their defaults); the run goes on until the export is complete.
@@ -27,11 +30,12 @@ Options parse_options(const std::vector<std::string>& args);
 
 inline constexpr const char* kUsage =
     "Usage: scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
-    "                [--export anim.gif]]\n"
+    "                [--export anim.gif] [--particles-out final.csv]]\n"
     "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
     "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
     "  on). --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
-    "  last frame as PNG; with --export: starts that export from the Export panel at the\n"
+    "  last frame as PNG; with --particles-out: the last frame's particles as CSV, as\n"
+    "  `scorelab sample` writes them; with --export: starts that export from the Export panel at the\n"
     "  first frame and runs until it is written). --bench-frames prints JSON with p50/p95\n"
     "  frame times and training steps per second (training on).\n";
 

@@ -17,13 +17,16 @@
 #include <ostream>
 #include <vector>
 
-#include "app/render/renderer.h"
+#include "app/cli/csv.h"
+#include "app/layers/layer_table.h"
+#include "app/render/painter.h"
 #include "app/state/app_context.h"
 #include "app/ui/input.h"
 #include "app/ui/panels.h"
 #include "app/ui/plot_overlay.h"
 #include "app/window/gl_context.h"
 #include "app/window/screenshot.h"
+#include "core/common/atomic_file.h"
 #include "core/common/error.h"
 
 namespace scorelab::window {
@@ -83,7 +86,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   WindowSystem sys(options.width, options.height);
   // Scripted and benchmark runs go as fast as they can; interactive runs follow the display.
   glfwSwapInterval(mode.scripted || bench ? 0 : 1);
-  render::Renderer renderer;
+  render::Painter painter;
+  layers::LayerTable table;
   app::AppContext ctx(std::move(scene), mode);
   ui::PanelState panel_state;
   float applied_scale = -1;
@@ -136,48 +140,55 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     const int panel_count = layout.count;
     const std::array<view::PixelRect, 2>& panels = layout.rects;
 
-    // UI: panels and input edit a copy of the scene; it is applied (validated) once.
+    // UI: panels and input edit a copy of the scene and post commands; both are submitted once.
     Scene edit = s;
-    bool changed = false;
-    if (s.ui.show_panels) changed |= ui::side_panel(ctx, panel_state, edit, side_w, plot.h);
-    changed |= ui::handle_keyboard(ctx, edit, panels[0], &quit);
-    changed |= ui::handle_mouse(panel_state, edit, panels, panel_count);
-    if (changed) ctx.apply(edit);
+    ui::Commands commands;
+    if (s.ui.show_panels) ui::side_panel(ctx, table, panel_state, edit, commands, side_w, plot.h);
+    ui::handle_keyboard(ctx, table, edit, commands, panels[0], &quit);
+    ui::handle_mouse(panel_state, edit, panels, panel_count);
+    ctx.submit(edit, commands);
 
-    // Compute: training snapshot, particles, fields of the visible panels.
-    const std::array<view::WorldRect, 2> worlds =
-        view::layout_panels(ctx.scene().view, plot).worlds;
-    ctx.update(worlds, panel_count);
+    // Compute: training snapshot, particles, each panel's level; then the layers' fields.
+    ctx.update();
+    const view::PanelLayout shown = view::layout_panels(ctx.scene().view, plot);
+    const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+    std::vector<layers::PanelFrame> frames;
+    for (int p = 0; p < shown.count; ++p) {
+      frames.push_back(table.frame(ctx, p, shown.worlds[p], shown.rects[p], now));
+      try {
+        table.compute(frames.back());
+      } catch (const InputError& e) {
+        ctx.report(app::StatusMessage::Kind::Error, e.what());
+      }
+    }
 
     ui::OverlayOptions overlay;
     overlay.scale = ui_scale;
-    for (int p = 0; p < panel_count; ++p) ui::plot_overlay(ctx, panel_state, p, panels[p], overlay);
-    if (s.ui.show_panels) ui::status_bar(ctx, frame_ms, plot.h, float(win_w));
+    for (const layers::PanelFrame& f : frames) ui::plot_overlay(table, f, panel_state, overlay);
+    if (ctx.scene().ui.show_panels) ui::status_bar(ctx, frame_ms, plot.h, float(win_w));
     if (ctx.scene().ui.show_help) {
       bool open = true;
       ui::help_overlay(&open);
-      if (!open) {
-        Scene closed = ctx.scene();
-        closed.ui.show_help = false;
-        ctx.apply(closed);
-      }
+      if (!open) ctx.run(app::Command::ToggleHelp);
     }
     ImGui::Render();
 
-    // Draw: the plot panels with GL, then ImGui on top.
+    // Draw: the plot panels' layers with GL, then ImGui on top.
     glViewport(0, 0, fb_w, fb_h);
     glClearColor(0.07f, 0.07f, 0.09f, 1.0f);  // also the plot's background
     glClear(GL_COLOR_BUFFER_BIT);
     const float sx = float(fb_w) / std::max(win_w, 1), sy = float(fb_h) / std::max(win_h, 1);
-    for (int p = 0; p < panel_count; ++p) {
-      const view::PixelRect& r = panels[p];
+    for (layers::PanelFrame& f : frames) {
+      const view::PixelRect& r = f.rect;
       const render::FramebufferRect fb{int(r.x * sx), int(float(fb_h) - (r.y + r.h) * sy),
                                        std::max(int(r.w * sx), 1), std::max(int(r.h * sy), 1)};
-      renderer.draw_panel(ctx, p, worlds[p], fb, sx * float(ctx.scene().ui.ui_scale));
+      table.draw(painter, f, fb, sx * float(ctx.scene().ui.ui_scale));
     }
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
     if (frame == last_frame && options.screenshot) save_screenshot(*options.screenshot, fb_w, fb_h);
+    if (frame == last_frame && options.particles_out)
+      write_file_atomic(*options.particles_out, cli::particles_csv(ctx.particles().positions()));
     glfwSwapBuffers(sys.window);
 
     frame_ms = std::chrono::duration<float, std::milli>(Clock::now() - frame_start).count();
