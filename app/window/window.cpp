@@ -140,7 +140,12 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     const int panel_count = layout.count;
     const std::array<view::PixelRect, 2>& panels = layout.rects;
 
-    // UI: panels and input edit a copy of the scene and post commands; both are submitted once.
+    // Advance what is animated and derive each panel's level first, so every readout of this
+    // frame (side panel, captions, status bar) shows the same numbers.
+    ctx.update();
+
+    // UI: panels and input edit a copy of the scene and post commands; both are submitted once
+    // (an edit re-derives the levels).
     Scene edit = s;
     ui::Commands commands;
     if (s.ui.show_panels) ui::side_panel(ctx, table, panel_state, edit, commands, side_w, plot.h);
@@ -148,8 +153,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     ui::handle_mouse(panel_state, edit, panels, panel_count);
     ctx.submit(edit, commands);
 
-    // Compute: training snapshot, particles, each panel's level; then the layers' fields.
-    ctx.update();
+    // Compute: the layers' fields of the visible panels.
     const view::PanelLayout shown = view::layout_panels(ctx.scene().view, plot);
     const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
     std::vector<layers::PanelFrame> frames;

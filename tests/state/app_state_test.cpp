@@ -1,0 +1,180 @@
+// The window's state without a display: every edit goes through AppContext::apply, which rebuilds
+// exactly what the scene diff says; keys and buttons post the same Commands, whose results are
+// scene edits that round-trip through the scene file.
+#include <doctest/doctest.h>
+
+#include "app/state/app_context.h"
+
+using namespace scorelab;
+using app::AppContext;
+using app::Command;
+
+namespace {
+
+// Scripted mode: the trainer never runs on its own, so nothing changes behind the test's back.
+app::RunMode scripted() {
+  app::RunMode m;
+  m.scripted = true;
+  m.train_steps_per_frame = 0;
+  return m;
+}
+
+Scene small_scene() {
+  Scene s;
+  s.particles = 200;
+  s.ui.training = false;
+  return s;
+}
+
+// How many times data, trainer and particles were rebuilt by `edit`.
+template <class Edit>
+AppContext::Rebuilds rebuilds_of(Edit edit) {
+  AppContext ctx(small_scene(), scripted());
+  const AppContext::Rebuilds before = ctx.rebuilds();
+  Scene next = ctx.scene();
+  edit(next);
+  REQUIRE(ctx.apply(next));
+  CHECK(ctx.scene() == next);
+  const AppContext::Rebuilds after = ctx.rebuilds();
+  return {after.data - before.data, after.trainer - before.trainer,
+          after.particles - before.particles};
+}
+
+void check_rebuilds(const AppContext::Rebuilds& r, int data, int trainer, int particles) {
+  CHECK(r.data == data);
+  CHECK(r.trainer == trainer);
+  CHECK(r.particles == particles);
+}
+
+}  // namespace
+
+TEST_CASE("an edit of each block rebuilds exactly what it should") {
+  check_rebuilds(rebuilds_of([](Scene& s) { s.data.source = std::string("moons"); }), 1, 0, 1);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.seed = 3; }), 1, 0, 1);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.noise.sde.sigma_max = 5; }), 0, 0, 1);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.sampler = LangevinConfig{}; }), 0, 0, 1);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.particles = 300; }), 0, 0, 1);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.train.model.width = 32; }), 0, 1, 0);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.train.adam.lr = 1e-4; }), 0, 0, 0);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.train.batch = 64; }), 0, 0, 0);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.layers.density.on = false; }), 0, 0, 0);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.view.center_x = 2; }), 0, 0, 0);
+  check_rebuilds(rebuilds_of([](Scene& s) { s.ui.training = true; }), 0, 0, 0);
+}
+
+TEST_CASE("a refused edit changes nothing and says why") {
+  AppContext ctx(small_scene(), scripted());
+  const Scene before = ctx.scene();
+  const AppContext::Rebuilds r0 = ctx.rebuilds();
+  Scene bad = before;
+  bad.noise.sde.sigma_max = -1;
+  CHECK_FALSE(ctx.apply(bad));
+  CHECK(ctx.scene() == before);
+  CHECK(ctx.rebuilds().data == r0.data);
+  CHECK(ctx.rebuilds().particles == r0.particles);
+  CHECK(ctx.status().kind == app::StatusMessage::Kind::Error);
+  CHECK(ctx.status().text.find("sigma_max") != std::string::npos);
+}
+
+TEST_CASE("every command's result is a scene edit that round-trips through the file") {
+  for (Command c : {Command::PlayPause, Command::StepSampler, Command::NextRun,
+                    Command::ToggleTraining, Command::TrainStep, Command::ResetTraining,
+                    Command::ToggleHelp, Command::TogglePanels}) {
+    CAPTURE(app::command_name(c));
+    AppContext ctx(small_scene(), scripted());
+    ctx.run(c);
+    CHECK(parse_scene(to_json(ctx.scene())) == ctx.scene());
+  }
+}
+
+TEST_CASE("commands edit the scene as their keys and buttons say") {
+  AppContext ctx(small_scene(), scripted());
+  REQUIRE(ctx.scene().ui.playing);
+  ctx.run(Command::PlayPause);
+  CHECK_FALSE(ctx.scene().ui.playing);
+  ctx.run(Command::PlayPause);
+  CHECK(ctx.scene().ui.playing);
+
+  ctx.run(Command::StepSampler);  // pauses, then one step
+  CHECK_FALSE(ctx.scene().ui.playing);
+  CHECK(ctx.particles().steps_taken() == 1);
+
+  const std::uint64_t run = ctx.scene().ui.run;
+  ctx.run(Command::NextRun);  // a new run from the start, playing
+  CHECK(ctx.scene().ui.run == run + 1);
+  CHECK(ctx.scene().ui.playing);
+  CHECK(ctx.particles().steps_taken() == 0);
+
+  ctx.run(Command::ToggleTraining);
+  CHECK(ctx.scene().ui.training);
+  ctx.run(Command::TrainStep);  // pauses training, then one step
+  CHECK_FALSE(ctx.scene().ui.training);
+
+  ctx.run(Command::ToggleHelp);
+  CHECK(ctx.scene().ui.show_help);
+  ctx.run(Command::TogglePanels);
+  CHECK_FALSE(ctx.scene().ui.show_panels);
+}
+
+TEST_CASE("a finished run restarts on play (paused: the same run, playing: the next)") {
+  Scene s = small_scene();
+  s.sampler = LangevinConfig{0.01, 3};  // three steps
+  s.ui.steps_per_frame = 10;
+  AppContext ctx(s, scripted());
+  ctx.update();
+  REQUIRE(ctx.particles().finished());
+  const Points finished = ctx.particles().positions();
+  ctx.run(Command::PlayPause);  // playing and finished: the next run
+  CHECK(ctx.scene().ui.run == 1);
+  CHECK(ctx.particles().steps_taken() == 0);
+  ctx.update();
+  REQUIRE(ctx.particles().finished());
+  CHECK_FALSE(ctx.particles().positions().isApprox(finished));  // new noise
+
+  Scene paused = ctx.scene();
+  paused.ui.playing = false;
+  ctx.apply(paused);
+  const Points second = ctx.particles().positions();
+  ctx.run(Command::PlayPause);  // paused and finished: the same run again
+  CHECK(ctx.scene().ui.run == 1);
+  CHECK(ctx.scene().ui.playing);
+  ctx.update();
+  CHECK(ctx.particles().positions() == second);  // same stream, same result
+}
+
+TEST_CASE("the same scene gives the same data and particles (streams split once)") {
+  Scene s = small_scene();
+  s.data.source = std::string("moons");
+  AppContext a(s, scripted()), b(s, scripted());
+  CHECK(a.data_points() == b.data_points());
+  for (int i = 0; i < 5; ++i) {
+    a.update();
+    b.update();
+  }
+  CHECK(a.particles().positions() == b.particles().positions());
+  // Another sampler run leaves the data draw alone.
+  a.run(Command::NextRun);
+  CHECK(a.data_points() == b.data_points());
+}
+
+TEST_CASE("each panel's level is derived once per frame from its t, or follows the "
+          "particles") {
+  Scene s = small_scene();
+  s.view.split = true;
+  s.view.left.t = 0.2;
+  s.view.right.t = 0.8;
+  s.ui.follow_sampler = false;
+  AppContext ctx(s, scripted());
+  ctx.update();
+  CHECK(ctx.panel(0).level.s == doctest::Approx(Sde(s.noise.sde).level(0.2).s));
+  CHECK(ctx.panel(1).level.s == doctest::Approx(Sde(s.noise.sde).level(0.8).s));
+  CHECK(ctx.panel(1).source == FieldSource::Learned);
+  Scene follow = ctx.scene();
+  follow.ui.follow_sampler = true;
+  ctx.apply(follow);
+  ctx.update();  // one frame of sampling: both panels at the particles' level
+  REQUIRE_FALSE(ctx.particles().finished());
+  CHECK(ctx.panel(0).follows_particles);
+  CHECK(ctx.panel(0).level.t == ctx.particles().level().t);
+  CHECK(ctx.panel(1).level.t == ctx.particles().level().t);
+}

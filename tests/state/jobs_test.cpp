@@ -1,0 +1,86 @@
+// Background jobs: results reach the caller, progress is visible while running, cancel stops a
+// job at its next check, a throwing job fails with its message, and the runner's destructor
+// cancels what is left and returns.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "app/state/jobs.h"
+
+using namespace scorelab::app;
+using namespace std::chrono_literals;
+
+namespace {
+
+template <class R>
+void wait_finished(const Job<R>& job) {
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!job.finished() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(1ms);
+  REQUIRE(job.finished());
+}
+
+}  // namespace
+
+TEST_CASE("jobs: a result is published once the job is done, in submission order") {
+  JobRunner runner;
+  auto a = runner.submit<int>([](JobControl&) { return 1; });
+  auto b = runner.submit<std::string>([](JobControl& c) {
+    c.progress(0.5);
+    return std::string("two");
+  });
+  wait_finished(*b);
+  CHECK(a->finished());  // one worker, in order: a finished before b started
+  CHECK(a->take() == 1);
+  CHECK(b->state() == Job<std::string>::State::Done);
+  CHECK(b->progress() == 1.0);
+  CHECK(b->take() == std::string("two"));
+}
+
+TEST_CASE("jobs: progress is visible while running, and cancel stops the job") {
+  JobRunner runner;
+  std::atomic<bool> started{false};
+  auto job = runner.submit<int>([&](JobControl& c) {
+    started = true;
+    for (int i = 0; !c.cancelled(); ++i) {
+      c.progress(0.25);
+      std::this_thread::sleep_for(1ms);
+    }
+    return 7;
+  });
+  while (!started) std::this_thread::sleep_for(1ms);
+  while (job->progress() < 0.25) std::this_thread::sleep_for(1ms);
+  CHECK(job->state() == Job<int>::State::Running);
+  job->cancel();
+  wait_finished(*job);
+  CHECK(job->state() == Job<int>::State::Cancelled);
+  CHECK_FALSE(job->take().has_value());
+}
+
+TEST_CASE("jobs: a throwing job fails with its message and the runner goes on") {
+  JobRunner runner;
+  auto bad = runner.submit<int>([](JobControl&) -> int { throw std::runtime_error("no grid"); });
+  auto good = runner.submit<int>([](JobControl&) { return 3; });
+  wait_finished(*good);
+  CHECK(bad->state() == Job<int>::State::Failed);
+  CHECK(bad->error() == "no grid");
+  CHECK(good->take() == 3);
+}
+
+TEST_CASE("jobs: destroying the runner cancels the running and the queued jobs") {
+  std::shared_ptr<Job<int>> running, queued;
+  {
+    JobRunner runner;
+    std::atomic<bool> started{false};
+    running = runner.submit<int>([&](JobControl& c) {
+      started = true;
+      while (!c.cancelled()) std::this_thread::sleep_for(1ms);
+      return 1;
+    });
+    queued = runner.submit<int>([](JobControl&) { return 2; });
+    while (!started) std::this_thread::sleep_for(1ms);
+  }
+  CHECK(running->state() == Job<int>::State::Cancelled);
+  CHECK(queued->state() == Job<int>::State::Cancelled);
+}
