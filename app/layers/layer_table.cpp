@@ -1,6 +1,8 @@
 // The one list of layers, in drawing order (bottom first), and the loops over it.
 #include "app/layers/layer_table.h"
 
+#include <algorithm>
+
 namespace scorelab::layers {
 
 // Each defined in its own file.
@@ -22,6 +24,13 @@ LayerTable::LayerTable() {
 }
 
 LayerTable::~LayerTable() = default;
+
+std::vector<const Layer*> LayerTable::by_key() const {
+  std::vector<const Layer*> out;
+  for (const auto& layer : layers_) out.push_back(layer.get());
+  std::sort(out.begin(), out.end(), [](const Layer* a, const Layer* b) { return a->key() < b->key(); });
+  return out;
+}
 
 PanelFrame LayerTable::frame(const app::AppContext& ctx, int panel, const view::WorldRect& world,
                              const view::PixelRect& rect, double now) {

@@ -15,7 +15,8 @@ class LayerTable {
   LayerTable();  // every layer of layer_table.cpp; GPU resources are made on first draw
   ~LayerTable();
 
-  const std::vector<std::unique_ptr<Layer>>& all() const { return layers_; }
+  const std::vector<std::unique_ptr<Layer>>& all() const { return layers_; }  // drawing order
+  std::vector<const Layer*> by_key() const;  // the order of their keys (panels, help)
 
   // The panel's frame: its world rectangle, pixel rectangle, field cache and inputs.
   PanelFrame frame(const app::AppContext& ctx, int panel, const view::WorldRect& world,

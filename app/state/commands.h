@@ -18,6 +18,24 @@ enum class Command {
   TogglePanels,    // Tab: side panel and status bar
 };
 
+// The keys that post commands, with what the help overlay says of them. Key codes are GLFW's
+// (for letters and Space, their ASCII codes; app/ui/input.cpp checks them against GLFW's names).
+struct KeyBinding {
+  int glfw_key;
+  const char* key_name;  // as the help overlay shows it
+  Command command;
+  const char* help;
+};
+inline constexpr int kGlfwKeyTab = 258;  // GLFW_KEY_TAB
+inline constexpr KeyBinding kKeyBindings[] = {
+    {' ', "Space", Command::PlayPause, "play / pause the particles (restarts a finished run)"},
+    {'S', "S", Command::StepSampler, "one sampler step"},
+    {'R', "R", Command::NextRun, "restart the sampler with the next run's noise"},
+    {'T', "T", Command::ToggleTraining, "training on / off"},
+    {'H', "H", Command::ToggleHelp, "this help"},
+    {kGlfwKeyTab, "Tab", Command::TogglePanels, "show / hide the side panel"},
+};
+
 // For messages and tests.
 constexpr std::string_view command_name(Command c) {
   switch (c) {

@@ -13,18 +13,16 @@
 
 namespace scorelab::ui {
 
+static_assert(GLFW_KEY_SPACE == ' ' && GLFW_KEY_S == 'S' && GLFW_KEY_TAB == app::kGlfwKeyTab,
+              "app::kKeyBindings writes GLFW key codes as characters");
+
 bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table, Scene& edit,
                      Commands& commands, const view::PixelRect& plot, bool* quit) {
   if (ImGui::GetIO().WantCaptureKeyboard) return false;
   const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
   // The same Commands the panel's buttons post.
-  constexpr std::pair<int, app::Command> kKeys[] = {
-      {GLFW_KEY_SPACE, app::Command::PlayPause},    {GLFW_KEY_S, app::Command::StepSampler},
-      {GLFW_KEY_R, app::Command::NextRun},          {GLFW_KEY_T, app::Command::ToggleTraining},
-      {GLFW_KEY_H, app::Command::ToggleHelp},       {GLFW_KEY_TAB, app::Command::TogglePanels},
-  };
-  for (const auto& [key, command] : kKeys)
-    if (pressed(key)) commands.push_back(command);
+  for (const app::KeyBinding& b : app::kKeyBindings)
+    if (pressed(b.glfw_key)) commands.push_back(b.command);
   if (pressed(GLFW_KEY_ESCAPE)) *quit = true;
   bool changed = false;
   if (pressed(GLFW_KEY_F)) {

@@ -355,7 +355,7 @@ bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
 
 bool layers_section(const layers::LayerTable& table, Scene& s) {
   bool changed = false;
-  for (const auto& layer : table.all()) {
+  for (const layers::Layer* layer : table.by_key()) {
     const std::string label(layer->label());
     ImGui::PushID(label.c_str());
     ImGui::TextDisabled("%d", layer->key());
@@ -472,7 +472,7 @@ void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width
   ImGui::End();
 }
 
-void help_overlay(bool* open) {
+void help_overlay(const layers::LayerTable& table, bool* open) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(ImVec2(vp->Size.x * 0.5f, vp->Size.y * 0.5f), ImGuiCond_Always,
                           ImVec2(0.5f, 0.5f));
@@ -482,27 +482,24 @@ void help_overlay(bool* open) {
     ImGui::End();
     return;
   }
-  static const char* const kRows[][2] = {
-      {"Space", "play / pause the particles (restarts a finished run)"},
-      {"S", "one sampler step"},
-      {"R", "restart the sampler with a new seed"},
-      {"T", "training on / off"},
-      {"F", "fit the view to the data"},
-      {"1 .. 9", "data, density, contours, arrows, streamlines, error, particles, trails, axes"},
-      {"Tab", "show / hide the side panel"},
-      {"H", "this help"},
-      {"Esc", "quit"},
-      {"drag", "pan (with the brush on: draw points; on a mixture centre: move it)"},
-      {"wheel", "zoom about the cursor"},
+  // Every row from the tables the input handler uses: command keys, then layer keys.
+  const auto row = [](const char* key, const std::string& what) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1), "%s", key);
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(what.c_str());
   };
   if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_RowBg)) {
-    for (const auto& row : kRows) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextColored(ImVec4(1, 0.8f, 0.4f, 1), "%s", row[0]);
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row[1]);
+    for (const app::KeyBinding& b : app::kKeyBindings) row(b.key_name, b.help);
+    row("F", "fit the view to the data");
+    for (const layers::Layer* layer : table.by_key()) {
+      const std::string key = std::to_string(layer->key());
+      row(key.c_str(), "layer on / off: " + std::string(layer->label()));
     }
+    row("Esc", "quit");
+    row("drag", "pan (with the brush on: draw points; on a mixture centre: move it)");
+    row("wheel", "zoom about the cursor");
     ImGui::EndTable();
   }
   ImGui::End();

@@ -35,7 +35,7 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
 void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width);
 float status_bar_height();
 
-// The overlay listing every shortcut (H).
-void help_overlay(bool* open);
+// The overlay listing every shortcut (H), from the key bindings and the layer table.
+void help_overlay(const layers::LayerTable& table, bool* open);
 
 }  // namespace scorelab::ui

@@ -172,7 +172,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     if (ctx.scene().ui.show_panels) ui::status_bar(ctx, frame_ms, plot.h, float(win_w));
     if (ctx.scene().ui.show_help) {
       bool open = true;
-      ui::help_overlay(&open);
+      ui::help_overlay(table, &open);
       if (!open) ctx.run(app::Command::ToggleHelp);
     }
     ImGui::Render();

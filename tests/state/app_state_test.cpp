@@ -3,6 +3,8 @@
 // scene edits that round-trip through the scene file.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "app/state/app_context.h"
 
 using namespace scorelab;
@@ -177,4 +179,19 @@ TEST_CASE("each panel's level is derived once per frame from its t, or follows t
   CHECK(ctx.panel(0).follows_particles);
   CHECK(ctx.panel(0).level.t == ctx.particles().level().t);
   CHECK(ctx.panel(1).level.t == ctx.particles().level().t);
+}
+
+TEST_CASE("key bindings: one key per command, each a command a button posts too") {
+  std::set<int> keys;
+  std::set<Command> commands;
+  for (const app::KeyBinding& b : app::kKeyBindings) {
+    CHECK(keys.insert(b.glfw_key).second);
+    CHECK(commands.insert(b.command).second);
+    // The key's command does to a scene what the button's does: it is the same value, run by the
+    // same AppContext::run; here, it changes the scene or the particles.
+    AppContext ctx(small_scene(), scripted());
+    const Scene before = ctx.scene();
+    ctx.run(b.command);
+    CHECK((!(ctx.scene() == before) || ctx.particles().steps_taken() > 0));
+  }
 }
