@@ -10,7 +10,7 @@
 #include <tuple>
 
 #include "app/export/export_job.h"
-#include "app/window/gl_context.h"
+#include "app/render/gl_context.h"
 #include "core/common/error.h"
 #include "core/scene/checkpoint.h"
 
@@ -124,7 +124,7 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   }
   if (settings.train_steps_per_frame == 0) scene.ui.training = false;
 
-  const window::GlContext gl(64, 64, /*visible=*/false);
+  const render::GlContext gl(64, 64, /*visible=*/false);
   const CancelOnSignal cancel_on_signal;
   ExportJob job(scene, settings, model);
   err << "export: " << job.description() << " -> " << settings.out << "\n";

@@ -9,7 +9,7 @@
 
 #include "app/render/colormap.h"
 #include "app/layers/widgets.h"
-#include "app/ui/plot_overlay.h"
+#include "app/layers/panel_overlay.h"
 #include "app/view/camera.h"
 
 namespace scorelab::exporting {
@@ -143,11 +143,11 @@ void ExportJob::render_frame(int i, encode::Image& image) {
     table_.compute(frames.back());
   }
   overlay_.begin(settings_.width, settings_.height);
-  ui::OverlayOptions options;
+  layers::OverlayOptions options;
   options.legend = settings_.legend;
   options.caption = settings_.caption;
   options.scale = pixel_scale_;
-  for (const layers::PanelFrame& f : frames) ui::plot_overlay(table_, f, panel_state_, options);
+  for (const layers::PanelFrame& f : frames) layers::panel_overlay(table_, f, options);
   if (!settings_.title.empty()) {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     const float lh = ImGui::GetTextLineHeight(), pad = 6 * pixel_scale_;

@@ -18,7 +18,6 @@
 #include "app/layers/layer_table.h"
 #include "app/render/painter.h"
 #include "app/state/app_context.h"
-#include "app/ui/panels.h"
 
 namespace scorelab::exporting {
 
@@ -57,7 +56,6 @@ class ExportJob {
   layers::LayerTable table_;
   OffscreenTarget target_;
   OverlayContext overlay_;
-  ui::PanelState panel_state_;  // the overlay's (no brush, no drag)
   std::unique_ptr<encode::EncodeWorker> worker_;
   int rendered_ = 0;
 };

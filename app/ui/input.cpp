@@ -10,6 +10,7 @@
 
 #include "core/common/rng.h"
 #include "core/distributions/datasets.h"
+#include "core/scene/exact_score.h"
 
 namespace scorelab::ui {
 
@@ -104,14 +105,6 @@ bool handle_mouse(PanelState& st, Scene& edit,
   }
   if (ImGui::IsMouseReleased(0)) st.dragging_component = -1;
   return changed;
-}
-
-std::optional<MixtureComponents> mixture_components(const DataConfig& data) {
-  if (const auto* c = std::get_if<MixtureComponents>(&data.source)) return *c;
-  if (const auto* name = std::get_if<std::string>(&data.source))
-    if (const DatasetInfo& info = find_dataset(*name); info.mixture)
-      return info.mixture().components();
-  return std::nullopt;
 }
 
 }  // namespace scorelab::ui

@@ -18,7 +18,4 @@ bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table
 bool handle_mouse(PanelState& st, Scene& edit,
                   const std::array<view::PixelRect, 2>& panels, int panel_count);
 
-// The components of a mixture data source (named mixture datasets included), else nullopt.
-std::optional<MixtureComponents> mixture_components(const DataConfig& data);
-
 }  // namespace scorelab::ui

@@ -23,8 +23,8 @@
 #include "app/state/app_context.h"
 #include "app/ui/input.h"
 #include "app/ui/panels.h"
-#include "app/ui/plot_overlay.h"
-#include "app/window/gl_context.h"
+#include "app/layers/panel_overlay.h"
+#include "app/render/gl_context.h"
 #include "app/window/screenshot.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
@@ -40,7 +40,7 @@ constexpr double kExportBudgetSeconds = 0.025;  // export rendering per UI frame
 // The window's GL context plus ImGui with its GLFW and OpenGL3 backends, set up and torn down in
 // the example's order (RAII, so an exception cleans up).
 struct WindowSystem {
-  GlContext gl;
+  render::GlContext gl;
   GLFWwindow* window;
 
   WindowSystem(int width, int height) : gl(width, height, /*visible=*/true), window(gl.window()) {
@@ -166,9 +166,14 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       }
     }
 
-    ui::OverlayOptions overlay;
+    layers::OverlayOptions overlay;
     overlay.scale = ui_scale;
-    for (const layers::PanelFrame& f : frames) ui::plot_overlay(table, f, panel_state, overlay);
+    layers::EditingMarks marks;
+    marks.brush = panel_state.brush;
+    marks.brush_radius = panel_state.brush_radius;
+    marks.dragging_component = panel_state.dragging_component;
+    marks.mixture_centres = ctx.scene().ui.show_panels && !panel_state.brush;
+    for (const layers::PanelFrame& f : frames) layers::panel_overlay(table, f, overlay, marks);
     if (ctx.scene().ui.show_panels) ui::status_bar(ctx, frame_ms, plot.h, float(win_w));
     if (ctx.scene().ui.show_help) {
       bool open = true;

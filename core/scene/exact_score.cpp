@@ -29,6 +29,14 @@ std::unique_ptr<ScoreModel> make_exact_score(const DataConfig& data, Rng& rng) {
   return std::make_unique<EmpiricalMixture>(points);
 }
 
+std::optional<MixtureComponents> mixture_components(const DataConfig& data) {
+  if (const auto* c = std::get_if<MixtureComponents>(&data.source)) return *c;
+  if (const auto* name = std::get_if<std::string>(&data.source))
+    if (const DatasetInfo& info = find_dataset(*name); info.mixture)
+      return info.mixture().components();
+  return std::nullopt;
+}
+
 SceneData make_scene_data(const DataConfig& data, Rng& rng) {
   SceneData out;
   std::unique_ptr<GaussianMixture> mixture;

@@ -2,6 +2,7 @@
 // headless and in tests) and its training stream (fresh draws for the trainer).
 #pragma once
 #include <memory>
+#include <optional>
 
 #include "core/common/rng.h"
 #include "core/scene/scene.h"
@@ -24,6 +25,9 @@ struct SceneData {
   Points points;  // 2 × n, data units
 };
 SceneData make_scene_data(const DataConfig& data, Rng& rng);
+
+// The components of a mixture data source (named mixture datasets included), else nullopt.
+std::optional<MixtureComponents> mixture_components(const DataConfig& data);
 
 // Fresh training draws of the data: every dataset and custom mixture samples its own density
 // (sample-only datasets draw new points each call, not the finite sample above); a drawn point set

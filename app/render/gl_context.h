@@ -5,7 +5,7 @@
 
 struct GLFWwindow;
 
-namespace scorelab::window {
+namespace scorelab::render {
 
 class GlContext {
  public:
@@ -21,4 +21,4 @@ class GlContext {
   GLFWwindow* window_ = nullptr;
 };
 
-}  // namespace scorelab::window
+}  // namespace scorelab::render

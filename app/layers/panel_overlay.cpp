@@ -1,5 +1,5 @@
 // The caption, legends, layer overlays and editing marks over a plot panel (see plot_overlay.h).
-#include "app/ui/plot_overlay.h"
+#include "app/layers/panel_overlay.h"
 
 #include <imgui.h>
 
@@ -9,9 +9,9 @@
 
 #include "app/layers/widgets.h"
 #include "app/render/colormap.h"
-#include "app/ui/input.h"
+#include "core/scene/exact_score.h"
 
-namespace scorelab::ui {
+namespace scorelab::layers {
 
 namespace {
 
@@ -22,7 +22,7 @@ ImU32 color_of(Colormap map, float t, int alpha = 255) {
 
 // A vertical colour bar `h` pixels long with its title and end labels, its top-right corner at
 // (x1, y0); it takes h + lh + 2 pad pixels in all.
-void colour_bar(ImDrawList* dl, float x1, float y0, const layers::Legend& l, float scale, float h) {
+void colour_bar(ImDrawList* dl, float x1, float y0, const Legend& l, float scale, float h) {
   const float w = 14 * scale, pad = 6 * scale;
   const float lh = ImGui::GetTextLineHeight();
   char lo_text[32], hi_text[32];
@@ -33,7 +33,7 @@ void colour_bar(ImDrawList* dl, float x1, float y0, const layers::Legend& l, flo
                 ImGui::CalcTextSize(l.title.c_str()).x - w - pad});
   const float x0 = x1 - w - label_w - 3 * pad;
   dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + h + lh + 2 * pad), IM_COL32(0, 0, 0, 150), 4);
-  outlined_text(dl, ImVec2(x0 + pad, y0 + pad * 0.5f), l.title.c_str());
+  ui::outlined_text(dl, ImVec2(x0 + pad, y0 + pad * 0.5f), l.title.c_str());
   const float bx = x0 + pad, by = y0 + lh + pad;
   const int steps = 32;
   for (int i = 0; i < steps; ++i) {
@@ -47,15 +47,15 @@ void colour_bar(ImDrawList* dl, float x1, float y0, const layers::Legend& l, flo
 
 }  // namespace
 
-void plot_overlay(const layers::LayerTable& table, const layers::PanelFrame& f,
-                  const PanelState& st, const OverlayOptions& options) {
+void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOptions& options,
+                   const EditingMarks& marks) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   const Scene& s = f.ctx.scene();
   const view::PixelRect& rect = f.rect;
   dl->PushClipRect(ImVec2(rect.x, rect.y), ImVec2(rect.x + rect.w, rect.y + rect.h), true);
   const float lh = ImGui::GetTextLineHeight();
 
-  std::vector<layers::Legend> legends;
+  std::vector<Legend> legends;
   for (const auto& layer : table.all()) {
     if (!layer->on(s.layers)) continue;
     layer->overlay(dl, f);
@@ -69,9 +69,9 @@ void plot_overlay(const layers::LayerTable& table, const layers::PanelFrame& f,
     char caption[160];
     std::snprintf(caption, sizeof caption, "%s   t %.3f   sigma %.3g",
                   std::string(label_of(pv.source)).c_str(), pv.level.t, pv.level.s);
-    outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6), caption);
+    ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6), caption);
     if (pv.source == FieldSource::Learned && !f.ctx.learned())
-      outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6 + lh),
+      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6 + lh),
                     "waiting for the first trained snapshot", IM_COL32(255, 190, 90, 255));
   }
 
@@ -82,26 +82,26 @@ void plot_overlay(const layers::LayerTable& table, const layers::PanelFrame& f,
                      (lh + 12 * options.scale + gap);
   const float bar = std::max(std::min(140 * options.scale, room), 2 * lh);
   float y = rect.y + top;
-  for (const layers::Legend& l : legends) {
+  for (const Legend& l : legends) {
     colour_bar(dl, rect.x + rect.w - 6, y, l, options.scale, bar);
     y += bar + lh + 12 * options.scale + gap;
   }
 
   // Mixture centres (draggable; an editing aid, so not in plot-only mode) and the brush.
   const view::WorldRect& w = f.world;
-  if (const auto comps = mixture_components(s.data); comps && s.ui.show_panels && !st.brush) {
+  if (const auto comps = mixture_components(s.data); comps && marks.mixture_centres) {
     for (std::size_t k = 0; k < comps->size(); ++k) {
       const Eigen::Vector2f p =
           view::to_pixels(s.view, rect, (*comps)[k].mean.x(), (*comps)[k].mean.y());
-      const bool active = int(k) == st.dragging_component;
+      const bool active = int(k) == marks.dragging_component;
       dl->AddCircle(ImVec2(p.x(), p.y()), 7, active ? IM_COL32(255, 200, 80, 255) : IM_COL32_WHITE,
                     16, 2);
     }
   }
-  if (st.brush && ImGui::IsMousePosValid()) {
+  if (marks.brush && ImGui::IsMousePosValid()) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     if (rect.contains(m.x, m.y)) {
-      const float r = float(st.brush_radius / (2 * w.hh) * rect.h);
+      const float r = float(marks.brush_radius / (2 * w.hh) * rect.h);
       dl->AddCircle(m, r, IM_COL32(255, 255, 255, 180), 32, 1.5f);
     }
   }
@@ -112,4 +112,4 @@ void plot_overlay(const layers::LayerTable& table, const layers::PanelFrame& f,
                 IM_COL32(200, 200, 200, 255), 2);
 }
 
-}  // namespace scorelab::ui
+}  // namespace scorelab::layers

@@ -1,5 +1,5 @@
 // GLFW window + OpenGL 3.3 core context + glad (see gl_context.h).
-#include "app/window/gl_context.h"
+#include "app/render/gl_context.h"
 
 #include "app/render/gl.h"  // glad first: it provides the GL declarations
 #define GLFW_INCLUDE_NONE
@@ -9,7 +9,7 @@
 
 #include "core/common/error.h"
 
-namespace scorelab::window {
+namespace scorelab::render {
 
 namespace {
 void glfw_error(int code, const char* text) {
@@ -44,4 +44,4 @@ GlContext::~GlContext() {
   glfwTerminate();
 }
 
-}  // namespace scorelab::window
+}  // namespace scorelab::render
