@@ -1,5 +1,7 @@
 // The contours layer: lines of constant log p every so many nats, from the density layer's field
-// (the panel's cache computes it once for both), drawn per pixel by the field shader.
+// (the panel's cache computes it once for both), drawn per pixel by the field shader. Over the
+// heatmap the density layer draws them in its own pass (one pass per pixel, not two); alone, this
+// layer draws them over what is below.
 #include "app/layers/layer.h"
 #include "app/layers/widgets.h"
 
@@ -20,6 +22,7 @@ class ContoursLayer final : public Layer {
   void compute(PanelFrame& f) override { (void)field(f); }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
+    if (f.layers().density.on) return;  // drawn with the heatmap (density_layer.cpp)
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return;
     Gpu& g = gpu_[f.panel];

@@ -31,9 +31,11 @@ class DensityLayer final : public Layer {
       g.texture.upload(d.key.grid.nx, d.key.grid.ny, d.log_density.data());
       g.revision = d.revision;
     }
+    // The contour lines (their own layer, contours_layer.cpp) come in this same pass when both
+    // are on: in software GL a second pass over every pixel of the panel costs a frame's worth.
     const auto& cfg = f.layers().density;
     painter.field(g.texture, d.key.grid, app::density_floor(d.stats, cfg), d.stats.max,
-                  cfg.colormap, 1.0f, /*fill=*/true, /*contours=*/false, 1.0f);
+                  cfg.colormap, 1.0f, /*fill=*/true, cfg.contours, float(cfg.contour_spacing));
   }
 
   std::optional<Legend> legend(const PanelFrame& f) const override {
