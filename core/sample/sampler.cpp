@@ -147,20 +147,6 @@ std::string_view to_string(Corrector c) {
   return "?";
 }
 
-std::string_view to_string(OdeMethod m) {
-  switch (m) {
-    case OdeMethod::Euler:
-      return "euler";
-    case OdeMethod::Heun:
-      return "heun";
-    case OdeMethod::Rk4:
-      return "rk4";
-    case OdeMethod::Rk45:
-      return "rk45";
-  }
-  return "?";
-}
-
 Predictor predictor_from_string(std::string_view name) {
   constexpr Predictor all[] = {Predictor::EulerMaruyama, Predictor::ReverseDiffusion,
                                Predictor::Ancestral, Predictor::None};
@@ -170,11 +156,6 @@ Predictor predictor_from_string(std::string_view name) {
 Corrector corrector_from_string(std::string_view name) {
   constexpr Corrector all[] = {Corrector::None, Corrector::Langevin};
   return enum_from_string("corrector", name, all);
-}
-
-OdeMethod ode_method_from_string(std::string_view name) {
-  constexpr OdeMethod all[] = {OdeMethod::Euler, OdeMethod::Heun, OdeMethod::Rk4, OdeMethod::Rk45};
-  return enum_from_string("ODE method", name, all);
 }
 
 }  // namespace scorelab

@@ -11,7 +11,8 @@
 //   ReverseSde          predictor–corrector over t_k = linspace(T, eps, N): corrector first, then
 //                       predictor (score_sde get_pc_sampler); Euler–Maruyama alone = no corrector
 //   ProbabilityFlow     dx/dt = f(x, t) − ½ g(t)² s(x, t) from t_start to t_end with Euler, Heun,
-//                       RK4 (fixed steps) or adaptive Dormand–Prince RK45 (rtol / atol)
+//                       RK4 (fixed steps) or adaptive Dormand–Prince RK45 (rtol / atol), all
+//                       by the one ODE module (core/sample/ode.h)
 #pragma once
 #include <memory>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include "core/common/rng.h"
 #include "core/noise/schedule.h"
 #include "core/noise/sde.h"
+#include "core/sample/ode.h"
 #include "core/sample/trajectory_buffer.h"
 #include "core/score/score_model.h"
 
@@ -57,8 +59,6 @@ struct ReverseSdeConfig {
   double eps = 1e-5;        // final time (score_sde: 1e-5 for VE, 1e-3 for VP / sub-VP)
   bool denoise = true;      // return x_mean of the last step (score_sde noise_removal)
 };
-
-enum class OdeMethod { Euler, Heun, Rk4, Rk45 };
 
 struct ProbabilityFlowConfig {
   OdeMethod method = OdeMethod::Rk45;
@@ -120,9 +120,7 @@ std::string_view sampler_name(const SamplerConfig& config);  // "langevin", "ann
 
 std::string_view to_string(Predictor p);
 std::string_view to_string(Corrector c);
-std::string_view to_string(OdeMethod m);
 Predictor predictor_from_string(std::string_view name);  // throws InputError listing names
 Corrector corrector_from_string(std::string_view name);
-OdeMethod ode_method_from_string(std::string_view name);
 
 }  // namespace scorelab
