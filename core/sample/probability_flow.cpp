@@ -2,6 +2,7 @@
 // integrated by the one ODE module (core/sample/ode.h): fixed-step Euler, Heun, RK4, or adaptive
 // Dormand–Prince RK45 as scipy's solve_ivp does it. Coefficients f, g are doubles; the particles
 // are floats (so rtol ≥ 1e-7 is enforced, see ode.h).
+#include <stdexcept>
 #include <string>
 
 #include "core/common/error.h"
@@ -32,9 +33,9 @@ class ProbabilityFlowSampler final : public ParticleSampler {
     };
     try {
       ode_.step(velocity, x_);
-    } catch (...) {
+    } catch (const std::runtime_error& e) {  // RK45 found no acceptable step: the run is over
       finished_ = true;
-      throw;
+      throw std::runtime_error(std::string("probability-flow ") + e.what());
     }
     recorded_step();
     if (ode_.done() && !c_.denoise) finished_ = true;
