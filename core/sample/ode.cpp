@@ -28,7 +28,8 @@ constexpr double kE[7] = {-71.0 / 57600,    0,           71.0 / 16695, -71.0 / 1
                           17253.0 / 339200, -22.0 / 525, 1.0 / 40};
 // scipy's step-size controller; the error estimator has order 4, so factors go as err^(−1/5).
 constexpr double kSafety = 0.9, kMinFactor = 0.2, kMaxFactor = 10.0, kErrorExponent = -0.2;
-// Rejections in a row before giving up (scipy has no cap; a non-finite velocity would loop forever).
+// Rejections in a row before giving up (scipy has no cap; a non-finite velocity would loop
+// forever).
 constexpr int kMaxRejections = 100;
 
 // RMS over every coordinate of the batch of (v / scale), as scipy's norm(·) / √size.
@@ -192,10 +193,14 @@ template class OdeSolver<Eigen::MatrixXd>;
 
 std::string_view to_string(OdeMethod m) {
   switch (m) {
-    case OdeMethod::Euler: return "euler";
-    case OdeMethod::Heun: return "heun";
-    case OdeMethod::Rk4: return "rk4";
-    case OdeMethod::Rk45: return "rk45";
+    case OdeMethod::Euler:
+      return "euler";
+    case OdeMethod::Heun:
+      return "heun";
+    case OdeMethod::Rk4:
+      return "rk4";
+    case OdeMethod::Rk45:
+      return "rk45";
   }
   return "?";
 }

@@ -75,9 +75,9 @@ class OdeSolver {
   double t_ = 0;                      // current time
   double h_abs_ = 0;                  // RK45: size of the next step to try; 0 before the first
   int steps_ = 0, nfe_ = 0;
-  bool done_ = true;                  // until start()
-  std::array<State, 7> k_;            // Runge–Kutta stages (RK45 uses all 7, k_[0] = v(t, y))
-  State y_, err_, scale_;             // scratch: stage point / candidate, error, error scale
+  bool done_ = true;        // until start()
+  std::array<State, 7> k_;  // Runge–Kutta stages (RK45 uses all 7, k_[0] = v(t, y))
+  State y_, err_, scale_;   // scratch: stage point / candidate, error, error scale
 };
 
 }  // namespace scorelab

@@ -19,7 +19,9 @@ namespace {
 
 using MatD = Eigen::MatrixXd;
 
-void decay(double, const MatD& y, MatD& dy) { dy = -y; }
+void decay(double, const MatD& y, MatD& dy) {
+  dy = -y;
+}
 
 MatD decay_start() {
   MatD y(1, 3);
@@ -42,14 +44,14 @@ TEST_CASE("ODE: Euler, Heun and RK4 converge at their orders on exponential deca
     OdeMethod method;
     int order, steps;
   };
-  for (const Case c : {Case{OdeMethod::Euler, 1, 20}, Case{OdeMethod::Heun, 2, 20},
-                       Case{OdeMethod::Rk4, 4, 10}}) {
+  for (const Case c :
+       {Case{OdeMethod::Euler, 1, 20}, Case{OdeMethod::Heun, 2, 20}, Case{OdeMethod::Rk4, 4, 10}}) {
     for (const auto& [t0, t1] : {std::pair{0.0, 1.0}, std::pair{1.0, 0.0}}) {
       const double e1 = decay_error({c.method, c.steps}, t0, t1);
       const double e2 = decay_error({c.method, 2 * c.steps}, t0, t1);
       const double observed = std::log2(e1 / e2);
-      INFO(to_string(c.method) << " from " << t0 << " to " << t1 << ": errors " << e1 << ", "
-                               << e2 << ", observed order " << observed);
+      INFO(to_string(c.method) << " from " << t0 << " to " << t1 << ": errors " << e1 << ", " << e2
+                               << ", observed order " << observed);
       CHECK(observed == doctest::Approx(c.order).epsilon(0.1));
     }
   }
@@ -147,8 +149,8 @@ TEST_CASE("ODE: RK45 carries [x; Δ] of the VE probability flow to the closed fo
       mu.cast<float>();
   const double x_err = (y.topRows(2) - x_exact).cwiseAbs().maxCoeff();
   const double d_err = (y.row(2).array() - static_cast<float>(std::log(ratio))).abs().maxCoeff();
-  INFO(steps << " steps, max |x error| " << x_err << ", max |Δ error| " << d_err
-             << " (Δ exact " << std::log(ratio) << ")");
+  INFO(steps << " steps, max |x error| " << x_err << ", max |Δ error| " << d_err << " (Δ exact "
+             << std::log(ratio) << ")");
   // rtol = atol = 1e-5 on a state of size up to ~30 (x starts at ~10 σ_max) in float. Measured:
   // 8.5e-6 in x, 1e-6 in Δ; the bounds leave room for another SIMD width, not for a lost order.
   CHECK(x_err < 1e-4);

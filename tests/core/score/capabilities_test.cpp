@@ -118,7 +118,7 @@ TEST_CASE("LearnedScore: exact divergence from the input Jacobian, no log-densit
   auto snap = std::make_shared<ModelSnapshot>();
   snap->mlp = std::make_shared<const Mlp>(cfg, NoiseEmbedding(cfg.embedding, rng));
   snap->mlp->init_params(snap->params, rng);
-  snap->ema = snap->params * 0.5f;  // distinct, so use_ema is seen to matter
+  snap->ema = snap->params * 0.5f;         // distinct weights, so that use_ema matters
   const Points x = query_points(1500, 5);  // more than one evaluation chunk (1024)
   for (bool ema : {false, true}) {
     const LearnedScore model(snap, ema);
@@ -127,6 +127,11 @@ TEST_CASE("LearnedScore: exact divergence from the input Jacobian, no log-densit
     Values out;
     CHECK_THROWS_AS(model.log_density(x, {0.4, 1.0, 0.5}, out), std::logic_error);
   }
+  // The divergence follows the weights it is asked for (raw or EMA), as score() does.
+  Values raw, ema;
+  LearnedScore(snap, false).divergence(x, {0.4, 1.0, 0.5}, raw);
+  LearnedScore(snap, true).divergence(x, {0.4, 1.0, 0.5}, ema);
+  CHECK((raw - ema).cwiseAbs().maxCoeff() > 1e-3f);
 }
 
 }  // namespace
