@@ -46,7 +46,8 @@ struct SampleRun {
 };
 
 // The scene's run as core builds it (core/scene/scene_run.h: seeds split once into the data and
-// particle streams), plus trajectories and progress. `learned`, when given, replaces the exact score.
+// particle streams), plus trajectories and progress. `learned`, when given, replaces the exact
+// score.
 SampleRun run_scene(const Scene& scene, Index trajectory_particles, std::ostream& err,
                     const ScoreModel* learned = nullptr) {
   SceneRun scene_run = make_scene_run(scene, learned);

@@ -28,7 +28,7 @@ struct SigmaSchedule {
   // The level of σ_i: m = 1, s = σ_i, t = time_of_sigma(σ_i). O(L): prefer noise_levels() in loops.
   NoiseLevel level(int i) const;
   std::vector<NoiseLevel> noise_levels() const;  // level(i) for i = 0 … L − 1, in one pass
-  // The VE time of σ on [σ_min, σ_max]: ln(σ/σ_min) / ln(σ_max/σ_min), clamped to [0, 1] (0 at σ_min).
+  // The VE time of σ on [σ_min, σ_max]: ln(σ/σ_min) / ln(σ_max/σ_min), clamped to [0, 1].
   double time_of_sigma(double sigma) const;
 
   // The levels laid on a time axis t ∈ [0, 1] (the window's level slider, export captions):
