@@ -3,9 +3,11 @@
 // data draw, then the sampler to the end) and the FNV-1a hash of the final particles' float bits
 // must equal the constant stored here.
 //
-// The constants were recorded on the CI machine type (x86-64, Release, -march=native). Other
-// SIMD widths or FMA contraction (-march=native on another CPU, SCORELAB_PORTABLE) can change the
-// last bits of a float and so the hash: a mismatch then prints the new value. Update a constant
+// The constants were recorded on the CI machine type (x86-64, Release -O3, -march=native). Other
+// SIMD widths or FMA contraction (-march=native on another CPU, SCORELAB_PORTABLE, -O0 / -O2,
+// sanitizers) change the last bits of a float and so the hash: tests/CMakeLists.txt pins the
+// constants (SCORELAB_PINNED_HASHES) only for that Release build; other builds print their hash
+// and still check repeatability. A mismatch prints the new value. Update a constant
 // only when a change of numbers is intended, and say so in the commit. When these tests were
 // added, the same hashes came out of the code before the refactoring that introduced them (the
 // CLI's own split of Rng(seed), the probability flow's own RK45): `scorelab sample`'s output for a
@@ -47,8 +49,13 @@ void check_hash(const std::string& name, std::uint64_t expected) {
   const std::uint64_t h = fnv1a(x);
   char text[32];
   std::snprintf(text, sizeof text, "0x%016llxull", static_cast<unsigned long long>(h));
+#if SCORELAB_PINNED_HASHES
   INFO(name << ": determinism hash " << text << " (update the constant if the change is intended)");
   CHECK(h == expected);
+#else
+  (void)expected;
+  MESSAGE(name << ": determinism hash " << text << " (not pinned in this build type)");
+#endif
 }
 
 TEST_CASE("determinism: langevin (ncsn_toy, uniform start)") {
