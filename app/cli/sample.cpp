@@ -10,9 +10,9 @@
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/scene/checkpoint.h"
-#include "core/scene/exact_score.h"
 #include "core/sample/sampler_registry.h"
 #include "core/scene/scene.h"
+#include "core/scene/scene_run.h"
 
 namespace scorelab::cli {
 namespace {
@@ -47,30 +47,25 @@ struct SampleRun {
   TrajectoryBuffer trajectories;
 };
 
-// Seeds: the data draw and the sampler get independent streams split from one Rng(seed), so a
-// sample-only dataset's draw does not shift when the sampler changes, and vice versa.
-// `learned`, when given, replaces the exact score.
-SampleRun sample_scene(const Scene& scene, Index trajectory_particles, std::ostream& err,
-                       const ScoreModel* learned = nullptr) {
-  Rng rng(scene.seed);
-  Rng data_rng = rng.split();
-  Rng sampler_rng = rng.split();
-  const auto exact = make_exact_score(scene.data, data_rng);
-  const ScoreModel* model = learned ? learned : exact.get();
-  auto sampler = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde);
-  const Index n = scene.particles;
+// The scene's run as core builds it (core/scene/scene_run.h: seeds split once into the data and
+// particle streams), plus trajectories and progress. `learned`, when given, replaces the exact
+// score.
+SampleRun run_scene(const Scene& scene, Index trajectory_particles, std::ostream& err,
+                    const ScoreModel* learned = nullptr) {
+  SceneRun scene_run = make_scene_run(scene, learned);
+  Sampler* sampler = scene_run.sampler.get();
   if (trajectory_particles > 0) {
-    const Index tracked = std::min(trajectory_particles, n);
+    const Index tracked = std::min(trajectory_particles, scene_run.particles);
     const int total = sampler->total_steps();
     const Index frames = std::min(kMaxTrajectoryFrames, kMaxTrajectoryPositions / tracked);
     sampler->record_trajectories(tracked, total >= 0 ? std::min<Index>(total + 1, frames) : frames);
   }
-  sampler->start(n, sampler_rng);
+  scene_run.start();
 
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   auto last_report = t0;
-  while (sampler->step(*model, sampler_rng)) {
+  while (scene_run.step()) {
     const auto now = Clock::now();
     if (now - last_report < std::chrono::seconds(1)) continue;
     last_report = now;
@@ -146,7 +141,7 @@ int run_sample(const Flags& flags, std::ostream& out, std::ostream& err) {
   require_writable_directory(out_path);
   if (traj_path) require_writable_directory(*traj_path);
 
-  const SampleRun run = sample_scene(scene, traj_particles, err, learned.get());
+  const SampleRun run = run_scene(scene, traj_particles, err, learned.get());
   if (const Index bad = count_non_finite(run.particles); bad > 0)
     throw InputError(std::to_string(bad) + " of " + std::to_string(run.particles.cols()) +
                      " particles ended non-finite (NaN or infinity): the " + run.sampler +

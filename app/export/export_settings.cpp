@@ -4,28 +4,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/state/app_context.h"
 #include "core/common/error.h"
 #include "core/sample/sampler.h"
 
 namespace scorelab::exporting {
-
-namespace {
-
-// The sweep stops at this noise std: the fields of VP / sub-VP reach s = 0 at t = 0, where the
-// learned and empirical scores are undefined (the window's level floor is the same).
-constexpr double kSweepMinStd = 1e-3;
-
-// The time t in [0, 1] where the SDE's std equals `s` (s(t) increases with t): bisection.
-double time_of_std(const Sde& sde, double s) {
-  double lo = 0, hi = 1;
-  for (int i = 0; i < 60; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (sde.level(mid).s < s ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
-}  // namespace
 
 void ExportSettings::validate() const {
   require_in_range("export width", width, 1, 4096);
@@ -83,8 +66,8 @@ std::optional<double> Timeline::sweep_t(int i) const {
   if (*sweep_ == Sweep::Time) return 1.0 - u;
   // Equal steps of log s from s(1) down to max(s(0), floor).
   const double s_hi = sde.level(1.0).s;
-  const double s_lo = std::min(s_hi, std::max(sde.level(0.0).s, kSweepMinStd));
-  return time_of_std(sde, s_hi * std::pow(s_lo / s_hi, u));
+  const double s_lo = std::min(s_hi, std::max(sde.level(0.0).s, app::kMinFieldStd));
+  return sde.time_of_std(s_hi * std::pow(s_lo / s_hi, u));
 }
 
 Scene export_scene(Scene scene, const ExportSettings& settings) {

@@ -10,6 +10,7 @@
 
 #include "core/common/error.h"
 #include "core/scene/exact_score.h"
+#include "core/scene/streams.h"
 
 namespace scorelab::app {
 
@@ -19,17 +20,10 @@ namespace {
 // setpriority leaves the trainer at the UI's priority.
 constexpr int kTrainerNice = 10;
 
-// The scene's seeded streams, split once in a fixed order: data first, then the sampler's. Run 0
-// of the sampler is exactly `scorelab sample`'s stream; later runs (Restart) derive from it.
-Rng data_stream(std::uint64_t seed) {
-  Rng root(seed);
-  return root.split();
-}
-
+// Run r of the sampler: the scene's particle stream (core/scene/streams.h) split r more times, so
+// run 0 is exactly `scorelab sample`'s and Restart (R) moves on to fresh noise.
 Rng particle_stream(std::uint64_t seed, std::uint64_t run) {
-  Rng root(seed);
-  (void)root.split();  // the data stream
-  Rng stream = root.split();
+  Rng stream = scene_streams(seed).particles;
   for (std::uint64_t r = 0; r < run; ++r) stream = stream.split();
   return stream;
 }
@@ -37,14 +31,9 @@ Rng particle_stream(std::uint64_t seed, std::uint64_t run) {
 }  // namespace
 
 NoiseLevel level_at(const Scene& scene, double t) {
-  NoiseLevel l;
-  if (scene.ui.discrete_levels) {
-    const int L = scene.noise.schedule.levels;
-    const int i = std::clamp(int(std::lround((1.0 - t) * (L - 1))), 0, L - 1);
-    l = scene.noise.schedule.level(i);
-  } else {
-    l = Sde(scene.noise.sde).level(t);
-  }
+  const SigmaSchedule& schedule = scene.noise.schedule;
+  NoiseLevel l = scene.ui.discrete_levels ? schedule.level(schedule.index_at_time(t))
+                                          : Sde(scene.noise.sde).level(t);
   l.s = std::max(l.s, kMinFieldStd);
   return l;
 }
@@ -65,7 +54,7 @@ void AppContext::report(StatusMessage::Kind kind, std::string text) {
 }
 
 void AppContext::rebuild_data() {
-  Rng rng = data_stream(scene_.seed);
+  Rng rng = scene_streams(scene_.seed).data;
   SceneData data = make_scene_data(scene_.data, rng);
   exact_ = std::move(data.exact);
   data_points_ = std::move(data.points);

@@ -159,4 +159,12 @@ void EmpiricalMixture::score(const Points& x, const NoiseLevel& level, Points& o
   evaluate<float>(x, level, nullptr, &out, nullptr);
 }
 
+void EmpiricalMixture::log_density(const Points& x, const NoiseLevel& level, Values& out) const {
+  evaluate<float>(x, level, &out, nullptr, nullptr);
+}
+
+void EmpiricalMixture::divergence(const Points& x, const NoiseLevel& level, Values& out) const {
+  evaluate<float>(x, level, nullptr, nullptr, &out);
+}
+
 }  // namespace scorelab

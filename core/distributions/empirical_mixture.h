@@ -26,6 +26,11 @@ class EmpiricalMixture final : public ScoreModel {
                 PointsT<S>* score, ValuesT<S>* divergence) const;
 
   void score(const Points& x, const NoiseLevel& level, Points& out) const override;
+  // Capabilities: both exact, in float (evaluate<double> for a reference).
+  bool has_log_density() const override { return true; }
+  void log_density(const Points& x, const NoiseLevel& level, Values& out) const override;
+  bool has_divergence() const override { return true; }
+  void divergence(const Points& x, const NoiseLevel& level, Values& out) const override;
 
  private:
   // The points stored as separate x and y arrays (structure of arrays) for SIMD over points,

@@ -178,6 +178,14 @@ void GaussianMixture::score(const Points& x, const NoiseLevel& level, Points& ou
   evaluate<float>(x, level, nullptr, &out, nullptr);
 }
 
+void GaussianMixture::log_density(const Points& x, const NoiseLevel& level, Values& out) const {
+  evaluate<float>(x, level, &out, nullptr, nullptr);
+}
+
+void GaussianMixture::divergence(const Points& x, const NoiseLevel& level, Values& out) const {
+  evaluate<float>(x, level, nullptr, nullptr, &out);
+}
+
 void GaussianMixture::sample(Index n, Rng& rng, Points& out, const NoiseLevel& level,
                              std::vector<int>* labels) const {
   check_level(level);

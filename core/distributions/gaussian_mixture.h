@@ -42,6 +42,11 @@ class GaussianMixture final : public ScoreModel {
                 PointsT<S>* score, ValuesT<S>* divergence) const;
 
   void score(const Points& x, const NoiseLevel& level, Points& out) const override;
+  // Capabilities: both exact, in float (evaluate<double> for a reference).
+  bool has_log_density() const override { return true; }
+  void log_density(const Points& x, const NoiseLevel& level, Values& out) const override;
+  bool has_divergence() const override { return true; }
+  void divergence(const Points& x, const NoiseLevel& level, Values& out) const override;
 
   // n draws from p_level; labels (optional) receive the component index of each draw.
   void sample(Index n, Rng& rng, Points& out, const NoiseLevel& level = NoiseLevel::clean(),

@@ -6,8 +6,6 @@
 #include <cmath>
 
 #include "core/common/error.h"
-#include "core/distributions/empirical_mixture.h"
-#include "core/distributions/gaussian_mixture.h"
 
 namespace scorelab {
 
@@ -25,15 +23,9 @@ Points Grid::points() const {
 
 bool exact_log_density(const ScoreModel& model, const Points& x, const NoiseLevel& level,
                        Values& out) {
-  if (const auto* gmm = dynamic_cast<const GaussianMixture*>(&model)) {
-    gmm->evaluate<float>(x, level, &out, nullptr, nullptr);
-    return true;
-  }
-  if (const auto* emp = dynamic_cast<const EmpiricalMixture*>(&model)) {
-    emp->evaluate<float>(x, level, &out, nullptr, nullptr);
-    return true;
-  }
-  return false;
+  if (!model.has_log_density()) return false;
+  model.log_density(x, level, out);
+  return true;
 }
 
 ErrorField weighted_score_error(const ScoreModel& exact, const ScoreModel& learned,

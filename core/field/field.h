@@ -22,8 +22,9 @@ struct Grid {
   bool operator==(const Grid&) const = default;
 };
 
-// log p_level at the columns of x for the exact models (GaussianMixture, EmpiricalMixture).
-// Returns false, leaving out untouched, for any other model: a learned score has no density.
+// log p_level at the columns of x for a model with that capability (the exact ones:
+// GaussianMixture, EmpiricalMixture). Returns false, leaving out untouched, for any other model:
+// a learned score has no density.
 // An EmpiricalMixture needs level.s > 0 (it throws InputError otherwise).
 bool exact_log_density(const ScoreModel& model, const Points& x, const NoiseLevel& level,
                        Values& out);
@@ -38,7 +39,7 @@ struct ErrorField {
   double weighted_mean = 0;  // mean of e_i over the finite points
   Index non_finite = 0;      // points left out
 };
-// `exact` must be an exact model (see exact_log_density); throws InputError otherwise.
+// `exact` must have a log-density (see exact_log_density); throws InputError otherwise.
 ErrorField weighted_score_error(const ScoreModel& exact, const ScoreModel& learned,
                                 const Points& x, const NoiseLevel& level);
 

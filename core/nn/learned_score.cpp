@@ -12,11 +12,20 @@ LearnedScore::LearnedScore(std::shared_ptr<const ModelSnapshot> snapshot, bool u
   assert(snap_ && snap_->mlp);
 }
 
-void LearnedScore::score(const Points& x, const NoiseLevel& level, Points& out) const {
+namespace {
+
+constexpr Index kChunk = 1024;  // points per forward: activations stay ~1.5 MB at width 128
+
+void check_level(const NoiseLevel& level) {
   if (!(level.s > 0) || !std::isfinite(level.s) || !std::isfinite(level.t))
     throw InputError("the learned score needs a noise level with s > 0, got s = " +
                      std::to_string(level.s));
-  constexpr Index kChunk = 1024;  // points per forward: activations stay ~1.5 MB at width 128
+}
+
+}  // namespace
+
+void LearnedScore::score(const Points& x, const NoiseLevel& level, Points& out) const {
+  check_level(level);
   thread_local Mlp::Context ctx;
   thread_local LevelBatch<float> lv;
   const Mlp& mlp = *snap_->mlp;
@@ -28,6 +37,27 @@ void LearnedScore::score(const Points& x, const NoiseLevel& level, Points& out) 
     lv.s.setConstant(n, static_cast<float>(level.s));
     mlp.forward(w, x.middleCols(i, n), lv, ctx, 0, {}, /*for_backward=*/false);
     out.middleCols(i, n) = ctx.score;
+  }
+}
+
+void LearnedScore::divergence(const Points& x, const NoiseLevel& level, Values& out) const {
+  check_level(level);
+  thread_local Mlp::Context ctx;
+  thread_local LevelBatch<float> lv;
+  thread_local Points ex, ey;  // 2 × n: the unit directions e_x, e_y at every point
+  const Mlp& mlp = *snap_->mlp;
+  const Eigen::VectorXf& w = use_ema_ ? snap_->ema : snap_->params;
+  out.resize(x.cols());
+  for (Index i = 0; i < x.cols(); i += kChunk) {
+    const Index n = std::min(kChunk, x.cols() - i);
+    lv.t.setConstant(n, static_cast<float>(level.t));
+    lv.s.setConstant(n, static_cast<float>(level.s));
+    ex.resize(2, n), ey.resize(2, n);
+    ex.row(0).setOnes(), ex.row(1).setZero();
+    ey.row(0).setZero(), ey.row(1).setOnes();
+    // Tangents J e_x and J e_y; the trace is (J e_x)_x + (J e_y)_y.
+    mlp.forward(w, x.middleCols(i, n), lv, ctx, 2, {&ex, &ey}, /*for_backward=*/false);
+    out.segment(i, n) = (ctx.score_t[0].row(0) + ctx.score_t[1].row(1)).transpose();
   }
 }
 

@@ -44,11 +44,31 @@ std::vector<double> SigmaSchedule::sigmas() const {
   return out;
 }
 
+double SigmaSchedule::time_of_sigma(double sigma) const {
+  const double t = std::log(sigma / sigma_min) / std::log(sigma_max / sigma_min);
+  return std::clamp(t, 0.0, 1.0);
+}
+
 NoiseLevel SigmaSchedule::level(int i) const {
   const std::vector<double> s = sigmas();
   const double sigma = s.at(static_cast<std::size_t>(i));
-  const double t = std::log(sigma / sigma_min) / std::log(sigma_max / sigma_min);
-  return {std::clamp(t, 0.0, 1.0), 1.0, sigma};
+  return {time_of_sigma(sigma), 1.0, sigma};
+}
+
+std::vector<NoiseLevel> SigmaSchedule::noise_levels() const {
+  std::vector<NoiseLevel> out;
+  for (double sigma : sigmas()) out.push_back({time_of_sigma(sigma), 1.0, sigma});
+  return out;
+}
+
+int SigmaSchedule::index_at_time(double t) const {
+  const int last = levels - 1;
+  return std::clamp(static_cast<int>(std::lround((1.0 - t) * last)), 0, last);
+}
+
+double SigmaSchedule::time_of_index(int i) const {
+  if (levels == 1) return 1.0;
+  return 1.0 - static_cast<double>(i) / (levels - 1);
 }
 
 double suggest_sigma_max(const Points& data) {

@@ -27,8 +27,20 @@ struct SigmaSchedule {
 
   void validate() const;              // throws InputError naming the field and its range
   std::vector<double> sigmas() const;  // L values, descending (validates first)
-  // The level of σ_i: m = 1, s = σ_i, t = the VE time of σ_i on [σ_min, σ_max] (0 at σ_min).
+  // The level of σ_i: m = 1, s = σ_i, t = time_of_sigma(σ_i). O(L): prefer noise_levels() in loops.
   NoiseLevel level(int i) const;
+  std::vector<NoiseLevel> noise_levels() const;  // level(i) for i = 0 … L − 1, in one pass
+  // The VE time of σ on [σ_min, σ_max]: ln(σ/σ_min) / ln(σ_max/σ_min), clamped to [0, 1].
+  double time_of_sigma(double sigma) const;
+
+  // The levels laid on a time axis t ∈ [0, 1] (the window's level slider, export captions):
+  // equally spaced in INDEX, index 0 (σ_max) at t = 1 and the last index (σ_min) at t = 0.
+  //   index_at_time(t) = clamp(round((1 − t)(L − 1)), 0, L − 1)   (nearest level; L = 1 → 0)
+  //   time_of_index(i) = 1 − i / (L − 1)                            (L = 1 → 1)
+  // so index_at_time(time_of_index(i)) = i. For a geometric schedule time_of_index(i) equals
+  // level(i).t; for linear and Karras schedules it does not (their σ are not log-spaced).
+  int index_at_time(double t) const;
+  double time_of_index(int i) const;
 };
 
 // NCSNv2 technique 1: σ_max ≈ the largest pairwise Euclidean distance of the data. Exact

@@ -1,6 +1,7 @@
 #include "core/noise/sde.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -67,6 +68,20 @@ NoiseLevel Sde::level(double t) const {
     }
   }
   return {};
+}
+
+double Sde::time_of_std(double s) const {
+  assert(!std::isnan(s));
+  if (s <= level(0.0).s) return 0.0;
+  if (s >= level(T).s) return T;
+  if (p_.kind == SdeKind::VE)
+    return std::log(s / p_.sigma_min) / std::log(p_.sigma_max / p_.sigma_min);
+  // VP: s² = 1 − e^{2ℓ};  sub-VP: s = 1 − e^{2ℓ}. log1p keeps small s (t near 0) accurate.
+  const double l = 0.5 * (p_.kind == SdeKind::VP ? std::log1p(-s * s) : std::log1p(-s));  // ℓ < 0
+  // Solve a t² + b t + ℓ = 0 for t ≥ 0 with a = ¼(β_1 − β_0), b = ½β_0 (ℓ(t) = −a t² − b t), in
+  // the form t = −2ℓ / (b + √(b² − 4aℓ)), which has no cancellation.
+  const double a = 0.25 * (p_.beta_max - p_.beta_min), b = 0.5 * p_.beta_min;
+  return std::clamp(-2.0 * l / (b + std::sqrt(b * b - 4.0 * a * l)), 0.0, T);
 }
 
 double Sde::prior_std() const { return p_.kind == SdeKind::VE ? p_.sigma_max : 1.0; }

@@ -43,6 +43,10 @@ class Sde {
   double drift_coef(double t) const;  // f(x, t) = drift_coef(t) · x
   double diffusion(double t) const;   // g(t)
   NoiseLevel level(double t) const;   // {t, m(t), s(t)}
+  // The inverse of level(t).s: the time t ∈ [0, 1] whose marginal std is s (data units), in
+  // closed form for all three (s(t) is increasing). s at or below s(0) gives 0, at or above
+  // s(1) gives 1; so time_of_std(level(t).s) = t for t ∈ [0, 1] up to rounding.
+  double time_of_std(double s) const;
 
   // The prior p_T: N(0, σ_max² I) for VE, N(0, I) for VP / sub-VP.
   double prior_std() const;

@@ -40,15 +40,10 @@ class LangevinSampler final : public ParticleSampler {
 class AnnealedLangevinSampler final : public ParticleSampler {
  public:
   AnnealedLangevinSampler(const AnnealedLangevinConfig& c, const SigmaSchedule& schedule) : c_(c) {
-    const std::vector<double> sigmas = schedule.sigmas();  // descending, σ_L = last
-    const double sigma_l = sigmas.back();
-    // schedule.level(i), computed once from one sigmas() call (level(i) alone is O(L)).
-    const double log_range = std::log(schedule.sigma_max / schedule.sigma_min);
-    for (double s : sigmas) {
-      const double t = std::log(s / schedule.sigma_min) / log_range;
-      levels_.push_back({std::clamp(t, 0.0, 1.0), 1.0, s});
-      alphas_.push_back(c.epsilon * s * s / (sigma_l * sigma_l));  // α_i = ε σ_i² / σ_L²
-    }
+    levels_ = schedule.noise_levels();  // descending σ, σ_L = last
+    const double sigma_l = levels_.back().s;
+    for (const NoiseLevel& l : levels_)
+      alphas_.push_back(c.epsilon * l.s * l.s / (sigma_l * sigma_l));  // α_i = ε σ_i² / σ_L²
   }
 
   bool step(const ScoreModel& model, Rng& rng) override {

@@ -11,7 +11,8 @@
 //   ReverseSde          predictor–corrector over t_k = linspace(T, eps, N): corrector first, then
 //                       predictor (score_sde get_pc_sampler); Euler–Maruyama alone = no corrector
 //   ProbabilityFlow     dx/dt = f(x, t) − ½ g(t)² s(x, t) from t_start to t_end with Euler, Heun,
-//                       RK4 (fixed steps) or adaptive Dormand–Prince RK45 (rtol / atol)
+//                       RK4 (fixed steps) or adaptive Dormand–Prince RK45 (rtol / atol), all
+//                       by the one ODE module (core/sample/ode.h)
 #pragma once
 #include "core/common/enum_table.h"
 #include <memory>
@@ -21,6 +22,7 @@
 #include "core/common/rng.h"
 #include "core/noise/schedule.h"
 #include "core/noise/sde.h"
+#include "core/sample/ode.h"
 #include "core/sample/trajectory_buffer.h"
 #include "core/score/score_model.h"
 
@@ -62,8 +64,6 @@ struct ReverseSdeConfig {
   bool denoise = true;      // return x_mean of the last step (score_sde noise_removal)
   bool operator==(const ReverseSdeConfig&) const = default;
 };
-
-enum class OdeMethod { Euler, Heun, Rk4, Rk45 };
 
 struct ProbabilityFlowConfig {
   OdeMethod method = OdeMethod::Rk45;
@@ -141,17 +141,6 @@ struct EnumTable<Corrector> {
   static constexpr EnumName<Corrector> names[] = {
       {Corrector::None, "none", "none"},
       {Corrector::Langevin, "langevin", "Langevin"},
-  };
-};
-
-template <>
-struct EnumTable<OdeMethod> {
-  static constexpr std::string_view what = "ODE method";
-  static constexpr EnumName<OdeMethod> names[] = {
-      {OdeMethod::Euler, "euler", "Euler"},
-      {OdeMethod::Heun, "heun", "Heun"},
-      {OdeMethod::Rk4, "rk4", "RK4"},
-      {OdeMethod::Rk45, "rk45", "RK45 (adaptive)"},
   };
 };
 

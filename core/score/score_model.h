@@ -3,8 +3,11 @@
 // Convention: this is the SCORE (gradient of the log-density, units 1/data-unit), never a noise
 // prediction; models that predict noise convert before answering (score = −ε̂ / s).
 // Two kinds exist: exact (GaussianMixture, EmpiricalMixture in core/distributions) and learned
-// (the MLP snapshot in core/nn). Samplers, fields and lessons only ever see this interface.
+// (the MLP snapshot in core/nn). Samplers, fields and lessons only ever see this interface: what
+// else a model can answer is asked through its capabilities below, never by casting it.
 #pragma once
+#include <stdexcept>
+
 #include "core/common/points.h"
 #include "core/noise/noise_level.h"
 
@@ -15,8 +18,27 @@ class ScoreModel {
   virtual ~ScoreModel() = default;
 
   // out.col(i) = ∇ₓ log p_level(x.col(i)); out is resized to 2×N. A const call must be safe to
-  // make from several threads at once.
+  // make from several threads at once (so must every capability below).
   virtual void score(const Points& x, const NoiseLevel& level, Points& out) const = 0;
+
+  // --- Optional capabilities. Ask has_*() first; the call throws std::logic_error otherwise. ---
+
+  // out[i] = log p_level(x.col(i)), in nats (density per data-unit² in the plane); resized to N.
+  // The exact models have it; a learned score has no normalised density (its log-likelihood
+  // comes from integrating the probability-flow ODE, core/likelihood).
+  virtual bool has_log_density() const { return false; }
+  virtual void log_density(const Points& x, const NoiseLevel& level, Values& out) const {
+    (void)x, (void)level, (void)out;
+    throw std::logic_error("this score model has no log-density (check has_log_density())");
+  }
+
+  // out[i] = ∇ₓ · s(x.col(i)) = tr ∂s/∂x = the Laplacian of log p_level, in 1/data-unit²;
+  // resized to N. Exact (no Hutchinson estimate) wherever it is offered.
+  virtual bool has_divergence() const { return false; }
+  virtual void divergence(const Points& x, const NoiseLevel& level, Values& out) const {
+    (void)x, (void)level, (void)out;
+    throw std::logic_error("this score model has no divergence (check has_divergence())");
+  }
 };
 
 }  // namespace scorelab

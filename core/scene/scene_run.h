@@ -1,0 +1,39 @@
+// A scene's sample run, built the one way: `scorelab sample`, the window and the determinism
+// tests all go through here, so the same scene and seed give the same particles everywhere.
+//
+//   streams = scene_streams(scene.seed)
+//   exact   = make_exact_score(scene.data, streams.data)      (always: it consumes the data draw)
+//   sampler = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde)
+//   start:    sampler.start(scene.particles, streams.particles)
+//   step:     sampler.step(model, streams.particles), model = learned if given, else exact
+#pragma once
+#include <memory>
+
+#include "core/sample/sampler.h"
+#include "core/scene/scene.h"
+#include "core/scene/streams.h"
+#include "core/score/score_model.h"
+
+namespace scorelab {
+
+struct SceneRun {
+  std::unique_ptr<ScoreModel> exact;  // the exact score of the scene's data
+  const ScoreModel* model = nullptr;  // what the particles follow: exact, or the learned score
+  std::unique_ptr<Sampler> sampler;   // built, not started
+  Rng rng;                            // the particles stream, continued by start() and step()
+  Index particles = 0;                // scene.particles
+
+  // Place the particles (call record_trajectories on `sampler` before, if wanted).
+  void start() { sampler->start(particles, rng); }
+  // One sampler step; false once finished.
+  bool step() { return sampler->step(*model, rng); }
+};
+
+// Builds the run of `scene` (validating its sampler: throws InputError). `learned`, when given,
+// replaces the exact score as the one the particles follow and must outlive the run.
+SceneRun make_scene_run(const Scene& scene, const ScoreModel* learned = nullptr);
+
+// make_scene_run, start, step to the end: the final particles (2 × scene.particles).
+Points sample_scene(const Scene& scene, const ScoreModel* learned = nullptr);
+
+}  // namespace scorelab

@@ -1,0 +1,30 @@
+// The random streams of a scene, split once from its seed, in one place.
+//
+// Scene::seed drives two independent streams: `data` draws the scene's data (the finite sample of
+// a sample-only dataset such as moons, whose empirical mixture is the exact score), `particles`
+// places the sampler's particles and draws all of its noise. Splitting them means a change of
+// sampler does not move the data draw and a change of data does not move the particles.
+// Training has its own seed (TrainConfig::seed, "train.seed") and its own streams
+// (core/train/training_session.cpp); they never touch these.
+#pragma once
+#include <cstdint>
+
+#include "core/common/rng.h"
+
+namespace scorelab {
+
+struct SceneStreams {
+  Rng data;       // the data draw (make_exact_score)
+  Rng particles;  // initial particles and every sampler step
+};
+
+// Rng(seed) split twice, data first: the order `scorelab sample` has always used, so its output
+// for a given seed is unchanged.
+inline SceneStreams scene_streams(std::uint64_t seed) {
+  Rng root(seed);
+  Rng data = root.split();
+  Rng particles = root.split();
+  return {data, particles};
+}
+
+}  // namespace scorelab
