@@ -53,10 +53,11 @@ case "${1:-}" in
       "-DSCORELAB_SANITIZE=address;undefined"
     ctest --test-dir build/asan --output-on-failure -j "$(nproc)"
     # ThreadSanitizer on the tests that run threads (the trainer and its readers; the export's
-    # encoder thread).
-    build tsan --target test_threads --target test_encode -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" -DSCORELAB_SANITIZE=thread
-    ctest --test-dir build/tsan --output-on-failure -R '^(threads|encode):'
+    # encoder thread; the window state's job runner and trainer).
+    build tsan --target test_threads --target test_encode --target test_state \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" \
+      -DSCORELAB_SANITIZE=thread
+    ctest --test-dir build/tsan --output-on-failure -R '^(threads|encode|state):'
     ;;
   *)
     echo "usage: $0 run|test" >&2
