@@ -31,9 +31,9 @@ class ContoursLayer final : public Layer {
       g.revision = d.revision;
     }
     const auto& cfg = f.layers().density;
-    painter.field(g.texture, d.key.grid, app::density_floor(d.stats, cfg), d.stats.max,
-                  cfg.colormap, 1.0f, /*fill=*/false, /*contours=*/true,
-                  float(cfg.contour_spacing));
+    const app::DensityRange r = app::density_range(d.stats, cfg, f.ctx.density_scale());
+    painter.field(g.texture, d.key.grid, r.lo, r.hi, cfg.colormap, 1.0f, /*fill=*/false,
+                  /*contours=*/true, float(cfg.contour_spacing));
   }
 
  private:

@@ -34,18 +34,27 @@ class DensityLayer final : public Layer {
     // The contour lines (their own layer, contours_layer.cpp) come in this same pass when both
     // are on: in software GL a second pass over every pixel of the panel costs a frame's worth.
     const auto& cfg = f.layers().density;
-    painter.field(g.texture, d.key.grid, app::density_floor(d.stats, cfg), d.stats.max,
-                  cfg.colormap, 1.0f, /*fill=*/true, cfg.contours, float(cfg.contour_spacing));
+    const app::DensityRange r = range(f, d);
+    painter.field(g.texture, d.key.grid, r.lo, r.hi, cfg.colormap, 1.0f, /*fill=*/true,
+                  cfg.contours, float(cfg.contour_spacing));
   }
 
+  // The title says what the colours are: the exact density of the data (also on a learned panel,
+  // which has no density of its own yet) and whether the scale is shared or this view's own.
   std::optional<Legend> legend(const PanelFrame& f) const override {
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return std::nullopt;
-    return Legend{f.layers().density.colormap, "log p",
-                  app::density_floor(d.stats, f.layers().density), d.stats.max, "%.1f"};
+    const app::DensityRange r = range(f, d);
+    const bool learned = f.ctx.panel(f.panel).source == FieldSource::Learned;
+    std::string title = learned ? "log p of the data\n(exact, not learned)" : "log p (exact)";
+    title += r.locked ? "\nshared scale" : "\nscale of this view";
+    return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f"};
   }
 
  private:
+  static app::DensityRange range(const PanelFrame& f, const app::DensityField& d) {
+    return app::density_range(d.stats, f.layers().density, f.ctx.density_scale());
+  }
   static const app::DensityField& field(const PanelFrame& f) {
     return f.fields.density(f.inputs, f.layers().density.resolution);
   }

@@ -1,6 +1,8 @@
-// The error layer: the p-weighted squared error of the learned score against the exact one, as a
-// heatmap over the density, with its legend. In a split view only on learned panels (on an exact
-// panel it would repeat its neighbour's).
+// The error layer: where the learned score is wrong, as a heatmap over the density with a legend
+// that says which error it is. Relative (the default): ‖s_θ − s‖ / ‖s‖ on a fixed 0–100% scale, so
+// the low-density regions where score matching has no data light up. p-weighted: what the
+// objective minimises, which hides those regions (scaled to its 98th percentile). In a split view
+// only on learned panels (on an exact panel it would repeat its neighbour's).
 #include <cstdio>
 
 #include "app/layers/layer.h"
@@ -17,7 +19,8 @@ class ErrorLayer final : public Layer {
   bool on(const LayersConfig& l) const override { return l.error.on; }
   void set_on(LayersConfig& l, bool on) const override { l.error.on = on; }
   bool widgets(LayersConfig& l) const override {
-    bool changed = ui::slider("resolution", l.error.resolution, 8, 96);
+    bool changed = ui::enum_combo("error", l.error.kind);
+    changed |= ui::slider("resolution", l.error.resolution, 8, 96);
     changed |= ui::enum_combo("colormap", l.error.colormap);
     return changed;
   }
@@ -35,21 +38,40 @@ class ErrorLayer final : public Layer {
       g.texture.upload(e->key.grid.nx, e->key.grid.ny, e->error.per_point.data());
       g.revision = e->revision;
     }
-    painter.field(g.texture, e->key.grid, 0.0f, std::max(e->stats.robust_max, 1e-12f),
-                  f.layers().error.colormap, f.layers().density.on ? 0.85f : 1.0f,
-                  /*fill=*/true, /*contours=*/false, 1.0f);
+    painter.field(g.texture, e->key.grid, 0.0f, top(*e), f.layers().error.colormap,
+                  f.layers().density.on ? 0.85f : 1.0f, /*fill=*/true, /*contours=*/false, 1.0f);
   }
 
   std::optional<Legend> legend(const PanelFrame& f) const override {
     if (!shown(f)) return std::nullopt;
     const app::ErrorMap* e = f.fields.error(f.inputs, f.layers().error);
     if (!e) return std::nullopt;
-    char title[64];
-    std::snprintf(title, sizeof title, "p-weighted error (mean %.3g)", e->error.weighted_mean);
-    return Legend{f.layers().error.colormap, title, 0.0f, e->stats.robust_max, "%.3g"};
+    char title[96];
+    if (e->kind == ErrorKind::Relative) {
+      std::snprintf(title, sizeof title, "relative error\nmean %.0f%%",
+                    100 * e->error.weighted_mean);
+      return Legend{f.layers().error.colormap, title, 0.0f, 100.0f, "%.0f%%"};
+    }
+    std::snprintf(title, sizeof title, "p-weighted error\nmean %.3g", e->error.weighted_mean);
+    return Legend{f.layers().error.colormap, title, 0.0f, top(*e), "%.3g"};
+  }
+
+  // One line along the bottom of the panel saying which error the colours are.
+  void overlay(ImDrawList* dl, const PanelFrame& f) const override {
+    if (!shown(f) || !f.fields.error(f.inputs, f.layers().error)) return;
+    const char* text = f.layers().error.kind == ErrorKind::Relative
+                           ? "error map: |learned - exact| / |exact|, unweighted (bright: wrong)"
+                           : "error map: p(x) |learned - exact|^2 (what the training minimises)";
+    const float lh = ImGui::GetTextLineHeight();
+    ui::outlined_text(dl, ImVec2(f.rect.x + 3 * lh, f.rect.y + f.rect.h - 2.4f * lh), text,
+                      IM_COL32(255, 220, 160, 255));
   }
 
  private:
+  // The value at the top of the colormap: 100% for the relative error (above is clamped there).
+  static float top(const app::ErrorMap& e) {
+    return e.kind == ErrorKind::Relative ? 1.0f : std::max(e.stats.robust_max, 1e-12f);
+  }
   static bool shown(const PanelFrame& f) {
     return !f.ctx.scene().view.split || f.ctx.panel(f.panel).source == FieldSource::Learned;
   }

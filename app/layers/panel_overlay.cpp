@@ -20,30 +20,43 @@ ImU32 color_of(Colormap map, float t, int alpha = 255) {
   return IM_COL32(int(c[0] * 255), int(c[1] * 255), int(c[2] * 255), alpha);
 }
 
-// A vertical colour bar `h` pixels long with its title and end labels, its top-right corner at
-// (x1, y0); it takes h + lh + 2 pad pixels in all.
-void colour_bar(ImDrawList* dl, float x1, float y0, const Legend& l, float scale, float h) {
-  const float w = 14 * scale, pad = 6 * scale;
-  const float lh = ImGui::GetTextLineHeight();
+// A vertical colour bar `h` pixels long with its title and end labels in a dark box.
+struct ColourBar {
+  const Legend& legend;
+  float scale, h;
   char lo_text[32], hi_text[32];
-  std::snprintf(lo_text, sizeof lo_text, l.format, l.lo);
-  std::snprintf(hi_text, sizeof hi_text, l.format, l.hi);
-  const float label_w =
-      std::max({ImGui::CalcTextSize(lo_text).x, ImGui::CalcTextSize(hi_text).x,
-                ImGui::CalcTextSize(l.title.c_str()).x - w - pad});
-  const float x0 = x1 - w - label_w - 3 * pad;
-  dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y0 + h + lh + 2 * pad), IM_COL32(0, 0, 0, 150), 4);
-  ui::outlined_text(dl, ImVec2(x0 + pad, y0 + pad * 0.5f), l.title.c_str());
-  const float bx = x0 + pad, by = y0 + lh + pad;
-  const int steps = 32;
-  for (int i = 0; i < steps; ++i) {
-    const float a = float(i) / steps, b = float(i + 1) / steps;
-    dl->AddRectFilled(ImVec2(bx, by + (1 - b) * h), ImVec2(bx + w, by + (1 - a) * h + 1),
-                      color_of(l.map, 0.5f * (a + b)));
+
+  ColourBar(const Legend& l, float scale_, float h_) : legend(l), scale(scale_), h(h_) {
+    std::snprintf(lo_text, sizeof lo_text, l.format, l.lo);
+    std::snprintf(hi_text, sizeof hi_text, l.format, l.hi);
   }
-  dl->AddText(ImVec2(bx + w + pad, by - 2), IM_COL32_WHITE, hi_text);
-  dl->AddText(ImVec2(bx + w + pad, by + h - lh + 2), IM_COL32_WHITE, lo_text);
-}
+  float bar_w() const { return 14 * scale; }
+  float pad() const { return 6 * scale; }
+  float label_w() const {
+    return std::max({ImGui::CalcTextSize(lo_text).x, ImGui::CalcTextSize(hi_text).x,
+                     ImGui::CalcTextSize(legend.title.c_str()).x - bar_w() - pad()});
+  }
+  float width() const { return bar_w() + label_w() + 3 * pad(); }
+  float title_h() const { return ImGui::CalcTextSize(legend.title.c_str()).y; }  // lines × lh
+  float height() const { return h + title_h() + 2 * pad(); }
+
+  // Its box's top-left corner at (x0, y0).
+  void draw(ImDrawList* dl, float x0, float y0) const {
+    const float lh = ImGui::GetTextLineHeight(), w = bar_w(), p = pad();
+    dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x0 + width(), y0 + height()), IM_COL32(0, 0, 0, 150),
+                      4);
+    ui::outlined_text(dl, ImVec2(x0 + p, y0 + p * 0.5f), legend.title.c_str());
+    const float bx = x0 + p, by = y0 + title_h() + p;
+    const int steps = 32;
+    for (int i = 0; i < steps; ++i) {
+      const float a = float(i) / steps, b = float(i + 1) / steps;
+      dl->AddRectFilled(ImVec2(bx, by + (1 - b) * h), ImVec2(bx + w, by + (1 - a) * h + 1),
+                        color_of(legend.map, 0.5f * (a + b)));
+    }
+    dl->AddText(ImVec2(bx + w + p, by - 2), IM_COL32_WHITE, hi_text);
+    dl->AddText(ImVec2(bx + w + p, by + h - lh + 2), IM_COL32_WHITE, lo_text);
+  }
+};
 
 }  // namespace
 
@@ -63,28 +76,27 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       if (auto l = layer->legend(f)) legends.push_back(std::move(*l));
   }
 
-  // Caption: the panel's source and level.
+  // Caption: what the panel's fields show and at which level (the numbers every layer of the
+  // panel was computed at), and what the particles follow.
   const app::PanelView& pv = f.ctx.panel(f.panel);
   if (options.caption) {
-    char caption[160];
-    std::snprintf(caption, sizeof caption, "%s   t %.3f   sigma %.3g",
-                  std::string(label_of(pv.source)).c_str(), pv.level.t, pv.level.s);
-    ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6), caption);
+    char caption[200];
+    std::snprintf(caption, sizeof caption, "fields: %s   t %.3f  sigma %.3g   (%s)",
+                  std::string(label_of(pv.source)).c_str(), pv.level.t, pv.level.s,
+                  pv.follows_particles ? "level follows the particles" : "level pinned");
+    float y = rect.y + 6;
+    ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), caption);
+    if (s.layers.particles.on) {
+      y += lh;
+      const std::string particles =
+          "particles: " + std::string(label_of(s.ui.particle_source)) +
+          (f.ctx.particles().finished() ? " (run finished)" : "");
+      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), particles.c_str(),
+                        IM_COL32(230, 230, 230, 255));
+    }
     if (pv.source == FieldSource::Learned && !f.ctx.learned())
-      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, rect.y + 6 + lh),
-                    "waiting for the first trained snapshot", IM_COL32(255, 190, 90, 255));
-  }
-
-  // Legends at the top right, below the caption line. Bars are 140 pixels (× scale) long, shorter
-  // when they would not all fit in the panel's height.
-  const float gap = 20, top = 10 + lh;
-  const float room = (rect.h - top) / float(std::max<std::size_t>(legends.size(), 1)) -
-                     (lh + 12 * options.scale + gap);
-  const float bar = std::max(std::min(140 * options.scale, room), 2 * lh);
-  float y = rect.y + top;
-  for (const Legend& l : legends) {
-    colour_bar(dl, rect.x + rect.w - 6, y, l, options.scale, bar);
-    y += bar + lh + 12 * options.scale + gap;
+      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y + lh),
+                        "waiting for the first trained snapshot", IM_COL32(255, 190, 90, 255));
   }
 
   // Mixture centres (draggable; an editing aid, so not in plot-only mode) and the brush.
@@ -105,6 +117,47 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       dl->AddCircle(m, r, IM_COL32(255, 255, 255, 180), 32, 1.5f);
     }
   }
+  // Legends last (nothing is drawn over them), stacked in the corner of the panel that covers the
+  // fewest data points, below the caption lines when at the top. Bars are 140 pixels (× scale)
+  // long, at most 22% of the panel's height, shorter when they would not all fit.
+  if (!legends.empty()) {
+    const float gap = 12 * options.scale, margin = 6, top = rect.y + 10 + 3 * lh;
+    const float room = (rect.y + rect.h - top - 2 * lh) / float(legends.size()) -
+                       (lh + 12 * options.scale + gap);
+    const float bar = std::max(std::min({140 * options.scale, 0.22f * rect.h, room}), 2 * lh);
+    std::vector<ColourBar> bars;
+    float stack_w = 0, stack_h = 0;
+    for (const Legend& l : legends) {
+      bars.emplace_back(l, options.scale, bar);
+      stack_w = std::max(stack_w, bars.back().width());
+      stack_h += bars.back().height() + gap;
+    }
+    // The four corners, top right first (preferred on a tie): count the data points under each.
+    const float left = rect.x + 3 * lh, right = rect.x + rect.w - margin - stack_w;
+    const float bottom = rect.y + rect.h - 2 * lh - stack_h;
+    const ImVec2 corners[] = {{right, top}, {left, top}, {right, bottom}, {left, bottom}};
+    const Points& data = f.ctx.data_points();
+    int best = 0;
+    Index best_count = -1;
+    for (int c = 0; c < 4; ++c) {
+      Index count = 0;
+      for (Index i = 0; i < data.cols(); ++i) {
+        const Eigen::Vector2f p = view::to_pixels(s.view, rect, data(0, i), data(1, i));
+        count += p.x() >= corners[c].x && p.x() <= corners[c].x + stack_w &&
+                 p.y() >= corners[c].y && p.y() <= corners[c].y + stack_h;
+      }
+      if (best_count < 0 || count < best_count) {
+        best = c;
+        best_count = count;
+      }
+    }
+    float y = corners[best].y;
+    for (const ColourBar& b : bars) {
+      b.draw(dl, corners[best].x + stack_w - b.width(), y);
+      y += b.height() + gap;
+    }
+  }
+
   dl->PopClipRect();
   // A thin separator between split panels.
   if (f.panel == 1)

@@ -44,6 +44,7 @@ AppContext::AppContext(Scene scene, RunMode mode, std::shared_ptr<const Checkpoi
   rebuild_data();
   rebuild_trainer();
   restart_particles();
+  rescale_density();
   derive_panels();
 }
 
@@ -118,6 +119,7 @@ bool AppContext::apply(const Scene& next) {
     return false;
   }
   const SceneDiff d = diff(scene_, next);
+  const NoiseConfig before_noise = scene_.noise;
   scene_ = next;
   last_diff_ = d;
   if (d.data) rebuild_data();
@@ -132,6 +134,7 @@ bool AppContext::apply(const Scene& next) {
     if (d.training_on) set_trainer_running(next.ui.training);
   }
   if (d.sampler) restart_particles();
+  if (d.data || !(before_noise == next.noise) || d.layers) rescale_density();
   if (status_.kind == StatusMessage::Kind::Error) status_ = {};
   derive_panels();
   return true;
@@ -183,11 +186,26 @@ void AppContext::run(Command command) {
   apply(next);
 }
 
+void AppContext::rescale_density() {
+  density_scale_ = {};
+  if (!exact_->has_log_density() || data_points_.cols() == 0) return;
+  // At most 2,000 of the data points (evenly spaced): the top of log p sits on the data.
+  const Index n = data_points_.cols(), step = std::max<Index>(1, n / 2000);
+  Points x(2, (n + step - 1) / step);
+  for (Index i = 0, j = 0; i < n; i += step, ++j) x.col(j) = data_points_.col(i);
+  Values log_p;
+  exact_->log_density(x, level_at(scene_, 0.0), log_p);
+  float top = -INFINITY;
+  for (Index i = 0; i < log_p.size(); ++i)
+    if (std::isfinite(log_p[i])) top = std::max(top, log_p[i]);
+  if (std::isfinite(top)) density_scale_ = {true, top};
+}
+
 void AppContext::derive_panels() {
-  // While the particles run, the fields can follow them through the levels.
+  // The fields follow the particles' level from their first frame to the end of the run, so the
+  // two never disagree (ui.follow_sampler; the particles must be shown).
   const bool follow = scene_.ui.follow_sampler && scene_.layers.particles.on &&
-                      particles_.started() && particles_.steps_taken() > 0 &&
-                      !particles_.finished();
+                      particles_.started();
   NoiseLevel moving = particles_.level();
   moving.s = std::max(moving.s, kMinFieldStd);
   for (int p = 0; p < 2; ++p) {

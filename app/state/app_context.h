@@ -44,7 +44,18 @@ struct StatusMessage {
 struct PanelView {
   NoiseLevel level;         // the level every field layer of the panel is drawn at
   FieldSource source = FieldSource::Exact;
-  bool follows_particles = false;  // level taken from the running sampler (ui.follow_sampler)
+  // The level is the particles' (ui.follow_sampler): from frame 0 (their starting level) through
+  // the run to its end (their final level), so fields and particles always show the same level.
+  // Otherwise it is pinned at the panel's t.
+  bool follows_particles = false;
+};
+
+// The colour range of log p shared by every panel and level (layers.density.lock_scale): the top is
+// the largest log p of the data points at the smallest level (t = 0, std floored at kMinFieldStd),
+// the bottom `range` nats below.
+struct DensityScale {
+  bool valid = false;  // false without an exact log-density
+  float top = 0;       // nats
 };
 
 // Floor of the noise std for fields: empirical mixtures and learned scores need s > 0 (VP and
@@ -105,6 +116,7 @@ class AppContext {
   const Particles& particles() const { return particles_; }
   const PanelView& panel(int p) const { return panels_[p]; }
   double suggested_sigma_max() const { return suggested_sigma_max_; }
+  const DensityScale& density_scale() const { return density_scale_; }
   long data_revision() const { return data_revision_; }
 
   const StatusMessage& status() const { return status_; }
@@ -116,6 +128,7 @@ class AppContext {
   void restart_particles();
   void set_trainer_running(bool on);
   void derive_panels();
+  void rescale_density();
 
   Scene scene_;
   RunMode mode_;
@@ -123,6 +136,7 @@ class AppContext {
   Points data_points_;
   long data_revision_ = 0;
   double suggested_sigma_max_ = 0;
+  DensityScale density_scale_;
 
   std::shared_ptr<const Checkpoint> start_;
   std::unique_ptr<Trainer> trainer_;

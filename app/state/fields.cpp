@@ -131,12 +131,17 @@ const ArrowField* PanelFields::arrows(const FieldInputs& in, const LayersConfig:
 const ErrorMap* PanelFields::error(const FieldInputs& in, const LayersConfig::Error& cfg) {
   if (!in.learned) return nullptr;
   const FieldKey key = key_for(grid_over(in.rect, cfg.resolution), in, true);
-  const bool stale = !error_valid_ || !(key == error_.key);
+  const bool kind_changed = error_.kind != cfg.kind;
+  const bool stale = !error_valid_ || kind_changed || !(key == error_.key);
   // ~10 ms for a 96-wide map: a few times a second while training, at once on a view change.
-  const bool throttled = !in.scripted && error_valid_ &&
+  const bool throttled = !in.scripted && error_valid_ && !kind_changed &&
                          only_snapshot_changed(error_.key, key) && in.now - error_at_ < 0.3;
   if (stale && !throttled) {
-    error_.error = weighted_score_error(*in.exact, *in.learned, key.grid.points(), in.level);
+    const Points x = key.grid.points();
+    error_.error = cfg.kind == ErrorKind::Relative
+                       ? relative_score_error(*in.exact, *in.learned, x, in.level)
+                       : weighted_score_error(*in.exact, *in.learned, x, in.level);
+    error_.kind = cfg.kind;
     error_.stats = value_stats(error_.error.per_point);
     error_.key = key;
     ++error_.revision;

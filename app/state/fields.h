@@ -45,6 +45,7 @@ struct ArrowField {
 
 struct ErrorMap {
   FieldKey key;
+  ErrorKind kind = ErrorKind::Relative;
   ErrorField error;
   FieldStats stats;
   long revision = 0;
@@ -79,7 +80,7 @@ class PanelFields {
   // The score grid of the panel's source, its arrows and (cfg.streamlines) streamlines; null for a
   // learned source without a snapshot.
   const ArrowField* arrows(const FieldInputs& in, const LayersConfig::Score& cfg);
-  // The p-weighted error of the learned score; null without a snapshot.
+  // The error of the learned score (cfg.kind: relative or p-weighted); null without a snapshot.
   const ErrorMap* error(const FieldInputs& in, const LayersConfig::Error& cfg);
 
  private:
@@ -90,10 +91,21 @@ class PanelFields {
   bool arrows_valid_ = false, error_valid_ = false;
 };
 
-// The bottom of the density colour scale: `range` nats below the maximum, but never below the
-// view's minimum, so a flat density (high noise) still spans the colormap.
-inline float density_floor(const FieldStats& stats, const LayersConfig::Density& cfg) {
-  return std::max(stats.max - float(cfg.range), std::min(stats.min, stats.max - 1e-3f));
+// The log p values at the two ends of the density colormap.
+struct DensityRange {
+  float lo = 0, hi = 1;  // nats
+  bool locked = false;   // the shared scale (same in every panel and at every level)
+};
+
+// Locked (cfg.lock_scale and a scale exists): [top − range, top] of the shared scale, so a flat
+// density at high noise looks flat. Otherwise this view's own: from the maximum down `range` nats,
+// but never below the view's minimum (a flat density then spans the whole colormap).
+inline DensityRange density_range(const FieldStats& stats, const LayersConfig::Density& cfg,
+                                  const DensityScale& shared) {
+  if (cfg.lock_scale && shared.valid)
+    return {shared.top - float(cfg.range), shared.top, true};
+  return {std::max(stats.max - float(cfg.range), std::min(stats.min, stats.max - 1e-3f)),
+          stats.max, false};
 }
 
 }  // namespace scorelab::app

@@ -70,6 +70,40 @@ ErrorField weighted_score_error(const ScoreModel& exact, const ScoreModel& learn
   return e;
 }
 
+ErrorField relative_score_error(const ScoreModel& exact, const ScoreModel& learned,
+                                const Points& x, const NoiseLevel& level) {
+  const Index n = x.cols();
+  Points s_exact, s_learned;
+  exact.score(x, level, s_exact);
+  learned.score(x, level, s_learned);
+  const Values norm = magnitudes(s_exact);
+  std::vector<float> finite_norms;
+  for (Index i = 0; i < n; ++i)
+    if (std::isfinite(norm[i])) finite_norms.push_back(norm[i]);
+  ErrorField e;
+  e.per_point = Values::Zero(n);
+  if (finite_norms.empty()) {
+    e.non_finite = n;
+    return e;
+  }
+  std::nth_element(finite_norms.begin(), finite_norms.begin() + finite_norms.size() / 2,
+                   finite_norms.end());
+  const double delta = std::max(0.05 * finite_norms[finite_norms.size() / 2], 1e-30);
+  double total = 0;
+  Index finite = 0;
+  for (Index i = 0; i < n; ++i) {
+    const double d = (s_learned.col(i) - s_exact.col(i)).cast<double>().norm();
+    const double ei = d / (double(norm[i]) + delta);
+    if (!std::isfinite(ei)) continue;
+    e.per_point[i] = static_cast<float>(ei);
+    total += ei;
+    ++finite;
+  }
+  e.non_finite = n - finite;
+  e.weighted_mean = finite > 0 ? total / double(finite) : 0.0;
+  return e;
+}
+
 FieldStats value_stats(const Values& v) {
   FieldStats s;
   std::vector<float> finite;

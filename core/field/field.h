@@ -43,6 +43,13 @@ struct ErrorField {
 ErrorField weighted_score_error(const ScoreModel& exact, const ScoreModel& learned,
                                 const Points& x, const NoiseLevel& level);
 
+// The relative error of the learned score, e_i = ‖s_θ(x_i) − s(x_i)‖ / (‖s(x_i)‖ + δ), unweighted: it
+// lights up wherever the model is wrong, data or no data (the low-density pitfall of score
+// matching). δ = 5% of the median ‖s‖ over x keeps the ratio finite where the exact score vanishes
+// (at a mode's centre). weighted_mean holds the plain mean of e_i.
+ErrorField relative_score_error(const ScoreModel& exact, const ScoreModel& learned,
+                                const Points& x, const NoiseLevel& level);
+
 // Statistics of a scalar field over its finite values (all zero if none is finite).
 struct FieldStats {
   float min = 0, max = 0;

@@ -153,6 +153,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersC
   v("resolution", c.resolution);
   v("contours", c.contours);
   v("contour_spacing", c.contour_spacing);
+  v("lock_scale", c.lock_scale);
 }
 
 template <class V, class C>
@@ -168,8 +169,16 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersC
 template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Error> {
   v("on", c.on);
+  v("kind", c.kind);
   v("resolution", c.resolution);
   v("colormap", c.colormap);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Noised> {
+  v("on", c.on);
+  v("point_size", c.point_size);
+  v("opacity", c.opacity);
 }
 
 template <class V, class C>
@@ -192,6 +201,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersC
   v("density", c.density);
   v("score", c.score);
   v("error", c.error);
+  v("noised", c.noised);
   v("particles", c.particles);
   v("axes", c.axes);
 }
@@ -208,6 +218,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfi
   v("use_ema", c.use_ema);
   v("follow_sampler", c.follow_sampler);
   v("discrete_levels", c.discrete_levels);
+  v("presenter", c.presenter);
   v("run", c.run);
 }
 
@@ -218,7 +229,8 @@ constexpr bool kIsBlock =
     std::is_same_v<T, InitialDistribution> || std::is_same_v<T, EmbeddingConfig> ||
     std::is_same_v<T, PanelConfig> || std::is_same_v<T, LayersConfig::Data> ||
     std::is_same_v<T, LayersConfig::Density> || std::is_same_v<T, LayersConfig::Score> ||
-    std::is_same_v<T, LayersConfig::Error> || std::is_same_v<T, LayersConfig::Particles> ||
+    std::is_same_v<T, LayersConfig::Error> || std::is_same_v<T, LayersConfig::Noised> ||
+    std::is_same_v<T, LayersConfig::Particles> ||
     std::is_same_v<T, LayersConfig::Axes>;
 
 // Runs f; an InputError whose message lacks `path` gets it as a prefix.
@@ -431,6 +443,8 @@ void validate_window(const Scene& s) {
   require_in_range("layers.score.scale", l.score.scale, 0.05, 20);
   require_in_range("layers.score.seeds", l.score.seeds, 2, 64);
   require_in_range("layers.error.resolution", l.error.resolution, 8, 96);
+  require_in_range("layers.noised.point_size", l.noised.point_size, 1, 20);
+  require_in_range("layers.noised.opacity", l.noised.opacity, 0, 1);
   require_in_range("layers.particles.point_size", l.particles.point_size, 1, 20);
   require_in_range("layers.particles.trail", l.particles.trail, 0, 500);
   require_in_range("layers.particles.trail_particles", l.particles.trail_particles, 0, 20000);

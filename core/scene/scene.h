@@ -53,8 +53,8 @@
 //     "left": {"source": "exact", "t": 0.3}, "right": {"source": "learned", "t": 0.3}
 //   },
 //   "layers": {             what the window draws, each with its settings (LayersConfig below)
-//     "data": {...}, "density": {...}, "score": {...}, "error": {...}, "particles": {...},
-//     "axes": {...}
+//     "data": {...}, "density": {...}, "score": {...}, "error": {...}, "noised": {...},
+//     "particles": {...}, "axes": {...}
 //   },
 //   "ui": {...}             window settings: UI scale, training / playing, speed (UiConfig below)
 // }
@@ -112,6 +112,10 @@ enum class FieldSource {
   Learned,  // the newest trainer snapshot (EMA or raw weights, see UiConfig::use_ema)
 };
 enum class Colormap { Viridis, Magma };
+enum class ErrorKind {
+  Relative,   // ‖learned − exact‖ / ‖exact‖ everywhere: lights up where data is scarce
+  PWeighted,  // p(x)-weighted ‖learned − exact‖²: what score matching minimises
+};
 enum class ArrowLength {
   Normalized,  // every arrow one grid cell long: direction only
   Scaled,      // length ∝ ‖score‖, the longest (98th percentile) one cell
@@ -149,6 +153,10 @@ struct LayersConfig {
     int resolution = 160;         // texels across the panel, [8, 1024]
     bool contours = true;
     double contour_spacing = 1;   // nats between contour lines, [0.01, 100]
+    // One colour range for every panel and level: the top is the largest log p of the data at the
+    // smallest noise level, `range` nats below it the bottom (so a flat high-noise density looks
+    // flat). Off: each panel rescales to its own view every frame.
+    bool lock_scale = true;
     bool operator==(const Density&) const = default;
   } density;
   struct Score {  // score arrows (instanced) and streamlines
@@ -160,12 +168,19 @@ struct LayersConfig {
     int seeds = 14;               // streamline seeds across the panel, [2, 64]
     bool operator==(const Score&) const = default;
   } score;
-  struct Error {  // p-weighted ‖learned − exact‖², needs a trainer snapshot
+  struct Error {  // where the learned score is wrong (needs a trainer snapshot)
     bool on = false;
+    ErrorKind kind = ErrorKind::Relative;
     int resolution = 64;          // texels across the panel, [8, 96]
     Colormap colormap = Colormap::Magma;
     bool operator==(const Error&) const = default;
   } error;
+  struct Noised {  // the data perturbed to the panel's level, x_t = m x_0 + s z (one z per point)
+    bool on = false;
+    double point_size = 3;  // pixels (before UI scale), [1, 20]
+    double opacity = 0.6;   // [0, 1]
+    bool operator==(const Noised&) const = default;
+  } noised;
   struct Particles {  // the sampler's particles with fading trails
     bool on = true;
     double point_size = 3;        // pixels, [1, 20]
@@ -192,6 +207,9 @@ struct UiConfig {
   bool use_ema = true;            // learned score: EMA weights (true) or raw weights
   bool follow_sampler = true;     // while the particles run, field layers show their level
   bool discrete_levels = false;   // the level slider walks noise.schedule instead of noise.sde
+  // Lecture-hall mode: a large vector font, the side panel cut to the running sampler's controls,
+  // high-contrast colours, thicker lines and points (P toggles it).
+  bool presenter = false;
   // Which run of the sampler the particles show: their stream is split from the scene's seed
   // and this index, so Restart (R) increments it and the run round-trips through the file.
   std::uint64_t run = 0;
@@ -256,6 +274,15 @@ struct EnumTable<ArrowLength> {
       {ArrowLength::Normalized, "normalized", "normalised"},
       {ArrowLength::Scaled, "scaled", "scaled"},
       {ArrowLength::Log, "log", "log-scaled"},
+  };
+};
+
+template <>
+struct EnumTable<ErrorKind> {
+  static constexpr std::string_view what = "error kind";
+  static constexpr EnumName<ErrorKind> names[] = {
+      {ErrorKind::Relative, "relative", "relative error"},
+      {ErrorKind::PWeighted, "p_weighted", "p-weighted error"},
   };
 };
 

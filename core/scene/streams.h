@@ -16,15 +16,17 @@ namespace scorelab {
 struct SceneStreams {
   Rng data;       // the data draw (make_exact_score)
   Rng particles;  // initial particles and every sampler step
+  Rng display;    // noise drawn only for pictures (the window's noised-data layer)
 };
 
-// Rng(seed) split twice, data first: the order `scorelab sample` has always used, so its output
-// for a given seed is unchanged.
+// Rng(seed) split in this order, data first: the order `scorelab sample` has always used, so its
+// output for a given seed is unchanged (the display stream comes last).
 inline SceneStreams scene_streams(std::uint64_t seed) {
   Rng root(seed);
   Rng data = root.split();
   Rng particles = root.split();
-  return {data, particles};
+  Rng display = root.split();
+  return {data, particles, display};
 }
 
 }  // namespace scorelab

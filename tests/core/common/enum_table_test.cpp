@@ -65,4 +65,5 @@ TEST_CASE("enum tables: every value, in order, keys parse back") {
   check_table({FieldSource::Exact, FieldSource::Learned});
   check_table({Colormap::Viridis, Colormap::Magma});
   check_table({ArrowLength::Normalized, ArrowLength::Scaled, ArrowLength::Log});
+  check_table({ErrorKind::Relative, ErrorKind::PWeighted});
 }

@@ -121,3 +121,22 @@ TEST_CASE("streamlines of a score flow into the mode and stop there") {
   out << 9, 9;
   CHECK(trace_streamlines(g, s, out, 0.05, 10)[0].cols() == 1);
 }
+
+TEST_CASE("the relative error is unweighted: a model wrong far from the data shows there") {
+  const GaussianMixture gmm = ring8();
+  const Grid g{-6, -6, 6, 6, 48, 48};
+  const Points x = g.points();
+  const NoiseLevel level = NoiseLevel::sigma(0.5);
+  CHECK(relative_score_error(gmm, gmm, x, level).weighted_mean == 0.0);
+
+  // Learned = 1.5 × exact: the relative error is 0.5 wherever ‖s‖ ≫ δ, near the modes and far from
+  // them alike (the p-weighted error would vanish far away).
+  const Scaled off(gmm, 1.5f);
+  const ErrorField e = relative_score_error(gmm, off, x, level);
+  const Index corner = 0, near_mode = Index(24) * 48 + 40;  // (−5.9, −5.9) and about (4, 0)
+  CHECK(e.per_point[corner] == doctest::Approx(0.5).epsilon(0.02));
+  CHECK(e.per_point[near_mode] < 0.5 + 1e-6);
+  const ErrorField w = weighted_score_error(gmm, off, x, level);
+  CHECK(w.per_point[corner] < 1e-6 * w.per_point.maxCoeff());
+  CHECK(e.non_finite == 0);
+}

@@ -314,12 +314,13 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   Scene s;
   s.view = {1.5, -2.25, 3.5, true, {FieldSource::Learned, 0.125}, {FieldSource::Exact, 0.75}};
   s.layers.data = {false, 5, 0.25};
-  s.layers.density = {false, Colormap::Magma, 7.5, 96, false, 0.5};
+  s.layers.density = {false, Colormap::Magma, 7.5, 96, false, 0.5, false};
   s.layers.score = {false, 40, ArrowLength::Scaled, 2.5, true, 9};
-  s.layers.error = {true, 48, Colormap::Viridis};
+  s.layers.error = {true, ErrorKind::PWeighted, 48, Colormap::Viridis};
+  s.layers.noised = {true, 7, 0.5};
   s.layers.particles = {false, 6, 120, 500};
   s.layers.axes = {false, false};
-  s.ui = {1.75, false, true, false, false, 12.5, FieldSource::Learned, false, false, true};
+  s.ui = {1.75, false, true, false, false, 12.5, FieldSource::Learned, false, false, true, true, 4};
   const Scene back = parse_scene(json::parse(to_json(s).dump()));
   CHECK(back == s);
   CHECK(back.view.center_x == 1.5);
@@ -338,12 +339,17 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   CHECK(back.layers.density.resolution == 96);
   CHECK_FALSE(back.layers.density.contours);
   CHECK(back.layers.density.contour_spacing == 0.5);
+  CHECK_FALSE(back.layers.density.lock_scale);
   CHECK(back.layers.score.grid == 40);
   CHECK(back.layers.score.length == ArrowLength::Scaled);
   CHECK(back.layers.score.scale == 2.5);
   CHECK(back.layers.score.streamlines);
   CHECK(back.layers.score.seeds == 9);
   CHECK(back.layers.error.on);
+  CHECK(back.layers.error.kind == ErrorKind::PWeighted);
+  CHECK(back.layers.noised.on);
+  CHECK(back.layers.noised.point_size == 7);
+  CHECK(back.layers.noised.opacity == 0.5);
   CHECK(back.layers.error.resolution == 48);
   CHECK(back.layers.error.colormap == Colormap::Viridis);
   CHECK_FALSE(back.layers.particles.on);
@@ -362,6 +368,8 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   CHECK_FALSE(back.ui.use_ema);
   CHECK_FALSE(back.ui.follow_sampler);
   CHECK(back.ui.discrete_levels);
+  CHECK(back.ui.presenter);
+  CHECK(back.ui.run == 4);
 }
 
 TEST_CASE("a drawn point set round-trips and is checked") {

@@ -1,0 +1,71 @@
+// The noised-data layer: the forward process made visible. Each data point x_0 is drawn at the
+// panel's level as x_t = m x_0 + s z, with one z per point drawn once from the scene's display
+// stream, so the cloud spreads (VE) or shrinks and spreads (VP) smoothly as the level moves.
+#include "app/layers/layer.h"
+#include "app/layers/widgets.h"
+#include "core/scene/streams.h"
+
+namespace scorelab::layers {
+
+namespace {
+
+class NoisedLayer final : public Layer {
+ public:
+  std::string_view label() const override { return "noised data (x_t = m x_0 + s z)"; }
+  int key() const override { return 0; }
+  bool on(const LayersConfig& l) const override { return l.noised.on; }
+  void set_on(LayersConfig& l, bool on) const override { l.noised.on = on; }
+  bool widgets(LayersConfig& l) const override {
+    bool changed = ui::slider("size##noised", l.noised.point_size, 1, 20, "%.1f");
+    changed |= ui::slider("opacity##noised", l.noised.opacity, 0, 1, "%.2f");
+    return changed;
+  }
+
+  void draw(render::Painter& painter, PanelFrame& f) override {
+    const Points& x0 = f.ctx.data_points();
+    // One z per point, redrawn only when the data (or its seed) changes.
+    if (f.ctx.data_revision() != z_revision_) {
+      Rng rng = scene_streams(f.ctx.scene().seed).display;
+      z_.resize(2, x0.cols());
+      rng.fill_normal(z_);
+      z_revision_ = f.ctx.data_revision();
+    }
+    Gpu& g = gpu_[f.panel];
+    if (!g.made) {
+      render::Painter::make_point_layout(g.vao, g.points);
+      g.made = true;
+    }
+    const NoiseLevel& level = f.inputs.level;
+    if (g.revision != z_revision_ || g.m != level.m || g.s != level.s) {
+      xt_ = float(level.m) * x0 + float(level.s) * z_;
+      g.points.upload(xt_.data(), sizeof(float) * xt_.size());
+      g.count = static_cast<GLsizei>(xt_.cols());
+      g.revision = z_revision_;
+      g.m = level.m;
+      g.s = level.s;
+    }
+    const auto& cfg = f.layers().noised;
+    // Warm orange: apart from the white clean data and the pink / cyan particles.
+    painter.points(g.vao, g.count, float(cfg.point_size) * painter.pixel_scale(),
+                   {1.0f, 0.75f, 0.3f, float(cfg.opacity)});
+  }
+
+ private:
+  struct Gpu {
+    render::VertexArray vao;
+    render::Buffer points;
+    bool made = false;
+    long revision = -1;
+    double m = -1, s = -1;
+    GLsizei count = 0;
+  };
+  PerPanel<Gpu> gpu_;
+  Points z_, xt_;  // 2 × n: the fixed noise and this panel's noised points
+  long z_revision_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> make_noised_layer() { return std::make_unique<NoisedLayer>(); }
+
+}  // namespace scorelab::layers
