@@ -1,21 +1,26 @@
 #include "core/common/error.h"
 
-#include <sstream>
+#include <charconv>
 
 namespace scorelab {
 
+std::string number_text(double v) {
+  // Shortest text that reads back as the same double: 10000001 stays "10000001" (an ostream's
+  // default 6 digits would print "1e+07", which hides the very value the user must fix).
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::string("?");
+}
+
 void require_in_range(const std::string& what, double v, double lo, double hi) {
   if (std::isfinite(v) && v >= lo && v <= hi) return;
-  std::ostringstream msg;
-  msg << what << " must be finite and in [" << lo << ", " << hi << "], got " << v;
-  throw InputError(msg.str());
+  throw InputError(what + " must be finite and in [" + number_text(lo) + ", " + number_text(hi) +
+                   "], got " + number_text(v));
 }
 
 void require_above(const std::string& what, double v, double lo) {
   if (std::isfinite(v) && v > lo) return;
-  std::ostringstream msg;
-  msg << what << " must be finite and > " << lo << ", got " << v;
-  throw InputError(msg.str());
+  throw InputError(what + " must be finite and > " + number_text(lo) + ", got " + number_text(v));
 }
 
 }  // namespace scorelab

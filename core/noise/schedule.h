@@ -18,15 +18,18 @@ enum class ScheduleKind {
 
 struct SigmaSchedule {
   ScheduleKind kind = ScheduleKind::Geometric;
-  double sigma_min = 0.01;  // smallest σ (data units), > 0
-  double sigma_max = 10.0;  // largest σ (data units), > sigma_min
+  double sigma_min = 0.01;  // smallest σ (data units), > 0, at most 1e6
+  double sigma_max = 10.0;  // largest σ (data units), at most 1e6, > sigma_min
   int levels = 10;          // L ≥ 1; with L = 1 the single level is σ_max
   double rho = 7.0;         // Karras exponent ρ > 0 (ignored by the other kinds)
 
   void validate() const;              // throws InputError naming the field and its range
   std::vector<double> sigmas() const;  // L values, descending (validates first)
   // The level of σ_i: m = 1, s = σ_i, t = the VE time of σ_i on [σ_min, σ_max] (0 at σ_min).
-  NoiseLevel level(int i) const;
+  NoiseLevel level(int i) const;  // O(1)
+
+ private:
+  double sigma_at(int i) const;  // σ_i of a validated schedule
 };
 
 std::string_view to_string(ScheduleKind kind);
