@@ -51,7 +51,8 @@ const char* type_name(mode_t mode) {
   if (S_ISBLK(mode)) return "a block device";
   if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
   if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
+  if (S_ISREG(mode)) return "a regular file";
+  return "of an unknown type";
 }
 
 // "<dir>/.<name>.tmp-<8 random hex digits>": hidden, in the target's directory (same file system,
@@ -181,7 +182,11 @@ std::string check_output(const std::string& path, const std::vector<std::string>
   }
   const std::string dir = directory_of(target);
   struct stat dst;
-  if (::stat(dir.c_str(), &dst) != 0) fail_io("write", path, errno);
+  if (::stat(dir.c_str(), &dst) != 0) {
+    if (errno == ENOENT)
+      throw InputError("cannot write " + shown + ": its directory '" + dir + "' does not exist");
+    fail_io("write", path, errno);
+  }
   if (!S_ISDIR(dst.st_mode))
     throw InputError("cannot write " + shown + ": '" + dir + "' is " + type_name(dst.st_mode) +
                      ", not a directory");

@@ -16,7 +16,7 @@ namespace scorelab {
 
 // What a run may use. The defaults fit an 8 GB laptop with a desktop running beside scorelab.
 struct CostBudget {
-  double memory_bytes = 4.0 * (1ull << 30);  // all buffers of the run together (4 GiB)
+  double memory_bytes = 4e9;  // all buffers of the run together (4 GB)
   double step_seconds = 5;  // one training step, one sampler step over all particles, or one
                             // window frame's fields: the window runs these between frames
   double run_seconds = 4 * 3600.0;  // a whole command-line run (train --steps N, sample, export)
