@@ -1,14 +1,12 @@
 #include "core/scene/checkpoint.h"
 
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/input_file.h"
 #include "core/scene/json_reader.h"
 
 namespace scorelab {
@@ -17,6 +15,9 @@ namespace {
 constexpr char kMagic[8] = {'S', 'C', 'R', 'L', 'C', 'K', 'P', 'T'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kPrefix = 16;  // magic + version + header length
+// The largest checkpoint read: a network of 2.5·10⁸ parameters (4 float vectors). Larger ones
+// could not be trained within the default memory budget (core/scene/limits.h) anyway.
+constexpr std::size_t kMaxCheckpointBytes = std::size_t(4) << 30;
 
 std::uint64_t fnv1a64(std::string_view bytes) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -182,11 +183,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& c) {
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return parse_checkpoint(bytes.str(), path);
+  return parse_checkpoint(read_input_file(path, "checkpoint", kMaxCheckpointBytes), path);
 }
 
 }  // namespace scorelab

@@ -2,6 +2,7 @@
 #include "core/scene/json_reader.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <vector>
@@ -28,7 +29,6 @@ constexpr int kExcerptDepth = 3;
 // Appends v to out until out holds kExcerptChars characters; nested values below kExcerptDepth
 // become "…". Recursion is bounded by kExcerptDepth, whatever the depth of v.
 void append_excerpt(const nlohmann::json& v, int depth, std::string& out) {
-  if (out.size() >= kExcerptChars) return;
   if (v.is_string()) {
     const std::string& str = v.get_ref<const std::string&>();
     if (str.size() <= 40) {
@@ -51,7 +51,7 @@ void append_excerpt(const nlohmann::json& v, int depth, std::string& out) {
   } else {
     bool first = true;
     for (auto it = v.begin(); it != v.end(); ++it) {
-      if (out.size() >= kExcerptChars) {
+      if (!first && out.size() >= kExcerptChars) {
         out += ", …";
         break;
       }
@@ -76,11 +76,23 @@ double integral_value(const nlohmann::json& v, const std::string& path, const st
 }
 
 // nlohmann's "[json.exception.parse_error.101] parse error at line L, column C: ..." without the
-// bracketed id, which means nothing to a user.
+// bracketed id, which means nothing to a user. Bytes of the file that nlohmann quotes ("last
+// read: '...'") may be control characters or invalid UTF-8: they are shown as \xNN.
 std::string without_id(std::string msg) {
   if (const auto pos = msg.find("] "); msg.rfind("[json.", 0) == 0 && pos != std::string::npos)
     msg.erase(0, pos + 2);
-  return msg;
+  std::string out;
+  for (const char ch : msg) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f) {
+      out += ch;
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", c);
+      out += hex;
+    }
+  }
+  return out;
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 // so a field cannot be read without also being written (the round-trip property).
 #include "core/scene/scene.h"
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -10,6 +9,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/input_file.h"
 #include "core/distributions/datasets.h"
 #include "core/scene/json_reader.h"
 
@@ -602,16 +602,7 @@ Scene parse_scene_text(std::string_view text, const std::string& name) {
 }
 
 Scene load_scene(const std::string& path) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"),
-                                                          std::fclose);
-  if (!f) throw InputError("cannot open scene file '" + path + "': " + std::strerror(errno));
-  std::string text;
-  char buf[1 << 14];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
-  if (std::ferror(f.get()))
-    throw InputError("cannot read scene file '" + path + "': " + std::strerror(errno));
-  return parse_scene_text(text, path);
+  return parse_scene_text(read_input_file(path, "scene file", JsonLimits{}.max_bytes), path);
 }
 
 std::string_view default_scene_json() {
