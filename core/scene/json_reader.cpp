@@ -81,6 +81,16 @@ double integral_value(const nlohmann::json& v, const std::string& path, const st
 std::string without_id(std::string msg) {
   if (const auto pos = msg.find("] "); msg.rfind("[json.", 0) == 0 && pos != std::string::npos)
     msg.erase(0, pos + 2);
+  // "last read: '<the bytes of the token so far>'" can be a whole 100 MB string: keep its end,
+  // where the error is.
+  constexpr std::string_view kLastRead = "last read: '";
+  constexpr std::size_t kKeep = 40;
+  if (const auto at = msg.find(kLastRead); at != std::string::npos) {
+    const std::size_t from = at + kLastRead.size();
+    const std::size_t to = msg.rfind('\'');
+    if (to != std::string::npos && to > from + kKeep)
+      msg = msg.substr(0, from) + "..." + msg.substr(to - kKeep);
+  }
   std::string out;
   for (const char ch : msg) {
     const auto c = static_cast<unsigned char>(ch);
@@ -261,6 +271,12 @@ std::string JsonReader::string(const std::string& key, const std::string& fallba
   const nlohmann::json& v = lookup(key);
   if (!has(key)) return fallback;
   if (!v.is_string()) wrong_type(path(key), "a string", v);
+  // Every string of a scene is a name (a kind, a dataset): a long one is a mistake, and quoting
+  // it whole in the "unknown name" message would bury the message.
+  constexpr std::size_t kMaxName = 64;
+  if (v.get_ref<const std::string&>().size() > kMaxName)
+    throw InputError(path(key) + " must be a name of at most " + std::to_string(kMaxName) +
+                     " characters, got " + described(v));
   return v.get<std::string>();
 }
 
