@@ -189,7 +189,8 @@ void check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget
     if (item.step_seconds > budget.step_seconds)
       throw InputError(item.what + " takes about " + seconds_text(item.step_seconds) +
                        " per step, more than the limit of " + seconds_text(budget.step_seconds) +
-                       ": make it smaller");
+                       " per step: use fewer particles, points or components, a smaller batch or "
+                       "a smaller model");
     if (item.steps > 0 && item.steps * item.step_seconds > budget.run_seconds)
       throw InputError(item.what + " takes about " + seconds_text(item.steps * item.step_seconds) +
                        " (" + number_text(item.steps) + " steps), more than the budget of " +
