@@ -1,6 +1,7 @@
 // `scorelab sample`: run a scene's sampler on its exact (or learned) score and write the particles
 // as CSV.
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <optional>
 #include <ostream>
@@ -189,7 +190,8 @@ int run_sample(const Flags& flags, std::ostream& out, std::ostream& err) {
   if (const Index far = count_outside(run.particles, region, 100); far * 100 > run.particles.cols())
     throw InputError(std::to_string(far) + " of " + std::to_string(run.particles.cols()) +
                      " particles ended more than 100 times the data's radius (" +
-                     number_text(region.radius) + ") away from it: " +
+                     std::to_string(static_cast<long>(std::ceil(region.radius))) +
+                     ", rounded up) away from it: " +
                      (learned ? "the model (--model) does not describe this data"
                               : "the " + run.sampler + " run diverged") +
                      ", so nothing was written.");

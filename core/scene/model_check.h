@@ -30,8 +30,9 @@ struct ModelVerdict {
 
 // Checks the checkpoint's EMA weights on a held-out batch (seeded apart from training): the
 // objective's loss must not be above that of `initial_params` (the weights before training) on
-// the same batch, and 256 particles sampled with the scene's sampler on the learned score must be
-// finite with at most 10% of them beyond 10 × the data's radius.
+// the same batch, and of 256 particles sampled with the scene's sampler on the learned score at
+// least half must lie within 2 × the data's radius and at most 10% beyond 10 × (non-finite ones
+// count as beyond).
 ModelVerdict check_trained_model(const Checkpoint& checkpoint,
                                  const Eigen::VectorXf& initial_params);
 
