@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "app/cli/cancel.h"
+#include "app/encode/frame_sink.h"
 #include "app/export/export_job.h"
 #include "app/window/gl_context.h"
 #include "core/common/error.h"
@@ -105,7 +106,10 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   std::vector<std::string> inputs;
   for (const char* flag : {"--scene", "--model"})
     if (flags.has(flag)) inputs.push_back(flags.text(flag));
-  check_output(settings.out, inputs);
+  check_output(settings.out, inputs,
+               encode::format_for_path(settings.out) == encode::Format::PngSequence
+                   ? OutputKind::Directory
+                   : OutputKind::File);
   check_cost(scene,
              {.train = scene.ui.training, .sample = true, .learned = model != nullptr,
               .window = true},
