@@ -2,11 +2,13 @@
 // its samples land against where the data lies.
 #include "core/scene/model_check.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "core/common/error.h"
 #include "core/nn/learned_score.h"
+#include "core/scene/limits.h"
 #include "core/scene/exact_score.h"
 #include "core/train/objective.h"
 
@@ -15,6 +17,7 @@ namespace {
 
 constexpr Index kHeldOutPoints = 4096;
 constexpr Index kCheckParticles = 256;
+constexpr double kMaxCheckSeconds = 60;  // estimated (core/scene/limits.h)
 // Seeds the held-out draws apart from the training stream (which is seeded by train.seed).
 constexpr std::uint64_t kHeldOutSalt = 0x6865'6c64'6f75'7421ull;  // "heldout!"
 
@@ -70,6 +73,14 @@ ModelVerdict check_trained_model(const Checkpoint& c, const Eigen::VectorXf& ini
   // 2. Samples of the learned score: finite and near the data.
   Scene scene = c.scene;
   scene.particles = static_cast<int>(kCheckParticles);
+  // The check must not take longer than the training: a scene whose own sampler would take over
+  // a minute on these few particles (10⁶ Langevin steps) is checked with a 200-step reverse SDE
+  // of its noise process instead.
+  const SceneCost cost = estimate_cost(scene, {.sample = true, .learned = true});
+  if (cost.items.front().steps * cost.items.front().step_seconds > kMaxCheckSeconds) {
+    scene.sampler = ReverseSdeConfig{};
+    scene.noise.sde.N = std::min(scene.noise.sde.N, 200);
+  }
   const LearnedScore score(snapshot, /*use_ema=*/true);
   auto sampler = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde);
   Rng sampler_rng(scene.seed ^ kHeldOutSalt);
