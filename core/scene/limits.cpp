@@ -198,6 +198,16 @@ void check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget
   }
 }
 
+void check_window_cost(const Scene& scene) {
+  // The trainer and its model exist whether or not ui.training runs them.
+  check_cost(scene,
+             {.train = true,
+              .sample = true,
+              .learned = scene.ui.particle_source == FieldSource::Learned,
+              .window = true},
+             budget_from_environment());
+}
+
 CostBudget budget_from_environment() {
   CostBudget b;
   if (const char* v = std::getenv("SCORELAB_MEMORY_BUDGET")) {

@@ -57,6 +57,12 @@ SceneCost estimate_cost(const Scene& scene, const CostUse& use);
 // 65536) needs about 29.6 GB of memory, more than the budget of 4 GB (SCORELAB_MEMORY_BUDGET)".
 void check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget);
 
+// The window's check before it applies an edited or loaded scene: everything the window holds and
+// runs for it (the model and its trainer, the particles on the score they follow, the fields and
+// trails of every frame) against budget_from_environment(). Throws InputError naming what is too
+// big; the window then keeps its previous scene and shows the message.
+void check_window_cost(const Scene& scene);
+
 // "512 MB", "29.6 GB"; "0.4 s", "3.2 hours", for the messages above.
 std::string bytes_text(double bytes);
 std::string seconds_text(double seconds);

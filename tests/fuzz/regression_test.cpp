@@ -140,6 +140,15 @@ TEST_CASE("an enormous network is refused by its cost, with the estimate and the
   CHECK_NOTHROW(
       check_cost(d, {.train_steps = 100000, .train = true, .sample = true}, CostBudget{}));
   CHECK_NOTHROW(check_cost(d, {.train = true, .sample = true, .window = true}, CostBudget{}));
+  // The window's check (what it calls before applying an edit).
+  CHECK_NOTHROW(check_window_cost(d));
+  CHECK(message_of([&] { check_window_cost(s); }).find("this scene needs about ") == 0);
+  for (const char* asset : {"default", "training", "moons", "custom_mixture", "langevin",
+                            "annealed_langevin", "probability_flow_rk45", "reverse_sde_pc"}) {
+    INFO(asset);
+    CHECK_NOTHROW(check_window_cost(
+        load_scene(std::string(SCORELAB_FUZZ_CORPUS) + "/" + asset + ".json")));
+  }
 }
 
 TEST_CASE("valid but enormous runs are refused by their time, not run for hours") {
