@@ -66,8 +66,8 @@ std::string read_input_file(const std::string& path, const std::string& what,
     bytes.append(buf, static_cast<std::size_t>(n));
     if (bytes.size() > max_bytes) {  // it grew while we read
       ::close(fd);
-      throw InputError(head + "it has more than the " + std::to_string(max_bytes) +
-                       " bytes a " + what + " may have");
+      throw InputError(head + "it has more than the " + std::to_string(max_bytes) + " bytes a " +
+                       what + " may have");
     }
   }
   ::close(fd);

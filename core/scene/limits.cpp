@@ -1,6 +1,7 @@
 // Cost estimates of a scene (memory in bytes, time at an assumed rate) and the budget check.
 #include "core/scene/limits.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -199,13 +200,17 @@ void check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget
 }
 
 void check_window_cost(const Scene& scene) {
+  // The window redraws many times a second and recomputes a field when it changes: a frame's
+  // work (or a step's) must stay within a second (conservatively estimated) to keep it usable.
+  CostBudget budget = budget_from_environment();
+  budget.step_seconds = std::min(budget.step_seconds, 1.0);
   // The trainer and its model exist whether or not ui.training runs them.
   check_cost(scene,
              {.train = true,
               .sample = true,
               .learned = scene.ui.particle_source == FieldSource::Learned,
               .window = true},
-             budget_from_environment());
+             budget);
 }
 
 CostBudget budget_from_environment() {

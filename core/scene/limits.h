@@ -17,8 +17,8 @@ namespace scorelab {
 // What a run may use. The defaults fit an 8 GB laptop with a desktop running beside scorelab.
 struct CostBudget {
   double memory_bytes = 4e9;  // all buffers of the run together (4 GB)
-  double step_seconds = 5;  // one training step, one sampler step over all particles, or one
-                            // window frame's fields: the window runs these between frames
+  double step_seconds = 5;    // one training step, one sampler step over all particles, or one
+                              // window frame's fields: the window runs these between frames
   double run_seconds = 4 * 3600.0;  // a whole command-line run (train --steps N, sample, export)
 };
 
@@ -59,8 +59,9 @@ void check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget
 
 // The window's check before it applies an edited or loaded scene: everything the window holds and
 // runs for it (the model and its trainer, the particles on the score they follow, the fields and
-// trails of every frame) against budget_from_environment(). Throws InputError naming what is too
-// big; the window then keeps its previous scene and shows the message.
+// trails of every frame) against budget_from_environment(), with at most 1 s per frame or step.
+// Throws InputError naming what is too big; the window then keeps its previous scene and shows
+// the message.
 void check_window_cost(const Scene& scene);
 
 // "512 MB", "29.6 GB"; "0.4 s", "3.2 hours", for the messages above.

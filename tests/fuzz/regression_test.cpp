@@ -146,8 +146,8 @@ TEST_CASE("an enormous network is refused by its cost, with the estimate and the
   for (const char* asset : {"default", "training", "moons", "custom_mixture", "langevin",
                             "annealed_langevin", "probability_flow_rk45", "reverse_sde_pc"}) {
     INFO(asset);
-    CHECK_NOTHROW(check_window_cost(
-        load_scene(std::string(SCORELAB_FUZZ_CORPUS) + "/" + asset + ".json")));
+    CHECK_NOTHROW(
+        check_window_cost(load_scene(std::string(SCORELAB_FUZZ_CORPUS) + "/" + asset + ".json")));
   }
 }
 
