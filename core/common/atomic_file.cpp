@@ -205,11 +205,6 @@ void check_distinct_outputs(const std::string& flag_a, const std::string& a,
                      "' name the same file; each output needs its own");
 }
 
-void require_writable_directory(const std::string& path) {
-  const std::string dir = directory_of(path);
-  if (::access(dir.c_str(), W_OK) != 0) fail_io("write", path, errno);
-}
-
 void remove_stale_temporaries(const std::string& target) {
   const std::string dir = directory_of(target), name = name_of(target);
   DIR* d = ::opendir(dir.c_str());

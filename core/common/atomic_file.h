@@ -122,8 +122,4 @@ class PendingDirectory {
   bool committed_ = false;
 };
 
-// Throws InputError unless the directory that would hold `path` exists and is writable, so a long
-// job can refuse an impossible output before it starts rather than after it finished.
-void require_writable_directory(const std::string& path);
-
 }  // namespace scorelab
