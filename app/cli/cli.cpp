@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <new>
 #include <ostream>
 
 #include "app/cli/command.h"
@@ -94,8 +95,15 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   } catch (const UsageError& e) {
     err << prefix << e.what() << "\nRun 'scorelab " << command->name << " --help' for usage.\n";
     return kUsage;
+  } catch (const std::bad_alloc&) {
+    // The cost check (core/scene/limits.h) refuses what the budget cannot hold; this is what is
+    // left when the machine has less free memory than the budget assumes.
+    err << prefix
+        << "out of memory: this machine could not give the run the memory it needs; make the "
+           "scene smaller (particles, model width / depth, train.batch) or free some memory\n";
+    return kFailure;
   } catch (const std::exception& e) {
-    // InputError (bad scene, unwritable file) and anything unexpected (out of memory): exit 1.
+    // InputError (bad scene, unwritable file) and anything unexpected: exit 1.
     err << prefix << e.what() << "\n";
     return kFailure;
   }

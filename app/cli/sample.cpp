@@ -1,16 +1,20 @@
 // `scorelab sample`: run a scene's sampler on its exact (or learned) score and write the particles
 // as CSV.
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <optional>
 #include <ostream>
 
+#include "app/cli/cancel.h"
 #include "app/cli/command.h"
 #include "app/cli/csv.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/scene/checkpoint.h"
 #include "core/sample/sampler_registry.h"
+#include "core/scene/limits.h"
+#include "core/scene/model_check.h"
 #include "core/scene/scene.h"
 #include "core/scene/scene_run.h"
 
@@ -48,10 +52,10 @@ struct SampleRun {
 };
 
 // The scene's run as core builds it (core/scene/scene_run.h: seeds split once into the data and
-// particle streams), plus trajectories and progress. `learned`, when given, replaces the exact
-// score.
+// particle streams), plus trajectories, progress and cancel. `learned`, when given, replaces the
+// exact score.
 SampleRun run_scene(const Scene& scene, Index trajectory_particles, std::ostream& err,
-                    const ScoreModel* learned = nullptr) {
+                    const CancelOnSignal& cancel, const ScoreModel* learned = nullptr) {
   SceneRun scene_run = make_scene_run(scene, learned);
   Sampler* sampler = scene_run.sampler.get();
   if (trajectory_particles > 0) {
@@ -66,6 +70,8 @@ SampleRun run_scene(const Scene& scene, Index trajectory_particles, std::ostream
   const auto t0 = Clock::now();
   auto last_report = t0;
   while (scene_run.step()) {
+    cancel.throw_if_cancelled("sampling cancelled at step " +
+                              std::to_string(sampler->steps_taken()) + "; nothing was written");
     const auto now = Clock::now();
     if (now - last_report < std::chrono::seconds(1)) continue;
     last_report = now;
@@ -137,16 +143,36 @@ int run_sample(const Flags& flags, std::ostream& out, std::ostream& err) {
                                              !flags.has("--raw"));
   if (n) scene.particles = *n;
   if (seed) scene.seed = *seed;
-  // Refuse an impossible output before a possibly long run rather than after it.
-  require_writable_directory(out_path);
-  if (traj_path) require_writable_directory(*traj_path);
+  // Refuse an impossible output (a directory, a device, an input of the run, the other output)
+  // and a scene this machine cannot run, before a possibly long run rather than after it.
+  std::vector<std::string> inputs;
+  for (const char* flag : {"--scene", "--model"})
+    if (flags.has(flag)) inputs.push_back(flags.text(flag));
+  check_output(out_path, inputs);
+  if (traj_path) {
+    check_output(*traj_path, inputs);
+    check_distinct_outputs("--out", out_path, "--trajectories", *traj_path);
+  }
+  check_cost(scene, {.sample = true, .learned = learned != nullptr}, budget_from_environment());
+  const CancelOnSignal cancel;
 
-  const SampleRun run = run_scene(scene, traj_particles, err, learned.get());
+  const SampleRun run = run_scene(scene, traj_particles, err, cancel, learned.get());
   if (const Index bad = count_non_finite(run.particles); bad > 0)
     throw InputError(std::to_string(bad) + " of " + std::to_string(run.particles.cols()) +
                      " particles ended non-finite (NaN or infinity): the " + run.sampler +
                      " run diverged, so nothing was written. Try a smaller step size "
                      "(step_size / epsilon / snr) or more steps.");
+  // Samples far outside the data (by orders of magnitude) mean a useless model or a sampler
+  // that ran away: reported rather than published.
+  const DataRegion region = data_region(scene);
+  if (const Index far = count_outside(run.particles, region, 100); far * 100 > run.particles.cols())
+    throw InputError(std::to_string(far) + " of " + std::to_string(run.particles.cols()) +
+                     " particles ended more than 100 times the data's radius (" +
+                     std::to_string(static_cast<long>(std::ceil(region.radius))) +
+                     ", rounded up) away from it: " +
+                     (learned ? "the model (--model) does not describe this data"
+                              : "the " + run.sampler + " run diverged") +
+                     ", so nothing was written.");
   // Both files are written in full before either replaces its target.
   PendingFile samples(out_path, particles_csv(run.particles));
   std::optional<PendingFile> traj;
@@ -174,7 +200,9 @@ const Command& sample_command() {
       "and writes the final particles. Progress goes to stderr, a one-line summary to stdout.\n"
       "Outputs are written atomically and only after sampling finished: a failed run (bad scene,\n"
       "unwritable path, or particles that ended NaN/infinite because the sampler diverged) exits\n"
-      "with 1 and leaves any existing output file untouched. The same scene and seed give the\n"
+      "with 1 and leaves any existing output file untouched, as does a run whose particles\n"
+      "end more than 100 times the data's radius away from it (a useless --model), and\n"
+      "Ctrl-C / SIGTERM. The same scene and seed give the\n"
       "same bytes.",
       kSampleFlags,
       run_sample};

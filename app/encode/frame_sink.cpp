@@ -1,16 +1,9 @@
 // The format chosen by a path, the checks open_sink makes before any frame is rendered, and the
-// file-system helpers the sinks share (temporaries beside the target, full writes, directory sync).
+// helpers the sinks share (their output goes through core/common/atomic_file).
 #include "app/encode/frame_sink.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cctype>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <random>
 
 #include "app/encode/sinks.h"
 #include "core/common/atomic_file.h"
@@ -20,73 +13,9 @@ namespace scorelab::encode {
 
 namespace detail {
 
-void fail(const std::string& what, const std::string& path, int err) {
-  std::string message = "cannot " + what + " '" + path + "': " + std::strerror(err);
-  if (err == ENOSPC || err == EDQUOT) message += " (the disk is full)";
-  throw InputError(message);
-}
-
-std::string parent_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 std::string name_of(const std::string& path) {
   const auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-namespace {
-
-// "<dir>/.<name>.tmp-<8 random hex digits>": hidden, in the target's directory (same file system,
-// so the final rename is atomic) and recognisable as ours if a crash leaves it behind.
-std::string temp_name(const std::string& target, std::random_device& entropy) {
-  char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(entropy()));
-  const auto slash = target.rfind('/');
-  const std::string dir = slash == std::string::npos ? "" : target.substr(0, slash + 1);
-  return dir + "." + name_of(target) + ".tmp-" + suffix;
-}
-
-}  // namespace
-
-std::string create_temp_file(const std::string& target, int* fd) {
-  std::random_device entropy;
-  for (int attempt = 0;; ++attempt) {
-    std::string temp = temp_name(target, entropy);
-    *fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (*fd >= 0) return temp;
-    if (errno != EEXIST || attempt == 100) fail("write", target, errno);
-  }
-}
-
-std::string create_temp_directory(const std::string& target) {
-  std::random_device entropy;
-  for (int attempt = 0;; ++attempt) {
-    std::string temp = temp_name(target, entropy);
-    if (::mkdir(temp.c_str(), 0777) == 0) return temp;
-    if (errno != EEXIST || attempt == 100) fail("write", target, errno);
-  }
-}
-
-int write_fully(int fd, const void* data, std::size_t size) {
-  const auto* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = ::write(fd, p, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno;
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return 0;
-}
-
-void sync_directory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
 }
 
 std::string size_text(int width, int height) {
@@ -191,15 +120,12 @@ std::unique_ptr<FrameSink> open_sink(Format format, const SinkOptions& options) 
     if (dir == "/" || name == "." || name == "..")
       throw InputError("cannot export a PNG sequence to '" + path +
                        "': name a new directory (or the one of a previous export)");
-    require_writable_directory(dir);
+    check_output(dir, {}, OutputKind::Directory);
     return detail::make_png_sequence_sink(options, dir);
   }
 
   if (path.back() == '/') throw InputError("cannot write '" + path + "': it names a directory");
-  require_writable_directory(path);
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw InputError("cannot write '" + path + "': it is a directory");
+  check_output(path);  // a directory, device or missing directory is refused here
   switch (format) {
     case Format::Gif:
       return detail::make_gif_sink(options);

@@ -48,12 +48,12 @@ std::mutex quantize_mutex;
 // Where giflib's output goes: a buffer flushed to the temporary file in large writes (giflib
 // writes a few bytes at a time). A failed write is remembered, not thrown through C code.
 struct Output {
-  int fd = -1;
+  StreamingFile* file = nullptr;
   std::vector<GifByteType> buffer;
   int error = 0;  // errno of the first failed write, 0 if none
 
   void flush() {
-    if (error == 0) error = write_fully(fd, buffer.data(), buffer.size());
+    if (error == 0) error = file->write_all(buffer.data(), buffer.size());
     buffer.clear();
   }
 
@@ -69,7 +69,8 @@ struct Output {
 class GifSink final : public FrameSink {
  public:
   explicit GifSink(const SinkOptions& options) : options_(options) {
-    temp_ = create_temp_file(options_.path, &out_.fd);
+    file_ = std::make_unique<StreamingFile>(options_.path);
+    out_.file = file_.get();
     int error = 0;
     gif_ = EGifOpen(&out_, &Output::write, &error);
     if (!gif_) {
@@ -107,16 +108,11 @@ class GifSink final : public FrameSink {
     const int closed = EGifCloseFile(gif_, &error);  // writes the trailer; frees gif_ regardless
     gif_ = nullptr;
     out_.flush();
-    if (out_.error != 0) fail("write", options_.path, out_.error);
+    if (out_.error != 0) fail_io("write", options_.path, out_.error);
     if (closed != GIF_OK)
       throw InputError("cannot write '" + options_.path + "': " + GifErrorString(error));
-    if (::fsync(out_.fd) != 0) fail("write", options_.path, errno);
-    const int err = ::close(out_.fd) != 0 ? errno : 0;
-    out_.fd = -1;
-    if (err != 0) fail("write", options_.path, err);
-    if (::rename(temp_.c_str(), options_.path.c_str()) != 0) fail("replace", options_.path, errno);
+    file_->commit();
     finished_ = true;
-    sync_directory(parent_of(options_.path));
   }
 
   std::string describe() const override {
@@ -325,7 +321,7 @@ class GifSink final : public FrameSink {
   // Throws InputError for a failed giflib call: the write error behind it, else giflib's reason.
   void check(int result) {
     if (result == GIF_OK) return;
-    if (out_.error != 0) fail("write", options_.path, out_.error);
+    if (out_.error != 0) fail_io("write", options_.path, out_.error);
     throw InputError("cannot write '" + options_.path + "': " + GifErrorString(gif_->Error));
   }
 
@@ -336,13 +332,11 @@ class GifSink final : public FrameSink {
       EGifCloseFile(gif_, nullptr);
       gif_ = nullptr;
     }
-    if (out_.fd >= 0) ::close(out_.fd);
-    out_.fd = -1;
-    ::unlink(temp_.c_str());
+    file_.reset();  // removes the temporary
   }
 
   SinkOptions options_;
-  std::string temp_;  // ".<name>.tmp-XXXXXXXX" beside the target, renamed over it by finish()
+  std::unique_ptr<StreamingFile> file_;  // the temporary, renamed over the target by finish()
   Output out_;
   GifFileType* gif_ = nullptr;
   std::vector<GifColorType> palette_;  // the colours in use, ≤ 256

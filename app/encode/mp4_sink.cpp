@@ -87,9 +87,8 @@ class SigpipeBlock {
 class Mp4Sink final : public FrameSink {
  public:
   explicit Mp4Sink(const SinkOptions& options) : options_(options) {
-    int fd = -1;
-    temp_ = create_temp_file(options_.path, &fd);  // reserves the name; ffmpeg rewrites it
-    ::close(fd);
+    file_ = std::make_unique<StreamingFile>(options_.path);  // reserves the name
+    file_->close_descriptor();                              // ffmpeg rewrites it by name
     try {
       spawn();
     } catch (...) {
@@ -115,7 +114,7 @@ class Mp4Sink final : public FrameSink {
       wait_for_ffmpeg();
       throw InputError("cannot write '" + options_.path + "': ffmpeg stopped: " + log_tail());
     }
-    if (err != 0) fail("send a frame to ffmpeg for", options_.path, err);
+    if (err != 0) fail_io("send a frame to ffmpeg for", options_.path, err);
     ++frames_;
   }
 
@@ -132,16 +131,10 @@ class Mp4Sink final : public FrameSink {
       throw InputError("cannot write '" + options_.path + "': ffmpeg failed (" + how +
                        "): " + log_tail());
     }
-    const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail("write", options_.path, errno);
-    const int err = ::fsync(fd) != 0 ? errno : 0;
-    ::close(fd);
-    if (err != 0) fail("write", options_.path, err);
-    if (::rename(temp_.c_str(), options_.path.c_str()) != 0) fail("replace", options_.path, errno);
+    file_->commit();
     finished_ = true;
     ::close(log_);
     log_ = -1;
-    sync_directory(parent_of(options_.path));
   }
 
   std::string describe() const override {
@@ -155,9 +148,9 @@ class Mp4Sink final : public FrameSink {
   // paths with spaces or quotes need no escaping.
   void spawn() {
     log_ = ::memfd_create("ffmpeg-stderr", MFD_CLOEXEC);
-    if (log_ < 0) fail("start ffmpeg for", options_.path, errno);
+    if (log_ < 0) fail_io("start ffmpeg for", options_.path, errno);
     int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail("start ffmpeg for", options_.path, errno);
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) fail_io("start ffmpeg for", options_.path, errno);
     stdin_ = pipe_fds[1];
 
     // clang-format off
@@ -168,7 +161,7 @@ class Mp4Sink final : public FrameSink {
         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "18",
         "-movflags", "+faststart", "-fflags", "+bitexact", "-flags:v", "+bitexact",
         "-map_metadata", "-1",
-        "-f", "mp4", temp_};  // -f: the temporary name has no .mp4 extension
+        "-f", "mp4", file_->temp_path()};  // -f: the temporary name has no .mp4 extension
     // clang-format on
     std::vector<char*> argv;
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -200,7 +193,7 @@ class Mp4Sink final : public FrameSink {
     posix_spawn_file_actions_destroy(&files);
     ::close(pipe_fds[0]);
     if (err == ENOENT) throw InputError(ffmpeg_missing());
-    if (err != 0) fail("start ffmpeg for", options_.path, err);
+    if (err != 0) fail_io("start ffmpeg for", options_.path, err);
     pid_ = pid;
   }
 
@@ -248,11 +241,11 @@ class Mp4Sink final : public FrameSink {
     }
     if (log_ >= 0) ::close(log_);
     log_ = -1;
-    ::unlink(temp_.c_str());
+    file_.reset();  // removes the temporary
   }
 
   SinkOptions options_;
-  std::string temp_;  // ".<name>.tmp-XXXXXXXX" beside the target: ffmpeg's output
+  std::unique_ptr<StreamingFile> file_;  // the temporary beside the target: ffmpeg's output
   int stdin_ = -1;    // write end of ffmpeg's stdin
   int log_ = -1;      // memfd holding ffmpeg's stderr
   pid_t pid_ = -1;    // ffmpeg, until reaped

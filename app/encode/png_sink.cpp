@@ -46,12 +46,9 @@ std::string encode_png(const Image& frame, const std::string& path) {
 class PngSink final : public FrameSink {
  public:
   explicit PngSink(const SinkOptions& options) : options_(options) {
-    // Nothing is written before finish(), so probe the directory now: require_writable_directory
-    // trusts access(2), which says yes to root even where creating a file fails.
-    int fd = -1;
-    const std::string probe = create_temp_file(options_.path, &fd);
-    ::close(fd);
-    ::unlink(probe.c_str());
+    // Nothing is written before finish(), so probe the target now: access(2) says yes to root
+    // even where creating a file fails. The probe's temporary is removed as it goes.
+    const StreamingFile probe(options_.path);
   }
 
   void add(const Image& frame) override {
@@ -104,7 +101,7 @@ bool is_frame_name(const std::string& name) {
 // The names in `dir`, sorted, without "." and ".."; throws InputError if it cannot be read.
 std::vector<std::string> list_directory(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
-  if (!d) fail("read the directory", dir, errno);
+  if (!d) fail_io("read the directory", dir, errno);
   std::vector<std::string> names;
   errno = 0;
   while (const dirent* e = ::readdir(d)) {
@@ -113,7 +110,7 @@ std::vector<std::string> list_directory(const std::string& dir) {
   }
   const int err = errno;
   ::closedir(d);
-  if (err != 0) fail("read the directory", dir, err);
+  if (err != 0) fail_io("read the directory", dir, err);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -135,7 +132,7 @@ void require_replaceable(const std::string& dir, const std::string& path) {
   struct stat st;
   if (::lstat(dir.c_str(), &st) != 0) {
     if (errno == ENOENT) return;
-    fail("export a PNG sequence to", path, errno);
+    fail_io("export a PNG sequence to", path, errno);
   }
   if (S_ISLNK(st.st_mode))
     throw InputError("cannot export a PNG sequence to '" + path +
@@ -149,47 +146,20 @@ void require_replaceable(const std::string& dir, const std::string& path) {
                      "new or empty directory so no other file is deleted");
 }
 
-// Deletes the frames in `dir`, then `dir` itself if that left it empty. Best effort: it runs on
-// our own temporaries (cleanup, or the swapped-out previous export) where nothing else is lost.
-void remove_frames(const std::string& dir) {
-  std::vector<std::string> names;
-  try {
-    names = list_directory(dir);
-  } catch (const InputError&) {
-  }
-  for (const std::string& name : names)
-    if (is_frame_name(name)) ::unlink((dir + "/" + name).c_str());
-  ::rmdir(dir.c_str());
-}
-
 class PngSequenceSink final : public FrameSink {
  public:
   PngSequenceSink(const SinkOptions& options, const std::string& directory)
       : options_(options), target_(directory) {
     require_replaceable(target_, options_.path);
-    temp_ = create_temp_directory(target_);
-  }
-
-  ~PngSequenceSink() override {
-    if (!finished_) remove_frames(temp_);
+    dir_ = std::make_unique<PendingDirectory>(target_);
   }
 
   void add(const Image& frame) override {
     assert(!finished_);
     check_frame(frame, options_);
-    const std::string bytes = encode_png(frame, options_.path);
-    const std::string file = temp_ + "/" + frame_name(frames_, kMinDigits);
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0) fail("write", options_.path, errno);
-    // fsync each frame as it is written, so finish() only has to rename: a frame per fsync costs
-    // little next to the PNG encoding, and a full disk shows at the frame that hit it.
-    int err = write_fully(fd, bytes.data(), bytes.size());
-    if (err == 0 && ::fsync(fd) != 0) err = errno;
-    if (::close(fd) != 0 && err == 0) err = errno;
-    if (err != 0) {
-      ::unlink(file.c_str());
-      fail("write", options_.path, err);
-    }
+    // Each frame is fsynced as it is written (a frame per fsync costs little next to the PNG
+    // encoding), so finish() only has to rename.
+    dir_->write_file(frame_name(frames_, kMinDigits), encode_png(frame, options_.path));
     ++frames_;
   }
 
@@ -197,17 +167,11 @@ class PngSequenceSink final : public FrameSink {
     assert(!finished_);
     if (frames_ == 0) throw InputError("nothing to write to '" + options_.path + "': no frames");
     widen_names();
-    sync_directory(temp_);
-    // Checked again: the directory may have changed while we rendered.
+    // Checked again: the directory may have changed while we rendered. Replacing a previous
+    // export deletes its files, which this check proved are all frames.
     require_replaceable(target_, options_.path);
-    struct stat st;
-    if (::lstat(target_.c_str(), &st) != 0) {
-      if (::rename(temp_.c_str(), target_.c_str()) != 0) fail("write", options_.path, errno);
-    } else {
-      replace_previous_export();
-    }
+    dir_->commit();
     finished_ = true;
-    sync_directory(parent_of(target_));
   }
 
   std::string describe() const override {
@@ -226,38 +190,13 @@ class PngSequenceSink final : public FrameSink {
       const std::string from = frame_name(i, kMinDigits), to = frame_name(i, digits);
       // A 4-digit-padded name of i < 10000 starts with '0' once widened; the names of larger i
       // never do, so no rename overwrites another frame.
-      if (from != to && ::rename((temp_ + "/" + from).c_str(), (temp_ + "/" + to).c_str()) != 0)
-        fail("write", options_.path, errno);
+      if (from != to) dir_->rename_file(from, to);
     }
-  }
-
-  // The target holds a previous export: exchange it with the new directory in one step
-  // (renameat2 RENAME_EXCHANGE), then delete the old frames, now under the temporary name.
-  void replace_previous_export() {
-    if (::renameat2(AT_FDCWD, temp_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) == 0) {
-      remove_frames(temp_);
-      return;
-    }
-    if (errno != EINVAL && errno != ENOSYS) fail("replace", options_.path, errno);
-    // A file system without RENAME_EXCHANGE: move the old one aside, then the new one in (a
-    // reader may briefly find no directory), and put the old one back if the second step fails.
-    std::string aside = create_temp_directory(target_);
-    if (::rename(target_.c_str(), aside.c_str()) != 0) {
-      const int err = errno;
-      ::rmdir(aside.c_str());
-      fail("replace", options_.path, err);
-    }
-    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-      const int err = errno;
-      ::rename(aside.c_str(), target_.c_str());
-      fail("replace", options_.path, err);
-    }
-    remove_frames(aside);
   }
 
   SinkOptions options_;
   std::string target_;  // the directory, without trailing '/'
-  std::string temp_;    // ".<name>.tmp-XXXXXXXX" beside it: the frames until finish()
+  std::unique_ptr<PendingDirectory> dir_;  // the frames until finish(), beside the target
   int frames_ = 0;
   bool finished_ = false;
 };

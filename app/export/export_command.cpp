@@ -2,17 +2,19 @@
 // loop with progress on stderr, and Ctrl-C / SIGTERM as a clean cancel (no file left behind).
 #include "app/export/export_command.h"
 
-#include <atomic>
 #include <charconv>
 #include <chrono>
-#include <csignal>
 #include <ostream>
 #include <tuple>
 
+#include "app/cli/cancel.h"
+#include "app/encode/frame_sink.h"
 #include "app/export/export_job.h"
 #include "app/render/gl_context.h"
 #include "core/common/error.h"
+#include "core/common/atomic_file.h"
 #include "core/scene/checkpoint.h"
+#include "core/scene/limits.h"
 
 namespace scorelab::exporting {
 
@@ -48,30 +50,6 @@ constexpr FlagSpec kExportFlags[] = {
     {"--no-legend", "", "leave out the colour bars"},
     {"--no-caption", "", "leave out each panel's source and noise level"},
     {"--background", "RRGGBB", "background colour in hex (default 12121a)"},
-};
-
-// Ctrl-C and SIGTERM during an export: the loop sees the flag between frames and cancels.
-std::atomic<bool> g_cancel{false};
-extern "C" void on_cancel_signal(int) {
-  g_cancel.store(true);
-}
-
-// Installs the cancel handler for its lifetime (restores the previous one after).
-struct CancelOnSignal {
-  struct sigaction old_int {
-  }, old_term{};
-  CancelOnSignal() {
-    g_cancel.store(false);
-    struct sigaction sa {};
-    sa.sa_handler = on_cancel_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-  }
-  ~CancelOnSignal() {
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
-  }
 };
 
 ExportSettings settings_from(const Flags& flags) {
@@ -123,9 +101,22 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
     scene.ui.use_ema = !flags.has("--raw");
   }
   if (settings.train_steps_per_frame == 0) scene.ui.training = false;
+  // Refused before the GL context and the first frame: an output that is an input, a device or
+  // in a missing directory (open_sink checks the rest), and a scene this machine cannot run.
+  std::vector<std::string> inputs;
+  for (const char* flag : {"--scene", "--model"})
+    if (flags.has(flag)) inputs.push_back(flags.text(flag));
+  check_output(settings.out, inputs,
+               encode::format_for_path(settings.out) == encode::Format::PngSequence
+                   ? OutputKind::Directory
+                   : OutputKind::File);
+  check_cost(scene,
+             {.train = scene.ui.training, .sample = true, .learned = model != nullptr,
+              .window = true},
+             budget_from_environment());
 
   const render::GlContext gl(64, 64, /*visible=*/false);
-  const CancelOnSignal cancel_on_signal;
+  const cli::CancelOnSignal cancel;
   ExportJob job(scene, settings, model);
   err << "export: " << job.description() << " -> " << settings.out << "\n";
 
@@ -134,8 +125,8 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   auto last_report = start;
   ExportProgress p = job.progress();
   while (!p.done) {
-    if (g_cancel.load())
-      throw InputError("export cancelled; nothing was written (" + settings.out + " is as it was)");
+    cancel.throw_if_cancelled("export cancelled; nothing was written (" + settings.out +
+                              " is as it was)");
     p = job.step();
     if (Clock::now() - last_report >= std::chrono::seconds(1)) {
       last_report = Clock::now();

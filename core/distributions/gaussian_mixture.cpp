@@ -64,7 +64,7 @@ std::vector<KernelComponent<S>> kernel_components(const std::vector<GaussianComp
 GaussianMixture::GaussianMixture(std::vector<GaussianComponent> components)
     : comps_(std::move(components)) {
   if (comps_.empty()) throw InputError("Gaussian mixture: needs at least one component (empty)");
-  double total = 0;
+  double largest = 0;  // the largest weight, which normalisation divides by first (below)
   for (std::size_t k = 0; k < comps_.size(); ++k) {
     GaussianComponent& c = comps_[k];
     if (!std::isfinite(c.weight) || c.weight < 0)
@@ -84,9 +84,14 @@ GaussianMixture::GaussianMixture(std::vector<GaussianComponent> components)
     if (!(c.cov(0, 0) > 0 && det > 0))
       throw InputError(
           component_error(k, "covariance is not positive definite (det " + to_text(det) + ")"));
-    total += c.weight;
+    largest = std::max(largest, c.weight);
   }
-  if (!(total > 0)) throw InputError("Gaussian mixture: all weights are zero");
+  if (!(largest > 0)) throw InputError("Gaussian mixture: all weights are zero");
+  // Scale by the largest weight before summing: the sum of weights such as [1e308, 1e308]
+  // overflows to infinity and would turn every normalised weight into 0 (then no component is
+  // left to sample from). After the scaling every weight is in [0, 1] and the sum is in [1, K].
+  double total = 0;
+  for (GaussianComponent& c : comps_) total += (c.weight /= largest);
   for (GaussianComponent& c : comps_) c.weight /= total;
 }
 

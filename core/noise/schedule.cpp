@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "core/common/error.h"
@@ -9,38 +10,44 @@
 namespace scorelab {
 
 void SigmaSchedule::validate() const {
+  // Each bound is checked on its own before their order, so a message never shows an empty range
+  // ("sigma_max must be in [1e+300, 1e+06]") that blames sigma_max for sigma_min's value.
   require_above("noise.schedule.sigma_min", sigma_min, 0.0);
-  require_in_range("noise.schedule.sigma_max", sigma_max, sigma_min, 1e6);
+  require_in_range("noise.schedule.sigma_min", sigma_min, 0.0, 1e6);
+  require_in_range("noise.schedule.sigma_max", sigma_max, 0.0, 1e6);
   if (!(sigma_max > sigma_min))
-    throw InputError("noise.schedule: sigma_min (" + std::to_string(sigma_min) +
-                     ") must be smaller than sigma_max (" + std::to_string(sigma_max) + ")");
+    throw InputError("noise.schedule.sigma_max (" + number_text(sigma_max) +
+                     ") is not above noise.schedule.sigma_min (" + number_text(sigma_min) +
+                     "): sigma_min must be smaller than sigma_max");
   require_in_range("noise.schedule.levels", levels, 1, 100000);
   require_in_range("noise.schedule.rho", rho, 1e-3, 1e3);
+}
+
+// σ_i of a validated schedule in O(1), so level(i) costs nothing per call (it used to build all
+// L values: an L = 10⁵ schedule took minutes to set up, quadratic in L).
+double SigmaSchedule::sigma_at(int i) const {
+  const int L = levels;
+  // Pin the ends exactly (exp/log and pow round-trips are off by an ulp or two).
+  if (i == 0) return sigma_max;
+  if (i == L - 1) return sigma_min;
+  const double u = static_cast<double>(i) / (L - 1);  // 0 at σ_max, 1 at σ_min
+  switch (kind) {
+    case ScheduleKind::Geometric:
+      return std::exp(std::log(sigma_max) + u * (std::log(sigma_min) - std::log(sigma_max)));
+    case ScheduleKind::Linear:
+      return sigma_max + u * (sigma_min - sigma_max);
+    case ScheduleKind::Karras: {
+      const double a = std::pow(sigma_max, 1.0 / rho), b = std::pow(sigma_min, 1.0 / rho);
+      return std::pow(a + u * (b - a), rho);
+    }
+  }
+  return sigma_max;
 }
 
 std::vector<double> SigmaSchedule::sigmas() const {
   validate();
   std::vector<double> out(static_cast<std::size_t>(levels));
-  const int L = levels;
-  for (int i = 0; i < L; ++i) {
-    const double u = L == 1 ? 0.0 : static_cast<double>(i) / (L - 1);  // 0 at σ_max, 1 at σ_min
-    switch (kind) {
-      case ScheduleKind::Geometric:
-        out[i] = std::exp(std::log(sigma_max) + u * (std::log(sigma_min) - std::log(sigma_max)));
-        break;
-      case ScheduleKind::Linear:
-        out[i] = sigma_max + u * (sigma_min - sigma_max);
-        break;
-      case ScheduleKind::Karras: {
-        const double a = std::pow(sigma_max, 1.0 / rho), b = std::pow(sigma_min, 1.0 / rho);
-        out[i] = std::pow(a + u * (b - a), rho);
-        break;
-      }
-    }
-  }
-  // Pin the ends exactly (exp/log and pow round-trips are off by an ulp or two).
-  out.front() = sigma_max;
-  if (L > 1) out.back() = sigma_min;
+  for (int i = 0; i < levels; ++i) out[static_cast<std::size_t>(i)] = sigma_at(i);
   return out;
 }
 
@@ -50,8 +57,11 @@ double SigmaSchedule::time_of_sigma(double sigma) const {
 }
 
 NoiseLevel SigmaSchedule::level(int i) const {
-  const std::vector<double> s = sigmas();
-  const double sigma = s.at(static_cast<std::size_t>(i));
+  validate();
+  if (i < 0 || i >= levels)
+    throw std::out_of_range("SigmaSchedule::level: index " + std::to_string(i) + " of " +
+                            std::to_string(levels));
+  const double sigma = sigma_at(i);
   return {time_of_sigma(sigma), 1.0, sigma};
 }
 

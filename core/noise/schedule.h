@@ -19,15 +19,15 @@ enum class ScheduleKind {
 
 struct SigmaSchedule {
   ScheduleKind kind = ScheduleKind::Geometric;
-  double sigma_min = 0.01;  // smallest σ (data units), > 0
-  double sigma_max = 10.0;  // largest σ (data units), > sigma_min
+  double sigma_min = 0.01;  // smallest σ (data units), > 0, at most 1e6
+  double sigma_max = 10.0;  // largest σ (data units), at most 1e6, > sigma_min
   int levels = 10;          // L ≥ 1; with L = 1 the single level is σ_max
   double rho = 7.0;         // Karras exponent ρ > 0 (ignored by the other kinds)
   bool operator==(const SigmaSchedule&) const = default;
 
   void validate() const;              // throws InputError naming the field and its range
   std::vector<double> sigmas() const;  // L values, descending (validates first)
-  // The level of σ_i: m = 1, s = σ_i, t = time_of_sigma(σ_i). O(L): prefer noise_levels() in loops.
+  // The level of σ_i: m = 1, s = σ_i, t = time_of_sigma(σ_i). O(1).
   NoiseLevel level(int i) const;
   std::vector<NoiseLevel> noise_levels() const;  // level(i) for i = 0 … L − 1, in one pass
   // The VE time of σ on [σ_min, σ_max]: ln(σ/σ_min) / ln(σ_max/σ_min), clamped to [0, 1].
@@ -41,6 +41,9 @@ struct SigmaSchedule {
   // level(i).t; for linear and Karras schedules it does not (their σ are not log-spaced).
   int index_at_time(double t) const;
   double time_of_index(int i) const;
+
+ private:
+  double sigma_at(int i) const;  // σ_i of a validated schedule
 };
 
 // NCSNv2 technique 1: σ_max ≈ the largest pairwise Euclidean distance of the data. Exact

@@ -12,18 +12,25 @@ namespace scorelab {
 
 void SdeParams::validate() const {
   require_in_range("noise.sde.N", N, 1, 1000000);
+  // Each bound on its own, then their order (see SigmaSchedule::validate).
   if (kind == SdeKind::VE) {
     require_above("noise.sde.sigma_min", sigma_min, 0.0);
-    require_in_range("noise.sde.sigma_max", sigma_max, sigma_min, 1e6);
+    require_in_range("noise.sde.sigma_min", sigma_min, 0.0, 1e6);
+    require_in_range("noise.sde.sigma_max", sigma_max, 0.0, 1e6);
     if (!(sigma_max > sigma_min))
-      throw InputError("noise.sde: sigma_min (" + std::to_string(sigma_min) +
-                       ") must be smaller than sigma_max (" + std::to_string(sigma_max) + ")");
+      throw InputError("noise.sde.sigma_max (" + number_text(sigma_max) +
+                       ") is not above noise.sde.sigma_min (" + number_text(sigma_min) +
+                       "): sigma_min must be smaller than sigma_max");
   } else {
+    // m(1) = exp(−(β_min + β_max) / 4): above β ≈ 3000 it underflows to 0 in double precision
+    // and the process no longer remembers the data at all; 1000 keeps m(1) ≈ 1e-109 > 0.
     require_above("noise.sde.beta_min", beta_min, 0.0);
-    require_in_range("noise.sde.beta_max", beta_max, beta_min, 1e4);
+    require_in_range("noise.sde.beta_min", beta_min, 0.0, 1000);
+    require_in_range("noise.sde.beta_max", beta_max, 0.0, 1000);
     if (!(beta_max > beta_min))
-      throw InputError("noise.sde: beta_min (" + std::to_string(beta_min) +
-                       ") must be smaller than beta_max (" + std::to_string(beta_max) + ")");
+      throw InputError("noise.sde.beta_max (" + number_text(beta_max) +
+                       ") is not above noise.sde.beta_min (" + number_text(beta_min) +
+                       "): beta_min must be smaller than beta_max");
   }
 }
 

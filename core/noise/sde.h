@@ -20,10 +20,10 @@ enum class SdeKind { VE, VP, SubVP };
 
 struct SdeParams {
   SdeKind kind = SdeKind::VE;
-  double sigma_min = 0.01;  // VE: σ(0), data units, > 0
-  double sigma_max = 10.0;  // VE: σ(1), data units, > sigma_min
-  double beta_min = 0.1;    // VP / sub-VP: β(0) > 0 (per unit time)
-  double beta_max = 20.0;   // VP / sub-VP: β(1) > beta_min
+  double sigma_min = 0.01;  // VE: σ(0), data units, > 0, at most 1e6
+  double sigma_max = 10.0;  // VE: σ(1), data units, at most 1e6, > sigma_min
+  double beta_min = 0.1;    // VP / sub-VP: β(0) per unit time, > 0, at most 1000
+  double beta_max = 20.0;   // VP / sub-VP: β(1), at most 1000, > beta_min
   int N = 1000;             // number of discretisation steps (SMLD / DDPM / sampler grid), ≥ 1
   bool operator==(const SdeParams&) const = default;
 

@@ -1,13 +1,13 @@
 #include "core/scene/checkpoint.h"
 
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <limits>
 
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/common/input_file.h"
+#include "core/scene/json_reader.h"
 
 namespace scorelab {
 namespace {
@@ -15,6 +15,9 @@ namespace {
 constexpr char kMagic[8] = {'S', 'C', 'R', 'L', 'C', 'K', 'P', 'T'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kPrefix = 16;  // magic + version + header length
+// The largest checkpoint read: a network of 2.5·10⁸ parameters (4 float vectors). Larger ones
+// could not be trained within the default memory budget (core/scene/limits.h) anyway.
+constexpr std::size_t kMaxCheckpointBytes = std::size_t(4) << 30;
 
 std::uint64_t fnv1a64(std::string_view bytes) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -32,6 +35,16 @@ T get(std::string_view bytes, std::size_t offset) {
   T v;
   std::memcpy(&v, bytes.data() + offset, sizeof(T));
   return v;
+}
+
+// Runs f; an InputError gets `prefix` in front of its message.
+template <class F>
+auto with_context(const std::string& prefix, F&& f) {
+  try {
+    return f();
+  } catch (const InputError& e) {
+    throw InputError(prefix + e.what());
+  }
 }
 
 Mlp make_mlp(const Checkpoint& c) {
@@ -110,17 +123,35 @@ Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
   Checkpoint c;
   std::size_t num_params = 0;
   try {
-    const auto header = nlohmann::json::parse(bytes.substr(kPrefix, header_len));
-    c.scene = parse_scene(header.at("scene"));
-    c.frequencies = header.at("embedding_frequencies").get<std::vector<double>>();
-    c.step = header.at("step").get<long>();
-    c.ema_updates = header.at("ema_updates").get<long>();
-    c.adam_steps = header.at("adam_steps").get<long>();
-    num_params = header.at("num_params").get<std::size_t>();
+    // The header is read like a scene file (same limits, key paths in every message).
+    const nlohmann::json header = parse_json_text(bytes.substr(kPrefix, header_len), "its header");
+    JsonReader r(header, "header");
+    c.scene = with_context("header.scene: ", [&] { return parse_scene(r.value("scene")); });
+    const nlohmann::json& freqs =
+        json_array(r.value("embedding_frequencies"), r.path("embedding_frequencies"));
+    if (freqs.size() > 4096)
+      throw InputError(r.path("embedding_frequencies") + " has " + std::to_string(freqs.size()) +
+                       " entries, more than the 4096 an embedding can have");
+    for (std::size_t i = 0; i < freqs.size(); ++i)
+      c.frequencies.push_back(
+          json_number(freqs[i], r.path("embedding_frequencies") + "[" + std::to_string(i) + "]"));
+    // A required count in [0, LONG_MAX].
+    const auto count = [&](const char* key) -> long {
+      if (!r.has(key)) throw InputError(r.path(key) + " is missing");
+      const std::uint64_t v = r.unsigned_integer(key, 0);
+      constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<long>::max());
+      if (v > kMax)
+        throw InputError(r.path(key) + " must be an integer in [0, " + std::to_string(kMax) +
+                         "], got " + std::to_string(v));
+      return static_cast<long>(v);
+    };
+    c.step = count("step");
+    c.ema_updates = count("ema_updates");
+    c.adam_steps = count("adam_steps");
+    num_params = static_cast<std::size_t>(count("num_params"));
+    r.finish();
   } catch (const InputError& e) {
-    throw fail(std::string("its scene is invalid: ") + e.what());
-  } catch (const std::exception& e) {
-    throw fail(std::string("its header is malformed: ") + e.what());
+    throw fail(e.what());
   }
   if (num_params > bytes.size()) throw fail("its header claims an impossible parameter count");
   const std::size_t expected = kPrefix + header_len + 4 * sizeof(float) * num_params + 8;
@@ -130,7 +161,8 @@ Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
   std::size_t offset = kPrefix + header_len;
   for (Eigen::VectorXf* v : {&c.params, &c.ema, &c.adam_m, &c.adam_v}) {
     v->resize(static_cast<Index>(num_params));
-    std::memcpy(v->data(), bytes.data() + offset, sizeof(float) * num_params);
+    // An empty vector's data() is null, which memcpy must not get even for 0 bytes.
+    if (num_params > 0) std::memcpy(v->data(), bytes.data() + offset, sizeof(float) * num_params);
     offset += sizeof(float) * num_params;
     if (!v->allFinite()) throw fail("it holds non-finite weights");
   }
@@ -151,11 +183,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& c) {
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return parse_checkpoint(bytes.str(), path);
+  return parse_checkpoint(read_input_file(path, "checkpoint", kMaxCheckpointBytes), path);
 }
 
 }  // namespace scorelab

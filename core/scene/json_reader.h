@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -52,5 +53,27 @@ const nlohmann::json& json_array(const nlohmann::json& v, const std::string& pat
 
 // The JSON type of v in words, for messages ("a string", "an array", …).
 std::string json_type_name(const nlohmann::json& v);
+
+// A short excerpt of v for messages: at most about 80 characters, nested values cut at depth 3
+// ("[[[…]]]"), long strings cut ("\"aaaa…\" (100000000 characters)"). Never recursive beyond
+// that depth, so a hostile value cannot overflow the stack or echo 100 MB into a message.
+std::string json_excerpt(const nlohmann::json& v);
+
+// What a JSON document may ask of the parser, checked while parsing (before the document is
+// built in full), for scenes and checkpoint headers alike. A scene is a few kilobytes; the
+// largest legitimate one is a 10⁵-point drawn set (about 4 MB of text).
+struct JsonLimits {
+  std::size_t max_bytes = 64u << 20;      // the whole text
+  int max_depth = 32;                     // nesting of arrays and objects (a scene uses 4)
+  std::size_t max_string = 4096;          // characters of one string or key
+  std::size_t max_array = 1'000'000;      // elements of one array (the largest: 10⁵ points)
+};
+
+// Parses `text` as strict JSON: a parse error names the line and column, a number that
+// overflows a double, a duplicate key (of which nlohmann would silently keep the last) or a
+// document over `limits` names the key path where it happened. Every message starts with `name`
+// (the file). Throws InputError.
+nlohmann::json parse_json_text(std::string_view text, const std::string& name,
+                               const JsonLimits& limits = {});
 
 }  // namespace scorelab

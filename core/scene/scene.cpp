@@ -4,7 +4,6 @@
 
 #include "core/sample/sampler_registry.h"
 
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -12,6 +11,7 @@
 #include <set>
 
 #include "core/common/error.h"
+#include "core/common/input_file.h"
 #include "core/distributions/datasets.h"
 #include "core/scene/json_reader.h"
 
@@ -417,14 +417,6 @@ json write_data(const DataConfig& d) {
   return out;
 }
 
-// nlohmann's "[json.exception.parse_error.101] parse error at line L, column C: ..." without the
-// bracketed id, which means nothing to a user.
-std::string without_id(std::string msg) {
-  if (const auto pos = msg.find("] "); msg.rfind("[json.", 0) == 0 && pos != std::string::npos)
-    msg.erase(0, pos + 2);
-  return msg;
-}
-
 // The window's settings: every number in its documented range (scene.h).
 void validate_window(const Scene& s) {
   const ViewConfig& v = s.view;
@@ -530,42 +522,7 @@ json to_json(const Scene& s) {
 }
 
 Scene parse_scene_text(std::string_view text, const std::string& name) {
-  // The parser callback tracks where the parser is (for errors the parser itself raises, such as
-  // a number overflow) and refuses duplicate keys, of which nlohmann silently keeps the last.
-  struct Open {
-    bool array;
-    std::set<std::string> keys;  // objects: keys seen so far
-    std::string key;             // objects: the key being read
-  };
-  std::vector<Open> open;
-  const auto where = [&] {
-    std::string path;
-    for (const Open& o : open)
-      path += o.array ? std::string("[]") : (path.empty() ? "" : ".") + o.key;
-    return path;
-  };
-  const json::parser_callback_t track = [&](int, json::parse_event_t event, json& parsed) {
-    using E = json::parse_event_t;
-    if (event == E::object_start || event == E::array_start)
-      open.push_back({event == E::array_start, {}, ""});
-    if (event == E::object_end || event == E::array_end) open.pop_back();
-    if (event == E::key) {
-      open.back().key = parsed.get<std::string>();
-      if (!open.back().keys.insert(open.back().key).second)
-        throw InputError(name + ": duplicate key " + where());
-    }
-    return true;
-  };
-  json j;
-  try {
-    j = json::parse(text.begin(), text.end(), track);
-  } catch (const json::parse_error& e) {
-    throw InputError(name + ": " + without_id(e.what()));
-  } catch (const json::exception& e) {
-    // nlohmann refuses a number that overflows a double (1e400) with out_of_range.406.
-    throw InputError(name + ": " + where() + ": " + without_id(e.what()) +
-                     " (numbers must be finite)");
-  }
+  const json j = parse_json_text(text, name);
   try {
     return parse_scene(j);
   } catch (const InputError& e) {
@@ -574,16 +531,7 @@ Scene parse_scene_text(std::string_view text, const std::string& name) {
 }
 
 Scene load_scene(const std::string& path) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"),
-                                                          std::fclose);
-  if (!f) throw InputError("cannot open scene file '" + path + "': " + std::strerror(errno));
-  std::string text;
-  char buf[1 << 14];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
-  if (std::ferror(f.get()))
-    throw InputError("cannot read scene file '" + path + "': " + std::strerror(errno));
-  return parse_scene_text(text, path);
+  return parse_scene_text(read_input_file(path, "scene file", JsonLimits{}.max_bytes), path);
 }
 
 std::string_view default_scene_json() {

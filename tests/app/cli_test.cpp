@@ -135,7 +135,7 @@ TEST_CASE("a failed run exits with 1 and creates or changes no output file") {
 
   r = run({"sample", "--scene", dir.file("missing.json"), "--out", kept});
   CHECK(r.code == 1);
-  CHECK(r.err.find("No such file or directory") != std::string::npos);
+  CHECK(r.err.find("missing.json': it does not exist") != std::string::npos);
 
   r = run({"sample", "--scene", diverging, "--out", kept});
   CHECK(r.code == 1);
@@ -150,7 +150,7 @@ TEST_CASE("a failed run exits with 1 and creates or changes no output file") {
   r = run({"sample", "--scene", small, "--out", "/nonexistent/dir/out.csv"});
   CHECK(r.code == 1);
   CHECK(r.err.find("/nonexistent/dir/out.csv") != std::string::npos);
-  CHECK(r.err.find("No such file or directory") != std::string::npos);
+  CHECK(r.err.find("its directory '/nonexistent/dir' does not exist") != std::string::npos);
   CHECK_FALSE(fs::exists("/nonexistent/dir/out.csv"));
 
   // Only the files this test made are there: no temporaries left behind.
@@ -180,7 +180,7 @@ TEST_CASE("atomic files: whole or nothing, no temporaries left") {
   CHECK(fs::is_directory(sub / "x"));
   CHECK(std::distance(fs::directory_iterator(sub), fs::directory_iterator()) == 1);
   CHECK_THROWS_WITH_AS(scorelab::write_file_atomic("/nonexistent/dir/f", "data"),
-                       "cannot write '/nonexistent/dir/f': No such file or directory", InputError);
+                       "cannot write '/nonexistent/dir/f': its directory '/nonexistent/dir' does not exist", InputError);
 }
 
 TEST_CASE("every shipped scene loads, and default.json is the built-in default") {

@@ -111,8 +111,9 @@ TEST_CASE("open_sink - a missing or read-only directory is refused before render
     const std::string format = format_name(f);
     CAPTURE(format);
     const std::string path = dir.file(std::string("missing/out") + extension(f));
-    CHECK_THROWS_WITH_AS(open_sink(f, {path, 64, 48, 30, {}}),
-                         doctest::Contains("No such file or directory"), InputError);
+    const std::string missing = "its directory '" + dir.file("missing") + "' does not exist";
+    CHECK_THROWS_WITH_AS(open_sink(f, {path, 64, 48, 30, {}}), doctest::Contains(missing.c_str()),
+                         InputError);
     CHECK_THROWS_WITH_AS(open_sink(f, {path, 64, 48, 30, {}}), doctest::Contains(path.c_str()),
                          InputError);
   }

@@ -253,6 +253,45 @@ TEST_CASE("export: Ctrl-C mid-export leaves no file and the previous output unto
   CHECK(left == std::set<std::string>{"anim.gif", "pid"});  // no temporary left
 }
 
+TEST_CASE("export: the temporaries of a kill -9'd export are gone after the next export there") {
+  const fs::path dir = temp_dir() / "killed";
+  fs::create_directories(dir);
+  const fs::path gif = dir / "anim.gif", frames = dir / "frames", pid_file = dir / "pid",
+                 err_file = temp_dir() / "killed.err";
+  const auto temporaries = [&] {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().filename().string().find(".tmp-") != std::string::npos)
+        names.insert(e.path().filename().string());
+    return names;
+  };
+  for (const fs::path& out : {gif, frames}) {
+    const std::string cmd = xvfb_prefix() + "sh -c 'echo $$ > " + pid_file.string() +
+                            "; exec " + SCORELAB_BINARY " export --scene " +
+                            write_scene("killed").string() + " --out " + out.string() +
+                            " --size 200x150 --frames 2000' 2> " + err_file.string();
+    std::thread runner([&] { (void)std::system(cmd.c_str()); });
+    bool started = false;
+    for (int i = 0; i < 600 && !started; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      started = read_text(err_file).find("export: frame") != std::string::npos;
+    }
+    CHECK_MESSAGE(started, read_text(err_file));
+    const int pid = std::atoi(read_text(pid_file).c_str());
+    REQUIRE(pid > 0);
+    ::kill(pid, SIGKILL);
+    runner.join();
+  }
+  CHECK(temporaries().size() == 2);  // what kill -9 leaves: .anim.gif.tmp-*, .frames.tmp-*/
+  CHECK(run_window("export --scene " + write_scene("killed").string() + " --out " + gif.string() +
+                   " --size 64x48 --frames 2") == 0);
+  CHECK(run_window("export --scene " + write_scene("killed").string() + " --out " +
+                   frames.string() + " --size 64x48 --frames 2") == 0);
+  CHECK(temporaries().empty());
+  CHECK(fs::exists(gif));
+  CHECK(fs::exists(frames / "frame_0001.png"));
+}
+
 TEST_CASE("export a sweep of sigma: the density morphs from frame to frame") {
   const fs::path gif = temp_dir() / "sweep.gif";
   REQUIRE(run_window("export --scene " +

@@ -119,8 +119,10 @@ TEST_CASE("truncated, corrupted and foreign checkpoints are rejected") {
 }
 
 TEST_CASE("a missing file or an unwritable path is a clear error, and nothing is half-written") {
-  CHECK_THROWS_WITH_AS(load_checkpoint("/nonexistent/model.ckpt"), doctest::Contains("cannot open"),
-                       InputError);
+  CHECK_THROWS_WITH_AS(
+      load_checkpoint("/nonexistent/model.ckpt"),
+      doctest::Contains("cannot read checkpoint '/nonexistent/model.ckpt': it does not exist"),
+      InputError);
   const Checkpoint c = parse_checkpoint(trained_bytes(3), "mem");
   CHECK_THROWS_AS(save_checkpoint("/nonexistent/dir/model.ckpt", c), InputError);
   const std::string path = "checkpoint_test_tmp.ckpt";

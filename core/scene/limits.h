@@ -1,0 +1,71 @@
+// Limits by cost: what a scene asks of this machine (memory, and time at an assumed speed),
+// estimated from its settings before any work, and refused with the estimate and the limit when
+// it exceeds the budget. Ranges alone do not do it: width 4096, depth 64 and batch 65,536 are each
+// in range, together they ask for 30 GB.
+//
+// The estimates are deliberately simple (counts of floats and of multiply-adds, times a
+// conservative rate of one core) and err on the high side; they only need to tell "seconds" from
+// "hours" and "megabytes" from "tens of gigabytes".
+#pragma once
+#include <string>
+#include <vector>
+
+#include "core/scene/scene.h"
+
+namespace scorelab {
+
+// What a run may use. The defaults fit an 8 GB laptop with a desktop running beside scorelab.
+struct CostBudget {
+  double memory_bytes = 4e9;  // all buffers of the run together (4 GB)
+  double step_seconds = 5;    // one training step, one sampler step over all particles, or one
+                              // window frame's fields: the window runs these between frames
+  double run_seconds = 4 * 3600.0;  // a whole command-line run (train --steps N, sample, export)
+};
+
+// The defaults, overridden by SCORELAB_MEMORY_BUDGET (bytes, with an optional K, M, G or T
+// suffix: "16G") and SCORELAB_TIME_BUDGET (seconds of a whole run: "36000"). A malformed value
+// throws InputError naming the variable.
+CostBudget budget_from_environment();
+
+// What is asked of a scene.
+struct CostUse {
+  long train_steps = 0;  // > 0: a command-line training run of this many steps
+  bool train = false;    // the trainer runs (command line or window)
+  bool sample = false;   // the sampler runs over scene.particles
+  bool learned = false;  // the sampler (and fields) use the learned score, not the exact one
+  bool window = false;   // the window's fields and trails are drawn every frame
+};
+
+// One part of the work, e.g. "training (model of 1073741824 parameters, batch 65536)".
+struct CostItem {
+  std::string what;
+  double bytes = 0;         // memory it holds
+  double step_seconds = 0;  // one step (training step, sampler step, window frame)
+  double steps = 0;         // steps of a whole run (0: runs until stopped, the window)
+};
+
+struct SceneCost {
+  std::vector<CostItem> items;
+  double bytes() const;  // all items' memory together
+};
+
+SceneCost estimate_cost(const Scene& scene, const CostUse& use);
+
+// Throws InputError when the scene's cost exceeds the budget: memory of all items together, one
+// step of any item, or a whole run of any item. The message names the part, the estimate, the
+// limit and the variable that raises it, e.g. "training (model of 1074266112 parameters, batch
+// 65536) needs about 29.6 GB of memory, more than the budget of 4 GB (SCORELAB_MEMORY_BUDGET)".
+void check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget);
+
+// The window's check before it applies an edited or loaded scene: everything the window holds and
+// runs for it (the model and its trainer, the particles on the score they follow, the fields and
+// trails of every frame) against budget_from_environment(), with at most 1 s per frame or step.
+// Throws InputError naming what is too big; the window then keeps its previous scene and shows
+// the message.
+void check_window_cost(const Scene& scene);
+
+// "512 MB", "29.6 GB"; "0.4 s", "3.2 hours", for the messages above.
+std::string bytes_text(double bytes);
+std::string seconds_text(double seconds);
+
+}  // namespace scorelab
