@@ -10,6 +10,7 @@
 
 #include "core/common/error.h"
 #include "core/scene/exact_score.h"
+#include "core/scene/limits.h"
 #include "core/scene/streams.h"
 
 namespace scorelab::app {
@@ -114,6 +115,8 @@ void AppContext::submit(const Scene& edit, std::span<const Command> commands) {
 bool AppContext::apply(const Scene& next) {
   try {
     validate(next);
+    // What this machine can run in a window (memory, time per frame): refused, not attempted.
+    check_window_cost(next);
   } catch (const InputError& e) {
     report(StatusMessage::Kind::Error, std::string("not applied: ") + e.what());
     return false;

@@ -28,6 +28,7 @@
 #include "app/window/screenshot.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/scene/limits.h"
 
 namespace scorelab::window {
 
@@ -78,6 +79,7 @@ double percentile(std::vector<double> v, double q) {
 int run(const Options& options, std::ostream& out, std::ostream& err) {
   Scene scene = options.scene ? load_scene(*options.scene)
                               : parse_scene_text(default_scene_json(), "default scene");
+  check_window_cost(scene);  // a scene this machine cannot run is refused before the window opens
   const bool bench = options.bench_frames > 0;
   if (bench) scene.ui.training = true;  // the benchmark measures frames with training on
   app::RunMode mode;

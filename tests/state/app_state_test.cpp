@@ -195,3 +195,15 @@ TEST_CASE("key bindings: one key per command, each a command a button posts too"
     CHECK((!(ctx.scene() == before) || ctx.particles().steps_taken() > 0));
   }
 }
+
+TEST_CASE("an edit this machine cannot run is refused and the previous state kept") {
+  AppContext ctx(small_scene(), scripted());
+  const Scene before = ctx.scene();
+  Scene huge = before;
+  huge.train.model.width = 4096;
+  huge.train.model.depth = 64;
+  huge.train.batch = 65536;
+  CHECK_FALSE(ctx.apply(huge));
+  CHECK(ctx.scene() == before);
+  CHECK(ctx.status().kind == app::StatusMessage::Kind::Error);
+}
