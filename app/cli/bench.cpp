@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <iostream>
 #include <ostream>
 
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "core/distributions/empirical_mixture.h"
 #include "core/nn/learned_score.h"
 #include "core/sample/sampler.h"
+#include "core/train/quality.h"
 #include "core/train/training_session.h"
 
 namespace scorelab::cli {
@@ -128,7 +130,8 @@ TrainConfig peer_train_config(int batch) {
   c.sde.kind = SdeKind::VE;
   c.sde.sigma_min = 0.01;
   c.sde.sigma_max = 10.0;
-  c.model = default_model_for(SdeKind::VE);
+  c.model = previous_model_for(SdeKind::VE);
+  c.objective = previous_objective();  // the peer: t ~ U, λ = σ²
   c.adam.lr = 1e-3;
   c.adam.grad_clip = 0;  // the peer does not clip
   c.batch = batch;
@@ -209,6 +212,151 @@ json inference(bool quick) {
   return {{"grid128_ms", median_ms(grid)}, {"particles10k_ms", median_ms(particles)}};
 }
 
+// ---- time to quality --------------------------------------------------------------------------
+
+// Held-out anisotropic mixtures (not shipped scenes, not the learning tests' mixtures).
+GaussianMixture mixture_of(std::initializer_list<GaussianComponent> comps) {
+  return GaussianMixture(std::vector<GaussianComponent>(comps));
+}
+GaussianComponent component(double w, double mx, double my, double a, double b, double c) {
+  GaussianComponent g;
+  g.weight = w;
+  g.mean = {mx, my};
+  g.cov << a, b, b, c;
+  return g;
+}
+
+struct TtqCase {
+  std::string_view name;
+  GaussianMixture (*data)();
+};
+const TtqCase kTtqCases[] = {
+    {"ring8", ring8},
+    {"aniso3",  // unequal weights, correlated covariances, a little overlap
+     [] {
+       return mixture_of({component(0.5, -2.0, 1.0, 1.0, 0.6, 0.5),
+                          component(0.3, 2.0, 2.0, 0.3, -0.2, 0.4),
+                          component(0.2, 1.0, -2.5, 0.6, 0.25, 0.3)});
+     }},
+    {"thin4",  // four thin, rotated modes (minor std ≈ 0.1) and one broad
+     [] {
+       return mixture_of({component(0.25, -3.0, 0.0, 0.5, 0.0, 0.01),
+                          component(0.25, 3.0, 0.0, 0.01, 0.0, 0.5),
+                          component(0.2, 0.0, 3.0, 0.26, 0.24, 0.26),
+                          component(0.3, 0.0, -3.0, 1.0, 0.0, 1.0)});
+     }},
+    {"skew2",  // two unequal, strongly correlated modes
+     [] {
+       return mixture_of({component(0.8, -1.5, -1.0, 1.0, 0.9, 1.0),
+                          component(0.2, 2.5, 2.0, 0.2, -0.15, 0.2)});
+     }},
+};
+
+struct TtqRecipe {
+  std::string_view name;
+  MlpConfig (*model)(SdeKind);
+};
+const TtqRecipe kTtqRecipes[] = {
+    {"previous", previous_model_for},
+    {"new", default_model_for},
+};
+
+// From fresh weights (seed 0), train on one thread with the scene defaults (batch 256, lr 1e-3,
+// EMA 0.999, continuous denoising); every `every` steps, sample with the default reverse SDE
+// (Euler–Maruyama, N = 1000, no corrector, denoised) using the EMA weights and compare with exact
+// samples. Passed: energy ratio ≤ 1 (against the exact-vs-exact 95th percentile, 1,000 points)
+// and every mode weight within 4 standard errors of the exact sample's, on two independent
+// samples of the same snapshot. Seconds count training steps only (evaluation excluded).
+json time_to_quality_case(const TtqCase& c, SdeKind kind, const TtqRecipe& recipe, bool quick) {
+  const GaussianMixture gmm = c.data();
+  const ExactSampler data = [&](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); };
+  TrainConfig cfg;
+  cfg.sde.kind = kind;
+  cfg.model = recipe.model(kind);
+  const long max_steps = quick ? 400 : 20000, every = quick ? 200 : 500;
+  const Index particles = quick ? 200 : 1000;
+  TrainingSession session(cfg, data);
+  Rng rng(17);
+  const EnergyReference ref = energy_reference(data, particles, quick ? 10 : 40, rng);
+  const Sde sde(cfg.sde);
+  ReverseSdeConfig sde_cfg;
+  auto sampler = make_sampler(sde_cfg, SigmaSchedule{}, cfg.sde);
+  ProbabilityFlowConfig ode_cfg;
+  ode_cfg.method = OdeMethod::Rk45;
+  ode_cfg.rtol = ode_cfg.atol = 1e-4;
+  auto ode = make_sampler(ode_cfg, SigmaSchedule{}, cfg.sde);
+  QualityOptions opt;
+  opt.particles = particles;
+  opt.bands = 4;
+  opt.error_points = 500;
+
+  double train_s = 0;
+  const auto wall0 = Clock::now();
+  json result = {{"case", c.name}, {"sde", to_string(kind)}, {"recipe", recipe.name},
+                 {"passed", false}};
+  auto passes = [&](const QualityReport& q) {
+    if (!(q.energy_ratio <= 1)) return false;
+    for (std::size_t k = 0; k < q.weights_learned.size(); ++k) {
+      const double w = q.weights_exact[k];
+      if (std::abs(q.weights_learned[k] - w) > 4 * std::sqrt(2 * w * (1 - w) / particles) + 1e-9)
+        return false;
+    }
+    return true;
+  };
+  while (session.steps() < max_steps) {
+    const auto t0 = Clock::now();
+    for (long i = 0; i < every; ++i) session.step();
+    train_s += seconds_since(t0);
+    const LearnedScore learned(session.snapshot(), /*use_ema=*/true);
+    const QualityReport q = measure_quality(learned, gmm, data, &gmm, sde, *sampler, ref, opt, rng);
+    result["steps"] = session.steps();
+    result["train_seconds"] = train_s;
+    result["sde_energy_ratio"] = q.energy_ratio;
+    json err = json::array();
+    for (std::size_t k = 0; k < q.levels.size(); ++k)
+      err.push_back({{"sigma", q.levels[k].s / q.levels[k].m}, {"rel_error", q.rel_error[k]}});
+    result["score_error"] = err;
+    if (!passes(q)) continue;
+    const QualityReport again =
+        measure_quality(learned, gmm, data, &gmm, sde, *sampler, ref, opt, rng);
+    if (!passes(again)) continue;
+    const QualityReport flow = measure_quality(learned, gmm, data, &gmm, sde, *ode, ref, opt, rng);
+    result["passed"] = true;
+    result["sde_energy_ratio_confirm"] = again.energy_ratio;
+    result["ode_energy_ratio"] = flow.energy_ratio;
+    break;
+  }
+  result["wall_seconds"] = seconds_since(wall0);
+  return result;
+}
+
+// Which time-to-quality runs: every case × {VE, VP, sub-VP} × recipe, or those whose
+// "case/sde/recipe" name contains one of the comma-separated words of --cases.
+std::string g_ttq_filter;
+
+json time_to_quality(bool quick) {
+  json rows = json::array();
+  for (const TtqCase& c : kTtqCases)
+    for (SdeKind kind : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP})
+      for (const TtqRecipe& r : kTtqRecipes) {
+        const std::string name =
+            std::string(c.name) + "/" + std::string(to_string(kind)) + "/" + std::string(r.name);
+        if (!g_ttq_filter.empty()) {
+          bool hit = false;
+          for (std::size_t a = 0; a <= g_ttq_filter.size();) {
+            const std::size_t b = std::min(g_ttq_filter.find(',', a), g_ttq_filter.size());
+            if (b > a && name.find(g_ttq_filter.substr(a, b - a)) != std::string::npos) hit = true;
+            a = b + 1;
+          }
+          if (!hit) continue;
+        }
+        std::cerr << "bench: time_to_quality " << name << "...\n";
+        rows.push_back(time_to_quality_case(c, kind, r, quick));
+        std::cerr << "  " << rows.back().dump() << "\n";
+      }
+  return rows;
+}
+
 // ---- export: the real `scorelab export` command, timed from the outside ----------------------
 
 // Runs this binary's `export` command (it needs OpenGL, which this library does not link) on the
@@ -270,6 +418,7 @@ constexpr Workload kWorkloads[] = {
     {"inference", inference},
     {"export_gif", export_gif},
     {"export_mp4", export_mp4},
+    {"time_to_quality", time_to_quality},
 };
 
 std::string cpu_model() {
@@ -310,12 +459,17 @@ json machine_info() {
 
 constexpr FlagSpec kBenchFlags[] = {
     {"--quick", "", "reduced sizes (a smoke test of a second or so, not a measurement)"},
+    {"--only", "NAMES", "run only these workloads (comma-separated, e.g. time_to_quality)"},
+    {"--cases", "WORDS", "time_to_quality: only runs whose case/sde/recipe contains a word"},
 };
 
 int run_bench(const Flags& flags, std::ostream& out, std::ostream& err) {
   const bool quick = flags.has("--quick");
   json result = {{"threads", 1}, {"quick", quick}, {"machine", machine_info()}};
+  const std::string only = flags.has("--only") ? "," + flags.text("--only") + "," : "";
+  g_ttq_filter = flags.has("--cases") ? flags.text("--cases") : "";
   for (const Workload& w : kWorkloads) {
+    if (!only.empty() && only.find("," + std::string(w.name) + ",") == std::string::npos) continue;
     err << "bench: " << w.name << "...\n";
     result[std::string(w.name)] = w.run(quick);
   }

@@ -25,6 +25,7 @@ void LearnedScore::score(const Points& x, const NoiseLevel& level, Points& out) 
   for (Index i = 0; i < x.cols(); i += kChunk) {
     const Index n = std::min(kChunk, x.cols() - i);
     lv.t.setConstant(n, static_cast<float>(level.t));
+    lv.m.setConstant(n, static_cast<float>(level.m));
     lv.s.setConstant(n, static_cast<float>(level.s));
     mlp.forward(w, x.middleCols(i, n), lv, ctx, 0, {}, /*for_backward=*/false);
     out.middleCols(i, n) = ctx.score;

@@ -41,6 +41,9 @@ class Sde {
   double drift_coef(double t) const;  // f(x, t) = drift_coef(t) · x
   double diffusion(double t) const;   // g(t)
   NoiseLevel level(double t) const;   // {t, m(t), s(t)}
+  // The time t ≥ 0 at which σ̂(t) = s(t)/m(t), the VE-equivalent noise std (data units), equals
+  // sigma_hat > 0 (closed form; σ̂ increases with t for all three processes). Not clamped to T.
+  double time_of_sigma_hat(double sigma_hat) const;
 
   // The prior p_T: N(0, σ_max² I) for VE, N(0, I) for VP / sub-VP.
   double prior_std() const;

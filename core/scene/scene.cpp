@@ -98,6 +98,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, MlpConf
   v("activation", c.activation);
   v("embedding", c.embedding);
   v("output", c.output);
+  v("sigma_data", c.sigma_data);
 }
 
 // The "train" block is flat: objective, optimiser and schedule of updates side by side.
@@ -108,6 +109,8 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, TrainCo
   v("likelihood_weighting", c.objective.likelihood_weighting);
   v("perturb", c.objective.perturb);
   v("eps", c.objective.eps);
+  v("level_distribution", c.objective.distribution);
+  v("weighting", c.objective.weighting);
   v("lr", c.adam.lr);
   v("beta1", c.adam.beta1);
   v("beta2", c.adam.beta2);
@@ -286,6 +289,12 @@ struct Reader {
   }
   void operator()(const std::string& key, LevelSource& x) {
     named(key, x, level_source_from_string);
+  }
+  void operator()(const std::string& key, LevelDistribution& x) {
+    named(key, x, level_distribution_from_string);
+  }
+  void operator()(const std::string& key, LossWeighting& x) {
+    named(key, x, loss_weighting_from_string);
   }
   void operator()(const std::string& key, FieldSource& x) {
     named(key, x, field_source_from_string);

@@ -1,5 +1,6 @@
 #include "core/train/objective.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -15,15 +16,19 @@ void ObjectiveConfig::validate() const {
         "train.likelihood_weighting needs the denoising objective with continuous levels");
 }
 
-Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule)
-    : cfg_(config), sde_(sde) {
+Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule,
+                     double sigma_data)
+    : cfg_(config), sde_(sde), sigma_data_(sigma_data) {
   cfg_.validate();
+  const NoiseLevel lo = sde_.level(cfg_.eps), hi = sde_.level(Sde::T);
+  log_sh_lo_ = std::log(lo.s / lo.m);
+  log_sh_hi_ = std::log(hi.s / hi.m);
   for (int i = 0; i < schedule.levels; ++i) levels_.push_back(schedule.level(i));
 }
 
 void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const {
   const Index n = x0.cols();
-  b.level.t.resize(n), b.level.s.resize(n), b.weight.resize(n);
+  b.level.t.resize(n), b.level.m.resize(n), b.level.s.resize(n), b.weight.resize(n);
   b.z.resize(2, n);
   rng.fill_normal(b.z);
   const bool perturbed = cfg_.kind == ObjectiveKind::Denoising || cfg_.perturb;
@@ -32,7 +37,12 @@ void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const
     NoiseLevel lv;
     double g2 = 0;
     if (cfg_.levels == LevelSource::Continuous) {
-      const double t = cfg_.eps + rng.uniform() * (Sde::T - cfg_.eps);
+      const double u = rng.uniform();
+      const double t =
+          cfg_.distribution == LevelDistribution::UniformT
+              ? cfg_.eps + u * (Sde::T - cfg_.eps)
+              : std::clamp(sde_.time_of_sigma_hat(std::exp(log_sh_lo_ + u * (log_sh_hi_ - log_sh_lo_))),
+                           cfg_.eps, Sde::T);
       lv = sde_.level(t);
       const double g = sde_.diffusion(t);
       g2 = g * g;
@@ -40,10 +50,16 @@ void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const
       lv = levels_[rng.below(levels_.size())];
     }
     b.level.t[i] = static_cast<float>(lv.t);
+    b.level.m[i] = static_cast<float>(lv.m);
     b.level.s[i] = static_cast<float>(lv.s);
-    b.weight[i] = static_cast<float>(!perturbed                 ? 1.0
-                                     : cfg_.likelihood_weighting ? g2
-                                                                 : lv.s * lv.s);
+    const bool balanced =
+        cfg_.kind == ObjectiveKind::Denoising && cfg_.weighting == LossWeighting::Balanced;
+    const double sh = lv.s / lv.m;
+    b.weight[i] = static_cast<float>(
+        !perturbed                   ? 1.0
+        : cfg_.likelihood_weighting  ? g2
+        : balanced ? lv.m * lv.s * std::sqrt(sh * sh + sigma_data_ * sigma_data_)
+                   : lv.s * lv.s);
     b.x.col(i) = perturbed ? (static_cast<float>(lv.m) * x0.col(i) +
                               static_cast<float>(lv.s) * b.z.col(i)).eval()
                            : x0.col(i);
@@ -157,6 +173,24 @@ std::string_view to_string(LevelSource l) {
 LevelSource level_source_from_string(std::string_view name) {
   const LevelSource all[] = {LevelSource::Continuous, LevelSource::Discrete};
   return enum_from_string("level source", name, all);
+}
+
+std::string_view to_string(LevelDistribution d) {
+  return d == LevelDistribution::UniformT ? "uniform_t" : "log_sigma";
+}
+
+LevelDistribution level_distribution_from_string(std::string_view name) {
+  const LevelDistribution all[] = {LevelDistribution::UniformT, LevelDistribution::LogSigma};
+  return enum_from_string("level distribution", name, all);
+}
+
+std::string_view to_string(LossWeighting w) {
+  return w == LossWeighting::Sigma2 ? "sigma2" : "balanced";
+}
+
+LossWeighting loss_weighting_from_string(std::string_view name) {
+  const LossWeighting all[] = {LossWeighting::Sigma2, LossWeighting::Balanced};
+  return enum_from_string("loss weighting", name, all);
 }
 
 }  // namespace scorelab
