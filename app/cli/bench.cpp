@@ -7,6 +7,7 @@
 // function and one row of kWorkloads.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +33,14 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// CPU seconds used by the calling thread: what a workload costs on one core, whatever else the
+// machine runs (wall-clock time swings several-fold on a shared machine).
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 // Runs a sampler on the exact ring8 score; times the sampling loop only (as the peer does).
@@ -255,26 +264,36 @@ const TtqCase kTtqCases[] = {
 struct TtqRecipe {
   std::string_view name;
   MlpConfig (*model)(SdeKind);
+  ObjectiveConfig (*objective)();
 };
 const TtqRecipe kTtqRecipes[] = {
-    {"previous", previous_model_for},
-    {"new", default_model_for},
+    {"previous", previous_model_for, previous_objective},
+    {"new", default_model_for, [] { return ObjectiveConfig{}; }},
 };
 
 // From fresh weights (seed 0), train on one thread with the scene defaults (batch 256, lr 1e-3,
-// EMA 0.999, continuous denoising); every `every` steps, sample with the default reverse SDE
+// EMA 0.999, continuous denoising); every few hundred steps, sample with the default reverse SDE
 // (Euler–Maruyama, N = 1000, no corrector, denoised) using the EMA weights and compare with exact
-// samples. Passed: energy ratio ≤ 1 (against the exact-vs-exact 95th percentile, 1,000 points)
+// samples. Passed: energy ratio ≤ 1 (against the exact-vs-exact 95th percentile, 2,000 points)
 // and every mode weight within 4 standard errors of the exact sample's, on two independent
-// samples of the same snapshot. Seconds count training steps only (evaluation excluded).
+// samples of the same snapshot. Seconds are the training steps' CPU time on their one thread
+// (evaluation excluded), so a loaded machine does not inflate them.
 json time_to_quality_case(const TtqCase& c, SdeKind kind, const TtqRecipe& recipe, bool quick) {
   const GaussianMixture gmm = c.data();
   const ExactSampler data = [&](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); };
   TrainConfig cfg;
   cfg.sde.kind = kind;
   cfg.model = recipe.model(kind);
-  const long max_steps = quick ? 400 : 20000, every = quick ? 200 : 500;
-  const Index particles = quick ? 200 : 1000;
+  cfg.objective = recipe.objective();
+  // Evaluations every 250 steps up to 2,000, every 1,000 up to 10,000, then every 2,500; a run
+  // stops after 20 s of training (the target) or 30,000 steps.
+  const long max_steps = quick ? 400 : 30000;
+  const double max_train_s = quick ? 5.0 : 20.0;
+  auto next_every = [&](long step) -> long {
+    if (quick) return 200;
+    return step < 2000 ? 250 : step < 10000 ? 1000 : 2500;
+  };
+  const Index particles = quick ? 200 : 2000;
   TrainingSession session(cfg, data);
   Rng rng(17);
   const EnergyReference ref = energy_reference(data, particles, quick ? 10 : 40, rng);
@@ -303,14 +322,14 @@ json time_to_quality_case(const TtqCase& c, SdeKind kind, const TtqRecipe& recip
     }
     return true;
   };
-  while (session.steps() < max_steps) {
-    const auto t0 = Clock::now();
-    for (long i = 0; i < every; ++i) session.step();
-    train_s += seconds_since(t0);
+  while (session.steps() < max_steps && train_s < max_train_s) {
+    const double c0 = thread_cpu_seconds();
+    for (long i = 0, n = next_every(session.steps()); i < n; ++i) session.step();
+    train_s += thread_cpu_seconds() - c0;
     const LearnedScore learned(session.snapshot(), /*use_ema=*/true);
     const QualityReport q = measure_quality(learned, gmm, data, &gmm, sde, *sampler, ref, opt, rng);
     result["steps"] = session.steps();
-    result["train_seconds"] = train_s;
+    result["train_cpu_seconds"] = train_s;
     result["sde_energy_ratio"] = q.energy_ratio;
     json err = json::array();
     for (std::size_t k = 0; k < q.levels.size(); ++k)
@@ -328,6 +347,36 @@ json time_to_quality_case(const TtqCase& c, SdeKind kind, const TtqRecipe& recip
   }
   result["wall_seconds"] = seconds_since(wall0);
   return result;
+}
+
+// The window's quality meter (core/train/quality.h) as the lead's background job would run it:
+// 8 bands × 1,000 points, 1,000 particles through the reverse SDE with N = 100 steps, ring8 under
+// VE, a freshly initialised default model (cost does not depend on the weights). Median ms.
+json quality_meter(bool quick) {
+  const GaussianMixture gmm = ring8();
+  const ExactSampler data = [&](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); };
+  TrainConfig cfg;
+  const TrainingSession session(cfg, data);
+  const LearnedScore learned(session.snapshot(), /*use_ema=*/true);
+  SdeParams meter_sde = cfg.sde;
+  meter_sde.N = 100;
+  auto sampler = make_sampler(ReverseSdeConfig{}, SigmaSchedule{}, meter_sde);
+  QualityOptions opt;
+  Rng rng(1);
+  const auto t_ref = Clock::now();
+  const EnergyReference ref = energy_reference(data, opt.particles, 20, rng);
+  const double ref_ms = 1e3 * seconds_since(t_ref);
+  std::vector<double> ms;
+  for (int r = 0; r < (quick ? 2 : 15); ++r) {
+    const auto t0 = Clock::now();
+    (void)measure_quality(learned, gmm, data, &gmm, Sde(cfg.sde), *sampler, ref, opt, rng);
+    ms.push_back(1e3 * seconds_since(t0));
+  }
+  std::sort(ms.begin(), ms.end());
+  return {{"bands", opt.bands},          {"error_points", opt.error_points},
+          {"particles", opt.particles},  {"sde_steps", meter_sde.N},
+          {"median_ms", ms[ms.size() / 2]}, {"min_ms", ms.front()}, {"max_ms", ms.back()},
+          {"reference_ms_once", ref_ms}};
 }
 
 // Which time-to-quality runs: every case × {VE, VP, sub-VP} × recipe, or those whose
@@ -418,6 +467,7 @@ constexpr Workload kWorkloads[] = {
     {"inference", inference},
     {"export_gif", export_gif},
     {"export_mp4", export_mp4},
+    {"quality_meter", quality_meter},
     {"time_to_quality", time_to_quality},
 };
 
@@ -498,6 +548,13 @@ const Command& bench_command() {
       "Export (the scorelab export command as a user runs it, default scene, reverse SDE;\n"
       "needs a display, e.g. xvfb-run -a scorelab bench):\n"
       "  export_gif, export_mp4   240 frames of 800x800 -> seconds, frames_per_s, bytes\n"
+      "Learned-model quality (core/train/quality.h):\n"
+      "  quality_meter    one measure_quality call as the window's meter runs it -> median ms\n"
+      "  time_to_quality  fresh weights, one thread: steps and training seconds until the\n"
+      "                   reverse-SDE samples (EMA weights, 2000 points) pass the energy test\n"
+      "                   and the mode weights match, for ring8 and 3 held-out anisotropic\n"
+      "                   mixtures x VE/VP/sub-VP x {previous, new} recipe (minutes; select\n"
+      "                   with --only time_to_quality --cases ring8/ve,thin4)\n"
       "plus \"machine\": CPU model, compiler, SIMD level and whether built for this CPU.\n"
       "Compare with the NumPy and PyTorch peers: tests/bench/compare_peers.py.",
       kBenchFlags,
