@@ -307,7 +307,7 @@ json time_to_quality_case(const TtqCase& c, SdeKind kind, const TtqRecipe& recip
   auto ode = make_sampler(ode_cfg, SigmaSchedule{}, cfg.sde);
   QualityOptions opt;
   opt.particles = particles;
-  opt.bands = 4;
+  opt.bands = 7;  // log-spaced σ̂ from 0.01 to σ̂(1): VE 0.01, 0.032, 0.1, …, 10; VP to ≈ 152
   opt.error_points = 500;
 
   double train_s = 0;

@@ -110,6 +110,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, TrainCo
   v("perturb", c.objective.perturb);
   v("eps", c.objective.eps);
   v("level_distribution", c.objective.distribution);
+  v("sigma_hat_min", c.objective.sigma_hat_min);
   v("weighting", c.objective.weighting);
   v("lr", c.adam.lr);
   v("beta1", c.adam.beta1);

@@ -52,6 +52,7 @@
 //     "levels": "continuous" (t ~ U(eps, 1) through noise.sde) | "discrete" (noise.schedule),
 //     "likelihood_weighting": false, "perturb": true, "eps": 1e-5,
 //     "level_distribution": "log_sigma" (log σ̂ uniform, σ̂ = s/m) | "uniform_t" (continuous),
+//     "sigma_hat_min": 1e-3 (log_sigma: smallest σ̂ drawn, data units, [1e-6, 1]),
 //     "weighting": "balanced" (λ = m s √(σ̂² + σ_d²)) | "sigma2" (λ = s²)   (denoising),
 //     "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "adam_eps": 1e-8, "warmup": 0,
 //     "grad_clip": 1, "ema_rate": 0.999, "batch": 256, "seed": 0

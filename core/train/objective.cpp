@@ -11,6 +11,7 @@ namespace scorelab {
 
 void ObjectiveConfig::validate() const {
   require_in_range("train.eps", eps, 1e-9, 0.5);
+  require_in_range("train.sigma_hat_min", sigma_hat_min, 1e-6, 1.0);
   if (likelihood_weighting && (kind != ObjectiveKind::Denoising || levels != LevelSource::Continuous))
     throw InputError(
         "train.likelihood_weighting needs the denoising objective with continuous levels");
@@ -21,8 +22,9 @@ Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaS
     : cfg_(config), sde_(sde), sigma_data_(sigma_data) {
   cfg_.validate();
   const NoiseLevel lo = sde_.level(cfg_.eps), hi = sde_.level(Sde::T);
-  log_sh_lo_ = std::log(lo.s / lo.m);
+  log_sh_lo_ = std::log(std::max(lo.s / lo.m, cfg_.sigma_hat_min));
   log_sh_hi_ = std::log(hi.s / hi.m);
+  log_sh_lo_ = std::min(log_sh_lo_, log_sh_hi_);
   for (int i = 0; i < schedule.levels; ++i) levels_.push_back(schedule.level(i));
 }
 

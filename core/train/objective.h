@@ -10,8 +10,8 @@
 //   Exact       (tr J + ½‖score‖²)·λ     exact 2-D trace of the input Jacobian (Hyvärinen)
 // with J = ∂score/∂x. Batch loss = mean over samples; the sum runs over the 2 dimensions.
 // Levels: Continuous draws t through the SDE, either t ~ U(eps, 1) (score_sde) or log σ̂ uniform
-// between σ̂(eps) and σ̂(1), σ̂ = s/m (every process then trains as much at small σ̂ as VE does;
-// under VE the two coincide); Discrete draws σ_c uniformly from the schedule.
+// between max(σ̂(eps), sigma_hat_min) and σ̂(1), σ̂ = s/m (every process then trains as much at
+// small σ̂ as VE does; under VE the two coincide); Discrete draws σ_c uniformly from the schedule.
 // Denoising weighting: λ = s² (score_sde default), g(t)² (likelihood), or balanced
 // λ = m s √(σ̂² + σ_d²): with the preconditioned output (core/nn/mlp.h) the loss on h is then
 // weighted by σ̂/√(σ̂² + σ_d²), the geometric mean of λ = s² (which all but ignores small σ̂,
@@ -42,6 +42,10 @@ struct ObjectiveConfig {
   double eps = 1e-5;                  // smallest t drawn, Continuous levels (score_sde default)
   LevelDistribution distribution = LevelDistribution::LogSigma;  // how t is drawn (Continuous)
   LossWeighting weighting = LossWeighting::Balanced;  // Denoising λ unless likelihood_weighting
+  // LogSigma: the smallest σ̂ drawn is max(σ̂(eps), sigma_hat_min), data units, in [1e-6, 1].
+  // sub-VP reaches σ̂ ≈ 1e-6 at t = 1e-5; below ~1e-3 the target is pure noise and the sampler's
+  // steps are too small to matter, so training there only dilutes the useful levels.
+  double sigma_hat_min = 1e-3;
 
   void validate() const;  // throws InputError naming the field
 };

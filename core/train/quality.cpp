@@ -65,18 +65,14 @@ std::vector<double> mode_weights(const GaussianMixture& mixture, const Points& x
   return w;
 }
 
-std::vector<NoiseLevel> quality_levels(const Sde& sde, double t_min, int bands) {
-  assert(bands >= 1 && t_min > 0 && t_min < Sde::T);
-  const double lo = std::log(sde.level(t_min).s), hi = std::log(sde.level(Sde::T).s);
+std::vector<NoiseLevel> quality_levels(const Sde& sde, double sigma_hat_min, int bands) {
+  assert(bands >= 1 && sigma_hat_min > 0);
+  const NoiseLevel top = sde.level(Sde::T);
+  const double lo = std::log(sigma_hat_min), hi = std::log(top.s / top.m);
   std::vector<NoiseLevel> out;
   for (int k = 0; k < bands; ++k) {
-    const double target = bands == 1 ? lo : lo + (hi - lo) * k / (bands - 1);
-    double a = t_min, b = Sde::T;  // bisection on the increasing log s(t)
-    for (int it = 0; it < 60; ++it) {
-      const double mid = 0.5 * (a + b);
-      (std::log(sde.level(mid).s) < target ? a : b) = mid;
-    }
-    out.push_back(sde.level(0.5 * (a + b)));
+    const double log_sh = bands == 1 ? lo : lo + (hi - lo) * k / (bands - 1);
+    out.push_back(sde.level(std::clamp(sde.time_of_sigma_hat(std::exp(log_sh)), 0.0, Sde::T)));
   }
   return out;
 }
@@ -99,7 +95,7 @@ QualityReport measure_quality(const ScoreModel& learned, const ScoreModel& exact
                               const QualityOptions& options, Rng& rng) {
   assert(reference.n == options.particles);
   QualityReport r;
-  r.levels = quality_levels(sde, options.t_min, options.bands);
+  r.levels = quality_levels(sde, options.sigma_hat_min, options.bands);
   for (const NoiseLevel& lv : r.levels)
     r.rel_error.push_back(relative_score_error(learned, exact, data, lv, options.error_points, rng));
 

@@ -1,7 +1,8 @@
 // How good is a learned score? The numbers the Model & training panel's quality meter shows and
 // the `time_to_quality` benchmark uses, computed against the exact score and exact samples.
 //
-//   score error by σ   for K noise bands (levels evenly spaced in log s over the process's range):
+//   score error by σ   for K noise bands (levels evenly spaced in log σ̂, σ̂ = s/m, from
+//                      sigma_hat_min to σ̂(1), so VE, VP and sub-VP bands are comparable):
 //                      E‖s_θ − s‖² / E‖s‖² over points drawn from p_level (a ratio of means,
 //                      dimensionless; the same measure as tests/core/train/learning_test.cpp)
 //   energy distance    between samples drawn with the learned score (the given sampler) and exact
@@ -44,9 +45,9 @@ EnergyReference energy_reference(const ExactSampler& exact, Index n, int pairs, 
 // log π_k + log N(x; μ_k, Σ_k)).
 std::vector<double> mode_weights(const GaussianMixture& mixture, const Points& x);
 
-// The levels of K score-error bands: s evenly spaced in log between s(t_min) and s(1) of the
-// process (t found by bisection; s(t) is increasing for VE, VP and sub-VP).
-std::vector<NoiseLevel> quality_levels(const Sde& sde, double t_min, int bands);
+// The levels of K score-error bands: σ̂ = s/m evenly spaced in log between sigma_hat_min and
+// σ̂(1) (t from Sde::time_of_sigma_hat, clamped to [0, 1]).
+std::vector<NoiseLevel> quality_levels(const Sde& sde, double sigma_hat_min, int bands);
 
 // E‖learned − exact‖² / E‖exact‖² at `level`, over `points` fresh points of p_level.
 double relative_score_error(const ScoreModel& learned, const ScoreModel& exact,
@@ -55,13 +56,13 @@ double relative_score_error(const ScoreModel& learned, const ScoreModel& exact,
 
 struct QualityOptions {
   int bands = 8;              // score-error bands, ≥ 1
-  double t_min = 1e-3;        // the smallest band's t (VE σ_min 0.01 → σ ≈ 0.01)
+  double sigma_hat_min = 0.01;  // the smallest band's σ̂, data units
   Index error_points = 1000;  // points per band
   Index particles = 1000;     // samples for the energy distance (and the reference's n)
 };
 
 struct QualityReport {
-  std::vector<NoiseLevel> levels;  // K band levels, s ascending
+  std::vector<NoiseLevel> levels;  // K band levels, σ̂ ascending
   std::vector<double> rel_error;   // K: E‖s_θ − s‖² / E‖s‖² at each level
   double energy = 0;               // learned samples vs a fresh exact sample
   double energy_p95 = 0;           // the reference's 95th percentile

@@ -17,7 +17,7 @@ TEST_CASE("every model and train field round-trips through the scene file") {
   s.train.model.output = OutputScaling::NoisePrediction;
   s.train.model.sigma_data = 0.7;
   s.train.objective = {ObjectiveKind::SlicedVR, LevelSource::Discrete, false, false, 2e-4,
-                       LevelDistribution::UniformT, LossWeighting::Sigma2};
+                       LevelDistribution::UniformT, LossWeighting::Sigma2, 2e-3};
   s.train.adam = {2e-4, 0.8, 0.99, 1e-7, 50, 2.5};
   s.train.ema_rate = 0.99;
   s.train.batch = 77;
@@ -35,6 +35,7 @@ TEST_CASE("every model and train field round-trips through the scene file") {
   CHECK(t.model.sigma_data == 0.7);
   CHECK(t.objective.distribution == LevelDistribution::UniformT);
   CHECK(t.objective.weighting == LossWeighting::Sigma2);
+  CHECK(t.objective.sigma_hat_min == 2e-3);
   CHECK(t.objective.kind == ObjectiveKind::SlicedVR);
   CHECK(t.objective.levels == LevelSource::Discrete);
   CHECK(t.objective.perturb == false);

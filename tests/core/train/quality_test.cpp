@@ -72,8 +72,10 @@ TEST_CASE("measure_quality equals a direct computation on the same snapshot") {
   // The same draws, in the documented order, computed directly.
   Rng r(7);
   REQUIRE(q.levels.size() == 3);
-  CHECK(q.levels.front().s == doctest::Approx(sde.level(opt.t_min).s).epsilon(1e-9));
-  CHECK(q.levels.back().s == doctest::Approx(sde.level(1.0).s).epsilon(1e-9));
+  CHECK(q.levels.front().s / q.levels.front().m == doctest::Approx(0.01).epsilon(1e-9));
+  CHECK(q.levels[1].s / q.levels[1].m ==
+        doctest::Approx(std::sqrt(0.01 * sde.level(1.0).s / sde.level(1.0).m)).epsilon(1e-9));
+  CHECK(q.levels.back().t == doctest::Approx(1.0).epsilon(1e-9));
   for (std::size_t k = 0; k < q.levels.size(); ++k) {
     CAPTURE(k);
     const NoiseLevel& lv = q.levels[k];
