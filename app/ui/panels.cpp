@@ -285,8 +285,14 @@ bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
   changed |= enum_combo("activation", m.activation);
   changed |= enum_combo("embedding", m.embedding.kind);
   changed |= enum_combo("output", m.output);
+  if (m.output == OutputScaling::Preconditioned)
+    changed |= slider("sigma data", m.sigma_data, 1e-3, 1e3, "%.3g", true);
   changed |= enum_combo("objective", s.train.objective.kind);
   changed |= enum_combo("levels", s.train.objective.levels);
+  if (s.train.objective.levels == LevelSource::Continuous)
+    changed |= enum_combo("level draw", s.train.objective.distribution);
+  if (s.train.objective.kind == ObjectiveKind::Denoising)
+    changed |= enum_combo("weighting", s.train.objective.weighting);
   if (s.train.objective.kind != ObjectiveKind::Denoising) {
     changed |= ImGui::Checkbox("perturb data (annealed)", &s.train.objective.perturb);
     help_marker("Off: score matching on the clean data only, the low-density pitfall.");

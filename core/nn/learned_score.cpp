@@ -22,6 +22,13 @@ void check_level(const NoiseLevel& level) {
                      std::to_string(level.s));
 }
 
+// One level for all n points of a chunk (t, m and s: every output scaling reads what it needs).
+void fill_level(LevelBatch<float>& lv, const NoiseLevel& level, Index n) {
+  lv.t.setConstant(n, static_cast<float>(level.t));
+  lv.m.setConstant(n, static_cast<float>(level.m));
+  lv.s.setConstant(n, static_cast<float>(level.s));
+}
+
 }  // namespace
 
 void LearnedScore::score(const Points& x, const NoiseLevel& level, Points& out) const {
@@ -33,8 +40,7 @@ void LearnedScore::score(const Points& x, const NoiseLevel& level, Points& out) 
   out.resize(2, x.cols());
   for (Index i = 0; i < x.cols(); i += kChunk) {
     const Index n = std::min(kChunk, x.cols() - i);
-    lv.t.setConstant(n, static_cast<float>(level.t));
-    lv.s.setConstant(n, static_cast<float>(level.s));
+    fill_level(lv, level, n);
     mlp.forward(w, x.middleCols(i, n), lv, ctx, 0, {}, /*for_backward=*/false);
     out.middleCols(i, n) = ctx.score;
   }
@@ -50,8 +56,7 @@ void LearnedScore::divergence(const Points& x, const NoiseLevel& level, Values& 
   out.resize(x.cols());
   for (Index i = 0; i < x.cols(); i += kChunk) {
     const Index n = std::min(kChunk, x.cols() - i);
-    lv.t.setConstant(n, static_cast<float>(level.t));
-    lv.s.setConstant(n, static_cast<float>(level.s));
+    fill_level(lv, level, n);
     ex.resize(2, n), ey.resize(2, n);
     ex.row(0).setOnes(), ex.row(1).setZero();
     ey.row(0).setZero(), ey.row(1).setOnes();

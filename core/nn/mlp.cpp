@@ -11,6 +11,7 @@ namespace scorelab {
 void MlpConfig::validate() const {
   require_in_range("model.width", width, 1, 4096);
   require_in_range("model.depth", depth, 1, 64);
+  require_in_range("model.sigma_data", sigma_data, 1e-3, 1e3);
   embedding.validate();
 }
 
@@ -59,18 +60,35 @@ void MlpT<S>::forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& 
                       const std::array<const PointsT<S>*, kMaxTangents>& dirs,
                       bool for_backward) const {
   assert(tangents >= 0 && tangents <= kMaxTangents);
-  assert(level.t.size() == x.cols() && level.s.size() == x.cols());
+  assert(level.t.size() == x.cols() && level.s.size() == x.cols() && level.m.size() == x.cols());
   const Index n = x.cols();
   const int L = cfg_.depth;
   ctx.n = n;
   ctx.tangents = tangents;
   ctx.A.resize(L), ctx.D.resize(L), ctx.DD.resize(L), ctx.Zt.resize(L), ctx.At.resize(L);
 
-  // A_0 = [x; emb]                                                        (D+E) × N
+  // Output coefficients per sample (OutputScaling): score = c ⊙ h + a ⊙ x.
+  const bool pre = cfg_.output == OutputScaling::Preconditioned;
+  if (pre) {
+    const S sd2 = static_cast<S>(cfg_.sigma_data * cfg_.sigma_data);
+    ctx.sigma_hat = level.s.array() / level.m.array();
+    ctx.c = (level.m.array() * (ctx.sigma_hat.array().square() + sd2).sqrt()).inverse().matrix();
+    ctx.a = -ctx.c.array().square();
+  } else {
+    ctx.c = level.s.cwiseInverse();
+    if (cfg_.output == OutputScaling::NoisePrediction) ctx.c = -ctx.c;
+  }
+
+  // A_0 = [c_in ⊙ x; emb]                                                 (D+E) × N
   ctx.A0.resize(2 + emb_.width(), n);
   ctx.A0.topRows(2) = x;
-  emb_.embed(level.t, level.s, ctx.A0, 2);
-  for (int k = 0; k < tangents; ++k) ctx.dirs[k] = *dirs[k];
+  if (pre) ctx.A0.topRows(2).array().rowwise() *= ctx.c.transpose().array();
+  emb_.embed(level.t, pre ? ctx.sigma_hat : level.s, ctx.A0, 2);
+  // Tangent directions as the first layer sees them: c_in ⊙ d_k.
+  for (int k = 0; k < tangents; ++k) {
+    ctx.dirs[k] = *dirs[k];
+    if (pre) ctx.dirs[k].array().rowwise() *= ctx.c.transpose().array();
+  }
 
   // Hidden layers: Z = W A_prev (GEMM), then bias + activation fused.    H × N
   const Matrix* prev = &ctx.A0;
@@ -91,16 +109,16 @@ void MlpT<S>::forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& 
     prev = &ctx.A[l];
   }
 
-  // Output: score = c ⊙ (W_o A_L + b_o)                                  D × N
-  ctx.c = level.s.cwiseInverse();
-  if (cfg_.output == OutputScaling::NoisePrediction) ctx.c = -ctx.c;
+  // Output: score = c ⊙ (W_o A_L + b_o) + a ⊙ x; tangents J d_k = c ⊙ (W_o Ȧ_L) + a ⊙ d_k.  D × N
   const auto Wo = weight(params, L);
   ctx.score.noalias() = Wo * ctx.A[L - 1];
   ctx.score.colwise() += bias(params, L);
   ctx.score.array().rowwise() *= ctx.c.transpose().array();
+  if (pre) ctx.score.array() += x.array().rowwise() * ctx.a.transpose().array();
   for (int k = 0; k < tangents; ++k) {
     ctx.score_t[k].noalias() = Wo * ctx.At[L - 1][k];
     ctx.score_t[k].array().rowwise() *= ctx.c.transpose().array();
+    if (pre) ctx.score_t[k].array() += dirs[k]->array().rowwise() * ctx.a.transpose().array();
   }
 }
 
@@ -181,9 +199,20 @@ PointsT<S> MlpT<S>::forward_reference(const Vector& params, const PointsT<S>& x,
                                       const LevelBatch<S>& level) const {
   PointsT<S> out(2, x.cols());
   for (Index i = 0; i < x.cols(); ++i) {
+    // Output coefficients (OutputScaling): score = c h + skip x, input c_in x.
+    const bool pre = cfg_.output == OutputScaling::Preconditioned;
+    const S sigma_hat = level.s[i] / level.m[i];
+    S c = S(1) / level.s[i], c_in = 1, skip = 0;
+    if (cfg_.output == OutputScaling::NoisePrediction) c = -c;
+    if (pre) {
+      c = c_in = S(1) / (level.m[i] * std::sqrt(sigma_hat * sigma_hat +
+                                                 static_cast<S>(cfg_.sigma_data * cfg_.sigma_data)));
+      skip = -c * c_in;
+    }
     Matrix a(2 + emb_.width(), 1);
-    a(0, 0) = x(0, i), a(1, 0) = x(1, i);
-    const ValuesT<S> t = level.t.segment(i, 1), s = level.s.segment(i, 1);
+    a(0, 0) = c_in * x(0, i), a(1, 0) = c_in * x(1, i);
+    const ValuesT<S> t = level.t.segment(i, 1);
+    const ValuesT<S> s = ValuesT<S>::Constant(1, pre ? sigma_hat : level.s[i]);
     emb_.embed(t, s, a, 2);
     for (int l = 0; l <= cfg_.depth; ++l) {
       const auto W = weight(params, l);
@@ -194,9 +223,7 @@ PointsT<S> MlpT<S>::forward_reference(const Vector& params, const PointsT<S>& x,
         z[r] += b[r];
       }
       if (l == cfg_.depth) {
-        S c = S(1) / level.s[i];
-        if (cfg_.output == OutputScaling::NoisePrediction) c = -c;
-        out.col(i) = c * z;
+        out.col(i) = c * z + skip * x.col(i);
       } else {
         a.resize(z.size(), 1);
         for (Index r = 0; r < z.size(); ++r) {

@@ -1,10 +1,10 @@
 // The noise-conditional score MLP s_θ(x, level): forward, backward and input tangents by hand.
 //
 // Legend: N batch, D = 2 input, E embedding width, H hidden width, L = depth (hidden layers).
-//   A_0 = [x; emb(level)]                          (D+E) × N
+//   A_0 = [c_in ⊙ x; emb(level)]                   (D+E) × N
 //   Z_l = W_l A_{l−1} + b_l,  A_l = φ(Z_l)           H × N,   l = 1..L
 //   h   = W_o A_L + b_o                               D × N   (raw network output)
-//   score = c ⊙ h, c = +1/s (ScoreOverSigma) or −1/s (NoisePrediction), per sample.
+//   score = c ⊙ h + a ⊙ x, per sample (c, c_in, a: see OutputScaling).
 // Parameters live in ONE contiguous vector, layer by layer [W_1, b_1, …, W_L, b_L, W_o, b_o],
 // each W column-major (out × in); gradients and Adam moments use the same layout.
 //
@@ -25,28 +25,43 @@
 
 namespace scorelab {
 
-// How the raw output h becomes a score; documented once here (SCORE_SPEC §1.4).
+// How the raw output h becomes a score; documented once here (SCORE_SPEC §1.4, §3.8).
+// Level {t, m, s} of the kernel x = m x_0 + s z; σ̂ = s/m is its VE-equivalent noise std (data
+// units) and σ_d = MlpConfig::sigma_data.
 enum class OutputScaling {
-  ScoreOverSigma,   // score = h / s   (VE: score_sde scale_by_sigma, NCSNv2 technique 3)
-  NoisePrediction,  // score = −h / s  (VP / sub-VP: h predicts the noise ε)
+  ScoreOverSigma,   // score = h / s   (VE: score_sde scale_by_sigma, NCSNv2 technique 3);
+                    // c_in = 1, a = 0
+  NoisePrediction,  // score = −h / s  (VP / sub-VP: h predicts the noise ε); c_in = 1, a = 0
+  // EDM-style (Karras et al. 2022) for any process, written on the score:
+  //   c = c_in = 1 / (m √(σ̂² + σ_d²)),  score = c ⊙ (h − c_in x)
+  // i.e. the skip term −x / (m² (σ̂² + σ_d²)) is the score of N(0, σ_d²) data under the kernel
+  // and h is the rest in units where it stays O(1) at every σ. Unlike h / s, an error in h is
+  // not amplified by 1/s at small σ, and h varies little with σ below the data's own scale, so
+  // the small levels share what the network learns at larger ones. The embedding sees log σ̂
+  // (FourierLogSigma) whatever the process.
+  Preconditioned,
 };
 
 struct MlpConfig {
   int width = 128;  // H, hidden units per layer
   int depth = 3;    // L, hidden layers (≥ 1)
   Activation activation = Activation::SiLU;
-  EmbeddingConfig embedding;
-  OutputScaling output = OutputScaling::ScoreOverSigma;
+  // Fourier(log σ̂) with low frequencies (scale 0.2): the embedding changes slowly with σ, so
+  // the levels below the data's scale, where h hardly changes, share what is learned above.
+  EmbeddingConfig embedding{EmbeddingKind::FourierLogSigma, 32, 0.2};
+  OutputScaling output = OutputScaling::Preconditioned;
+  double sigma_data = 1.0;  // σ_d, data units, in [1e-3, 1e3]: the data's scale (Preconditioned)
   bool operator==(const MlpConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
 };
 
-// Per-sample noise conditioning of a batch: both t (VP label) and s (VE σ / score scaling).
+// Per-sample noise conditioning of a batch: t (VP label), m and s of the kernel x = m x_0 + s z.
 template <class S>
 struct LevelBatch {
   ValuesT<S> t;  // N, process time in [0, 1]
-  ValuesT<S> s;  // N, noise std (> 0)
+  ValuesT<S> m;  // N, mean scale (> 0; 1 for VE)
+  ValuesT<S> s;  // N, noise std (> 0), data units
 };
 
 template <class S>
@@ -65,7 +80,9 @@ class MlpT {
     std::vector<Matrix> A, D, DD;                     // L × (H × N): φ(Z), φ'(Z), φ''(Z)
     std::vector<std::array<Matrix, kMaxTangents>> Zt, At;  // L × K × (H × N): Ż, Ȧ
     std::array<PointsT<S>, kMaxTangents> dirs;        // K × (D × N): d_k
-    Vector c;                                         // N, score = c ⊙ h
+    Vector c;                                         // N, score = c ⊙ h + a ⊙ x
+    Vector a;                                         // N, skip coefficient (Preconditioned)
+    ValuesT<S> sigma_hat;                             // N, s/m: the embedding's σ (Preconditioned)
     PointsT<S> score;                                 // D × N
     std::array<PointsT<S>, kMaxTangents> score_t;     // K × (D × N): J·d_k
     Matrix Z, G, Gn;                                  // H × N scratch (pre-activation, backward)
@@ -135,6 +152,7 @@ struct EnumTable<OutputScaling> {
   static constexpr EnumName<OutputScaling> names[] = {
       {OutputScaling::ScoreOverSigma, "score_over_sigma", "score = h / sigma"},
       {OutputScaling::NoisePrediction, "noise_prediction", "noise prediction"},
+      {OutputScaling::Preconditioned, "preconditioned", "preconditioned (EDM)"},
   };
 };
 

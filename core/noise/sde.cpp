@@ -91,6 +91,18 @@ double Sde::time_of_std(double s) const {
   return std::clamp(-2.0 * l / (b + std::sqrt(b * b - 4.0 * a * l)), 0.0, T);
 }
 
+double Sde::time_of_sigma_hat(double sigma_hat) const {
+  if (p_.kind == SdeKind::VE)
+    return std::log(sigma_hat / p_.sigma_min) / std::log(p_.sigma_max / p_.sigma_min);
+  // VP: σ̂² = e^{−2ℓ} − 1; sub-VP: σ̂ = (1 − m²)/m, so m = (√(σ̂² + 4) − σ̂)/2. Both give
+  // L = −ℓ(t) = ¼Δβ t² + ½β_0 t, a quadratic in t with one positive root.
+  const double L = p_.kind == SdeKind::VP
+                       ? 0.5 * std::log1p(sigma_hat * sigma_hat)
+                       : -std::log(0.5 * (std::sqrt(sigma_hat * sigma_hat + 4.0) - sigma_hat));
+  const double a = 0.25 * (p_.beta_max - p_.beta_min), b = 0.5 * p_.beta_min;
+  return 2.0 * L / (b + std::sqrt(b * b + 4.0 * a * L));  // stable root of a t² + b t − L = 0
+}
+
 double Sde::prior_std() const { return p_.kind == SdeKind::VE ? p_.sigma_max : 1.0; }
 
 void Sde::sample_prior(Points& out, Rng& rng) const {

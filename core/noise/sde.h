@@ -47,6 +47,9 @@ class Sde {
   // closed form for all three (s(t) is increasing). s at or below s(0) gives 0, at or above
   // s(1) gives 1; so time_of_std(level(t).s) = t for t ∈ [0, 1] up to rounding.
   double time_of_std(double s) const;
+  // The time t ≥ 0 at which σ̂(t) = s(t)/m(t), the VE-equivalent noise std (data units), equals
+  // sigma_hat > 0 (closed form; σ̂ increases with t for all three processes). Not clamped to T.
+  double time_of_sigma_hat(double sigma_hat) const;
 
   // The prior p_T: N(0, σ_max² I) for VE, N(0, I) for VP / sub-VP.
   double prior_std() const;

@@ -100,6 +100,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, MlpConf
   v("activation", c.activation);
   v("embedding", c.embedding);
   v("output", c.output);
+  v("sigma_data", c.sigma_data);
 }
 
 // The "train" block is flat: objective, optimiser and schedule of updates side by side.
@@ -110,6 +111,9 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, TrainCo
   v("likelihood_weighting", c.objective.likelihood_weighting);
   v("perturb", c.objective.perturb);
   v("eps", c.objective.eps);
+  v("level_distribution", c.objective.distribution);
+  v("sigma_hat_min", c.objective.sigma_hat_min);
+  v("weighting", c.objective.weighting);
   v("lr", c.adam.lr);
   v("beta1", c.adam.beta1);
   v("beta2", c.adam.beta2);

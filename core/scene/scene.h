@@ -35,16 +35,25 @@
 //     "probability_flow":  method "euler" | "heun" | "rk4" | "rk45", steps 100, rtol 1e-5,
 //                          atol 1e-5, t_start 1, t_end 1e-5, denoise false
 //     init (Langevin kinds only): {"kind": "uniform" | "gaussian", "lo": -8, "hi": 8, "std": 1}
-//   "model": {              the score network (core/nn/mlp.h); defaults follow noise.sde.kind
+//   "model": {              the score network (core/nn/mlp.h); the same defaults for every process
 //     "width": 128, "depth": 3, "activation": "silu" | "softplus" | "relu",
 //     "embedding": {"kind": "fourier_log_sigma" | "sinusoidal_time", "width": 32,
-//                   "fourier_scale": 16},
-//     "output": "score_over_sigma" (VE default) | "noise_prediction" (VP / sub-VP default)
+//                   "fourier_scale": 0.2 (in [1e-3, 1e3]; the recipe before issue 11 used 16)},
+//     "output": "preconditioned" (default: score = c (h − c x), c = 1/(m √(σ̂² + σ_d²)))
+//               | "score_over_sigma" (h/σ) | "noise_prediction" (−h/σ),
+//     "sigma_data": 1       σ_d of "preconditioned" and of the balanced weighting, data units,
+//                           [1e-3, 1e3]
 //   },
+//   The recipe before issue 11 is "output": "score_over_sigma" with "fourier_scale": 16 (VE) or
+//   "noise_prediction" with "embedding": {"kind": "sinusoidal_time"} (VP / sub-VP), and
+//   "level_distribution": "uniform_t", "weighting": "sigma2" in "train".
 //   "train": {              training (core/train); the noise comes from "noise" above
 //     "objective": "denoising" | "sliced" | "sliced_vr" | "exact",
 //     "levels": "continuous" (t ~ U(eps, 1) through noise.sde) | "discrete" (noise.schedule),
 //     "likelihood_weighting": false, "perturb": true, "eps": 1e-5,
+//     "level_distribution": "log_sigma" (log σ̂ uniform, σ̂ = s/m) | "uniform_t" (continuous),
+//     "sigma_hat_min": 1e-3 (log_sigma: smallest σ̂ drawn, data units, [1e-6, 1]),
+//     "weighting": "balanced" (λ = m s √(σ̂² + σ_d²)) | "sigma2" (λ = s²)   (denoising),
 //     "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "adam_eps": 1e-8, "warmup": 0,
 //     "grad_clip": 1, "ema_rate": 0.999, "batch": 256, "seed": 0
 //   },

@@ -1,5 +1,6 @@
 #include "core/train/objective.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -9,20 +10,26 @@ namespace scorelab {
 
 void ObjectiveConfig::validate() const {
   require_in_range("train.eps", eps, 1e-9, 0.5);
+  require_in_range("train.sigma_hat_min", sigma_hat_min, 1e-6, 1.0);
   if (likelihood_weighting && (kind != ObjectiveKind::Denoising || levels != LevelSource::Continuous))
     throw InputError(
         "train.likelihood_weighting needs the denoising objective with continuous levels");
 }
 
-Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule)
-    : cfg_(config), sde_(sde) {
+Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule,
+                     double sigma_data)
+    : cfg_(config), sde_(sde), sigma_data_(sigma_data) {
   cfg_.validate();
+  const NoiseLevel lo = sde_.level(cfg_.eps), hi = sde_.level(Sde::T);
+  log_sh_lo_ = std::log(std::max(lo.s / lo.m, cfg_.sigma_hat_min));
+  log_sh_hi_ = std::log(hi.s / hi.m);
+  log_sh_lo_ = std::min(log_sh_lo_, log_sh_hi_);
   for (int i = 0; i < schedule.levels; ++i) levels_.push_back(schedule.level(i));
 }
 
 void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const {
   const Index n = x0.cols();
-  b.level.t.resize(n), b.level.s.resize(n), b.weight.resize(n);
+  b.level.t.resize(n), b.level.m.resize(n), b.level.s.resize(n), b.weight.resize(n);
   b.z.resize(2, n);
   rng.fill_normal(b.z);
   const bool perturbed = cfg_.kind == ObjectiveKind::Denoising || cfg_.perturb;
@@ -31,7 +38,12 @@ void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const
     NoiseLevel lv;
     double g2 = 0;
     if (cfg_.levels == LevelSource::Continuous) {
-      const double t = cfg_.eps + rng.uniform() * (Sde::T - cfg_.eps);
+      const double u = rng.uniform();
+      const double t =
+          cfg_.distribution == LevelDistribution::UniformT
+              ? cfg_.eps + u * (Sde::T - cfg_.eps)
+              : std::clamp(sde_.time_of_sigma_hat(std::exp(log_sh_lo_ + u * (log_sh_hi_ - log_sh_lo_))),
+                           cfg_.eps, Sde::T);
       lv = sde_.level(t);
       const double g = sde_.diffusion(t);
       g2 = g * g;
@@ -39,10 +51,16 @@ void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const
       lv = levels_[rng.below(levels_.size())];
     }
     b.level.t[i] = static_cast<float>(lv.t);
+    b.level.m[i] = static_cast<float>(lv.m);
     b.level.s[i] = static_cast<float>(lv.s);
-    b.weight[i] = static_cast<float>(!perturbed                 ? 1.0
-                                     : cfg_.likelihood_weighting ? g2
-                                                                 : lv.s * lv.s);
+    const bool balanced =
+        cfg_.kind == ObjectiveKind::Denoising && cfg_.weighting == LossWeighting::Balanced;
+    const double sh = lv.s / lv.m;
+    b.weight[i] = static_cast<float>(
+        !perturbed                   ? 1.0
+        : cfg_.likelihood_weighting  ? g2
+        : balanced ? lv.m * lv.s * std::sqrt(sh * sh + sigma_data_ * sigma_data_)
+                   : lv.s * lv.s);
     b.x.col(i) = perturbed ? (static_cast<float>(lv.m) * x0.col(i) +
                               static_cast<float>(lv.s) * b.z.col(i)).eval()
                            : x0.col(i);

@@ -9,8 +9,14 @@
 //   SlicedVR    (vᵀJv + ½‖score‖²)·λ,    v ~ N(0, I)                         (sliced_sm VR)
 //   Exact       (tr J + ½‖score‖²)·λ     exact 2-D trace of the input Jacobian (Hyvärinen)
 // with J = ∂score/∂x. Batch loss = mean over samples; the sum runs over the 2 dimensions.
-// Levels: Continuous draws t ~ U(eps, 1) through the SDE; Discrete draws σ_c uniformly from the
-// schedule. Sliced and Exact see x̃ = m x + s z when `perturb` is on (annealed, λ = s²); with it
+// Levels: Continuous draws t through the SDE, either t ~ U(eps, 1) (score_sde) or log σ̂ uniform
+// between max(σ̂(eps), sigma_hat_min) and σ̂(1), σ̂ = s/m (every process then trains as much at
+// small σ̂ as VE does; under VE the two coincide); Discrete draws σ_c uniformly from the schedule.
+// Denoising weighting: λ = s² (score_sde default), g(t)² (likelihood), or balanced
+// λ = m s √(σ̂² + σ_d²): with the preconditioned output (core/nn/mlp.h) the loss on h is then
+// weighted by σ̂/√(σ̂² + σ_d²), the geometric mean of λ = s² (which all but ignores small σ̂,
+// weight σ̂²/(σ̂² + σ_d²)) and EDM's uniform weight on h (whose small-σ̂ target noise, of variance
+// ∝ 1/σ̂², then swamps the gradient). Measured in README "Model and training". Sliced and Exact see x̃ = m x + s z when `perturb` is on (annealed, λ = s²); with it
 // off they see the clean data at level s and λ = 1 — the blog's low-density pitfall.
 #pragma once
 #include "core/common/enum_table.h"
@@ -26,6 +32,8 @@ namespace scorelab {
 
 enum class ObjectiveKind { Denoising, Sliced, SlicedVR, Exact };
 enum class LevelSource { Continuous, Discrete };
+enum class LevelDistribution { UniformT, LogSigma };   // Continuous levels only (see above)
+enum class LossWeighting { Sigma2, Balanced };          // Denoising only (see above)
 
 struct ObjectiveConfig {
   ObjectiveKind kind = ObjectiveKind::Denoising;
@@ -33,6 +41,12 @@ struct ObjectiveConfig {
   bool likelihood_weighting = false;  // λ = g(t)² instead of s² (Denoising + Continuous only)
   bool perturb = true;                // Sliced / Exact: train on perturbed data (see above)
   double eps = 1e-5;                  // smallest t drawn, Continuous levels (score_sde default)
+  LevelDistribution distribution = LevelDistribution::LogSigma;  // how t is drawn (Continuous)
+  LossWeighting weighting = LossWeighting::Balanced;  // Denoising λ unless likelihood_weighting
+  // LogSigma: the smallest σ̂ drawn is max(σ̂(eps), sigma_hat_min), data units, in [1e-6, 1].
+  // sub-VP reaches σ̂ ≈ 1e-6 at t = 1e-5; below ~1e-3 the target is pure noise and the sampler's
+  // steps are too small to matter, so training there only dilutes the useful levels.
+  double sigma_hat_min = 1e-3;
   bool operator==(const ObjectiveConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
@@ -42,20 +56,23 @@ struct ObjectiveConfig {
 template <class S>
 struct ObjectiveBatch {
   PointsT<S> x;           // 2 × N  model input (perturbed or clean data)
-  LevelBatch<S> level;    // N      t and s of each sample
+  LevelBatch<S> level;    // N      t, m and s of each sample
   PointsT<S> z;           // 2 × N  the noise added (Denoising)
   PointsT<S> v;           // 2 × N  projection directions (Sliced, SlicedVR)
   ValuesT<S> weight;      // N      λ
   template <class T>
   ObjectiveBatch<T> cast() const {
-    return {x.template cast<T>(), {level.t.template cast<T>(), level.s.template cast<T>()},
+    return {x.template cast<T>(),
+            {level.t.template cast<T>(), level.m.template cast<T>(), level.s.template cast<T>()},
             z.template cast<T>(), v.template cast<T>(), weight.template cast<T>()};
   }
 };
 
 class Objective {
  public:
-  Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule);
+  // sigma_data: σ_d of the balanced weighting (the model's MlpConfig::sigma_data), data units.
+  Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule,
+            double sigma_data = 1.0);
 
   const ObjectiveConfig& config() const { return cfg_; }
 
@@ -72,6 +89,8 @@ class Objective {
  private:
   ObjectiveConfig cfg_;
   Sde sde_;
+  double sigma_data_;
+  double log_sh_lo_ = 0, log_sh_hi_ = 0;  // log σ̂ at eps and at T (LogSigma levels)
   std::vector<NoiseLevel> levels_;  // the discrete schedule's levels, σ descending
 };
 
@@ -93,6 +112,24 @@ struct EnumTable<LevelSource> {
   static constexpr EnumName<LevelSource> names[] = {
       {LevelSource::Continuous, "continuous", "continuous (SDE)"},
       {LevelSource::Discrete, "discrete", "discrete (schedule)"},
+  };
+};
+
+template <>
+struct EnumTable<LevelDistribution> {
+  static constexpr std::string_view what = "level distribution";
+  static constexpr EnumName<LevelDistribution> names[] = {
+      {LevelDistribution::UniformT, "uniform_t", "t uniform"},
+      {LevelDistribution::LogSigma, "log_sigma", "log sigma uniform"},
+  };
+};
+
+template <>
+struct EnumTable<LossWeighting> {
+  static constexpr std::string_view what = "loss weighting";
+  static constexpr EnumName<LossWeighting> names[] = {
+      {LossWeighting::Sigma2, "sigma2", "sigma^2"},
+      {LossWeighting::Balanced, "balanced", "balanced"},
   };
 };
 

@@ -18,8 +18,18 @@ void TrainConfig::validate() const {
   require_in_range("train.batch", batch, 1, 65536);
 }
 
-MlpConfig default_model_for(SdeKind kind) {
+MlpConfig default_model_for(SdeKind) { return MlpConfig{}; }
+
+ObjectiveConfig previous_objective() {
+  ObjectiveConfig o;
+  o.distribution = LevelDistribution::UniformT;
+  o.weighting = LossWeighting::Sigma2;
+  return o;
+}
+
+MlpConfig previous_model_for(SdeKind kind) {
   MlpConfig m;
+  m.embedding.fourier_scale = 16.0;
   if (kind == SdeKind::VE) {
     m.embedding.kind = EmbeddingKind::FourierLogSigma;
     m.output = OutputScaling::ScoreOverSigma;
@@ -74,7 +84,8 @@ void TrainingSession::set_batch(int batch) {
 
 void TrainingSession::set_objective(const ObjectiveConfig& objective, const SdeParams& sde,
                                     const SigmaSchedule& schedule) {
-  auto next = std::make_unique<Objective>(objective, Sde(sde), schedule);  // validates all three
+  auto next = std::make_unique<Objective>(objective, Sde(sde), schedule,
+                                          cfg_.model.sigma_data);  // validates all three
   cfg_.objective = objective, cfg_.sde = sde, cfg_.schedule = schedule;
   objective_ = std::move(next);
   // Bands of the loss history: even in log s over the levels this objective draws.

@@ -35,9 +35,15 @@ struct TrainConfig {
   void validate() const;  // throws InputError naming the field
 };
 
-// The model configuration that suits a noise process: VE → Fourier(log σ) embedding and
-// score = h/σ; VP / sub-VP → sinusoidal(999 t) embedding and noise prediction.
+// The recipe of new scenes is the defaults of MlpConfig and ObjectiveConfig: the preconditioned
+// output with a low-frequency Fourier(log σ̂) embedding, levels log-uniform in σ̂, balanced
+// weighting, for every process (README "Model and training" has the measurements behind it).
 MlpConfig default_model_for(SdeKind kind);
+// The recipe before issue 11, still selectable: VE → Fourier(log σ, scale 16) embedding and
+// score = h/σ; VP / sub-VP → sinusoidal(999 t) embedding and noise prediction; t ~ U(eps, 1),
+// λ = s².
+MlpConfig previous_model_for(SdeKind kind);
+ObjectiveConfig previous_objective();
 
 class TrainingSession {
  public:

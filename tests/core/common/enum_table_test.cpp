@@ -51,7 +51,8 @@ void check_table(std::initializer_list<E> declared) {
 TEST_CASE("enum tables: every value, in order, keys parse back") {
   check_table({Activation::SiLU, Activation::Softplus, Activation::ReLU});
   check_table({EmbeddingKind::FourierLogSigma, EmbeddingKind::SinusoidalTime});
-  check_table({OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction});
+  check_table({OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction,
+               OutputScaling::Preconditioned});
   check_table({ScheduleKind::Geometric, ScheduleKind::Linear, ScheduleKind::Karras});
   check_table({SdeKind::VE, SdeKind::VP, SdeKind::SubVP});
   check_table({Predictor::EulerMaruyama, Predictor::ReverseDiffusion, Predictor::Ancestral,
@@ -62,6 +63,8 @@ TEST_CASE("enum tables: every value, in order, keys parse back") {
   check_table({ObjectiveKind::Denoising, ObjectiveKind::Sliced, ObjectiveKind::SlicedVR,
                ObjectiveKind::Exact});
   check_table({LevelSource::Continuous, LevelSource::Discrete});
+  check_table({LevelDistribution::UniformT, LevelDistribution::LogSigma});
+  check_table({LossWeighting::Sigma2, LossWeighting::Balanced});
   check_table({FieldSource::Exact, FieldSource::Learned});
   check_table({Colormap::Viridis, Colormap::Magma});
   check_table({ArrowLength::Normalized, ArrowLength::Scaled, ArrowLength::Log});

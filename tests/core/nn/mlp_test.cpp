@@ -32,10 +32,11 @@ struct Batch {
 
 Batch make_batch(Index n, std::uint64_t seed) {
   Rng rng(seed);
-  Batch b{PointsT<double>(2, n), {ValuesT<double>(n), ValuesT<double>(n)}};
+  Batch b{PointsT<double>(2, n), {ValuesT<double>(n), ValuesT<double>(n), ValuesT<double>(n)}};
   for (Index i = 0; i < n; ++i) {
     b.x(0, i) = 2 * rng.normal(), b.x(1, i) = 2 * rng.normal();
     b.level.t[i] = 0.05 + 0.9 * rng.uniform();
+    b.level.m[i] = 0.2 + 0.8 * rng.uniform();  // m ≠ 1 exercises the VP form of Preconditioned
     b.level.s[i] = std::exp(std::log(0.05) + rng.uniform() * std::log(100.0));
   }
   return b;
@@ -99,7 +100,9 @@ TEST_CASE("embeddings match their closed forms") {
 
 TEST_CASE("fused forward equals the plain reference forward (float and double)") {
   for (Activation act : kActs)
-    for (OutputScaling out : {OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction}) {
+    for (OutputScaling out : {OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction,
+                              OutputScaling::Preconditioned}) {
+      CAPTURE(to_string(out));
       const MlpD mlp = make_mlp(act, EmbeddingKind::FourierLogSigma, out);
       Rng rng(2);
       VecD p;
@@ -113,7 +116,8 @@ TEST_CASE("fused forward equals the plain reference forward (float and double)")
       Mlp mlpf(mlp.config(), mlp.embedding());
       const Eigen::VectorXf pf = p.cast<float>();
       Mlp::Context cf;
-      const LevelBatch<float> lf{b.level.t.cast<float>(), b.level.s.cast<float>()};
+      const LevelBatch<float> lf{b.level.t.cast<float>(), b.level.m.cast<float>(),
+                                 b.level.s.cast<float>()};
       mlpf.forward(pf, b.x.cast<float>(), lf, cf);
       CHECK(rel_err(cf.score.cast<double>(), mlpf.forward_reference(pf, b.x.cast<float>(), lf)
                                                  .cast<double>()) < 1e-5);
@@ -126,14 +130,17 @@ TEST_CASE("fused forward equals the plain reference forward (float and double)")
 // with h = 1e-6 have truncation error ~h² and rounding ~1e-16/h: relative error ≪ 1e-6.
 TEST_CASE("backward equals finite differences, with 0, 1 and 2 input tangents") {
   for (Activation act : kActs)
-    for (EmbeddingKind emb : {EmbeddingKind::FourierLogSigma, EmbeddingKind::SinusoidalTime})
+    for (OutputScaling out : {OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction,
+                              OutputScaling::Preconditioned})
       for (int K = 0; K <= 2; ++K) {
+        // Each output with an embedding it is used with: Fourier(log σ) for h/σ and the
+        // preconditioned form (which embeds log σ̂ = log(s/m)), sinusoidal(t) for noise prediction.
+        const EmbeddingKind emb = out == OutputScaling::NoisePrediction
+                                      ? EmbeddingKind::SinusoidalTime
+                                      : EmbeddingKind::FourierLogSigma;
         CAPTURE(to_string(act));
-        CAPTURE(to_string(emb));
+        CAPTURE(to_string(out));
         CAPTURE(K);
-        const OutputScaling out =
-            emb == EmbeddingKind::FourierLogSigma ? OutputScaling::ScoreOverSigma
-                                                  : OutputScaling::NoisePrediction;
         const MlpD mlp = make_mlp(act, emb, out);
         Rng rng(11);
         VecD p;
@@ -167,8 +174,10 @@ TEST_CASE("backward equals finite differences, with 0, 1 and 2 input tangents") 
 }
 
 TEST_CASE("the input Jacobian equals finite differences of the score in x") {
-  for (Activation act : {Activation::SiLU, Activation::Softplus}) {
-    const MlpD mlp = make_mlp(act, EmbeddingKind::FourierLogSigma, OutputScaling::ScoreOverSigma);
+  for (Activation act : {Activation::SiLU, Activation::Softplus})
+   for (OutputScaling out : {OutputScaling::ScoreOverSigma, OutputScaling::Preconditioned}) {
+    CAPTURE(to_string(out));
+    const MlpD mlp = make_mlp(act, EmbeddingKind::FourierLogSigma, out);
     Rng rng(12);
     VecD p;
     mlp.init_params(p, rng);

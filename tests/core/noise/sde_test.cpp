@@ -124,3 +124,18 @@ TEST_CASE("invalid SDE parameters are rejected with the field named") {
   CHECK_THROWS_WITH_AS(enum_from_string<SdeKind>("edm"), doctest::Contains("ve, vp, subvp"), InputError);
   CHECK(enum_from_string<SdeKind>("subvp") == SdeKind::SubVP);
 }
+
+// The log-σ̂ level distribution of the trainer maps σ̂ = s/m back to t in closed form.
+TEST_CASE("time_of_sigma_hat inverts σ̂(t) = s(t)/m(t) for every SDE") {
+  for (SdeKind kind : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP}) {
+    CAPTURE(to_string(kind));
+    SdeParams p;
+    p.kind = kind;
+    const Sde sde(p);
+    for (double t : {1e-5, 1e-3, 0.05, 0.3, 0.7, 1.0}) {
+      CAPTURE(t);
+      const NoiseLevel lv = sde.level(t);
+      CHECK(sde.time_of_sigma_hat(lv.s / lv.m) == doctest::Approx(t).epsilon(1e-9));
+    }
+  }
+}

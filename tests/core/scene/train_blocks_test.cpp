@@ -15,7 +15,9 @@ TEST_CASE("every model and train field round-trips through the scene file") {
   s.train.model.activation = Activation::Softplus;
   s.train.model.embedding = {EmbeddingKind::SinusoidalTime, 12, 3.5};
   s.train.model.output = OutputScaling::NoisePrediction;
-  s.train.objective = {ObjectiveKind::SlicedVR, LevelSource::Discrete, false, false, 2e-4};
+  s.train.model.sigma_data = 0.7;
+  s.train.objective = {ObjectiveKind::SlicedVR, LevelSource::Discrete, false, false, 2e-4,
+                       LevelDistribution::UniformT, LossWeighting::Sigma2, 2e-3};
   s.train.adam = {2e-4, 0.8, 0.99, 1e-7, 50, 2.5};
   s.train.ema_rate = 0.99;
   s.train.batch = 77;
@@ -30,6 +32,10 @@ TEST_CASE("every model and train field round-trips through the scene file") {
   CHECK(t.model.embedding.width == 12);
   CHECK(t.model.embedding.fourier_scale == 3.5);
   CHECK(t.model.output == OutputScaling::NoisePrediction);
+  CHECK(t.model.sigma_data == 0.7);
+  CHECK(t.objective.distribution == LevelDistribution::UniformT);
+  CHECK(t.objective.weighting == LossWeighting::Sigma2);
+  CHECK(t.objective.sigma_hat_min == 2e-3);
   CHECK(t.objective.kind == ObjectiveKind::SlicedVR);
   CHECK(t.objective.levels == LevelSource::Discrete);
   CHECK(t.objective.perturb == false);
@@ -48,13 +54,27 @@ TEST_CASE("every model and train field round-trips through the scene file") {
   CHECK(back.train_config().schedule.levels == back.noise.schedule.levels);
 }
 
-TEST_CASE("model defaults follow the noise process") {
-  const Scene ve = parse_scene(json{{"noise", {{"sde", {{"kind", "ve"}}}}}});
-  CHECK(ve.train.model.output == OutputScaling::ScoreOverSigma);
-  CHECK(ve.train.model.embedding.kind == EmbeddingKind::FourierLogSigma);
-  const Scene vp = parse_scene(json{{"noise", {{"sde", {{"kind", "vp"}}}}}});
-  CHECK(vp.train.model.output == OutputScaling::NoisePrediction);
-  CHECK(vp.train.model.embedding.kind == EmbeddingKind::SinusoidalTime);
+// Issue 11: new scenes get the preconditioned recipe whatever the process; the previous recipe
+// stays selectable key by key.
+TEST_CASE("model and objective defaults: the preconditioned recipe for every process") {
+  for (const char* kind : {"ve", "vp", "subvp"}) {
+    CAPTURE(kind);
+    const Scene s = parse_scene(json{{"noise", {{"sde", {{"kind", kind}}}}}});
+    CHECK(s.train.model.output == OutputScaling::Preconditioned);
+    CHECK(s.train.model.embedding.kind == EmbeddingKind::FourierLogSigma);
+    CHECK(s.train.model.embedding.fourier_scale == 0.2);
+    CHECK(s.train.model.sigma_data == 1.0);
+    CHECK(s.train.objective.distribution == LevelDistribution::LogSigma);
+    CHECK(s.train.objective.weighting == LossWeighting::Balanced);
+  }
+  const Scene old = parse_scene(json{
+      {"noise", {{"sde", {{"kind", "vp"}}}}},
+      {"model", {{"output", "noise_prediction"}, {"embedding", {{"kind", "sinusoidal_time"}}}}},
+      {"train", {{"level_distribution", "uniform_t"}, {"weighting", "sigma2"}}}});
+  CHECK(old.train.model.output == OutputScaling::NoisePrediction);
+  CHECK(old.train.model.embedding.kind == EmbeddingKind::SinusoidalTime);
+  CHECK(old.train.objective.distribution == LevelDistribution::UniformT);
+  CHECK(old.train.objective.weighting == LossWeighting::Sigma2);
   // An explicit choice wins.
   const Scene mixed = parse_scene(
       json{{"noise", {{"sde", {{"kind", "vp"}}}}}, {"model", {{"output", "score_over_sigma"}}}});
@@ -72,6 +92,10 @@ TEST_CASE("bad model and train values name their key") {
       {{{"model", {{"embedding", {{"width", 7}}}}}}, "model.embedding.width"},
       {{{"model", {{"embedding", {{"kind", "learned"}}}}}}, "fourier_log_sigma"},
       {{{"model", {{"wdith", 64}}}}, "model.wdith"},
+      {{{"model", {{"sigma_data", 0}}}}, "model.sigma_data"},
+      {{{"model", {{"output", "edm"}}}}, "preconditioned"},
+      {{{"train", {{"level_distribution", "normal"}}}}, "uniform_t, log_sigma"},
+      {{{"train", {{"weighting", "edm"}}}}, "sigma2, balanced"},
       {{{"train", {{"objective", "ism"}}}}, "denoising, sliced, sliced_vr, exact"},
       {{{"train", {{"lr", -1}}}}, "train.lr"},
       {{{"train", {{"batch", 0}}}}, "train.batch"},

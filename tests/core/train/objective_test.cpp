@@ -46,6 +46,7 @@ TEST_CASE("every objective's gradient equals finite differences") {
     LevelSource levels;
     bool likelihood, perturb;
     SdeKind sde;
+    bool preconditioned = false;  // OutputScaling::Preconditioned (Fourier log σ̂ embedding)
   };
   const Case cases[] = {
       {ObjectiveKind::Denoising, LevelSource::Continuous, false, true, SdeKind::VE},
@@ -57,15 +58,23 @@ TEST_CASE("every objective's gradient equals finite differences") {
       {ObjectiveKind::SlicedVR, LevelSource::Continuous, false, false, SdeKind::VE},
       {ObjectiveKind::Exact, LevelSource::Continuous, false, false, SdeKind::VE},
       {ObjectiveKind::Exact, LevelSource::Discrete, false, true, SdeKind::VE},
+      {ObjectiveKind::Denoising, LevelSource::Continuous, false, true, SdeKind::VE, true},
+      {ObjectiveKind::Denoising, LevelSource::Continuous, false, true, SdeKind::VP, true},
+      {ObjectiveKind::Denoising, LevelSource::Continuous, true, true, SdeKind::SubVP, true},
+      {ObjectiveKind::Sliced, LevelSource::Continuous, false, true, SdeKind::VP, true},
+      {ObjectiveKind::Exact, LevelSource::Continuous, false, true, SdeKind::SubVP, true},
   };
   for (const Case& c : cases) {
     CAPTURE(to_string(c.kind));
     CAPTURE(to_string(c.sde));
+    CAPTURE(c.preconditioned);
     SdeParams sp = ve_params();
     sp.kind = c.sde;
     const bool vp = c.sde != SdeKind::VE;
-    Setup s = make_setup(vp ? OutputScaling::NoisePrediction : OutputScaling::ScoreOverSigma,
-                         vp ? EmbeddingKind::SinusoidalTime : EmbeddingKind::FourierLogSigma);
+    Setup s = c.preconditioned
+                  ? make_setup(OutputScaling::Preconditioned, EmbeddingKind::FourierLogSigma)
+                  : make_setup(vp ? OutputScaling::NoisePrediction : OutputScaling::ScoreOverSigma,
+                               vp ? EmbeddingKind::SinusoidalTime : EmbeddingKind::FourierLogSigma);
     const Objective obj({c.kind, c.levels, c.likelihood, c.perturb, 1e-3}, Sde(sp), schedule);
     Rng rng(8);
     Points x0(2, 12);
