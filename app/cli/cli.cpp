@@ -23,11 +23,15 @@ bool is_help(const std::string& arg) {
 void print_overview(std::ostream& out, std::span<const Command* const> commands) {
   out << "scorelab: a lab for score-based generative models (NCSN, score SDEs) on 2-D data.\n\n"
          "Usage: scorelab <command> [flags]\n"
-         "       scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]]\n"
+         "       scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
+         "                [--particles-out p.csv] [--export anim.gif]]\n"
          "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
          "  Without a command, scorelab opens the visualizer window (no arguments: the default\n"
-         "  scene, 8-Gaussian ring, training on). --frames runs N frames and exits (--screenshot\n"
-         "  writes the last one as PNG); --bench-frames prints frame-time JSON.\n\n"
+         "  scene, 8-Gaussian ring, training on; --size 16 to 4096 per side, as for export).\n"
+         "  --frames runs N frames and exits (--screenshot writes the last one as PNG,\n"
+         "  --particles-out the particles as CSV; --export starts the Export panel's export to\n"
+         "  that path and keeps running until it is written). --bench-frames prints frame-time\n"
+         "  JSON (p50/p95 ms, training steps/s, sampler restarts: a finished run restarts).\n\n"
          "Commands:\n";
   for (const Command* command : commands) {
     const Command& c = *command;
