@@ -36,7 +36,7 @@ constexpr FlagSpec kExportFlags[] = {
     {"--frames", "N",
      "number of frames, 1 to 9999; the sampler run (or the sweep) is spread\n"
      "over them. Default: until the sampler finishes at the scene's\n"
-     "steps_per_frame, a GIF at most 96 frames (a sweep: 120 frames)"},
+     "steps_per_frame, a GIF at most 80 frames (a sweep: 120 frames)"},
     {"--layers", "LIST",
      "the layers drawn, comma-separated, all others off: data, density,\n"
      "contours, score (arrows), streamlines, error, particles, trails, axes;\n"
@@ -46,7 +46,7 @@ constexpr FlagSpec kExportFlags[] = {
      "panels side by side as left,right (e.g. exact,learned); default: the\n"
      "scene's \"view\" block"},
     {"--quality", "slide|full",
-     "GIF: slide (default) fits a slide: 64 colours and at most 96 frames\n"
+     "GIF: slide (default) fits a slide: 64 colours and at most 80 frames\n"
      "unless --frames; full: 256 colours and every frame (3-4x larger)"},
     {"--colors", "N", "GIF palette colours, 2 to 256 (default: by --quality)"},
     {"--sweep", "sigma|t",
@@ -247,7 +247,7 @@ const cli::Command& export_command() {
       "sampler's particles and trails (default), or the noise level (--sweep), and the learned\n"
       "field while training advances (--train-steps). What is drawn comes from the scene's\n"
       "\"layers\" and \"view\" blocks, or from --layers and --source. A GIF fits a slide by\n"
-      "default (64 colours, at most 96 frames; the default scene's is about 6 MB); --quality\n"
+      "default (64 colours, at most 80 frames; the default scene's is about 9 MB); --quality\n"
       "full keeps 256 colours and every frame. The estimated size is printed before rendering.\n"
       "A .png is one picture: only the run's last frame is drawn (it has no trails, which need\n"
       "the frames before it). Frames are indexed, not timed: the same scene, seed and flags\n"

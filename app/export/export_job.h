@@ -41,7 +41,7 @@ class ExportJob {
   // once every frame is rendered, waits for the encoder to complete the output.
   ExportProgress step();
   ExportProgress progress() const;
-  const std::string& description() const { return description_; }  // "GIF 800x800, 96 frames, …"
+  const std::string& description() const { return description_; }  // "GIF 800x800, 80 frames, …"
   int frames() const { return timeline_.frames() - first_; }          // frames it renders
 
  private:

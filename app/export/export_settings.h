@@ -31,7 +31,7 @@ enum class GifQuality {
   Full,   // 256 colours, every frame of the run (files 3 to 4 times larger)
 };
 inline constexpr int kSlideColours = 64;
-inline constexpr int kSlideFrames = 96;
+inline constexpr int kSlideFrames = 80;
 
 struct ExportSettings {
   std::string out;                // .gif, .mp4, .png (one picture), or a directory (PNG frames)

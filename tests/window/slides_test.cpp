@@ -87,7 +87,7 @@ TEST_CASE("export: the default scene's GIF fits a slide (under 12 MB), with its 
   CAPTURE(err);
   CHECK(fs::file_size(gif) < 12'000'000);
   CHECK(err.find("estimated size") != std::string::npos);
-  CHECK(err.find("96 frames") != std::string::npos);
+  CHECK(err.find("80 frames") != std::string::npos);
 }
 
 TEST_CASE("export: a single PNG renders one frame, the run's last") {
@@ -99,7 +99,7 @@ TEST_CASE("export: a single PNG renders one frame, the run's last") {
   CHECK(load_png(png.string()).w == 160);
 }
 
-TEST_CASE("export: --layers and --source change the picture; unknown names are refused") {
+TEST_CASE("export: --layers and --source change the picture, unknown names are refused") {
   const auto render = [](const std::string& name, const std::string& flags) {
     const fs::path png = temp_dir() / (name + ".png");
     REQUIRE(run_window("export --out " + png.string() + " --size 160x100 --train-steps 0 " +
