@@ -27,6 +27,7 @@ struct SinkOptions {
   // Colours the GIF palette must represent well (e.g. the heatmap's colormap ramp, the particle
   // colour), in addition to the first frame's own colours; ignored by the other formats.
   std::vector<std::array<std::uint8_t, 3>> palette_hints;
+  int palette_colours = 256;  // GIF: colours in its palette at most, 2 to 256
 };
 
 // Where frames go. Frames are written under a temporary name next to the target; finish()

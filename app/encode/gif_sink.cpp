@@ -18,7 +18,7 @@
 namespace scorelab::encode::detail {
 namespace {
 
-constexpr int kPaletteSize = 256;  // colours; GIF's maximum
+constexpr int kPaletteSize = 256;  // colours; GIF's maximum (SinkOptions::palette_colours: fewer)
 // Hint pixels added to the first frame when the palette is built: this share of the frame's
 // pixel count in all, split evenly over the hints, so colours the first frame lacks (the rest of
 // a colormap ramp) still win palette entries in the median cut.
@@ -165,7 +165,8 @@ class GifSink final : public FrameSink {
       for (std::size_t k = 0; k < per_hint; ++k, ++i)
         r[i] = hints[h][0], g[i] = hints[h][1], b[i] = hints[h][2];
 
-    int size = kPaletteSize;
+    // Fewer colours make smaller files: shorter codes, longer runs for the LZW coder.
+    int size = std::clamp(options_.palette_colours, 2, kPaletteSize);
     std::vector<GifColorType> cut(kPaletteSize);
     int quantized;
     {

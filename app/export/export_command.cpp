@@ -2,14 +2,17 @@
 // loop with progress on stderr, and Ctrl-C / SIGTERM as a clean cancel (no file left behind).
 #include "app/export/export_command.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdio>
 #include <ostream>
 #include <tuple>
 
 #include "app/cli/cancel.h"
 #include "app/encode/frame_sink.h"
 #include "app/export/export_job.h"
+#include "app/layers/layer_table.h"
 #include "app/render/gl_context.h"
 #include "core/common/error.h"
 #include "core/common/atomic_file.h"
@@ -27,14 +30,27 @@ using cli::UsageError;
 constexpr FlagSpec kExportFlags[] = {
     {"--scene", "FILE", "scene file (JSON); default: the built-in default scene"},
     {"--out", "PATH",
-     "anim.gif, anim.mp4, picture.png (the last frame), or a directory for\n"
-     "PNG frames (a path ending in '/' or without extension) (required)"},
-    {"--size", "WxH", "output size in pixels, 1 to 4096 each (MP4: even); default 800x800"},
+     "anim.gif, anim.mp4, picture.png (the last frame, the only one drawn),\n"
+     "or a directory for PNG frames (a path ending in '/' or without\n"
+     "extension) (required)"},
+    {"--size", "WxH", "output size in pixels, 16 to 4096 each (MP4: even); default 800x800"},
     {"--fps", "F", "frames per second, 1 to 50; default 25"},
     {"--frames", "N",
      "number of frames, 1 to 9999; the sampler run (or the sweep) is spread\n"
      "over them. Default: until the sampler finishes at the scene's\n"
-     "steps_per_frame (a sweep: 120 frames)"},
+     "steps_per_frame, a GIF at most 80 frames (a sweep: 120 frames)"},
+    {"--layers", "LIST",
+     "the layers drawn, comma-separated, all others off: data, density,\n"
+     "contours, score (arrows), streamlines, error, particles, trails, axes;\n"
+     "default: the scene's \"layers\" block"},
+    {"--source", "SOURCE",
+     "the score the field layers show: exact or learned in one panel, or two\n"
+     "panels side by side as left,right (e.g. exact,learned); default: the\n"
+     "scene's \"view\" block"},
+    {"--quality", "slide|full",
+     "GIF: slide (default) fits a slide: 64 colours and at most 80 frames\n"
+     "unless --frames; full: 256 colours and every frame (3-4x larger)"},
+    {"--colors", "N", "GIF palette colours, 2 to 256 (default: by --quality)"},
     {"--sweep", "sigma|t",
      "animate the noise level instead of the particles: sigma from its\n"
      "largest to its smallest value in equal log steps, or SDE time t 1 -> 0"},
@@ -52,10 +68,63 @@ constexpr FlagSpec kExportFlags[] = {
     {"--background", "RRGGBB", "background colour in hex (default 12121a)"},
 };
 
+// A layer's name on the command line: the first word of its label ("score arrows" → "score").
+std::string layer_name(const layers::Layer& layer) {
+  const std::string_view label = layer.label();
+  return std::string(label.substr(0, label.find(' ')));
+}
+
+// --layers: the listed layers on, all others off. Throws UsageError naming an unknown layer.
+void apply_layers(const std::string& list, LayersConfig& cfg) {
+  const layers::LayerTable table;  // labels only: no GPU resources until a draw
+  std::vector<std::string> names;
+  for (std::size_t from = 0; from <= list.size();) {
+    const std::size_t comma = std::min(list.find(',', from), list.size());
+    names.push_back(list.substr(from, comma - from));
+    from = comma + 1;
+  }
+  std::string known;
+  for (const auto& layer : table.all()) known += (known.empty() ? "" : ", ") + layer_name(*layer);
+  for (const std::string& name : names) {
+    const bool found = std::any_of(table.all().begin(), table.all().end(),
+                                   [&](const auto& layer) { return layer_name(*layer) == name; });
+    if (!found) throw UsageError("--layers: unknown layer '" + name + "' (layers: " + known + ")");
+  }
+  for (const auto& layer : table.all()) {
+    const bool want = std::find(names.begin(), names.end(), layer_name(*layer)) != names.end();
+    if (want != layer->on(cfg)) layer->set_on(cfg, want);
+  }
+}
+
+// --source: exact or learned in one panel, or two side by side.
+void apply_source(const std::string& value, ViewConfig& view) {
+  const auto source = [&](std::string_view v) {
+    if (v == "exact") return FieldSource::Exact;
+    if (v == "learned") return FieldSource::Learned;
+    throw UsageError("--source wants exact, learned or two of them as left,right (e.g. "
+                     "exact,learned); got '" + value + "'");
+  };
+  const std::size_t comma = value.find(',');
+  view.split = comma != std::string::npos;
+  view.left.source = source(std::string_view(value).substr(0, comma));
+  if (view.split) view.right.source = source(std::string_view(value).substr(comma + 1));
+}
+
 ExportSettings settings_from(const Flags& flags) {
   ExportSettings s;
   s.out = flags.text("--out");
-  if (flags.has("--size")) std::tie(s.width, s.height) = flags.size("--size", 1, 4096);
+  if (flags.has("--size"))
+    std::tie(s.width, s.height) = flags.size("--size", kMinSide, kMaxSide);
+  if (flags.has("--quality")) {
+    const std::string v = flags.text("--quality");
+    if (v == "slide")
+      s.gif_quality = GifQuality::Slide;
+    else if (v == "full")
+      s.gif_quality = GifQuality::Full;
+    else
+      throw UsageError("--quality wants 'slide' or 'full', got '" + v + "'");
+  }
+  if (flags.has("--colors")) s.gif_colours = int(flags.integer("--colors", 2, 256));
   if (flags.has("--fps")) s.fps = flags.number("--fps", 1, 50);
   if (flags.has("--frames")) s.frames = int(flags.integer("--frames", 1, kMaxFrames));
   if (flags.has("--sweep")) {
@@ -88,12 +157,22 @@ ExportSettings settings_from(const Flags& flags) {
 int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   // Every flag is checked (exit 2) before the scene and model are read (exit 1).
   const ExportSettings settings = settings_from(flags);
+  if (flags.has("--layers")) {  // checked now; applied to the scene below
+    LayersConfig probe;
+    apply_layers(flags.text("--layers"), probe);
+  }
+  if (flags.has("--source")) {
+    ViewConfig probe;
+    apply_source(flags.text("--source"), probe);
+  }
   std::optional<std::uint64_t> seed;
   if (flags.has("--seed")) seed = flags.unsigned_integer("--seed");
   if (flags.has("--raw") && !flags.has("--model")) throw UsageError("--raw needs --model FILE");
   Scene scene = flags.has("--scene") ? load_scene(flags.text("--scene"))
                                      : parse_scene_text(default_scene_json(), "default scene");
   if (seed) scene.seed = *seed;
+  if (flags.has("--layers")) apply_layers(flags.text("--layers"), scene.layers);
+  if (flags.has("--source")) apply_source(flags.text("--source"), scene.view);
   std::shared_ptr<const Checkpoint> model;
   if (flags.has("--model")) {
     model = std::make_shared<const Checkpoint>(load_checkpoint(flags.text("--model")));
@@ -119,6 +198,11 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   const cli::CancelOnSignal cancel;
   ExportJob job(scene, settings, model);
   err << "export: " << job.description() << " -> " << settings.out << "\n";
+  if (const double bytes = estimated_bytes(settings, job.frames()); bytes > 0) {
+    char line[96];
+    std::snprintf(line, sizeof line, "export: estimated size %.1f MB\n", bytes / 1e6);
+    err << line;
+  }
 
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
@@ -146,17 +230,22 @@ const cli::Command& export_command() {
       "export",
       "render a scene's animation to GIF / MP4 / PNG frames, or a picture to PNG, offscreen",
       "[--scene FILE] --out anim.gif|anim.mp4|frames/|picture.png [--size WxH] [--fps F]\n"
-      "       [--frames N] [--sweep sigma|t] [--train-steps K] [--seed S] [--model FILE]",
+      "       [--frames N] [--sweep sigma|t] [--train-steps K] [--seed S] [--model FILE]\n"
+      "       [--layers LIST] [--source exact|learned|exact,learned] [--quality slide|full]",
       "Renders what the window's plot shows (no side panel) into an offscreen image of the\n"
       "requested size, frame by frame, and encodes it: GIF with giflib (one palette for the whole\n"
-      "animation), MP4 (H.264) through the ffmpeg program, PNG with stb_image_write. Animated: "
-      "the\n"
+      "animation), MP4 (H.264) through the ffmpeg program, PNG with stb_image_write. Animated: the\n"
       "sampler's particles and trails (default), or the noise level (--sweep), and the learned\n"
-      "field while training advances (--train-steps). Frames are indexed, not timed: the same\n"
-      "scene, seed and flags give the same file on any machine. Needs a display for its hidden\n"
-      "window (on a server: xvfb-run -a scorelab export ...). The output is written under a\n"
-      "temporary name and renamed when complete: a failure or Ctrl-C leaves no file behind and\n"
-      "any previous output untouched (exit 1).",
+      "field while training advances (--train-steps). What is drawn comes from the scene's\n"
+      "\"layers\" and \"view\" blocks, or from --layers and --source. A GIF fits a slide by\n"
+      "default (64 colours, at most 80 frames; the default scene's is about 9 MB); --quality\n"
+      "full keeps 256 colours and every frame. The estimated size is printed before rendering.\n"
+      "A .png is one picture: only the run's last frame is drawn (it has no trails, which need\n"
+      "the frames before it). Frames are indexed, not timed: the same scene, seed and flags\n"
+      "give the same file on any machine. Needs a display for its hidden window (on a server:\n"
+      "xvfb-run -a scorelab export ...). The output is written under a temporary name and\n"
+      "renamed when complete: a failure or Ctrl-C leaves no file behind and any previous output\n"
+      "untouched (exit 1).",
       kExportFlags,
       run_export};
   return c;

@@ -70,16 +70,32 @@ ExportJob::ExportJob(const Scene& scene, const ExportSettings& settings,
   options.height = settings.height;
   options.fps = settings.fps;
   options.palette_hints = palette_hints(drawn, settings);
+  options.palette_colours = settings.palette_colours();
   const encode::Format format = encode::format_for_path(settings.out);
+  // One picture is the timeline's last frame: the particles go straight to it, nothing before it
+  // is drawn.
+  if (format == encode::Format::Png) first_ = timeline_.frames() - 1;
+  rendered_ = first_;
   auto sink = encode::open_sink(format, options);
   char description[128];
-  std::snprintf(description, sizeof description, "%s %dx%d, %d frames, %g fps",
-                encode::format_name(format), settings.width, settings.height, timeline_.frames(),
-                settings.fps);
+  const int frames = timeline_.frames() - first_;
+  if (format == encode::Format::Png)
+    std::snprintf(description, sizeof description, "%s %dx%d, 1 frame (frame %d of the run)",
+                  encode::format_name(format), settings.width, settings.height,
+                  timeline_.frames() - 1);
+  else if (format == encode::Format::Gif)
+    std::snprintf(description, sizeof description, "%s %dx%d, %d frames, %g fps, %d colours",
+                  encode::format_name(format), settings.width, settings.height, frames,
+                  settings.fps, settings.palette_colours());
+  else
+    std::snprintf(description, sizeof description, "%s %dx%d, %d frames, %g fps",
+                  encode::format_name(format), settings.width, settings.height, frames,
+                  settings.fps);
   description_ = description;
   app::RunMode mode;
   mode.scripted = true;
-  mode.train_steps_per_frame = settings.train_steps_per_frame;
+  // A single picture takes, before its one frame, the training steps of every frame it skips.
+  mode.train_steps_per_frame = settings.train_steps_per_frame * (first_ + 1);
   ctx_ = std::make_unique<app::AppContext>(drawn, mode, std::move(model));
   worker_ = std::make_unique<encode::EncodeWorker>(std::move(sink), kQueueFrames);
 }
@@ -88,9 +104,9 @@ ExportJob::~ExportJob() = default;
 
 ExportProgress ExportJob::progress() const {
   ExportProgress p;
-  p.rendered = rendered_;
+  p.rendered = rendered_ - first_;
   p.encoded = worker_->encoded();
-  p.total = timeline_.frames();
+  p.total = timeline_.frames() - first_;
   p.done = worker_->state() == encode::EncodeWorker::State::Done;
   return p;
 }

@@ -41,7 +41,8 @@ class ExportJob {
   // once every frame is rendered, waits for the encoder to complete the output.
   ExportProgress step();
   ExportProgress progress() const;
-  const std::string& description() const { return description_; }  // "GIF 800x800, 240 frames"
+  const std::string& description() const { return description_; }  // "GIF 800x800, 80 frames, …"
+  int frames() const { return timeline_.frames() - first_; }          // frames it renders
 
  private:
   void render_next();  // the next frame, to the encoder (closing it after the last)
@@ -57,7 +58,8 @@ class ExportJob {
   OffscreenTarget target_;
   OverlayContext overlay_;
   std::unique_ptr<encode::EncodeWorker> worker_;
-  int rendered_ = 0;
+  int first_ = 0;     // the first frame of the timeline that is rendered (a .png: the last)
+  int rendered_ = 0;  // the next frame of the timeline to render
 };
 
 // Colours a GIF palette should keep smooth for this scene: its colormap ramps, the particle and

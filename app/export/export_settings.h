@@ -22,14 +22,27 @@ enum class Sweep {
 
 inline constexpr int kDefaultSweepFrames = 120;
 inline constexpr int kMaxFrames = 9999;  // ~5.5 minutes at 30 fps
+// Image size, pixels per side: one range for the window (--size) and every export.
+inline constexpr int kMinSide = 16, kMaxSide = 4096;
+
+// How a GIF trades size for fidelity.
+enum class GifQuality {
+  Slide,  // fits a slide: kSlideColours colours, at most kSlideFrames frames unless --frames
+  Full,   // 256 colours, every frame of the run (files 3 to 4 times larger)
+};
+inline constexpr int kSlideColours = 64;
+inline constexpr int kSlideFrames = 80;
 
 struct ExportSettings {
   std::string out;                // .gif, .mp4, .png (one picture), or a directory (PNG frames)
-  int width = 800, height = 800;  // output pixels, 1..4096 each (MP4: even)
+  int width = 800, height = 800;  // output pixels, kMinSide..kMaxSide each (MP4: even)
   double fps = 25;                // frames per second, [1, 50]
-  // Length: 0 = until the sampler finishes, at the scene's ui.steps_per_frame; N > 0 = N frames,
-  // and the animation spans them (the whole sampler run, or the whole sweep).
+  // Length: 0 = until the sampler finishes, at the scene's ui.steps_per_frame (a slide-quality
+  // GIF: spread over kSlideFrames frames when that takes more); N > 0 = N frames, and the
+  // animation spans them (the whole sampler run, or the whole sweep).
   int frames = 0;
+  GifQuality gif_quality = GifQuality::Slide;
+  int gif_colours = 0;  // GIF palette colours, 2..256; 0 = by gif_quality
   std::optional<Sweep> sweep;  // animate the noise level instead of the particles
   // Training steps before each frame while the scene's ui.training is on (the learned field
   // evolves from the seeded initial weights, or from a start model).
@@ -40,7 +53,13 @@ struct ExportSettings {
   std::array<float, 3> background{0.07f, 0.07f, 0.09f};  // RGB in [0, 1], behind every layer
 
   void validate() const;  // throws InputError naming the setting and its range
+  int palette_colours() const;  // the GIF palette's colours
 };
+
+// A rough size of the output in bytes before anything is rendered (GIF: from the colours and the
+// pixel count, measured on the shipped scenes, where the heatmap changes in every frame; within
+// a factor of about 2), or 0 when there is no useful estimate.
+double estimated_bytes(const ExportSettings& settings, int frames);
 
 // The animation's state at each frame.
 class Timeline {

@@ -131,4 +131,46 @@ void FloatTexture::bind(int unit) const {
   glBindTexture(GL_TEXTURE_2D, id_);
 }
 
+// ---- FloatCanvas ---------------------------------------------------------------------------------
+
+FloatCanvas::FloatCanvas() {
+  glGenTextures(1, &texture_);
+  glGenFramebuffers(1, &fbo_);
+}
+
+FloatCanvas::~FloatCanvas() {
+  glDeleteFramebuffers(1, &fbo_);
+  glDeleteTextures(1, &texture_);
+}
+
+bool FloatCanvas::resize(int width, int height) {
+  if (width == width_ && height == height_) return false;
+  width_ = width;
+  height_ = height;
+  glBindTexture(GL_TEXTURE_2D, texture_);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, width, height, 0, GL_RED, GL_FLOAT, nullptr);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  GLint previous = 0;
+  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &previous);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
+  glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(previous));
+  check_gl("FloatCanvas::resize");
+  clear();
+  return true;
+}
+
+void FloatCanvas::clear() {
+  GLint previous = 0;
+  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &previous);
+  const GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST);
+  glDisable(GL_SCISSOR_TEST);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
+  const float empty[4] = {kEmpty, 0, 0, 0};
+  glClearBufferfv(GL_COLOR, 0, empty);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(previous));
+  if (scissor) glEnable(GL_SCISSOR_TEST);
+}
+
 }  // namespace scorelab::render

@@ -66,6 +66,30 @@ class FloatTexture {
   int width_ = 0, height_ = 0;
 };
 
+// A float canvas the size of a panel (R32F texture + framebuffer object) that layers draw into
+// across frames, e.g. the trails' stamps. Cleared to `kEmpty`; reallocated (and cleared) only
+// when the size changes.
+class FloatCanvas {
+ public:
+  static constexpr float kEmpty = -1e30f;
+  FloatCanvas();
+  ~FloatCanvas();
+  FloatCanvas(const FloatCanvas&) = delete;
+  FloatCanvas& operator=(const FloatCanvas&) = delete;
+
+  // Makes it width × height pixels; true when it was (re)allocated, and so cleared.
+  bool resize(int width, int height);
+  void clear();  // every texel to kEmpty
+  GLuint framebuffer() const { return fbo_; }
+  GLuint texture() const { return texture_; }
+  int width() const { return width_; }
+  int height() const { return height_; }
+
+ private:
+  GLuint texture_ = 0, fbo_ = 0;
+  int width_ = 0, height_ = 0;
+};
+
 // A vertex array object (the attribute layout of one layer).
 class VertexArray {
  public:

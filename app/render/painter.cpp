@@ -1,6 +1,8 @@
 // The render engine's programs and draw calls (see painter.h).
 #include "app/render/painter.h"
 
+#include <algorithm>
+
 namespace scorelab::render {
 
 namespace {
@@ -31,7 +33,8 @@ Painter::Painter() {
                                             "#define COLORMAP " + std::to_string(map) + "\n");
   arrow_ = std::make_unique<Program>("arrow.vert", "arrow.frag");
   points_ = std::make_unique<Program>("points.vert", "points.frag");
-  trails_ = std::make_unique<Program>("trails.vert", "trails.frag");
+  trail_stamp_ = std::make_unique<Program>("trail_stamp.vert", "trail_stamp.frag");
+  trail_fade_ = std::make_unique<Program>("trail_fade.vert", "trail_fade.frag");
   lines_ = std::make_unique<Program>("lines.vert", "lines.frag");
   quad_vao_.bind();
   quad_.upload(kQuad, sizeof kQuad);
@@ -67,9 +70,19 @@ void Painter::make_point_layout(const VertexArray& vao, Buffer& points) {
   glBindVertexArray(0);
 }
 
+void Painter::make_segment_layout(const VertexArray& vao, const Buffer& from, const Buffer& to) {
+  vao.bind();
+  glBindBuffer(GL_ARRAY_BUFFER, from.id());
+  float_attribute(0, 2, 2 * sizeof(float), 0, 1);
+  glBindBuffer(GL_ARRAY_BUFFER, to.id());
+  float_attribute(1, 2, 2 * sizeof(float), 0, 1);
+  glBindVertexArray(0);
+}
+
 void Painter::begin_panel(const view::WorldRect& world, const FramebufferRect& fb,
                           float pixel_scale) {
   world_ = world;
+  fb_ = fb;
   view_ = {float(world.cx), float(world.cy), float(world.hw), float(world.hh)};
   px_ = {float(2 * world.hw / fb.w), float(2 * world.hh / fb.h)};
   pixel_scale_ = pixel_scale;
@@ -144,23 +157,41 @@ void Painter::arrows(const VertexArray& vao, GLsizei count, float opacity) {
   glDrawArraysInstanced(GL_TRIANGLES, 0, 9, count);
 }
 
-void Painter::trails(GLuint ring_texture, int tracked, int capacity, int oldest, int frames,
-                     const Rgba& color) {
-  if (frames < 2 || tracked <= 0) return;
-  trails_->use();
+void Painter::trail_segments(FloatCanvas& canvas, const VertexArray& vao, GLsizei count,
+                             float stamp) {
+  if (count == 0) return;
+  // Into the canvas: its own framebuffer and viewport, no scissor, no blending (a newer stamp
+  // replaces an older one); the panel's state is restored after.
+  GLint previous = 0;
+  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &previous);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, canvas.framebuffer());
+  glViewport(0, 0, canvas.width(), canvas.height());
+  glDisable(GL_SCISSOR_TEST);
+  glDisable(GL_BLEND);
+  trail_stamp_->use();
+  glUniform4fv(trail_stamp_->uniform("u_view"), 1, view_.data());
+  glUniform2fv(trail_stamp_->uniform("u_px"), 1, px_.data());
+  glUniform1f(trail_stamp_->uniform("u_max_px"), 48.0f * pixel_scale_);
+  glUniform1f(trail_stamp_->uniform("u_stamp"), stamp);
+  vao.bind();
+  glDrawArraysInstanced(GL_LINES, 0, 2, count);
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(previous));
+  glViewport(fb_.x, fb_.y, fb_.w, fb_.h);
+  glEnable(GL_SCISSOR_TEST);
+  glEnable(GL_BLEND);
+}
+
+void Painter::trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color) {
+  trail_fade_->use();
   glActiveTexture(GL_TEXTURE0 + 1);
-  glBindTexture(GL_TEXTURE_BUFFER, ring_texture);
-  glUniform1i(trails_->uniform("u_ring"), 1);
-  glUniform1i(trails_->uniform("u_tracked"), tracked);
-  glUniform1i(trails_->uniform("u_capacity"), capacity);
-  glUniform1i(trails_->uniform("u_oldest"), oldest);
-  glUniform1i(trails_->uniform("u_frames"), frames);
-  glUniform4fv(trails_->uniform("u_view"), 1, view_.data());
-  glUniform2fv(trails_->uniform("u_px"), 1, px_.data());
-  glUniform1f(trails_->uniform("u_max_px"), 48.0f * pixel_scale_);
-  glUniform4fv(trails_->uniform("u_color"), 1, color.data());
-  trail_vao_.bind();
-  glDrawArrays(GL_LINES, 0, 2 * tracked * (frames - 1));
+  glBindTexture(GL_TEXTURE_2D, canvas.texture());
+  glUniform1i(trail_fade_->uniform("u_stamps"), 1);
+  glUniform2i(trail_fade_->uniform("u_origin"), fb_.x, fb_.y);
+  glUniform1f(trail_fade_->uniform("u_now"), now);
+  glUniform1f(trail_fade_->uniform("u_length"), std::max(length, 1.0f));
+  glUniform4fv(trail_fade_->uniform("u_color"), 1, color.data());
+  empty_vao_.bind();
+  glDrawArrays(GL_TRIANGLES, 0, 3);
   glActiveTexture(GL_TEXTURE0);
 }
 

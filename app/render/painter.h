@@ -48,23 +48,31 @@ class Painter {
   void points(const VertexArray& vao, GLsizei count, float size_px, const Rgba& color);
   // Instanced arrows: `vao` from make_arrow_layout, one instance per arrow.
   void arrows(const VertexArray& vao, GLsizei count, float opacity);
-  // Trails from a ring of positions in a texture buffer (see shaders/trails.vert).
-  void trails(GLuint ring_texture, int tracked, int capacity, int oldest, int frames,
-              const Rgba& color);
+  // Trails in two steps, so a frame's cost does not depend on their length. trail_segments draws
+  // `count` segments (a VAO from make_segment_layout: previous and newest position per instance)
+  // into the panel's canvas, stamped `stamp` (shaders/trail_stamp.*); trail_fade draws the canvas
+  // over the panel: a pixel last crossed at stamp s shows `color` with opacity
+  // (1 − (now − s) / length)² (shaders/trail_fade.*). The canvas has the panel's pixel size.
+  void trail_segments(FloatCanvas& canvas, const VertexArray& vao, GLsizei count, float stamp);
+  void trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color);
 
   // Vertex layouts the layers fill: lines (x, y, r, g, b, a per vertex) and arrows (the shared
   // arrow shape per vertex; base xy, vector xy, colour value per instance).
   static void make_line_layout(const VertexArray& vao, Buffer& vertices);
   void make_arrow_layout(const VertexArray& vao, Buffer& instances) const;
   static void make_point_layout(const VertexArray& vao, Buffer& points);
+  // Trail segments: attribute 0 from `from`, attribute 1 from `to` (x, y per instance).
+  static void make_segment_layout(const VertexArray& vao, const Buffer& from, const Buffer& to);
+  const FramebufferRect& panel_rect() const { return fb_; }  // the current panel's pixels
 
  private:
   std::unique_ptr<Program> field_[2];  // one per colormap (viridis, magma)
-  std::unique_ptr<Program> arrow_, points_, trails_, lines_;
-  VertexArray quad_vao_, trail_vao_;
+  std::unique_ptr<Program> arrow_, points_, trail_stamp_, trail_fade_, lines_;
+  VertexArray quad_vao_, empty_vao_;
   Buffer quad_, arrow_shape_;
 
   view::WorldRect world_;
+  FramebufferRect fb_;
   std::array<float, 4> view_{};  // u_view of the panel being drawn
   std::array<float, 2> px_{};    // world units per framebuffer pixel
   float pixel_scale_ = 1;

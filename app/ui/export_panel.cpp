@@ -71,6 +71,11 @@ void export_section(const app::AppContext& ctx, const layers::LayerTable& table,
   }
   if (ctx.scene().ui.training)
     ImGui::SliderInt("train/frame", &p.settings.train_steps_per_frame, 0, 200);
+  if (format == 0) {  // GIF: fits a slide (64 colours, ≤ 80 frames) unless full quality
+    bool full = p.settings.gif_quality == exporting::GifQuality::Full;
+    if (ImGui::Checkbox("full quality (256 colours, every frame)", &full))
+      p.settings.gif_quality = full ? exporting::GifQuality::Full : exporting::GifQuality::Slide;
+  }
 
   // Layers: the view's until one is changed here.
   LayersConfig edit = p.custom_layers ? p.layers : ctx.scene().layers;

@@ -2,8 +2,10 @@
 #include "app/window/options.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
+#include "app/export/export_settings.h"
 #include "core/common/error.h"
 
 namespace scorelab::window {
@@ -12,7 +14,7 @@ namespace {
 
 constexpr const char* kFlags[] = {"--scene",      "--size",         "--frames",
                                   "--screenshot", "--bench-frames", "--export",
-                                  "--particles-out"};
+                                  "--particles-out", "--press"};
 
 int parse_int(const std::string& flag, const std::string& text, int lo, int hi) {
   int v = 0;
@@ -46,6 +48,22 @@ Options parse_options(const std::vector<std::string>& args) {
       o.particles_out = value;
     } else if (flag == "--export") {
       o.export_path = value;
+    } else if (flag == "--press") {  // FRAME:KEY[,FRAME:KEY...], KEY a letter, digit or Space
+      for (std::size_t from = 0; from <= value.size();) {
+        const std::size_t comma = std::min(value.find(',', from), value.size());
+        const std::string item = value.substr(from, comma - from);
+        const std::size_t colon = item.find(':');
+        const std::string key = colon == std::string::npos ? "" : item.substr(colon + 1);
+        int code = -1;
+        if (key == "Space") code = ' ';
+        else if (key.size() == 1 && std::isalnum(static_cast<unsigned char>(key[0])))
+          code = std::toupper(static_cast<unsigned char>(key[0]));  // GLFW: ASCII codes
+        if (code < 0)
+          throw InputError("--press wants FRAME:KEY items (KEY a letter, digit or Space), got '" +
+                           item + "'");
+        o.presses.emplace_back(parse_int(flag, item.substr(0, colon), 1, 1'000'000), code);
+        from = comma + 1;
+      }
     } else if (flag == "--frames") {
       o.frames = parse_int(flag, value, 1, 1'000'000);
     } else if (flag == "--bench-frames") {
@@ -53,8 +71,9 @@ Options parse_options(const std::vector<std::string>& args) {
     } else {  // --size WxH
       const auto x = value.find('x');
       if (x == std::string::npos) throw InputError("--size wants WxH, e.g. 1280x800");
-      o.width = parse_int(flag, value.substr(0, x), 64, 8192);
-      o.height = parse_int(flag, value.substr(x + 1), 64, 8192);
+      // The same range as an export's (app/export/export_settings.h).
+      o.width = parse_int(flag, value.substr(0, x), exporting::kMinSide, exporting::kMaxSide);
+      o.height = parse_int(flag, value.substr(x + 1), exporting::kMinSide, exporting::kMaxSide);
     }
   }
   if (o.particles_out && o.frames == 0)

@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace scorelab::window {
@@ -19,6 +20,9 @@ struct Options {
   // Scripted: press the Export panel's button at the first frame with this output path (the
   // panel's other settings at their defaults); the run goes on until the export is complete.
   std::optional<std::string> export_path;
+  // Scripted: keys pressed at given frames, as if typed (the keyboard's own path: R restarts the
+  // sampler, F fits the view, digits toggle layers, ...). Pairs (frame ≥ 1, GLFW key code).
+  std::vector<std::pair<int, int>> presses;
 };
 
 // Whether these arguments are for the window (none, or a window flag first); everything else
@@ -30,13 +34,14 @@ Options parse_options(const std::vector<std::string>& args);
 
 inline constexpr const char* kUsage =
     "Usage: scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
-    "                [--export anim.gif] [--particles-out final.csv]]\n"
+    "                [--export anim.gif] [--particles-out final.csv] [--press F:KEY,...]]\n"
     "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
     "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
     "  on). --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
     "  last frame as PNG; with --particles-out: the last frame's particles as CSV, as\n"
     "  `scorelab sample` writes them; with --export: starts that export from the Export panel at the\n"
-    "  first frame and runs until it is written). --bench-frames prints JSON with p50/p95\n"
-    "  frame times and training steps per second (training on).\n";
+    "  first frame and runs until it is written; with --press 10:R,20:F: presses R at frame 10\n"
+    "  and F at frame 20). --bench-frames prints JSON with p50/p95 frame times, training steps\n"
+    "  per second (training on) and sampler restarts (a finished run starts the next one).\n";
 
 }  // namespace scorelab::window
