@@ -60,8 +60,8 @@ class ErrorLayer final : public Layer {
   void overlay(ImDrawList* dl, const PanelFrame& f) const override {
     if (!shown(f) || !f.fields.error(f.inputs, f.layers().error)) return;
     const char* text = f.layers().error.kind == ErrorKind::Relative
-                           ? "error map: |learned - exact| / |exact|, unweighted (bright: wrong)"
-                           : "error map: p(x) |learned - exact|^2 (what the training minimises)";
+                           ? "error: |learned - exact| / |exact|, unweighted"
+                           : "error: p(x) |learned - exact|^2, as trained";
     const float lh = ImGui::GetTextLineHeight();
     ui::outlined_text(dl, ImVec2(f.rect.x + 3 * lh, f.rect.y + f.rect.h - 2.4f * lh), text,
                       IM_COL32(255, 220, 160, 255));

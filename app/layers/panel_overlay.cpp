@@ -81,9 +81,9 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   const app::PanelView& pv = f.ctx.panel(f.panel);
   if (options.caption) {
     char caption[200];
-    std::snprintf(caption, sizeof caption, "fields: %s   t %.3f  sigma %.3g   (%s)",
+    std::snprintf(caption, sizeof caption, "%s  t %.3f  sigma %.3g  %s",
                   std::string(label_of(pv.source)).c_str(), pv.level.t, pv.level.s,
-                  pv.follows_particles ? "level follows the particles" : "level pinned");
+                  pv.follows_particles ? "(following the particles)" : "(pinned)");
     float y = rect.y + 6;
     ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), caption);
     if (s.layers.particles.on) {

@@ -196,8 +196,21 @@ void AppContext::rescale_density() {
   const Index n = data_points_.cols(), step = std::max<Index>(1, n / 2000);
   Points x(2, (n + step - 1) / step);
   for (Index i = 0, j = 0; i < n; i += step, ++j) x.col(j) = data_points_.col(i);
+  // Below the typical spacing of the points an empirical mixture is a set of spikes no view can
+  // resolve: the reference std is at least the median distance to the nearest other point.
+  std::vector<float> nearest(std::size_t(x.cols()), INFINITY);
+  for (Index i = 0; i < x.cols(); ++i)
+    for (Index j = i + 1; j < x.cols(); ++j) {
+      const float d = (x.col(i) - x.col(j)).norm();
+      nearest[i] = std::min(nearest[i], d);
+      nearest[j] = std::min(nearest[j], d);
+    }
+  std::nth_element(nearest.begin(), nearest.begin() + nearest.size() / 2, nearest.end());
+  NoiseLevel ref = level_at(scene_, 0.0);
+  if (std::isfinite(nearest[nearest.size() / 2]))
+    ref.s = std::max(ref.s, double(nearest[nearest.size() / 2]));
   Values log_p;
-  exact_->log_density(x, level_at(scene_, 0.0), log_p);
+  exact_->log_density(x, ref, log_p);
   float top = -INFINITY;
   for (Index i = 0; i < log_p.size(); ++i)
     if (std::isfinite(log_p[i])) top = std::max(top, log_p[i]);

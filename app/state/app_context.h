@@ -51,8 +51,9 @@ struct PanelView {
 };
 
 // The colour range of log p shared by every panel and level (layers.density.lock_scale): the top is
-// the largest log p of the data points at the smallest level (t = 0, std floored at kMinFieldStd),
-// the bottom `range` nats below.
+// the largest log p of the data points at the smallest level (t = 0, its std at least kMinFieldStd
+// and the median distance between neighbouring points, below which an empirical mixture is only
+// spikes), the bottom `range` nats below.
 struct DensityScale {
   bool valid = false;  // false without an exact log-density
   float top = 0;       // nats
