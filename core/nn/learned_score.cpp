@@ -61,4 +61,24 @@ void LearnedScore::divergence(const Points& x, const NoiseLevel& level, Values& 
   }
 }
 
+void LearnedScore::jvp(const Points& x, const NoiseLevel& level, const Points& v,
+                       Points& out) const {
+  check_level(level);
+  assert(v.cols() == x.cols());
+  thread_local Mlp::Context ctx;
+  thread_local LevelBatch<float> lv;
+  thread_local Points dir;  // 2 × n: this chunk's directions
+  const Mlp& mlp = *snap_->mlp;
+  const Eigen::VectorXf& w = use_ema_ ? snap_->ema : snap_->params;
+  out.resize(2, x.cols());
+  for (Index i = 0; i < x.cols(); i += kChunk) {
+    const Index n = std::min(kChunk, x.cols() - i);
+    lv.t.setConstant(n, static_cast<float>(level.t));
+    lv.s.setConstant(n, static_cast<float>(level.s));
+    dir = v.middleCols(i, n);
+    mlp.forward(w, x.middleCols(i, n), lv, ctx, 1, {&dir}, /*for_backward=*/false);
+    out.middleCols(i, n) = ctx.score_t[0];
+  }
+}
+
 }  // namespace scorelab
