@@ -179,7 +179,7 @@ TEST_CASE("Hutchinson's estimate is unbiased within its standard error, and nois
   }
 }
 
-TEST_CASE("progress reaches 1 in order; the cancel flag stops the run") {
+TEST_CASE("progress reaches 1 in order, and the cancel flag stops the run") {
   const GaussianMixture gmm = ring8();
   const Sde sde(SdeParams{});
   Rng rng(1);
