@@ -37,12 +37,12 @@ bool solve_chunk(const ScoreModel& model, const Sde& sde, const Points& x,
   const auto velocity = [&](double t, const State& state, State& dy) {
     const NoiseLevel lv = sde.level(t);
     xf = state.topRows(2).cast<float>();
-    model.score(xf, lv, s);
     if (probe) {
+      model.score(xf, lv, s);
       model.jvp(xf, lv, *probe, jv);  // vᵀ J v per point
       div = (probe->array() * jv.array()).colwise().sum().transpose().matrix();
     } else {
-      model.divergence(xf, lv, div);
+      model.score_and_divergence(xf, lv, s, div);
     }
     const double f = sde.drift_coef(t), g2 = sde.diffusion(t) * sde.diffusion(t);
     dy.resize(3, n);

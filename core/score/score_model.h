@@ -40,6 +40,14 @@ class ScoreModel {
     throw std::logic_error("this score model has no divergence (check has_divergence())");
   }
 
+  // score() and divergence() in one call, for models that can share the work (the MLP computes
+  // the score along with the Jacobian's tangents); requires has_divergence().
+  virtual void score_and_divergence(const Points& x, const NoiseLevel& level, Points& score_out,
+                                    Values& div_out) const {
+    score(x, level, score_out);
+    divergence(x, level, div_out);
+  }
+
   // out.col(i) = J(x.col(i)) · v.col(i), the Jacobian of the score (∂s/∂x, 1/data-unit²) times a
   // direction per point: what Hutchinson's divergence estimate vᵀJv needs (core/likelihood).
   // Resized to 2×N. Exact wherever it is offered.

@@ -304,3 +304,21 @@ TEST_CASE("jvp agrees with the divergence and with a finite difference of the sc
   const PointsT<double> fd = (sp - sm) / (2 * h);
   CHECK((jv.cast<double>() - fd).cwiseAbs().maxCoeff() <= 1e-3 * (1.0 + fd.cwiseAbs().maxCoeff()));
 }
+
+TEST_CASE("the MLP's fused score_and_divergence equals score() and divergence()") {
+  TrainConfig cfg;
+  cfg.model = default_model_for(SdeKind::VP);
+  TrainingSession session(cfg, [](Index, Rng&, Points&) {});
+  const LearnedScore mlp(session.snapshot(), /*use_ema=*/false);
+  Rng rng(8);
+  Points x(2, 1500);  // more than one 1024-point chunk
+  rng.fill_normal(x);
+  const NoiseLevel lv{0.3, 0.7, 0.7};
+  Points s1, s2;
+  Values d1, d2;
+  mlp.score(x, lv, s1);
+  mlp.divergence(x, lv, d1);
+  mlp.score_and_divergence(x, lv, s2, d2);
+  CHECK((s1 - s2).cwiseAbs().maxCoeff() <= 1e-6f * (1.0f + s1.cwiseAbs().maxCoeff()));
+  CHECK((d1 - d2).cwiseAbs().maxCoeff() <= 1e-6f * (1.0f + d1.cwiseAbs().maxCoeff()));
+}
