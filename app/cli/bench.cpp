@@ -21,6 +21,8 @@
 #include "app/state/app_context.h"
 #include "core/distributions/datasets.h"
 #include "core/distributions/empirical_mixture.h"
+#include "core/field/field.h"
+#include "core/likelihood/likelihood.h"
 #include "core/nn/learned_score.h"
 #include "core/sample/sampler.h"
 #include "core/train/quality.h"
@@ -416,6 +418,80 @@ json time_to_quality(bool quick) {
   return rows;
 }
 
+// ---- likelihood: the probability-flow log-density (core/likelihood), RK45 at rtol = atol = 1e-5 --
+
+// Exact ring8 score under VP (β 0.1 … 20), eps 1e-3: log p of 2,000 data draws (quick: 100).
+json likelihood_exact(bool quick) {
+  const GaussianMixture gmm = ring8();
+  const Sde sde(SdeParams{SdeKind::VP, 0.01, 10.0, 0.1, 20.0, 1000});
+  Rng rng(3);
+  Points x;
+  gmm.sample(quick ? 100 : 2000, rng, x);
+  LikelihoodOptions o;
+  o.eps = 1e-3;
+  Values lp;
+  LikelihoodStats st;
+  const auto t0 = Clock::now();
+  log_likelihood(gmm, sde, x, o, lp, nullptr, {}, &st);
+  const double s = seconds_since(t0);
+  return {{"points", x.cols()},         {"seconds", s},
+          {"points_per_s", x.cols() / s}, {"evaluations", st.evaluations},
+          {"mean_nll", mean_nll(lp)},     {"finite", lp.allFinite()}};
+}
+
+// The learned score of the likelihood test's set-up (ring8, VP, default VP network, 2,000 DSM
+// steps, Adam 3e-3, batch 256, seed 1; quick: 50 steps; training is not timed), then
+//   points_per_s: log p of 1,000 data draws at rtol = atol = 1e-5 (quick: 50);
+//   map128_seconds: the 128×128 model-density map over [−6, 6]² (quick: 16×16) at
+//   rtol = atol = 1e-3, the window's map tolerance (a picture needs ~1e-3 nats, and the step
+//   count at 1e-5 is about 5× larger: the map takes ~50 s there on the development machine).
+json likelihood_learned(bool quick) {
+  const GaussianMixture gmm = ring8();
+  TrainConfig cfg;
+  cfg.sde = {SdeKind::VP, 0.01, 10.0, 0.1, 20.0, 1000};
+  cfg.model = default_model_for(SdeKind::VP);
+  cfg.adam.lr = 3e-3;
+  cfg.batch = 256;
+  cfg.seed = 1;
+  TrainingSession session(cfg, [gmm](Index n, Rng& r, Points& out) { gmm.sample(n, r, out); });
+  for (int i = 0; i < (quick ? 50 : 2000); ++i) session.step();
+  const LearnedScore model(session.snapshot(), /*use_ema=*/true);
+  const Sde sde(cfg.sde);
+
+  Rng rng(3);
+  Points x;
+  gmm.sample(quick ? 50 : 1000, rng, x);
+  LikelihoodOptions o;
+  o.eps = 1e-3;
+  Values lp;
+  LikelihoodStats st;
+  auto t0 = Clock::now();
+  log_likelihood(model, sde, x, o, lp, nullptr, {}, &st);
+  const double s = seconds_since(t0);
+
+  const int side = quick ? 16 : 128;
+  Grid grid;
+  grid.x0 = grid.y0 = -6, grid.x1 = grid.y1 = 6, grid.nx = grid.ny = side;
+  const Points g = grid.points();
+  LikelihoodOptions map = o;
+  map.rtol = map.atol = 1e-3;
+  Values map_lp;
+  LikelihoodStats map_st;
+  t0 = Clock::now();
+  log_likelihood(model, sde, g, map, map_lp, nullptr, {}, &map_st);
+  const double map_s = seconds_since(t0);
+  return {{"points", x.cols()},
+          {"seconds", s},
+          {"points_per_s", x.cols() / s},
+          {"evaluations", st.evaluations},
+          {"mean_nll", mean_nll(lp)},
+          {"map_grid", std::to_string(side) + "x" + std::to_string(side)},
+          {"map_tol", 1e-3},
+          {"map_seconds", map_s},
+          {"map_evaluations", map_st.evaluations},
+          {"finite", lp.allFinite() && map_lp.allFinite()}};
+}
+
 // ---- export: the real `scorelab export` command, timed from the outside ----------------------
 
 // Runs this binary's `export` command (it needs OpenGL, which this library does not link) on the
@@ -513,6 +589,8 @@ constexpr Workload kWorkloads[] = {
     {"train_b4096", train_4096},
     {"gemm_ceiling", gemm_ceiling},
     {"inference", inference},
+    {"likelihood_exact", likelihood_exact},
+    {"likelihood_learned", likelihood_learned},
     {"export_gif", export_gif},
     {"export_mp4", export_mp4},
     {"apply_edit", apply_edit},
@@ -594,6 +672,11 @@ const Command& bench_command() {
       "  train_b256, train_b1024, train_b4096   training steps_per_s and matmul_gflops\n"
       "  gemm_ceiling  one 128x128 by 128x4096 float product with Eigen -> gflops\n"
       "  inference     one score call on a 128x128 grid and on 10000 particles -> ms\n"
+      "Likelihood (probability-flow ODE, RK45 rtol = atol = 1e-5, VP, eps 1e-3):\n"
+      "  likelihood_exact    exact ring8 score, 2000 data points -> points_per_s\n"
+      "  likelihood_learned  a network trained 2000 steps on ring8 (not timed): 1000 data\n"
+      "                      points -> points_per_s; the 128x128 density map over [-6,6]^2\n"
+      "                      at rtol = atol = 1e-3 -> map_seconds\n"
       "Export (the scorelab export command as a user runs it, default scene, reverse SDE;\n"
       "needs a display, e.g. xvfb-run -a scorelab bench):\n"
       "  export_gif, export_mp4   240 frames of 800x800 -> seconds, frames_per_s, bytes\n"

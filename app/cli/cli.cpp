@@ -13,7 +13,8 @@ namespace scorelab::cli {
 namespace {
 
 // Every command, in the order `scorelab --help` lists them.
-constexpr const Command& (*kCommands[])() = {sample_command, train_command, bench_command};
+constexpr const Command& (*kCommands[])() = {sample_command, train_command, likelihood_command,
+                                                      bench_command};
 
 constexpr int kOk = 0, kFailure = 1, kUsage = 2;
 

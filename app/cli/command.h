@@ -59,5 +59,6 @@ struct Command {
 const Command& sample_command();
 const Command& bench_command();
 const Command& train_command();
+const Command& likelihood_command();
 
 }  // namespace scorelab::cli

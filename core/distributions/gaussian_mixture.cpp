@@ -3,6 +3,8 @@
 #include "core/distributions/gaussian_mixture.h"
 
 #include <algorithm>
+#include <Eigen/LU>
+#include <cassert>
 #include <cmath>
 #include <numbers>
 #include <sstream>
@@ -224,6 +226,47 @@ void GaussianMixture::sample(Index n, Rng& rng, Points& out, const NoiseLevel& l
     const Eigen::Vector2d z = out.col(i).cast<double>();
     out.col(i) = (level.m * comps_[k].mean + chol[k] * z).cast<float>();
     if (labels) (*labels)[static_cast<std::size_t>(i)] = static_cast<int>(k);
+  }
+}
+
+}  // namespace scorelab
+
+namespace scorelab {
+
+void GaussianMixture::jvp(const Points& x, const NoiseLevel& level, const Points& v,
+                          Points& out) const {
+  check_level(level);
+  assert(v.cols() == x.cols());
+  // Per component: the perturbed mean, the precision C⁻¹ and the log of π_k / (2π √det C).
+  const std::size_t K = comps_.size();
+  std::vector<Eigen::Vector2d> mean(K);
+  std::vector<Eigen::Matrix2d> prec(K);
+  std::vector<double> logc(K);
+  for (std::size_t k = 0; k < K; ++k) {
+    const Eigen::Matrix2d C = perturbed_cov(comps_[k].cov, level);
+    mean[k] = level.m * comps_[k].mean;
+    prec[k] = C.inverse();
+    logc[k] = std::log(comps_[k].weight) - std::log(2 * std::numbers::pi) - 0.5 * std::log(C.determinant());
+  }
+  out.resize(2, x.cols());
+  std::vector<double> r(K);
+  std::vector<Eigen::Vector2d> u(K);
+  for (Index i = 0; i < x.cols(); ++i) {
+    const Eigen::Vector2d p = x.col(i).cast<double>(), d = v.col(i).cast<double>();
+    double mx = -INFINITY;
+    for (std::size_t k = 0; k < K; ++k) {
+      u[k] = prec[k] * (mean[k] - p);
+      r[k] = logc[k] - 0.5 * (mean[k] - p).dot(u[k]);
+      mx = std::max(mx, r[k]);
+    }
+    double sum = 0;
+    for (std::size_t k = 0; k < K; ++k) sum += (r[k] = std::exp(r[k] - mx));
+    Eigen::Vector2d s = Eigen::Vector2d::Zero();
+    for (std::size_t k = 0; k < K; ++k) s += (r[k] /= sum) * u[k];
+    Eigen::Vector2d jv = Eigen::Vector2d::Zero();
+    for (std::size_t k = 0; k < K; ++k)
+      jv += r[k] * ((u[k] - s) * (u[k] - s).dot(d) - prec[k] * d);
+    out.col(i) = jv.cast<float>();
   }
 }
 

@@ -47,6 +47,10 @@ class GaussianMixture final : public ScoreModel {
   void log_density(const Points& x, const NoiseLevel& level, Values& out) const override;
   bool has_divergence() const override { return true; }
   void divergence(const Points& x, const NoiseLevel& level, Values& out) const override;
+  // J v with J = ∇² log p_level = Σ_k r_k ((u_k − s)(u_k − s)ᵀ − C_k⁻¹) (centred form), per point
+  // in double; a plain loop (it serves Hutchinson comparisons, not the fast paths).
+  bool has_jvp() const override { return true; }
+  void jvp(const Points& x, const NoiseLevel& level, const Points& v, Points& out) const override;
 
   // n draws from p_level; labels (optional) receive the component index of each draw.
   void sample(Index n, Rng& rng, Points& out, const NoiseLevel& level = NoiseLevel::clean(),

@@ -66,4 +66,45 @@ void LearnedScore::divergence(const Points& x, const NoiseLevel& level, Values& 
   }
 }
 
+void LearnedScore::score_and_divergence(const Points& x, const NoiseLevel& level,
+                                        Points& score_out, Values& div_out) const {
+  check_level(level);
+  thread_local Mlp::Context ctx;
+  thread_local LevelBatch<float> lv;
+  thread_local Points ex, ey;
+  const Mlp& mlp = *snap_->mlp;
+  const Eigen::VectorXf& w = use_ema_ ? snap_->ema : snap_->params;
+  score_out.resize(2, x.cols());
+  div_out.resize(x.cols());
+  for (Index i = 0; i < x.cols(); i += kChunk) {
+    const Index n = std::min(kChunk, x.cols() - i);
+    fill_level(lv, level, n);
+    ex.resize(2, n), ey.resize(2, n);
+    ex.row(0).setOnes(), ex.row(1).setZero();
+    ey.row(0).setZero(), ey.row(1).setOnes();
+    mlp.forward(w, x.middleCols(i, n), lv, ctx, 2, {&ex, &ey}, /*for_backward=*/false);
+    score_out.middleCols(i, n) = ctx.score;
+    div_out.segment(i, n) = (ctx.score_t[0].row(0) + ctx.score_t[1].row(1)).transpose();
+  }
+}
+
+void LearnedScore::jvp(const Points& x, const NoiseLevel& level, const Points& v,
+                       Points& out) const {
+  check_level(level);
+  assert(v.cols() == x.cols());
+  thread_local Mlp::Context ctx;
+  thread_local LevelBatch<float> lv;
+  thread_local Points dir;  // 2 × n: this chunk's directions
+  const Mlp& mlp = *snap_->mlp;
+  const Eigen::VectorXf& w = use_ema_ ? snap_->ema : snap_->params;
+  out.resize(2, x.cols());
+  for (Index i = 0; i < x.cols(); i += kChunk) {
+    const Index n = std::min(kChunk, x.cols() - i);
+    fill_level(lv, level, n);
+    dir = v.middleCols(i, n);
+    mlp.forward(w, x.middleCols(i, n), lv, ctx, 1, {&dir}, /*for_backward=*/false);
+    out.middleCols(i, n) = ctx.score_t[0];
+  }
+}
+
 }  // namespace scorelab

@@ -39,6 +39,16 @@ double rms(const State& v, const State& scale) {
                    static_cast<double>(v.size()));
 }
 
+// The largest RMS of one column (one point) of v / scale.
+template <class State>
+double max_column_rms(const State& v, const State& scale) {
+  if (v.size() == 0) return 0.0;
+  const auto per_column =
+      (v.array() / scale.array()).square().template cast<double>().colwise().sum();
+  if (!per_column.allFinite()) return std::numeric_limits<double>::quiet_NaN();  // reject
+  return std::sqrt(per_column.maxCoeff() / static_cast<double>(v.rows()));
+}
+
 }  // namespace
 
 template <class State>
@@ -167,7 +177,7 @@ void OdeSolver<State>::rk45_step(const Velocity& v, State& y) {
     scale_ = (static_cast<Scalar>(o_.atol) +
               static_cast<Scalar>(o_.rtol) * y.array().abs().max(y_.array().abs()))
                  .matrix();
-    const double err = rms(err_, scale_);
+    const double err = o_.per_column_error ? max_column_rms(err_, scale_) : rms(err_, scale_);
 
     if (err < 1.0) {  // accept
       double factor =

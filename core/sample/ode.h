@@ -4,7 +4,8 @@
 // one system (the probability-flow sampler integrates particles as 2 × N Points; a likelihood
 // integrates [x; Δ] as 3 × N). Methods: Euler, Heun, RK4 with fixed equal steps, and adaptive
 // Dormand–Prince RK45 with the step-size control of scipy's solve_ivp (rtol, atol; the error is
-// the RMS over every coordinate of the whole batch, as solve_ivp on the flattened batch).
+// the RMS over every coordinate of the whole batch, as solve_ivp on the flattened batch, or
+// optionally the worst column's RMS, see OdeOptions::per_column_error).
 //
 // Step-able: start() sets the interval, then each step() makes one accepted step (RK45 retries
 // rejected ones inside), so a window can draw y between steps; run() steps to the end.
@@ -31,6 +32,11 @@ struct OdeOptions {
   int steps = 100;     // fixed-step methods: equal steps from t0 to t1, ≥ 1
   double rtol = 1e-5;  // RK45 relative tolerance (scipy solve_ivp semantics)
   double atol = 1e-5;  // RK45 absolute tolerance, in the state's units
+  // RK45 error norm. false: the RMS over every coordinate of the whole batch (solve_ivp on the
+  // flattened batch; one point's error can hide among many). true: the largest per-column RMS,
+  // so every column (point) meets rtol / atol as if integrated alone; the batch then takes the
+  // steps its hardest point needs. The likelihood uses true (its tolerance is per point).
+  bool per_column_error = false;
 };
 
 // State: Eigen::Matrix<float or double, rows, Dynamic> (instantiated for Points, Eigen::MatrixXf

@@ -12,17 +12,24 @@ namespace {
 
 class ReverseSdeSampler final : public ParticleSampler {
  public:
-  ReverseSdeSampler(const ReverseSdeConfig& c, const SdeParams& sde) : c_(c), sde_(sde) {}
+  ReverseSdeSampler(const ReverseSdeConfig& c, const SdeParams& sde) : c_(c), sde_(sde) {
+    known_ = c.condition.observe == Conditioning::Observe::X2 ? 1 : 0;
+    known_value_ = known_ == 1 ? c.condition.x2 : c.condition.x1;
+  }
 
   bool step(const ScoreModel& model, Rng& rng) override {
     if (finished_) return false;
     const double t = grid(steps_taken_);
     const NoiseLevel lv = sde_.level(t);
     if (c_.corrector == Corrector::Langevin)
-      for (int j = 0; j < c_.corrector_steps; ++j) langevin_corrector(model, lv, t, rng);
+      for (int j = 0; j < c_.corrector_steps; ++j) {
+        langevin_corrector(model, lv, t, rng);
+        impute(lv, rng, true);
+      }
     // noise_removal: the last predictor step returns x_mean, i.e. leaves its noise out.
     const bool last = steps_taken_ + 1 == sde_.N();
     predictor(model, lv, t, rng, !(last && c_.denoise));
+    impute(lv, rng, !(last && c_.denoise));
     recorded_step();
     return true;
   }
@@ -34,7 +41,30 @@ class ReverseSdeSampler final : public ParticleSampler {
   }
 
  private:
-  void initial(Index, Rng& rng, Points& out) const override { sde_.sample_prior(out, rng); }
+  // Imputation starts from x = m⊙y + (1−m)⊙prior sample (get_pc_inpainter).
+  void initial(Index, Rng& rng, Points& out) const override {
+    sde_.sample_prior(out, rng);
+    if (imputing()) out.row(known_).setConstant(static_cast<float>(known_value_));
+  }
+
+  bool imputing() const { return c_.condition.kind == Conditioning::Kind::Imputation; }
+
+  // get_pc_inpainter, after every corrector and predictor update: the known coordinate becomes a
+  // fresh draw of its noisy marginal at the update's level, m(t)·y + s(t)·z. With noisy = false
+  // (the last step under noise_removal) it becomes the mean m(t)·y, as the reference's x_mean.
+  // (The reference's x_mean keeps the noisy unknown part, a quirk; ours is the denoised one, the
+  // same as without imputation.)
+  void impute(const NoiseLevel& lv, Rng& rng, bool noisy) {
+    if (!imputing()) return;
+    const float mean = static_cast<float>(lv.m * known_value_);
+    if (!noisy) {
+      x_.row(known_).setConstant(mean);
+      return;
+    }
+    known_noise_.resize(x_.cols());
+    rng.fill_normal(known_noise_.data(), known_noise_.size());
+    x_.row(known_) = (mean + static_cast<float>(lv.s) * known_noise_.array()).matrix().transpose();
+  }
 
   // t_k = linspace(T, eps, N)[k] (torch.linspace: a single point is T).
   double grid(int k) const {
@@ -106,6 +136,9 @@ class ReverseSdeSampler final : public ParticleSampler {
 
   ReverseSdeConfig c_;
   Sde sde_;
+  int known_ = 0;            // imputation: the row of the known coordinate
+  double known_value_ = 0;   // imputation: its observed value y, data units
+  Values known_noise_;       // N, fresh normals for the known coordinate
 };
 
 }  // namespace
@@ -115,6 +148,7 @@ std::unique_ptr<Sampler> make_reverse_sde(const ReverseSdeConfig& config, const 
   require_above("sampler.snr", config.snr, 0.0);
   require_in_range("sampler.snr", config.snr, 0.0, 100.0);
   require_in_range("sampler.corrector_steps", config.corrector_steps, 1, 1000);
+  config.condition.validate();
   require_above("sampler.eps", config.eps, 0.0);
   require_in_range("sampler.eps", config.eps, 0.0, 0.999);
   if (config.predictor == Predictor::None && config.corrector == Corrector::None)

@@ -1,6 +1,7 @@
 // The Sampler base (start, run, trajectory recording), the configuration factory and the names
 // of samplers, predictors, correctors and ODE methods. The methods live in langevin.cpp,
 // reverse_sde.cpp and probability_flow.cpp.
+#include <utility>
 #include "core/sample/sampler.h"
 
 #include <algorithm>
@@ -113,6 +114,16 @@ std::unique_ptr<Sampler> make_sampler(const SamplerConfig& config, const SigmaSc
           return detail::make_probability_flow(c, sde);
       },
       config);
+}
+
+const Conditioning* sampler_condition(const SamplerConfig& config) {
+  if (const auto* c = std::get_if<ReverseSdeConfig>(&config)) return &c->condition;
+  if (const auto* c = std::get_if<ProbabilityFlowConfig>(&config)) return &c->condition;
+  return nullptr;
+}
+
+Conditioning* sampler_condition(SamplerConfig& config) {
+  return const_cast<Conditioning*>(sampler_condition(std::as_const(config)));
 }
 
 }  // namespace scorelab

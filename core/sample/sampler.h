@@ -22,6 +22,7 @@
 #include "core/common/rng.h"
 #include "core/noise/schedule.h"
 #include "core/noise/sde.h"
+#include "core/sample/conditioning.h"
 #include "core/sample/ode.h"
 #include "core/sample/trajectory_buffer.h"
 #include "core/score/score_model.h"
@@ -62,6 +63,9 @@ struct ReverseSdeConfig {
   int corrector_steps = 1;  // corrector steps per time step
   double eps = 1e-5;        // final time (score_sde: 1e-5 for VE, 1e-3 for VP / sub-VP)
   bool denoise = true;      // return x_mean of the last step (score_sde noise_removal)
+  // Controllable generation (conditioning.h): imputation is applied by this sampler; guidance
+  // (observation, class) by the score it is given (GuidedScore, built by make_scene_run).
+  Conditioning condition;
   bool operator==(const ReverseSdeConfig&) const = default;
 };
 
@@ -73,6 +77,9 @@ struct ProbabilityFlowConfig {
   double t_start = 1.0;     // integrate from here ... (1 = the prior)
   double t_end = 1e-5;      // ... to here; t_end > t_start integrates data → noise
   bool denoise = false;     // one reverse-diffusion step at t_end, returning x_mean
+  // Guidance only (observation, class: a GuidedScore built by make_scene_run); imputation is a
+  // reverse-SDE method and is refused here.
+  Conditioning condition;
   bool operator==(const ProbabilityFlowConfig&) const = default;
 };
 
@@ -116,6 +123,10 @@ class Sampler {
   TrajectoryBuffer traj_;
   Index traj_tracked_ = 0, traj_capacity_ = 0;
 };
+
+// The conditioning of a sampler configuration (reverse SDE, probability flow), else nullptr.
+const Conditioning* sampler_condition(const SamplerConfig& config);
+Conditioning* sampler_condition(SamplerConfig& config);
 
 // The one way to build a sampler from its configuration and the scene's noise settings.
 // Validates the configuration (throws InputError naming the field and its range).

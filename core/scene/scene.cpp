@@ -3,6 +3,7 @@
 #include "core/scene/scene.h"
 
 #include "core/sample/sampler_registry.h"
+#include "core/scene/exact_score.h"
 
 #include <cstdio>
 #include <cstring>
@@ -50,6 +51,17 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Initial
 }
 
 template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Conditioning> {
+  v("kind", c.kind);
+  v("observe", c.observe);
+  v("x1", c.x1);
+  v("x2", c.x2);
+  v("noise", c.noise);
+  v("component", c.component);
+  v("scale", c.scale);
+}
+
+template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LangevinConfig> {
   v("step_size", c.step_size);
   v("steps", c.steps);
@@ -73,6 +85,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Reverse
   v("corrector_steps", c.corrector_steps);
   v("eps", c.eps);
   v("denoise", c.denoise);
+  v("condition", c.condition);
 }
 
 template <class V, class C>
@@ -84,7 +97,9 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Probabi
   v("t_start", c.t_start);
   v("t_end", c.t_end);
   v("denoise", c.denoise);
+  v("condition", c.condition);
 }
+
 
 template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, EmbeddingConfig> {
@@ -231,6 +246,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfi
 template <class T>
 constexpr bool kIsBlock =
     std::is_same_v<T, InitialDistribution> || std::is_same_v<T, EmbeddingConfig> ||
+    std::is_same_v<T, Conditioning> ||
     std::is_same_v<T, PanelConfig> || std::is_same_v<T, LayersConfig::Data> ||
     std::is_same_v<T, LayersConfig::Density> || std::is_same_v<T, LayersConfig::Score> ||
     std::is_same_v<T, LayersConfig::Error> || std::is_same_v<T, LayersConfig::Noised> ||
@@ -474,6 +490,16 @@ void validate(const Scene& scene) {
   }
   with_path("sampler",
             [&] { (void)make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde); });
+  // Guidance needs mixture data and a component that exists: built once against the exact score.
+  if (const Conditioning* c = sampler_condition(scene.sampler); c && c->guides()) {
+    const std::optional<MixtureComponents> comps = mixture_components(scene.data);
+    if (!comps)
+      throw InputError("sampler.condition.kind '" + std::string(to_string(c->kind)) +
+                       "' needs mixture data (its exact classifier), not a sample-only dataset "
+                       "or a drawn point set");
+    const GaussianMixture gmm(*comps);
+    (void)GuidedScore(gmm, *comps, *c);
+  }
   with_path("train", [&] { scene.train_config().validate(); });
   validate_window(scene);
 }

@@ -35,6 +35,15 @@
 //     "probability_flow":  method "euler" | "heun" | "rk4" | "rk45", steps 100, rtol 1e-5,
 //                          atol 1e-5, t_start 1, t_end 1e-5, denoise false
 //     init (Langevin kinds only): {"kind": "uniform" | "gaussian", "lo": -8, "hi": 8, "std": 1}
+//     condition (reverse_sde and probability_flow; core/sample/conditioning.h): controllable
+//       generation, {"kind": "none" | "imputation" | "observation" | "class",
+//       "observe": "x1" | "x2" | "both"  (the observed coordinates; imputation: x1 or x2),
+//       "x1": 0, "x2": 0                 (observed values, data units, |v| ≤ 1000),
+//       "noise": 0.1                     (observation noise std, data units, (0, 100]),
+//       "component": 0                   (class: mixture component index, < K),
+//       "scale": 1}                      (observation / class guidance scale, [0, 100])
+//       imputation needs reverse_sde; observation and class need mixture data (the classifier
+//       is exact), default "none".
 //   "model": {              the score network (core/nn/mlp.h); the same defaults for every process
 //     "width": 128, "depth": 3, "activation": "silu" | "softplus" | "relu",
 //     "embedding": {"kind": "fourier_log_sigma" | "sinusoidal_time", "width": 32,

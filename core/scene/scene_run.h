@@ -5,7 +5,8 @@
 //   exact   = make_exact_score(scene.data, streams.data)      (always: it consumes the data draw)
 //   sampler = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde)
 //   start:    sampler.start(scene.particles, streams.particles)
-//   step:     sampler.step(model, streams.particles), model = learned if given, else exact
+//   step:     sampler.step(model, streams.particles), model = learned if given, else exact,
+//             wrapped in a GuidedScore when sampler.condition guides (observation, class)
 #pragma once
 #include <memory>
 
@@ -19,6 +20,8 @@ namespace scorelab {
 struct SceneRun {
   std::unique_ptr<ScoreModel> exact;  // the exact score of the scene's data
   const ScoreModel* model = nullptr;  // what the particles follow: exact, or the learned score
+                                      // (or `guided` over either)
+  std::unique_ptr<ScoreModel> guided; // the guided score when the conditioning guides
   std::unique_ptr<Sampler> sampler;   // built, not started
   Rng rng;                            // the particles stream, continued by start() and step()
   Index particles = 0;                // scene.particles
@@ -28,6 +31,13 @@ struct SceneRun {
   // One sampler step; false once finished.
   bool step() { return sampler->step(*model, rng); }
 };
+
+// The score a scene's particles follow given `base` (exact or learned): for a conditioning that
+// guides (observation, class), a GuidedScore over `base` with the scene's data mixture as the
+// exact classifier (core/sample/conditioning.h); otherwise nullptr (follow `base` itself).
+// `base` must outlive it. Throws InputError when guidance is asked of data that is not a mixture.
+// The window calls this too, so its particles follow the same score.
+std::unique_ptr<ScoreModel> make_guided_score(const Scene& scene, const ScoreModel& base);
 
 // Builds the run of `scene` (validating its sampler: throws InputError). `learned`, when given,
 // replaces the exact score as the one the particles follow and must outlive the run.

@@ -39,6 +39,23 @@ class ScoreModel {
     (void)x, (void)level, (void)out;
     throw std::logic_error("this score model has no divergence (check has_divergence())");
   }
+
+  // score() and divergence() in one call, for models that can share the work (the MLP computes
+  // the score along with the Jacobian's tangents); requires has_divergence().
+  virtual void score_and_divergence(const Points& x, const NoiseLevel& level, Points& score_out,
+                                    Values& div_out) const {
+    score(x, level, score_out);
+    divergence(x, level, div_out);
+  }
+
+  // out.col(i) = J(x.col(i)) · v.col(i), the Jacobian of the score (∂s/∂x, 1/data-unit²) times a
+  // direction per point: what Hutchinson's divergence estimate vᵀJv needs (core/likelihood).
+  // Resized to 2×N. Exact wherever it is offered.
+  virtual bool has_jvp() const { return false; }
+  virtual void jvp(const Points& x, const NoiseLevel& level, const Points& v, Points& out) const {
+    (void)x, (void)level, (void)v, (void)out;
+    throw std::logic_error("this score model has no Jacobian-vector product (check has_jvp())");
+  }
 };
 
 }  // namespace scorelab

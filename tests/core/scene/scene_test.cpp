@@ -66,8 +66,8 @@ TEST_CASE("an empty object is the default scene, and defaults are valid") {
 TEST_CASE("every field round-trips through to_json, for every sampler kind") {
   LangevinConfig lg{0.003, 77, 0.4, {InitialDistribution::Kind::Gaussian, -3.0, 5.0, 2.5}};
   AnnealedLangevinConfig ald{2e-5, 12, false, {InitialDistribution::Kind::Uniform, -6.0, 7.0, 3.0}};
-  ReverseSdeConfig rs{Predictor::ReverseDiffusion, Corrector::Langevin, 0.2, 3, 1e-3, false};
-  ProbabilityFlowConfig pf{OdeMethod::Heun, 55, 1e-4, 1e-6, 0.9, 0.01, true};
+  ReverseSdeConfig rs{Predictor::ReverseDiffusion, Corrector::Langevin, 0.2, 3, 1e-3, false, {}};
+  ProbabilityFlowConfig pf{OdeMethod::Heun, 55, 1e-4, 1e-6, 0.9, 0.01, true, {}};
   for (const SamplerConfig& c :
        {SamplerConfig(lg), SamplerConfig(ald), SamplerConfig(rs), SamplerConfig(pf)}) {
     CAPTURE(sampler_name(c));
@@ -400,4 +400,45 @@ TEST_CASE("window settings out of range or misspelt name their key") {
         std::string::npos);
   CHECK(error_of(R"({"layers": {"particle": {}}})").find("layers.particle") != std::string::npos);
   CHECK(error_of(R"({"ui": {"ui_scale": 9}})").find("ui.ui_scale") != std::string::npos);
+}
+
+TEST_CASE("the sampler's condition block round-trips field by field and is strict") {
+  Conditioning c;
+  c.kind = Conditioning::Kind::Observation;
+  c.observe = Conditioning::Observe::Both;
+  c.x1 = -1.25, c.x2 = 2.5, c.noise = 0.3, c.component = 1, c.scale = 2.5;
+  ReverseSdeConfig rs;
+  rs.condition = c;
+  ProbabilityFlowConfig pf;
+  pf.condition = c;
+  pf.condition.kind = Conditioning::Kind::Class;
+  for (const SamplerConfig& sc : {SamplerConfig(rs), SamplerConfig(pf)}) {
+    CAPTURE(sampler_name(sc));
+    const Scene s = unusual_scene(sc);
+    const Scene back = parse_scene(json::parse(to_json(s).dump()));
+    CHECK(back == s);
+    const Conditioning& b = *sampler_condition(back.sampler);
+    const Conditioning& want = *sampler_condition(s.sampler);
+    CHECK(b.kind == want.kind);
+    CHECK(b.observe == Conditioning::Observe::Both);
+    CHECK(b.x1 == -1.25);
+    CHECK(b.x2 == 2.5);
+    CHECK(b.noise == 0.3);
+    CHECK(b.component == 1);
+    CHECK(b.scale == 2.5);
+  }
+  // Without the block: no conditioning. Misspelt keys, unknown kinds and values out of range
+  // name their key.
+  CHECK(sampler_condition(parse_scene(json::parse(R"({"sampler": {"kind": "reverse_sde"}})"))
+                              .sampler)->kind == Conditioning::Kind::None);
+  CHECK(error_of(R"({"sampler": {"kind": "reverse_sde", "condition": {"kindd": "class"}}})")
+            .find("sampler.condition.kindd") != std::string::npos);
+  CHECK(error_of(R"({"sampler": {"kind": "reverse_sde", "condition": {"kind": "inpaint"}}})")
+            .find("sampler.condition.kind") != std::string::npos);
+  CHECK(error_of(R"({"sampler": {"kind": "reverse_sde",
+                     "condition": {"kind": "imputation", "x1": 1e7}}})")
+            .find("sampler.condition.x1") != std::string::npos);
+  CHECK(error_of(R"({"sampler": {"kind": "reverse_sde",
+                     "condition": {"kind": "class", "component": 8}}})")
+            .find("sampler.condition.component") != std::string::npos);
 }
