@@ -3,6 +3,7 @@
 // scene edits that round-trip through the scene file.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <set>
 
 #include "app/state/app_context.h"
@@ -206,4 +207,18 @@ TEST_CASE("an edit this machine cannot run is refused and the previous state kep
   CHECK_FALSE(ctx.apply(huge));
   CHECK(ctx.scene() == before);
   CHECK(ctx.status().kind == app::StatusMessage::Kind::Error);
+}
+
+TEST_CASE("a class's own 20,000 drawn points and the sample-only datasets stay within the window's "
+          "cost") {
+  AppContext ctx(small_scene(), scripted());
+  Scene drawn = ctx.scene();
+  PointSet set;
+  for (int i = 0; i < 20000; ++i) set.points.emplace_back(std::cos(i * 0.01) * 4, i * 1e-4);
+  drawn.data.source = set;
+  drawn.layers.score.streamlines = true;
+  CHECK(ctx.apply(drawn));
+  Scene spirals = ctx.scene();
+  spirals.data.source = std::string("spirals");
+  CHECK(ctx.apply(spirals));
 }
