@@ -25,11 +25,8 @@ class ContoursLayer final : public Layer {
     if (f.layers().density.on) return;  // drawn with the heatmap (density_layer.cpp)
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return;
-    Gpu& g = gpu_[f.panel];
-    if (g.revision != d.revision) {
-      g.texture.upload(d.key.grid.nx, d.key.grid.ny, d.log_density.data());
-      g.revision = d.revision;
-    }
+    GridTexture& g = gpu_[f.panel];
+    g.update(d.key.grid, d.log_density, d.revision);
     const auto& cfg = f.layers().density;
     const app::DensityRange r = app::density_range(d.stats, cfg, f.ctx.density_scale());
     painter.field(g.texture, d.key.grid, r.lo, r.hi, cfg.colormap, 1.0f, /*fill=*/false,
@@ -40,11 +37,7 @@ class ContoursLayer final : public Layer {
   static const app::DensityField& field(const PanelFrame& f) {
     return f.fields.density(f.inputs, f.layers().density.resolution);
   }
-  struct Gpu {
-    render::FloatTexture texture;
-    long revision = -1;
-  };
-  PerPanel<Gpu> gpu_;
+  PerPanel<GridTexture> gpu_;
 };
 
 }  // namespace

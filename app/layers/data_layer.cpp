@@ -19,27 +19,15 @@ class DataLayer final : public Layer {
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
-    if (!gpu_) gpu_ = std::make_unique<Gpu>();
-    if (f.ctx.data_revision() != revision_) {
-      const Points& d = f.ctx.data_points();
-      gpu_->points.upload(d.data(), sizeof(float) * d.size());
-      count_ = static_cast<GLsizei>(d.cols());
-      revision_ = f.ctx.data_revision();
-    }
+    if (!gpu_) gpu_ = std::make_unique<PointBuffer>();
+    gpu_->update(f.ctx.data_points(), f.ctx.data_revision());
     const auto& cfg = f.layers().data;
-    painter.points(gpu_->vao, count_, float(cfg.point_size) * painter.pixel_scale(),
+    painter.points(gpu_->vao, gpu_->count, float(cfg.point_size) * painter.pixel_scale(),
                    {0.95f, 0.95f, 1.0f, float(cfg.opacity)});
   }
 
  private:
-  struct Gpu {
-    render::VertexArray vao;
-    render::Buffer points;
-    Gpu() { render::Painter::make_point_layout(vao, points); }
-  };
-  std::unique_ptr<Gpu> gpu_;
-  long revision_ = -1;
-  GLsizei count_ = 0;
+  std::unique_ptr<PointBuffer> gpu_;
 };
 
 }  // namespace

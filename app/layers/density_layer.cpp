@@ -26,11 +26,8 @@ class DensityLayer final : public Layer {
   void draw(render::Painter& painter, PanelFrame& f) override {
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return;
-    Gpu& g = gpu_[f.panel];
-    if (g.revision != d.revision) {
-      g.texture.upload(d.key.grid.nx, d.key.grid.ny, d.log_density.data());
-      g.revision = d.revision;
-    }
+    GridTexture& g = gpu_[f.panel];
+    g.update(d.key.grid, d.log_density, d.revision);
     // The contour lines (their own layer, contours_layer.cpp) come in this same pass when both
     // are on: in software GL a second pass over every pixel of the panel costs a frame's worth.
     const auto& cfg = f.layers().density;
@@ -58,11 +55,7 @@ class DensityLayer final : public Layer {
   static const app::DensityField& field(const PanelFrame& f) {
     return f.fields.density(f.inputs, f.layers().density.resolution);
   }
-  struct Gpu {
-    render::FloatTexture texture;
-    long revision = -1;
-  };
-  PerPanel<Gpu> gpu_;
+  PerPanel<GridTexture> gpu_;
 };
 
 }  // namespace

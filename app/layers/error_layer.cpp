@@ -33,11 +33,8 @@ class ErrorLayer final : public Layer {
     if (!shown(f)) return;
     const app::ErrorMap* e = f.fields.error(f.inputs, f.layers().error);
     if (!e) return;
-    Gpu& g = gpu_[f.panel];
-    if (g.revision != e->revision) {
-      g.texture.upload(e->key.grid.nx, e->key.grid.ny, e->error.per_point.data());
-      g.revision = e->revision;
-    }
+    GridTexture& g = gpu_[f.panel];
+    g.update(e->key.grid, e->error.per_point, e->revision);
     painter.field(g.texture, e->key.grid, 0.0f, top(*e), f.layers().error.colormap,
                   f.layers().density.on ? 0.85f : 1.0f, /*fill=*/true, /*contours=*/false, 1.0f);
   }
@@ -75,11 +72,7 @@ class ErrorLayer final : public Layer {
   static bool shown(const PanelFrame& f) {
     return !f.ctx.scene().view.split || f.ctx.panel(f.panel).source == FieldSource::Learned;
   }
-  struct Gpu {
-    render::FloatTexture texture;
-    long revision = -1;
-  };
-  PerPanel<Gpu> gpu_;
+  PerPanel<GridTexture> gpu_;
 };
 
 }  // namespace

@@ -56,6 +56,34 @@ class PerPanel {
   std::array<std::unique_ptr<T>, 2> items_;
 };
 
+// GPU copies the layers share (made on first use, inside a draw, when a GL context is current).
+
+// A scalar grid as a float texture, re-uploaded only when its revision changes.
+struct GridTexture {
+  render::FloatTexture texture;
+  long revision = -1;
+  void update(const Grid& grid, const Values& values, long new_revision) {
+    if (revision == new_revision) return;
+    texture.upload(grid.nx, grid.ny, values.data());
+    revision = new_revision;
+  }
+};
+
+// Points (2 × n, data units) in a vertex buffer, re-uploaded only when their revision changes.
+struct PointBuffer {
+  render::VertexArray vao;
+  render::Buffer points;
+  GLsizei count = 0;
+  long revision = -1;
+  PointBuffer() { render::Painter::make_point_layout(vao, points); }
+  void update(const Points& x, long new_revision) {
+    if (revision == new_revision) return;
+    points.upload(x.data(), sizeof(float) * x.size());
+    count = static_cast<GLsizei>(x.cols());
+    revision = new_revision;
+  }
+};
+
 class Layer {
  public:
   virtual ~Layer() = default;

@@ -18,28 +18,15 @@ class ParticlesLayer final : public Layer {
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
-    if (!gpu_) gpu_ = std::make_unique<Gpu>();
-    const app::Particles& parts = f.ctx.particles();
-    if (parts.revision() != revision_) {
-      const Points& x = parts.display();
-      gpu_->points.upload(x.data(), sizeof(float) * x.size());
-      count_ = static_cast<GLsizei>(x.cols());
-      revision_ = parts.revision();
-    }
-    painter.points(gpu_->vao, count_,
+    if (!gpu_) gpu_ = std::make_unique<PointBuffer>();
+    gpu_->update(f.ctx.particles().display(), f.ctx.particles().revision());
+    painter.points(gpu_->vao, gpu_->count,
                    float(f.layers().particles.point_size) * painter.pixel_scale(),
                    render::particle_color(f.layers()));
   }
 
  private:
-  struct Gpu {
-    render::VertexArray vao;
-    render::Buffer points;
-    Gpu() { render::Painter::make_point_layout(vao, points); }
-  };
-  std::unique_ptr<Gpu> gpu_;
-  long revision_ = -1;
-  GLsizei count_ = 0;
+  std::unique_ptr<PointBuffer> gpu_;
 };
 
 }  // namespace

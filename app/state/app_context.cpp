@@ -11,6 +11,7 @@
 #include "core/common/error.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/limits.h"
+#include "core/scene/scene_run.h"
 #include "core/scene/streams.h"
 
 namespace scorelab::app {
@@ -44,6 +45,7 @@ AppContext::AppContext(Scene scene, RunMode mode, std::shared_ptr<const Checkpoi
   if (start_) scene_.train = start_->scene.train;  // the architecture the weights belong to
   rebuild_data();
   rebuild_trainer();
+  rebuild_guidance();
   restart_particles();
   rescale_density();
   derive_panels();
@@ -89,9 +91,21 @@ void AppContext::rebuild_trainer() {
   set_trainer_running(scene_.ui.training);
   train_snap_.reset();
   learned_.reset();
+  guided_learned_.reset();
   learned_step_ = -1;
   last_train_warning_.clear();
   ++rebuilds_.trainer;
+}
+
+void AppContext::rebuild_guidance() {
+  guided_exact_ = make_guided_score(scene_, *exact_);
+  guided_learned_ = learned_ ? make_guided_score(scene_, *learned_) : nullptr;
+}
+
+const ScoreModel* AppContext::particle_score() const {
+  if (scene_.ui.particle_source == FieldSource::Exact)
+    return guided_exact_ ? guided_exact_.get() : exact_.get();
+  return guided_learned_ ? guided_learned_.get() : learned_.get();
 }
 
 void AppContext::restart_particles() {
@@ -136,6 +150,7 @@ bool AppContext::apply(const Scene& next) {
       trainer_->set_objective(next.train.objective, next.noise.sde, next.noise.schedule);
     if (d.training_on) set_trainer_running(next.ui.training);
   }
+  if (d.data || d.sampler) rebuild_guidance();
   if (d.sampler) restart_particles();
   if (d.data || !(before_noise == next.noise) || d.layers) rescale_density();
   if (status_.kind == StatusMessage::Kind::Error) status_ = {};
@@ -161,8 +176,7 @@ void AppContext::run(Command command) {
     case Command::StepSampler:
       next.ui.playing = false;
       apply(next);
-      if (const ScoreModel* score = model(scene_.ui.particle_source))
-        particles_.advance(*score, 1, 0.0);
+      if (const ScoreModel* score = particle_score()) particles_.advance(*score, 1, 0.0);
       return;
     case Command::NextRun:
       ++next.ui.run;
@@ -245,6 +259,7 @@ void AppContext::update() {
     learned_ = std::make_unique<LearnedScore>(train_snap_->model, scene_.ui.use_ema);
     learned_step_ = train_snap_->model->step;
     learned_ema_ = scene_.ui.use_ema;
+    guided_learned_ = make_guided_score(scene_, *learned_);
   }
   if (train_snap_ && train_snap_->warning != last_train_warning_) {
     last_train_warning_ = train_snap_->warning;
@@ -254,7 +269,7 @@ void AppContext::update() {
 
   // 2. Particles: steps_per_frame (fractions accumulate), at most ~6 ms of work per frame
   // unless scripted (deterministic frames for tests and screenshots).
-  const ScoreModel* score = model(scene_.ui.particle_source);
+  const ScoreModel* score = particle_score();
   if (particle_target_) {
     const int steps = *particle_target_ - particles_.steps_taken();
     if (steps > 0 && score) particles_.advance(*score, steps, 0.0);

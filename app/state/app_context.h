@@ -124,6 +124,11 @@ class AppContext {
   void report(StatusMessage::Kind kind, std::string text);
 
  private:
+  // The score the particles follow: the panel source's model, wrapped with the scene's guidance
+  // (observation or class; core/scene/scene_run.h) exactly as `scorelab sample` wraps it. Null
+  // while the learned model has no snapshot.
+  const ScoreModel* particle_score() const;
+  void rebuild_guidance();
   void rebuild_data();
   void rebuild_trainer();
   void restart_particles();
@@ -143,6 +148,7 @@ class AppContext {
   std::unique_ptr<Trainer> trainer_;
   std::shared_ptr<const TrainerSnapshot> train_snap_;
   std::unique_ptr<LearnedScore> learned_;
+  std::unique_ptr<ScoreModel> guided_exact_, guided_learned_;  // null without guidance
   long learned_step_ = -1;
   bool learned_ema_ = true;
   std::string last_train_warning_;

@@ -79,6 +79,11 @@ TEST_CASE("determinism: the window's final particles equal scorelab sample's for
       R"({"seed": 9, "particles": 300,
           "noise": {"schedule": {"sigma_min": 0.3, "sigma_max": 5, "levels": 5}},
           "sampler": {"kind": "annealed_langevin", "steps_per_level": 20},
+          "ui": {"training": false, "steps_per_frame": 1000}})",
+      // Class guidance: the window wraps the particles' score as `scorelab sample` does.
+      R"({"seed": 3, "particles": 300, "data": {"dataset": "two_gaussians"},
+          "noise": {"sde": {"N": 200}},
+          "sampler": {"kind": "reverse_sde", "condition": {"kind": "class", "component": 0}},
           "ui": {"training": false, "steps_per_frame": 1000}})"};
   int i = 0;
   for (const char* text : scenes) {
