@@ -121,9 +121,28 @@ void AppContext::set_trainer_running(bool on) {
     trainer_->pause();
 }
 
-void AppContext::submit(const Scene& edit, std::span<const Command> commands) {
-  if (!(edit == scene_)) apply(edit);
+void AppContext::submit(const Scene& edit, std::span<const Command> commands, bool gesture) {
+  if (!(edit == scene_)) {
+    const Scene before = scene_;
+    if (apply(edit) && is_recorded_edit(before, scene_)) history_.record(before, gesture);
+  }
+  if (!gesture) history_.end_gesture();
   for (Command c : commands) run(c);
+}
+
+bool AppContext::open(Scene scene, std::shared_ptr<const Checkpoint> model) {
+  if (model) scene.train = model->scene.train;  // the architecture the weights belong to
+  const Scene before = scene_;
+  std::shared_ptr<const Checkpoint> previous = std::move(start_);
+  start_ = model;
+  if (!apply(scene)) {
+    start_ = std::move(previous);
+    return false;
+  }
+  // New weights with unchanged settings: apply() saw no reason to restart the trainer.
+  if (model && !last_diff_.train_restart) rebuild_trainer();
+  if (is_recorded_edit(before, scene_)) history_.record(before, false);
+  return true;
 }
 
 bool AppContext::apply(const Scene& next) {
@@ -199,6 +218,18 @@ void AppContext::run(Command command) {
     case Command::TogglePanels:
       next.ui.show_panels = !scene_.ui.show_panels;
       break;
+    case Command::Undo:
+    case Command::Redo: {
+      const bool undo = command == Command::Undo;
+      std::optional<Scene> target = undo ? history_.undo(scene_) : history_.redo(scene_);
+      if (!target) {
+        report(StatusMessage::Kind::Info, undo ? "nothing to undo" : "nothing to redo");
+        return;
+      }
+      // Every recorded scene was applied once, so it applies again (the cost limits are fixed).
+      apply(*target);
+      return;
+    }
   }
   apply(next);
 }

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "app/state/commands.h"
+#include "app/state/edit_history.h"
 #include "app/state/particles.h"
 #include "core/nn/learned_score.h"
 #include "core/scene/checkpoint.h"
@@ -79,13 +80,19 @@ class AppContext {
 
   // ---- the one channel: edits, then commands --------------------------------------------------
   // Applies `edit` (if it differs) and then runs `commands` in order. What the UI calls once per
-  // frame.
-  void submit(const Scene& edit, std::span<const Command> commands = {});
+  // frame. `gesture`: a slider or a mouse drag is still held, so this edit continues the previous
+  // one and undo takes the whole gesture back in one step.
+  void submit(const Scene& edit, std::span<const Command> commands = {}, bool gesture = false);
   // Applies an edited copy of the scene: validates it (an InputError becomes the status error and
   // nothing changes), then rebuilds exactly what diff(scene(), next) says. Returns whether it was
   // applied (false also when it was refused).
   bool apply(const Scene& next);
   void run(Command command);
+  // Opens a saved session: its scene replaces the current one (one undoable edit) and, when
+  // `model` is given, the trainer restarts from those weights. False (with the status error) when
+  // the scene is refused; then nothing changed.
+  bool open(Scene scene, std::shared_ptr<const Checkpoint> model);
+  const EditHistory& history() const { return history_; }
   // What the last applied edit rebuilt (tests and the apply_edit benchmark read it).
   const SceneDiff& last_diff() const { return last_diff_; }
   // How many times each piece was rebuilt since construction (tests: "rebuilds exactly what it
@@ -158,6 +165,7 @@ class AppContext {
   std::array<PanelView, 2> panels_;
   SceneDiff last_diff_;
   Rebuilds rebuilds_;
+  EditHistory history_;
   StatusMessage status_;
 };
 

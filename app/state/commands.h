@@ -16,6 +16,8 @@ enum class Command {
   ResetTraining,   // fresh weights (same settings)
   ToggleHelp,      // H: the shortcut overlay
   TogglePanels,    // Tab: side panel and status bar
+  Undo,            // Ctrl+Z: the edit before (app/state/edit_history.h)
+  Redo,            // Ctrl+Y: the edit undone last
 };
 
 // The keys that post commands, with what the help overlay says of them. Key codes are GLFW's
@@ -25,6 +27,7 @@ struct KeyBinding {
   const char* key_name;  // as the help overlay shows it
   Command command;
   const char* help;
+  bool ctrl = false;  // with Ctrl held (a plain key then requires Ctrl up)
 };
 inline constexpr int kGlfwKeyTab = 258;  // GLFW_KEY_TAB
 inline constexpr KeyBinding kKeyBindings[] = {
@@ -34,6 +37,8 @@ inline constexpr KeyBinding kKeyBindings[] = {
     {'T', "T", Command::ToggleTraining, "training on / off"},
     {'H', "H", Command::ToggleHelp, "this help"},
     {kGlfwKeyTab, "Tab", Command::TogglePanels, "show / hide the side panel"},
+    {'Z', "Ctrl+Z", Command::Undo, "undo the last edit of data or settings", true},
+    {'Y', "Ctrl+Y", Command::Redo, "redo", true},
 };
 
 // For messages and tests.
@@ -47,6 +52,8 @@ constexpr std::string_view command_name(Command c) {
     case Command::ResetTraining: return "reset training";
     case Command::ToggleHelp: return "toggle help";
     case Command::TogglePanels: return "toggle panels";
+    case Command::Undo: return "undo";
+    case Command::Redo: return "redo";
   }
   return "?";
 }

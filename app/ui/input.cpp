@@ -22,8 +22,10 @@ bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table
   if (ImGui::GetIO().WantCaptureKeyboard) return false;
   const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
   // The same Commands the panel's buttons post.
+  const bool ctrl = ImGui::GetIO().KeyCtrl;
   for (const app::KeyBinding& b : app::kKeyBindings)
-    if (pressed(b.glfw_key)) commands.push_back(b.command);
+    if (pressed(b.glfw_key) && b.ctrl == ctrl) commands.push_back(b.command);
+  if (ctrl) return false;  // Ctrl+letter is never a plain key (Ctrl+S saves, it does not step)
   if (pressed(GLFW_KEY_ESCAPE)) *quit = true;
   bool changed = false;
   if (pressed(GLFW_KEY_F)) {

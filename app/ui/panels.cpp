@@ -379,40 +379,22 @@ bool layers_section(const layers::LayerTable& table, Scene& s) {
 
 // ---- View & scene --------------------------------------------------------------------------
 
-bool view_section(app::AppContext& ctx, PanelState& st, Scene& s) {
+// Saving and opening the scene moved to the File menu (app/ui/session_menu.h).
+bool view_section(Scene& s) {
   bool changed = false;
   changed |= ImGui::Checkbox("split view (linked cameras)", &s.view.split);
   changed |= enum_combo(s.view.split ? "left fields" : "fields", s.view.left.source);
   if (s.view.split) changed |= enum_combo("right fields", s.view.right.source);
   changed |= slider("UI scale", s.ui.ui_scale, 0.5, 4, "%.2f");
-  ImGui::InputText("file", st.scene_path, sizeof st.scene_path);
-  if (ImGui::Button("Save scene")) {
-    try {
-      write_file_atomic(st.scene_path, to_json(s).dump(2) + "\n");
-      ctx.report(app::StatusMessage::Kind::Info, std::string("saved ") + st.scene_path);
-    } catch (const InputError& e) {
-      ctx.report(app::StatusMessage::Kind::Error, e.what());
-    }
-  }
-  ImGui::SameLine();
-  if (ImGui::Button("Load scene")) {
-    try {
-      s = load_scene(st.scene_path);
-      changed = true;
-      ctx.report(app::StatusMessage::Kind::Info, std::string("loaded ") + st.scene_path);
-    } catch (const InputError& e) {
-      ctx.report(app::StatusMessage::Kind::Error, e.what());
-    }
-  }
   return changed;
 }
 
 }  // namespace
 
 bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelState& st, Scene& edit,
-                Commands& commands, float width, float bottom) {
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(ImVec2(width, bottom));
+                Commands& commands, float width, float bottom, float top) {
+  ImGui::SetNextWindowPos(ImVec2(0, top));
+  ImGui::SetNextWindowSize(ImVec2(width, bottom - top));
   ImGui::Begin("scorelab", nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
   ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
@@ -426,7 +408,7 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
   if (ImGui::CollapsingHeader("Sampler", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= sampler_section(ctx, edit, commands);
   if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(table, edit);
-  if (ImGui::CollapsingHeader("View & scene")) changed |= view_section(ctx, st, edit);
+  if (ImGui::CollapsingHeader("View")) changed |= view_section(edit);
   if (st.exporter.open > 0) ImGui::SetNextItemOpen(true);
   if (ImGui::CollapsingHeader("Export")) {
     export_section(ctx, table, st.exporter);

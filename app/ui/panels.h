@@ -9,6 +9,7 @@
 #include "app/layers/layer_table.h"
 #include "app/state/app_context.h"
 #include "app/ui/export_panel.h"
+#include "app/ui/session_menu.h"
 #include "app/view/camera.h"
 
 namespace scorelab::ui {
@@ -18,18 +19,19 @@ struct PanelState {
   bool brush = false;          // left-drag in the plot adds points instead of panning
   double brush_radius = 0.3;   // data units
   bool brush_new_set = false;  // the next stroke starts a new drawing (after Clear)
-  char scene_path[512] = "scene.json";
   int dragging_component = -1;  // mixture component being dragged in the view, or −1
   ExportPanel exporter;         // the Export section's form and running job
+  SessionUi session;            // the File menu: current file, recent files, dialogs
 };
 
 // What the UI posts in one frame besides its scene edit (app/state/commands.h).
 using Commands = std::vector<app::Command>;
 
-// Draws the side panel at the left edge, `width` window pixels wide, down to `bottom`. Edits go
-// into `edit`, buttons post `commands`; returns true when `edit` changed.
+// Draws the side panel at the left edge, `width` window pixels wide, from `top` (below the menu
+// bar) down to `bottom`. Edits go into `edit`, buttons post `commands`; returns true when `edit`
+// changed.
 bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelState& state,
-                Scene& edit, Commands& commands, float width, float bottom);
+                Scene& edit, Commands& commands, float width, float bottom, float top = 0);
 
 // The status bar along the bottom edge (height: one line of text plus padding).
 void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width);

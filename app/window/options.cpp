@@ -14,7 +14,11 @@ namespace {
 
 constexpr const char* kFlags[] = {"--scene",      "--size",         "--frames",
                                   "--screenshot", "--bench-frames", "--export",
-                                  "--particles-out", "--press"};
+                                  "--particles-out", "--press",     "--save"};
+
+bool is_scene_file(const std::string& arg) {
+  return arg.size() > 5 && arg.compare(arg.size() - 5, 5, ".json") == 0 && arg[0] != '-';
+}
 
 int parse_int(const std::string& flag, const std::string& text, int lo, int hi) {
   int v = 0;
@@ -28,7 +32,7 @@ int parse_int(const std::string& flag, const std::string& text, int lo, int hi) 
 }  // namespace
 
 bool is_window_command(const std::vector<std::string>& args) {
-  if (args.empty()) return true;
+  if (args.empty() || is_scene_file(args[0])) return true;
   return std::find(std::begin(kFlags), std::end(kFlags), args[0]) != std::end(kFlags);
 }
 
@@ -36,6 +40,10 @@ Options parse_options(const std::vector<std::string>& args) {
   Options o;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
+    if (i == 0 && is_scene_file(flag)) {  // scorelab FILE.json [flags]
+      o.scene = flag;
+      continue;
+    }
     if (std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags))
       throw InputError("unknown window flag '" + flag + "'");
     if (i + 1 >= args.size()) throw InputError(flag + " needs a value");
@@ -46,6 +54,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.screenshot = value;
     } else if (flag == "--particles-out") {
       o.particles_out = value;
+    } else if (flag == "--save") {
+      o.save = value;
     } else if (flag == "--export") {
       o.export_path = value;
     } else if (flag == "--press") {  // FRAME:KEY[,FRAME:KEY...], KEY a letter, digit or Space
@@ -80,6 +90,7 @@ Options parse_options(const std::vector<std::string>& args) {
     throw InputError("--particles-out needs --frames N (the frame whose particles are written)");
   if (o.screenshot && o.frames == 0)
     throw InputError("--screenshot needs --frames N (the frame to capture)");
+  if (o.save && o.frames == 0) throw InputError("--save needs --frames N (the frame to save at)");
   if (o.export_path && o.frames == 0)
     throw InputError("--export needs --frames N (a scripted run)");
   if (o.frames > 0 && o.bench_frames > 0)

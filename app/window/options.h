@@ -23,25 +23,30 @@ struct Options {
   // Scripted: keys pressed at given frames, as if typed (the keyboard's own path: R restarts the
   // sampler, F fits the view, digits toggle layers, ...). Pairs (frame ≥ 1, GLFW key code).
   std::vector<std::pair<int, int>> presses;
+  // Scripted: save the session (scene only) to this file at the last frame, as File > Save does.
+  std::optional<std::string> save;
 };
 
-// Whether these arguments are for the window (none, or a window flag first); everything else
-// goes to the command line (app/cli).
+// Whether these arguments are for the window (none, a window flag first, or a scene file
+// `scorelab FILE.json`); everything else goes to the command line (app/cli).
 bool is_window_command(const std::vector<std::string>& args);
 
 // Throws InputError naming the flag for a bad or unknown flag.
 Options parse_options(const std::vector<std::string>& args);
 
 inline constexpr const char* kUsage =
-    "Usage: scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
-    "                [--export anim.gif] [--particles-out final.csv] [--press F:KEY,...]]\n"
+    "Usage: scorelab [FILE.json | --scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
+    "                [--export anim.gif] [--particles-out final.csv] [--press F:KEY,...]\n"
+    "                [--save session.json]]\n"
     "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
     "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
     "  on). --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
     "  last frame as PNG; with --particles-out: the last frame's particles as CSV, as\n"
     "  `scorelab sample` writes them; with --export: starts that export from the Export panel at the\n"
     "  first frame and runs until it is written; with --press 10:R,20:F: presses R at frame 10\n"
-    "  and F at frame 20). --bench-frames prints JSON with p50/p95 frame times, training steps\n"
-    "  per second (training on) and sampler restarts (a finished run starts the next one).\n";
+    "  and F at frame 20; with --save: saves the session as File > Save does). FILE.json opens a\n"
+    "  saved session (with its model, if saved with one). --bench-frames prints JSON with\n"
+    "  p50/p95 frame times, training steps per second (training on) and sampler restarts (a\n"
+    "  finished run starts the next one).\n";
 
 }  // namespace scorelab::window

@@ -21,6 +21,7 @@
 #include "app/layers/layer_table.h"
 #include "app/render/painter.h"
 #include "app/state/app_context.h"
+#include "app/state/session_files.h"
 #include "app/ui/input.h"
 #include "app/ui/panels.h"
 #include "app/layers/panel_overlay.h"
@@ -77,8 +78,11 @@ double percentile(std::vector<double> v, double q) {
 }  // namespace
 
 int run(const Options& options, std::ostream& out, std::ostream& err) {
-  Scene scene = options.scene ? load_scene(*options.scene)
-                              : parse_scene_text(default_scene_json(), "default scene");
+  // A session file with its saved model (ui.model_file), or the built-in default scene.
+  app::OpenedSession opened =
+      options.scene ? app::open_session(*options.scene)
+                    : app::OpenedSession{parse_scene_text(default_scene_json(), "default scene")};
+  Scene& scene = opened.scene;
   check_window_cost(scene);  // a scene this machine cannot run is refused before the window opens
   const bool bench = options.bench_frames > 0;
   if (bench) scene.ui.training = true;  // the benchmark measures frames with training on
@@ -90,8 +94,14 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   glfwSwapInterval(mode.scripted || bench ? 0 : 1);
   render::Painter painter;
   layers::LayerTable table;
-  app::AppContext ctx(std::move(scene), mode);
+  app::AppContext ctx(std::move(scene), mode, std::move(opened.model));
   ui::PanelState panel_state;
+  if (options.scene) {  // Ctrl+S saves back to the file it came from
+    panel_state.session.path = *options.scene;
+    std::snprintf(panel_state.session.path_buffer, sizeof panel_state.session.path_buffer, "%s",
+                  options.scene->c_str());
+  }
+  int exit_code = 0;
   float applied_scale = -1;
   float frame_ms = 0;
   std::vector<double> frame_times;  // benchmark, ms
@@ -136,12 +146,14 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       if (at == frame || at == frame - 1) ImGui::GetIO().KeysDown[key] = at == frame;
     ImGui::NewFrame();
 
-    // Layout: side panel on the left, status bar at the bottom, the plot panels in between.
+    // Layout: menu bar at the top, side panel on the left, status bar at the bottom, the plot
+    // panels in between (the menu bar is one frame high, as ImGui draws it).
     const Scene& s = ctx.scene();
+    const float menu_h = s.ui.show_panels ? ImGui::GetFrameHeight() : 0.0f;
     const float bar_h = s.ui.show_panels ? ui::status_bar_height() : 0.0f;
     const float side_w = s.ui.show_panels ? std::min(380.0f * ui_scale, 0.45f * float(win_w)) : 0;
-    const view::PixelRect plot{side_w, 0, std::max(float(win_w) - side_w, 1.0f),
-                               std::max(float(win_h) - bar_h, 1.0f)};
+    const view::PixelRect plot{side_w, menu_h, std::max(float(win_w) - side_w, 1.0f),
+                               std::max(float(win_h) - bar_h - menu_h, 1.0f)};
     const view::PanelLayout layout = view::layout_panels(s.view, plot);
     const int panel_count = layout.count;
     const std::array<view::PixelRect, 2>& panels = layout.rects;
@@ -154,10 +166,15 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     // (an edit re-derives the levels).
     Scene edit = s;
     ui::Commands commands;
-    if (s.ui.show_panels) ui::side_panel(ctx, table, panel_state, edit, commands, side_w, plot.h);
+    if (s.ui.show_panels) {
+      ui::session_menu(ctx, panel_state.session, commands);
+      ui::side_panel(ctx, table, panel_state, edit, commands, side_w, plot.y + plot.h, menu_h);
+    }
     ui::handle_keyboard(ctx, table, edit, commands, panels[0], &quit);
     ui::handle_mouse(panel_state, edit, panels, panel_count);
-    ctx.submit(edit, commands);
+    // A slider held or a drag in the plot is one gesture: one undo step however long it lasts.
+    const bool gesture = ImGui::IsAnyItemActive() || ImGui::IsMouseDown(ImGuiMouseButton_Left);
+    ctx.submit(edit, commands, gesture);
     // The benchmark measures frames that do particle work: a finished run starts the next one.
     if (bench && frame > 1 && ctx.particles().finished()) {
       ctx.run(app::Command::NextRun);
@@ -185,7 +202,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     marks.dragging_component = panel_state.dragging_component;
     marks.mixture_centres = ctx.scene().ui.show_panels && !panel_state.brush;
     for (const layers::PanelFrame& f : frames) layers::panel_overlay(table, f, overlay, marks);
-    if (ctx.scene().ui.show_panels) ui::status_bar(ctx, frame_ms, plot.h, float(win_w));
+    if (ctx.scene().ui.show_panels)
+      ui::status_bar(ctx, frame_ms, plot.y + plot.h, float(win_w));
     if (ctx.scene().ui.show_help) {
       bool open = true;
       ui::help_overlay(table, &open);
@@ -207,6 +225,12 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
     if (frame == last_frame && options.screenshot) save_screenshot(*options.screenshot, fb_w, fb_h);
+    // The File menu's save, scripted (the scene only; tests reopen it and compare frames).
+    if (frame == last_frame && options.save &&
+        !ui::save_to(ctx, panel_state.session, *options.save, false)) {
+      err << "scorelab: " << ctx.status().text << "\n";
+      exit_code = 1;
+    }
     if (frame == last_frame && options.particles_out)
       write_file_atomic(*options.particles_out, cli::particles_csv(ctx.particles().positions()));
     glfwSwapBuffers(sys.window);
@@ -246,8 +270,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                   bench_restarts);
     out << json;
   }
-  (void)err;
-  return 0;
+  return exit_code;
 }
 
 }  // namespace scorelab::window

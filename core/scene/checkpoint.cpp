@@ -13,7 +13,7 @@ namespace scorelab {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'C', 'R', 'L', 'C', 'K', 'P', 'T'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: the header scene carries its scene version (1: it had none)
 constexpr std::size_t kPrefix = 16;  // magic + version + header length
 // The largest checkpoint read: a network of 2.5·10⁸ parameters (4 float vectors). Larger ones
 // could not be trained within the default memory budget (core/scene/limits.h) anyway.
@@ -112,8 +112,8 @@ Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
     throw fail("it does not start with the checkpoint signature");
   if (bytes.size() < kPrefix + 8) throw fail("the file is truncated");
   const auto version = get<std::uint32_t>(bytes, 8);
-  if (version != kVersion)
-    throw fail("format version " + std::to_string(version) + ", this build reads version " +
+  if (version < 1 || version > kVersion)
+    throw fail("format version " + std::to_string(version) + ", this build reads versions 1 to " +
                std::to_string(kVersion));
   const std::size_t header_len = get<std::uint32_t>(bytes, 12);
   if (bytes.size() < kPrefix + header_len + 8) throw fail("the file is truncated");
@@ -126,7 +126,11 @@ Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
     // The header is read like a scene file (same limits, key paths in every message).
     const nlohmann::json header = parse_json_text(bytes.substr(kPrefix, header_len), "its header");
     JsonReader r(header, "header");
-    c.scene = with_context("header.scene: ", [&] { return parse_scene(r.value("scene")); });
+    nlohmann::json scene = r.value("scene");
+    // Format 1 predates scene versions: its header scene is scene version 1, whose missing
+    // recipe keys mean the recipe its weights were trained with (core/scene/scene_version.h).
+    if (version == 1 && scene.is_object() && !scene.contains("version")) scene["version"] = 1;
+    c.scene = with_context("header.scene: ", [&] { return parse_scene(scene); });
     const nlohmann::json& freqs =
         json_array(r.value("embedding_frequencies"), r.path("embedding_frequencies"));
     if (freqs.size() > 4096)

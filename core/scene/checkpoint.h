@@ -4,7 +4,8 @@
 // Layout (little-endian, as every x86-64 / ARM64 machine we run on):
 //   offset  size        field
 //   0       8           magic "SCRLCKPT"
-//   8       4  u32      format version (1)
+//   8       4  u32      format version (2; version 1, whose header scene has no scene version,
+//                       is read as scene version 1: core/scene/scene_version.h)
 //   12      4  u32      H: length of the header text
 //   16      H           header: JSON {"scene": <scene JSON, incl. model and train>,
 //                                     "embedding_frequencies": [...], "step", "ema_updates",

@@ -15,6 +15,7 @@
 #include "core/common/input_file.h"
 #include "core/distributions/datasets.h"
 #include "core/scene/json_reader.h"
+#include "core/scene/scene_version.h"
 
 namespace scorelab {
 namespace {
@@ -239,6 +240,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfi
   v("discrete_levels", c.discrete_levels);
   v("presenter", c.presenter);
   v("run", c.run);
+  v("model_file", c.model_file);
 }
 
 // Config types written as nested JSON objects (a value of one is read and written through its
@@ -273,6 +275,7 @@ struct Reader {
   void operator()(const std::string& key, double& x) { x = r.number(key, x); }
   void operator()(const std::string& key, int& x) { x = r.integer(key, x); }
   void operator()(const std::string& key, bool& x) { x = r.boolean(key, x); }
+  void operator()(const std::string& key, std::string& x) { x = r.string(key, x); }
   void operator()(const std::string& key, std::uint64_t& x) { x = r.unsigned_integer(key, x); }
   // Every enum through its table (core/common/enum_table.h).
   template <TabledEnum E>
@@ -462,6 +465,10 @@ void validate_window(const Scene& s) {
   require_in_range("layers.particles.trail_particles", l.particles.trail_particles, 0, 20000);
   require_in_range("ui.ui_scale", s.ui.ui_scale, 0.5, 4);
   require_in_range("ui.steps_per_frame", s.ui.steps_per_frame, 0.01, 1000);
+  const std::string& model = s.ui.model_file;
+  if (model.size() > 255 || model.find('/') != std::string::npos || model == "." || model == "..")
+    throw InputError("ui.model_file: a checkpoint's file name beside the scene file (no folders, "
+                     "at most 255 characters), got '" + model + "'");
 }
 
 }  // namespace
@@ -511,9 +518,12 @@ TrainConfig Scene::train_config() const {
   return c;
 }
 
-Scene parse_scene(const json& j) {
+Scene parse_scene(const json& file) {
+  // Older versions are rewritten as the current one first (core/scene/scene_version.h).
+  const json j = migrate_scene(file);
   Scene s;
   JsonReader r(j, "");
+  (void)r.integer("version", kSceneVersion);  // checked by migrate_scene
   s.seed = r.unsigned_integer("seed", s.seed);
   s.particles = r.integer("particles", s.particles);
   s.data = read_data(r);
@@ -537,7 +547,8 @@ Scene parse_scene(const json& j) {
 }
 
 json to_json(const Scene& s) {
-  return {{"seed", s.seed},
+  return {{"version", kSceneVersion},
+          {"seed", s.seed},
           {"particles", s.particles},
           {"data", write_data(s.data)},
           {"noise",
@@ -567,6 +578,7 @@ Scene load_scene(const std::string& path) {
 std::string_view default_scene_json() {
   // Keep identical to assets/scenes/default.json (a test compares them).
   return R"({
+  "version": 2,
   "seed": 0,
   "particles": 2000,
   "data": {"dataset": "ring8"},

@@ -231,6 +231,9 @@ struct UiConfig {
   // Which run of the sampler the particles show: their stream is split from the scene's seed
   // and this index, so Restart (R) increments it and the run round-trips through the file.
   std::uint64_t run = 0;
+  // A trained model saved with the session: a checkpoint's file name in the scene file's own
+  // folder (no '/'), which the window starts from; "" for fresh weights. Other commands ignore it.
+  std::string model_file;
   bool operator==(const UiConfig&) const = default;
 };
 

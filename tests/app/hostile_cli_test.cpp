@@ -43,6 +43,7 @@ double seconds_of(const std::function<void()>& f) {
 
 // The scene of the train tests: quick to train, and its model is good after 300 steps.
 constexpr const char* kScene = R"({
+  "version": 2,
   "particles": 200,
   "noise": {"schedule": {"sigma_min": 0.1, "sigma_max": 5, "levels": 5}},
   "sampler": {"kind": "annealed_langevin", "epsilon": 0.002, "steps_per_level": 10},

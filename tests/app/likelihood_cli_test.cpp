@@ -20,6 +20,7 @@ namespace {
 
 // The ring under VP (its prior N(0, I) is within 1e-3 nats of p_T, so log p is the closed form).
 constexpr const char* kVpScene = R"({
+  "version": 2,
   "data": {"dataset": "ring8"},
   "noise": {"sde": {"kind": "vp"}},
   "view": {"center_x": 0, "center_y": 0, "half_height": 6}

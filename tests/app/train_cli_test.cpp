@@ -15,6 +15,7 @@ namespace {
 
 // A small, quick scene: the ring, a 2 × 32 network, annealed Langevin for sampling.
 constexpr const char* kScene = R"({
+  "version": 2,
   "particles": 200,
   "noise": {"schedule": {"sigma_min": 0.1, "sigma_max": 5, "levels": 5}},
   "sampler": {"kind": "annealed_langevin", "epsilon": 0.002, "steps_per_level": 10},

@@ -146,7 +146,7 @@ std::string with_checksum(std::string bytes) {
 // A small trained checkpoint: the seed of the checkpoint mutations.
 std::string base_checkpoint() {
   Scene scene = parse_scene_text(
-      R"({"particles": 32, "model": {"width": 16, "depth": 2, "embedding": {"width": 8}},
+      R"({"version": 2, "particles": 32, "model": {"width": 16, "depth": 2, "embedding": {"width": 8}},
           "train": {"batch": 32}, "noise": {"sde": {"N": 50}}})",
       "checkpoint scene");
   TrainingSession session(scene.train_config(), make_data_source(scene.data));

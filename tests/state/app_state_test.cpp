@@ -186,11 +186,18 @@ TEST_CASE("key bindings: one key per command, each a command a button posts too"
   std::set<int> keys;
   std::set<Command> commands;
   for (const app::KeyBinding& b : app::kKeyBindings) {
-    CHECK(keys.insert(b.glfw_key).second);
+    CHECK(keys.insert(b.glfw_key * 2 + int(b.ctrl)).second);
     CHECK(commands.insert(b.command).second);
     // The key's command does to a scene what the button's does: it is the same value, run by the
     // same AppContext::run; here, it changes the scene or the particles.
     AppContext ctx(small_scene(), scripted());
+    // Undo needs an edit to take back, redo an undone one.
+    if (b.command == Command::Undo || b.command == Command::Redo) {
+      Scene edited = ctx.scene();
+      edited.particles = 150;
+      ctx.submit(edited);
+      if (b.command == Command::Redo) ctx.run(Command::Undo);
+    }
     const Scene before = ctx.scene();
     ctx.run(b.command);
     CHECK((!(ctx.scene() == before) || ctx.particles().steps_taken() > 0));

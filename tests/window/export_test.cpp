@@ -139,7 +139,7 @@ TEST_CASE("export GIF at 30 fps: delays 3 and 4 hundredths that add up to a seco
 TEST_CASE("the same export twice gives byte-identical files, training included") {
   // Split view with a learned panel while training runs: frame-indexed training (5 steps per
   // frame on the trainer thread, waited for) must be as deterministic as the sampler.
-  const fs::path scene = write_scene("twice", R"({"ui": {"training": true}, "view": {"split": true},
+  const fs::path scene = write_scene("twice", R"({"version": 2, "ui": {"training": true}, "view": {"split": true},
                    "train": {"batch": 64}, "model": {"width": 32}})");
   const fs::path a = temp_dir() / "twice_a.gif", b = temp_dir() / "twice_b.gif";
   for (const fs::path& p : {a, b})

@@ -15,7 +15,7 @@ namespace {
 // Every layer on, split view (left exact, right learned so the error map has a panel), training
 // a few steps per frame so the learned panel has a snapshot.
 nlohmann::json all_layers_scene() {
-  return nlohmann::json::parse(R"({"seed": 1, "particles": 400,
+  return nlohmann::json::parse(R"({"version": 2, "seed": 1, "particles": 400,
     "data": {"dataset": "ring8", "points": 300},
     "view": {"center_x": 0, "center_y": 0, "half_height": 6.5, "split": true},
     "ui": {"show_panels": false, "training": true, "follow_sampler": false,

@@ -69,7 +69,7 @@ TEST_CASE("trails: they appear, and a view change (F) or a restart (R) clears th
 TEST_CASE("the frame benchmark restarts a finished sampler run and says how often") {
   // 20 steps at 10 per frame: a run lasts 2 frames, so the 40 measured frames restart it often.
   const fs::path scene = temp_dir() / "bench_short.json";
-  std::ofstream(scene) << R"({"particles": 200,
+  std::ofstream(scene) << R"({"version": 2, "particles": 200,
     "noise": {"sde": {"kind": "ve", "sigma_min": 0.01, "sigma_max": 10, "N": 20}},
     "ui": {"steps_per_frame": 10}, "train": {"batch": 32}, "model": {"width": 16}})";
   std::string out;

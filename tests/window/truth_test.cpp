@@ -44,7 +44,7 @@ bool is_particle(const unsigned char* rgb) {
 
 // ring8, plot only, no training, everything off but `patch`.
 json base_scene(const json& patch) {
-  json s = json::parse(R"({"seed": 2, "data": {"dataset": "ring8"},
+  json s = json::parse(R"({"version": 2, "seed": 2, "data": {"dataset": "ring8"},
     "view": {"center_x": 0, "center_y": 0, "half_height": 6},
     "ui": {"show_panels": false, "training": false},
     "layers": {"data": {"on": false}, "density": {"on": false, "contours": false},

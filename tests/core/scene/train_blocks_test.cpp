@@ -59,7 +59,7 @@ TEST_CASE("every model and train field round-trips through the scene file") {
 TEST_CASE("model and objective defaults: the preconditioned recipe for every process") {
   for (const char* kind : {"ve", "vp", "subvp"}) {
     CAPTURE(kind);
-    const Scene s = parse_scene(json{{"noise", {{"sde", {{"kind", kind}}}}}});
+    const Scene s = parse_scene(json{{"version", 2}, {"noise", {{"sde", {{"kind", kind}}}}}});
     CHECK(s.train.model.output == OutputScaling::Preconditioned);
     CHECK(s.train.model.embedding.kind == EmbeddingKind::FourierLogSigma);
     CHECK(s.train.model.embedding.fourier_scale == 0.2);

@@ -1,0 +1,248 @@
+// Undo / redo and sessions on disk, without a display: undo restores the exact previous state,
+// one gesture is one step, at least 50 steps are kept; save → open → save gives the same file, a
+// saved model comes back, and a refused file leaves the session untouched.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "app/state/app_context.h"
+#include "app/state/session_files.h"
+#include "core/common/error.h"
+
+using namespace scorelab;
+using app::AppContext;
+using app::Command;
+namespace fs = std::filesystem;
+
+namespace {
+
+app::RunMode scripted() {
+  app::RunMode m;
+  m.scripted = true;
+  m.train_steps_per_frame = 0;
+  return m;
+}
+
+Scene small_scene() {
+  Scene s;
+  s.particles = 200;
+  s.ui.training = false;
+  s.train.model.width = 16;
+  s.train.model.depth = 2;
+  s.train.batch = 32;
+  return s;
+}
+
+void undo(AppContext& ctx) { ctx.run(Command::Undo); }
+void redo(AppContext& ctx) { ctx.run(Command::Redo); }
+
+// The i-th of a series of different edits touching data, noise, sampler, model and layers.
+Scene edited(Scene s, int i) {
+  switch (i % 5) {
+    case 0: s.noise.sde.sigma_max = 5 + i * 0.1; break;
+    case 1: s.particles = 100 + i; break;
+    case 2: s.layers.density.range = 5 + i; break;
+    case 3: s.seed = std::uint64_t(i); break;
+    case 4: s.train.adam.lr = 1e-3 * (1 + i % 7); break;
+  }
+  return s;
+}
+
+fs::path temp_dir() {
+  const fs::path d = fs::temp_directory_path() / ("scorelab_session_" + std::to_string(getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("undo and redo restore the exact previous states, for 60 edits") {
+  AppContext ctx(small_scene(), scripted());
+  std::vector<Scene> states{ctx.scene()};
+  for (int i = 0; i < 60; ++i) {
+    ctx.submit(edited(ctx.scene(), i));
+    REQUIRE(ctx.status().kind != app::StatusMessage::Kind::Error);
+    states.push_back(ctx.scene());
+  }
+  CHECK(ctx.history().undo_count() == 60);
+  for (int i = 59; i >= 0; --i) {
+    undo(ctx);
+    CHECK(ctx.scene() == states[std::size_t(i)]);
+  }
+  CHECK(ctx.history().undo_count() == 0);
+  for (int i = 1; i <= 60; ++i) {
+    redo(ctx);
+    CHECK(ctx.scene() == states[std::size_t(i)]);
+  }
+  // A new edit after an undo clears the redo list.
+  undo(ctx);
+  ctx.submit(edited(ctx.scene(), 61));
+  CHECK(ctx.history().redo_count() == 0);
+}
+
+TEST_CASE("undo keeps at most kMaxUndo (>= 50) steps, dropping the oldest") {
+  static_assert(app::kMaxUndo >= 50);
+  AppContext ctx(small_scene(), scripted());
+  for (int i = 0; i < int(app::kMaxUndo) + 20; ++i) ctx.submit(edited(ctx.scene(), i));
+  CHECK(ctx.history().undo_count() == app::kMaxUndo);
+}
+
+TEST_CASE("undo takes a whole gesture back in one step and skips transport and camera") {
+  AppContext ctx(small_scene(), scripted());
+  const Scene start = ctx.scene();
+  // A slider dragged over 10 frames: one entry.
+  for (int i = 1; i <= 10; ++i) {
+    Scene s = ctx.scene();
+    s.noise.sde.sigma_max = 10 - 0.4 * i;
+    ctx.submit(s, {}, /*gesture=*/true);
+  }
+  ctx.submit(ctx.scene(), {}, false);  // released
+  CHECK(ctx.history().undo_count() == 1);
+  // Pan, zoom, play/pause and restart are not edits of data or settings.
+  Scene moved = ctx.scene();
+  moved.view.center_x += 1;
+  moved.view.half_height *= 2;
+  ctx.submit(moved);
+  ctx.run(Command::PlayPause);
+  ctx.run(Command::NextRun);
+  CHECK(ctx.history().undo_count() == 1);
+  const Scene before_undo = ctx.scene();
+  undo(ctx);
+  // The noise is back; camera and transport stay where they are.
+  CHECK(ctx.scene().noise == start.noise);
+  CHECK(ctx.scene().view.center_x == before_undo.view.center_x);
+  CHECK(ctx.scene().view.half_height == before_undo.view.half_height);
+  CHECK(ctx.scene().ui.run == before_undo.ui.run);
+  CHECK(ctx.scene().ui.playing == before_undo.ui.playing);
+  // Nothing left: undo says so and changes nothing.
+  const Scene now = ctx.scene();
+  undo(ctx);
+  CHECK(ctx.scene() == now);
+  CHECK(ctx.status().text == "nothing to undo");
+}
+
+TEST_CASE("undo of a refused edit: nothing was recorded") {
+  AppContext ctx(small_scene(), scripted());
+  Scene bad = ctx.scene();
+  bad.particles = -1;
+  ctx.submit(bad);
+  CHECK(ctx.status().kind == app::StatusMessage::Kind::Error);
+  CHECK(ctx.history().undo_count() == 0);
+}
+
+TEST_CASE("session: save, open and save again give the same file") {
+  const fs::path dir = temp_dir();
+  AppContext ctx(small_scene(), scripted());
+  Scene s = ctx.scene();
+  s.view.split = true;
+  s.view.center_x = 1.25;
+  s.layers.error.on = true;
+  ctx.submit(s);
+  const std::string a = (dir / "a.json").string(), b = (dir / "b.json").string();
+  app::save_session(a, ctx.scene());
+  const app::OpenedSession opened = app::open_session(a);
+  CHECK(opened.scene == ctx.scene());
+  CHECK(opened.model == nullptr);
+  app::save_session(b, opened.scene);
+  CHECK(read(a) == read(b));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("session: a saved model comes back with the scene, weights identical") {
+  const fs::path dir = temp_dir();
+  AppContext ctx(small_scene(), scripted());
+  ctx.run(Command::TrainStep);
+  ctx.run(Command::TrainStep);
+  // Wait for the two steps' snapshot.
+  for (int i = 0; i < 2000 && !(ctx.training() && ctx.training()->model &&
+                                ctx.training()->model->step >= 2);
+       ++i) {
+    usleep(1000);
+    ctx.update();
+  }
+  REQUIRE(ctx.training());
+  REQUIRE(ctx.training()->model);
+  const Checkpoint saved = checkpoint_of_snapshot(*ctx.training()->model, ctx.scene());
+  const std::string path = (dir / "trained.json").string();
+  app::save_session(path, ctx.scene(), &saved);
+  CHECK(fs::exists(dir / "trained.ckpt"));
+  const app::OpenedSession opened = app::open_session(path);
+  CHECK(opened.scene.ui.model_file == "trained.ckpt");
+  REQUIRE(opened.model);
+  CHECK(opened.model->params == saved.params);
+  CHECK(opened.model->ema == saved.ema);
+  CHECK(opened.model->step == saved.step);
+
+  // Opened into a fresh context: the trainer starts from those weights.
+  AppContext other(small_scene(), scripted());
+  REQUIRE(other.open(opened.scene, opened.model));
+  for (int i = 0; i < 2000 && !(other.training() && other.training()->model); ++i) {
+    usleep(1000);
+    other.update();
+  }
+  REQUIRE(other.training());
+  REQUIRE(other.training()->model);
+  CHECK(other.training()->model->step == saved.step);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("session: a newer, malformed or missing file is refused and the session is untouched") {
+  const fs::path dir = temp_dir();
+  const struct {
+    const char* name;
+    const char* text;
+    const char* expected;
+  } cases[] = {
+      {"newer.json", R"({"version": 99})", "newer than this build"},
+      {"broken.json", R"({"version": 2, "particles": )", "broken.json"},
+      {"unknown.json", R"({"version": 2, "partikles": 3})", "partikles"},
+      {"model.json", R"({"version": 2, "ui": {"model_file": "missing.ckpt"}})", "missing.ckpt"},
+      {"folder.json", R"({"version": 2, "ui": {"model_file": "../x.ckpt"}})", "model_file"},
+  };
+  AppContext ctx(small_scene(), scripted());
+  const Scene before = ctx.scene();
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    std::ofstream(dir / c.name) << c.text;
+    CHECK_THROWS_WITH_AS(app::open_session((dir / c.name).string()),
+                         doctest::Contains(c.expected), InputError);
+    CHECK(ctx.scene() == before);
+  }
+  CHECK_THROWS_AS(app::open_session((dir / "absent.json").string()), InputError);
+  // Saving into a folder that does not exist fails and writes nothing.
+  CHECK_THROWS_AS(app::save_session((dir / "no" / "x.json").string(), before), InputError);
+  CHECK(!fs::exists(dir / "no"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("session: recent files, newest first, at most kMaxRecent, kept across runs") {
+  const fs::path dir = temp_dir();
+  const std::string store = (dir / "cfg" / "recent.json").string();
+  {
+    app::RecentFiles recent(store);
+    CHECK(recent.paths().empty());
+    for (int i = 0; i < 10; ++i) CHECK(recent.add((dir / (std::to_string(i) + ".json")).string()).empty());
+    CHECK(recent.add((dir / "3.json").string()).empty());  // again: moves to the front
+    CHECK(recent.paths().size() == app::RecentFiles::kMaxRecent);
+    CHECK(recent.paths().front() == (dir / "3.json").string());
+  }
+  app::RecentFiles again(store);
+  CHECK(again.paths().size() == app::RecentFiles::kMaxRecent);
+  CHECK(again.paths().front() == (dir / "3.json").string());
+  CHECK(again.paths()[1] == (dir / "9.json").string());
+  // A damaged list is an empty one, not an error.
+  std::ofstream(store) << "{not json";
+  CHECK(app::RecentFiles(store).paths().empty());
+  fs::remove_all(dir);
+}
