@@ -25,7 +25,8 @@ bool is_help(const std::string& arg) {
 void print_overview(std::ostream& out, std::span<const Command* const> commands) {
   out << "scorelab: a lab for score-based generative models (NCSN, score SDEs) on 2-D data.\n\n"
          "Usage: scorelab <command> [flags]\n"
-         "       scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
+         "       scorelab [--scene FILE | --lesson FILE [--step K]] [--size WxH]\n"
+         "                [--frames N [--screenshot out.png]\n"
          "                [--particles-out p.csv] [--export anim.gif] [--press 10:R,20:F]]\n"
          "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
          "  Without a command, scorelab opens the visualizer window (no arguments: the default\n"
@@ -34,7 +35,9 @@ void print_overview(std::ostream& out, std::span<const Command* const> commands)
          "  --particles-out the particles as CSV; --export starts the Export panel's export to\n"
          "  that path and keeps running until it is written; --press types keys at given\n"
          "  frames). --bench-frames prints frame-time JSON (p50/p95 ms, training steps/s,\n"
-         "  sampler restarts: a finished run starts the next one).\n\n"
+         "  sampler restarts: a finished run starts the next one). --lesson opens a lesson\n"
+         "  (assets/lessons/*.json) at step K (default 1), as the Lessons menu does:\n"
+         "  scorelab --lesson assets/lessons/02_langevin.json --step 2 --frames 120 --screenshot s.png\n\n"
          "Commands:\n";
   for (const Command* command : commands) {
     const Command& c = *command;

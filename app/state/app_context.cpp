@@ -199,6 +199,11 @@ void AppContext::run(Command command) {
     case Command::TogglePanels:
       next.ui.show_panels = !scene_.ui.show_panels;
       break;
+    case Command::NextStep:
+    case Command::PreviousStep:
+      // The lesson player (app/state/lesson_player.h) turns these into the step's scene edit
+      // before the edit is submitted; nothing is left to do here.
+      return;
   }
   apply(next);
 }

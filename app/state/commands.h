@@ -16,6 +16,8 @@ enum class Command {
   ResetTraining,   // fresh weights (same settings)
   ToggleHelp,      // H: the shortcut overlay
   TogglePanels,    // Tab: side panel and status bar
+  NextStep,        // → / Page Down: the open lesson's next step
+  PreviousStep,    // ← / Page Up: the open lesson's previous step
 };
 
 // The keys that post commands, with what the help overlay says of them. Key codes are GLFW's
@@ -26,7 +28,11 @@ struct KeyBinding {
   Command command;
   const char* help;
 };
-inline constexpr int kGlfwKeyTab = 258;  // GLFW_KEY_TAB
+inline constexpr int kGlfwKeyTab = 258;       // GLFW_KEY_TAB
+inline constexpr int kGlfwKeyRight = 262;     // GLFW_KEY_RIGHT
+inline constexpr int kGlfwKeyLeft = 263;      // GLFW_KEY_LEFT
+inline constexpr int kGlfwKeyPageUp = 266;    // GLFW_KEY_PAGE_UP
+inline constexpr int kGlfwKeyPageDown = 267;  // GLFW_KEY_PAGE_DOWN
 inline constexpr KeyBinding kKeyBindings[] = {
     {' ', "Space", Command::PlayPause, "play / pause the particles (restarts a finished run)"},
     {'S', "S", Command::StepSampler, "one sampler step"},
@@ -34,6 +40,11 @@ inline constexpr KeyBinding kKeyBindings[] = {
     {'T', "T", Command::ToggleTraining, "training on / off"},
     {'H', "H", Command::ToggleHelp, "this help"},
     {kGlfwKeyTab, "Tab", Command::TogglePanels, "show / hide the side panel"},
+    // A presenter's clicker sends Page Down / Page Up.
+    {kGlfwKeyRight, "Right", Command::NextStep, "lesson: next step"},
+    {kGlfwKeyPageDown, "PgDn", Command::NextStep, "lesson: next step"},
+    {kGlfwKeyLeft, "Left", Command::PreviousStep, "lesson: previous step"},
+    {kGlfwKeyPageUp, "PgUp", Command::PreviousStep, "lesson: previous step"},
 };
 
 // For messages and tests.
@@ -47,6 +58,8 @@ constexpr std::string_view command_name(Command c) {
     case Command::ResetTraining: return "reset training";
     case Command::ToggleHelp: return "toggle help";
     case Command::TogglePanels: return "toggle panels";
+    case Command::NextStep: return "next step";
+    case Command::PreviousStep: return "previous step";
   }
   return "?";
 }

@@ -10,6 +10,9 @@ namespace scorelab::window {
 
 struct Options {
   std::optional<std::string> scene;       // scene file; the built-in default scene if absent
+  // A lesson file (core/lesson/lesson.h) opened at step `step` (1-based) instead of a scene.
+  std::optional<std::string> lesson;
+  int step = 1;
   int width = 1280, height = 800;         // window size, screen coordinates
   int frames = 0;                         // > 0: scripted, run N frames then exit
   std::optional<std::string> screenshot;  // PNG of the last frame (scripted mode)
@@ -33,7 +36,8 @@ bool is_window_command(const std::vector<std::string>& args);
 Options parse_options(const std::vector<std::string>& args);
 
 inline constexpr const char* kUsage =
-    "Usage: scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
+    "Usage: scorelab [--scene FILE | --lesson FILE [--step K]] [--size WxH]\n"
+    "                [--frames N [--screenshot out.png]\n"
     "                [--export anim.gif] [--particles-out final.csv] [--press F:KEY,...]]\n"
     "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
     "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
@@ -41,7 +45,9 @@ inline constexpr const char* kUsage =
     "  last frame as PNG; with --particles-out: the last frame's particles as CSV, as\n"
     "  `scorelab sample` writes them; with --export: starts that export from the Export panel at the\n"
     "  first frame and runs until it is written; with --press 10:R,20:F: presses R at frame 10\n"
-    "  and F at frame 20). --bench-frames prints JSON with p50/p95 frame times, training steps\n"
+    "  and F at frame 20; keys are letters, digits, Space, Left, Right, PageUp, PageDown).\n"
+    "  --lesson opens a lesson (assets/lessons/*.json) at step K (default 1), as its Lessons\n"
+    "  menu does. --bench-frames prints JSON with p50/p95 frame times, training steps\n"
     "  per second (training on) and sampler restarts (a finished run starts the next one).\n";
 
 }  // namespace scorelab::window

@@ -28,6 +28,7 @@
 #include "app/window/screenshot.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/lesson/lesson.h"
 #include "core/scene/limits.h"
 
 namespace scorelab::window {
@@ -77,8 +78,19 @@ double percentile(std::vector<double> v, double q) {
 }  // namespace
 
 int run(const Options& options, std::ostream& out, std::ostream& err) {
-  Scene scene = options.scene ? load_scene(*options.scene)
-                              : parse_scene_text(default_scene_json(), "default scene");
+  ui::PanelState panel_state;
+  panel_state.lessons.dir = app::find_lesson_dir();
+  Scene scene;
+  if (options.lesson) {  // as if the lesson had been picked in the Lessons menu, then → pressed
+    Lesson lesson = load_lesson(*options.lesson);
+    if (options.step > int(lesson.steps.size()))
+      throw InputError("--step " + std::to_string(options.step) + ": " + *options.lesson +
+                       " has " + std::to_string(lesson.steps.size()) + " steps");
+    scene = panel_state.lessons.player.open(std::move(lesson), *options.lesson, options.step - 1);
+  } else {
+    scene = options.scene ? load_scene(*options.scene)
+                          : parse_scene_text(default_scene_json(), "default scene");
+  }
   check_window_cost(scene);  // a scene this machine cannot run is refused before the window opens
   const bool bench = options.bench_frames > 0;
   if (bench) scene.ui.training = true;  // the benchmark measures frames with training on
@@ -91,7 +103,6 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   render::Painter painter;
   layers::LayerTable table;
   app::AppContext ctx(std::move(scene), mode);
-  ui::PanelState panel_state;
   float applied_scale = -1;
   float frame_ms = 0;
   std::vector<double> frame_times;  // benchmark, ms
@@ -140,8 +151,11 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     const Scene& s = ctx.scene();
     const float bar_h = s.ui.show_panels ? ui::status_bar_height() : 0.0f;
     const float side_w = s.ui.show_panels ? std::min(380.0f * ui_scale, 0.45f * float(win_w)) : 0;
+    // The open lesson's text runs along the bottom of the plot, never over it.
+    const float lesson_h = ui::lesson_panel_height(panel_state.lessons, float(win_w) - side_w,
+                                                   float(win_h), nullptr);
     const view::PixelRect plot{side_w, 0, std::max(float(win_w) - side_w, 1.0f),
-                               std::max(float(win_h) - bar_h, 1.0f)};
+                               std::max(float(win_h) - bar_h - lesson_h, 1.0f)};
     const view::PanelLayout layout = view::layout_panels(s.view, plot);
     const int panel_count = layout.count;
     const std::array<view::PixelRect, 2>& panels = layout.rects;
@@ -154,9 +168,13 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     // (an edit re-derives the levels).
     Scene edit = s;
     ui::Commands commands;
-    if (s.ui.show_panels) ui::side_panel(ctx, table, panel_state, edit, commands, side_w, plot.h);
+    if (s.ui.show_panels)
+      ui::side_panel(ctx, table, panel_state, edit, commands, side_w, plot.h + lesson_h);
+    ui::lesson_panel(panel_state.lessons, commands, plot.x, plot.h, plot.w, lesson_h, nullptr);
     ui::handle_keyboard(ctx, table, edit, commands, panels[0], &quit);
     ui::handle_mouse(panel_state, edit, panels, panel_count);
+    // A lesson picked in the menu, or a step change, becomes this frame's edit.
+    ui::lesson_edits(ctx, panel_state.lessons, commands, edit);
     ctx.submit(edit, commands);
     // The benchmark measures frames that do particle work: a finished run starts the next one.
     if (bench && frame > 1 && ctx.particles().finished()) {

@@ -28,9 +28,13 @@ auto located(const std::string& where, F&& f) {
 
 std::string required_string(JsonReader& r, const std::string& key) {
   if (!r.has(key)) throw InputError(r.path(key) + " is required (a string)");
-  std::string s = r.string(key, "");
-  if (s.empty()) throw InputError(r.path(key) + " must not be empty");
-  return s;
+  // Not JsonReader::string, which is for names: captions are sentences (at most 4096 bytes, the
+  // parser's limit for any string).
+  const json& v = r.value(key);
+  if (!v.is_string()) throw InputError(r.path(key) + " must be a string, got " + json_type_name(v));
+  if (v.get_ref<const std::string&>().empty())
+    throw InputError(r.path(key) + " must not be empty");
+  return v.get<std::string>();
 }
 
 // The base scene as written: an object, or the object of the scene file a string names.
