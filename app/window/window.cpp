@@ -203,7 +203,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     marks.dragging_component = panel_state.dragging_component;
     marks.mixture_centres = ctx.scene().ui.show_panels && !panel_state.brush;
     for (const layers::PanelFrame& f : frames) layers::panel_overlay(table, f, overlay, marks);
-    if (ctx.scene().ui.show_panels) ui::status_bar(ctx, frame_ms, plot.h, float(win_w));
+    if (ctx.scene().ui.show_panels) ui::status_bar(ctx, frame_ms, plot.h + lesson_h, float(win_w));
     if (ctx.scene().ui.show_help) {
       bool open = true;
       ui::help_overlay(table, &open);
