@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cfloat>
-#include <cstdio>
 #include <filesystem>
 
 #include "core/common/error.h"
@@ -45,15 +44,14 @@ void lessons_section(LessonUi& ui, std::vector<app::Command>& commands) {
   if (ui.catalogue.empty())
     ImGui::TextDisabled("no lessons found (assets/lessons next to the program)");
   for (const app::LessonEntry& e : ui.catalogue) {
-    const std::string file = std::filesystem::path(e.path).stem().string();
-    const std::string label = file.substr(0, 2) + "  " + (e.error.empty() ? e.title : file);
     const bool current = ui.player.is_open() && ui.player.path() == e.path;
     if (!e.error.empty()) {
-      ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1), "%s (does not load)", label.c_str());
+      const std::string file = std::filesystem::path(e.path).filename().string();
+      ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1), "%s (does not load)", file.c_str());
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", e.error.c_str());
       continue;
     }
-    if (ImGui::Selectable(label.c_str(), current)) ui.open_request = e.path;
+    if (ImGui::Selectable(e.title.c_str(), current)) ui.open_request = e.path;
   }
   if (!ui.player.is_open()) return;
   if (ImGui::Button("< previous")) commands.push_back(app::Command::PreviousStep);
