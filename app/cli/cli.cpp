@@ -37,7 +37,8 @@ void print_overview(std::ostream& out, std::span<const Command* const> commands)
          "  frames). --bench-frames prints frame-time JSON (p50/p95 ms, training steps/s,\n"
          "  sampler restarts: a finished run starts the next one). --lesson opens a lesson\n"
          "  (assets/lessons/*.json) at step K (default 1), as the Lessons menu does:\n"
-         "  scorelab --lesson assets/lessons/02_langevin.json --step 2 --frames 120 --screenshot s.png\n\n"
+         "    scorelab --lesson assets/lessons/02_langevin.json --step 2 --frames 120 \\\n"
+         "             --screenshot s.png\n\n"
          "Commands:\n";
   for (const Command* command : commands) {
     const Command& c = *command;
