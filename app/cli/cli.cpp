@@ -25,9 +25,9 @@ bool is_help(const std::string& arg) {
 void print_overview(std::ostream& out, std::span<const Command* const> commands) {
   out << "scorelab: a lab for score-based generative models (NCSN, score SDEs) on 2-D data.\n\n"
          "Usage: scorelab <command> [flags]\n"
-         "       scorelab [FILE.json | --scene FILE] [--size WxH] [--frames N\n"
-         "                [--screenshot out.png] [--particles-out p.csv] [--export anim.gif]\n"
-         "                [--press 10:R,20:F] [--save session.json]]\n"
+         "       scorelab [FILE.json | --scene FILE | --lesson FILE [--step K]] [--size WxH]\n"
+         "                [--frames N [--screenshot out.png] [--particles-out p.csv]\n"
+         "                [--export anim.gif] [--press 10:R,20:F] [--save session.json]]\n"
          "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
          "  Without a command, scorelab opens the visualizer window (no arguments: the default\n"
          "  scene, 8-Gaussian ring, training on; FILE.json: a saved session, with its model if\n"
@@ -35,8 +35,12 @@ void print_overview(std::ostream& out, std::span<const Command* const> commands)
          "  --frames runs N frames and exits (--screenshot writes the last one as PNG,\n"
          "  --particles-out the particles as CSV; --export starts the Export panel's export to\n"
          "  that path and keeps running until it is written; --press types keys at given\n"
-         "  frames; --save saves the session as File > Save). --bench-frames prints frame-time JSON (p50/p95 ms, training steps/s,\n"
-         "  sampler restarts: a finished run starts the next one).\n\n"
+         "  frames; --save saves the session as File > Save). --bench-frames prints frame-time\n"
+         "  JSON (p50/p95 ms, training steps/s, sampler restarts: a finished run starts the next\n"
+         "  one). --lesson opens a lesson (assets/lessons/*.json) at step K (default 1), as the\n"
+         "  Lessons menu does:\n"
+         "    scorelab --lesson assets/lessons/02_langevin.json --step 2 --frames 120 \\\n"
+         "             --screenshot s.png\n\n"
          "Commands:\n";
   for (const Command* command : commands) {
     const Command& c = *command;

@@ -230,6 +230,11 @@ void AppContext::run(Command command) {
       apply(*target);
       return;
     }
+    case Command::NextStep:
+    case Command::PreviousStep:
+      // The lesson player (app/state/lesson_player.h) turns these into the step's scene edit
+      // before the edit is submitted; nothing is left to do here.
+      return;
   }
   apply(next);
 }

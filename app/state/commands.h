@@ -18,6 +18,8 @@ enum class Command {
   TogglePanels,    // Tab: side panel and status bar
   Undo,            // Ctrl+Z: the edit before (app/state/edit_history.h)
   Redo,            // Ctrl+Y: the edit undone last
+  NextStep,        // → / Page Down: the open lesson's next step
+  PreviousStep,    // ← / Page Up: the open lesson's previous step
 };
 
 // The keys that post commands, with what the help overlay says of them. Key codes are GLFW's
@@ -29,7 +31,11 @@ struct KeyBinding {
   const char* help;
   bool ctrl = false;  // with Ctrl held (a plain key then requires Ctrl up)
 };
-inline constexpr int kGlfwKeyTab = 258;  // GLFW_KEY_TAB
+inline constexpr int kGlfwKeyTab = 258;       // GLFW_KEY_TAB
+inline constexpr int kGlfwKeyRight = 262;     // GLFW_KEY_RIGHT
+inline constexpr int kGlfwKeyLeft = 263;      // GLFW_KEY_LEFT
+inline constexpr int kGlfwKeyPageUp = 266;    // GLFW_KEY_PAGE_UP
+inline constexpr int kGlfwKeyPageDown = 267;  // GLFW_KEY_PAGE_DOWN
 inline constexpr KeyBinding kKeyBindings[] = {
     {' ', "Space", Command::PlayPause, "play / pause the particles (restarts a finished run)"},
     {'S', "S", Command::StepSampler, "one sampler step"},
@@ -39,6 +45,11 @@ inline constexpr KeyBinding kKeyBindings[] = {
     {kGlfwKeyTab, "Tab", Command::TogglePanels, "show / hide the side panel"},
     {'Z', "Ctrl+Z", Command::Undo, "undo the last edit of data or settings", true},
     {'Y', "Ctrl+Y", Command::Redo, "redo", true},
+    // A presenter's clicker sends Page Down / Page Up.
+    {kGlfwKeyRight, "Right", Command::NextStep, "lesson: next step"},
+    {kGlfwKeyPageDown, "PgDn", Command::NextStep, "lesson: next step"},
+    {kGlfwKeyLeft, "Left", Command::PreviousStep, "lesson: previous step"},
+    {kGlfwKeyPageUp, "PgUp", Command::PreviousStep, "lesson: previous step"},
 };
 
 // For messages and tests.
@@ -54,6 +65,8 @@ constexpr std::string_view command_name(Command c) {
     case Command::TogglePanels: return "toggle panels";
     case Command::Undo: return "undo";
     case Command::Redo: return "redo";
+    case Command::NextStep: return "next step";
+    case Command::PreviousStep: return "previous step";
   }
   return "?";
 }

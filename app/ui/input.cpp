@@ -14,8 +14,11 @@
 
 namespace scorelab::ui {
 
-static_assert(GLFW_KEY_SPACE == ' ' && GLFW_KEY_S == 'S' && GLFW_KEY_TAB == app::kGlfwKeyTab,
-              "app::kKeyBindings writes GLFW key codes as characters");
+static_assert(GLFW_KEY_SPACE == ' ' && GLFW_KEY_S == 'S' && GLFW_KEY_TAB == app::kGlfwKeyTab &&
+                  GLFW_KEY_RIGHT == app::kGlfwKeyRight && GLFW_KEY_LEFT == app::kGlfwKeyLeft &&
+                  GLFW_KEY_PAGE_UP == app::kGlfwKeyPageUp &&
+                  GLFW_KEY_PAGE_DOWN == app::kGlfwKeyPageDown,
+              "app::kKeyBindings writes GLFW key codes as characters and constants");
 
 bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table, Scene& edit,
                      Commands& commands, const view::PixelRect& plot, bool* quit) {

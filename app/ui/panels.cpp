@@ -399,6 +399,7 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
   ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
   bool changed = false;
+  if (ImGui::CollapsingHeader("Lessons")) lessons_section(st.lessons, commands);
   if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= data_section(ctx, st, edit);
   if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen))

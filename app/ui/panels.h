@@ -1,4 +1,4 @@
-// The side panel (Data, Noise, Model & training, Sampler, Layers, View & scene), the status bar
+// The side panel (Lessons, Data, Noise, Model & training, Sampler, Layers, View & scene), the status bar
 // and the help overlay. Panels edit a copy of the Scene and post Commands; the window submits both
 // to AppContext once per frame, which validates first (a bad value is reported, not applied).
 #pragma once
@@ -10,6 +10,7 @@
 #include "app/state/app_context.h"
 #include "app/ui/export_panel.h"
 #include "app/ui/session_menu.h"
+#include "app/ui/lesson_panel.h"
 #include "app/view/camera.h"
 
 namespace scorelab::ui {
@@ -22,6 +23,7 @@ struct PanelState {
   int dragging_component = -1;  // mixture component being dragged in the view, or −1
   ExportPanel exporter;         // the Export section's form and running job
   SessionUi session;            // the File menu: current file, recent files, dialogs
+  LessonUi lessons;             // the open lesson and the Lessons menu
 };
 
 // What the UI posts in one frame besides its scene edit (app/state/commands.h).

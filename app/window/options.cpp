@@ -6,19 +6,31 @@
 #include <charconv>
 
 #include "app/export/export_settings.h"
+#include "app/state/commands.h"
 #include "core/common/error.h"
 
 namespace scorelab::window {
 
 namespace {
 
-constexpr const char* kFlags[] = {"--scene",      "--size",         "--frames",
-                                  "--screenshot", "--bench-frames", "--export",
-                                  "--particles-out", "--press",     "--save"};
+constexpr const char* kFlags[] = {"--scene",         "--size",   "--frames", "--screenshot",
+                                  "--bench-frames",  "--export", "--lesson", "--step",
+                                  "--particles-out", "--press",  "--save"};
 
 bool is_scene_file(const std::string& arg) {
   return arg.size() > 5 && arg.compare(arg.size() - 5, 5, ".json") == 0 && arg[0] != '-';
 }
+
+// Named keys --press accepts besides letters, digits and Space (GLFW key codes).
+struct NamedKey {
+  const char* name;
+  int code;
+};
+constexpr NamedKey kNamedKeys[] = {{"Space", ' '},
+                                   {"Right", app::kGlfwKeyRight},
+                                   {"Left", app::kGlfwKeyLeft},
+                                   {"PageUp", app::kGlfwKeyPageUp},
+                                   {"PageDown", app::kGlfwKeyPageDown}};
 
 int parse_int(const std::string& flag, const std::string& text, int lo, int hi) {
   int v = 0;
@@ -50,6 +62,10 @@ Options parse_options(const std::vector<std::string>& args) {
     const std::string& value = args[++i];
     if (flag == "--scene") {
       o.scene = value;
+    } else if (flag == "--lesson") {
+      o.lesson = value;
+    } else if (flag == "--step") {
+      o.step = parse_int(flag, value, 1, 1'000'000);
     } else if (flag == "--screenshot") {
       o.screenshot = value;
     } else if (flag == "--particles-out") {
@@ -58,18 +74,20 @@ Options parse_options(const std::vector<std::string>& args) {
       o.save = value;
     } else if (flag == "--export") {
       o.export_path = value;
-    } else if (flag == "--press") {  // FRAME:KEY[,FRAME:KEY...], KEY a letter, digit or Space
+    } else if (flag == "--press") {  // FRAME:KEY[,FRAME:KEY...], KEY a letter, digit or named
       for (std::size_t from = 0; from <= value.size();) {
         const std::size_t comma = std::min(value.find(',', from), value.size());
         const std::string item = value.substr(from, comma - from);
         const std::size_t colon = item.find(':');
         const std::string key = colon == std::string::npos ? "" : item.substr(colon + 1);
         int code = -1;
-        if (key == "Space") code = ' ';
-        else if (key.size() == 1 && std::isalnum(static_cast<unsigned char>(key[0])))
+        for (const NamedKey& k : kNamedKeys)
+          if (key == k.name) code = k.code;
+        if (key.size() == 1 && std::isalnum(static_cast<unsigned char>(key[0])))
           code = std::toupper(static_cast<unsigned char>(key[0]));  // GLFW: ASCII codes
         if (code < 0)
-          throw InputError("--press wants FRAME:KEY items (KEY a letter, digit or Space), got '" +
+          throw InputError("--press wants FRAME:KEY items (KEY a letter, digit, Space, Left, "
+                           "Right, PageUp or PageDown), got '" +
                            item + "'");
         o.presses.emplace_back(parse_int(flag, item.substr(0, colon), 1, 1'000'000), code);
         from = comma + 1;
@@ -86,6 +104,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.height = parse_int(flag, value.substr(x + 1), exporting::kMinSide, exporting::kMaxSide);
     }
   }
+  if (o.lesson && o.scene) throw InputError("--lesson and --scene exclude each other");
+  if (o.step != 1 && !o.lesson) throw InputError("--step needs --lesson FILE");
   if (o.particles_out && o.frames == 0)
     throw InputError("--particles-out needs --frames N (the frame whose particles are written)");
   if (o.screenshot && o.frames == 0)

@@ -10,6 +10,9 @@ namespace scorelab::window {
 
 struct Options {
   std::optional<std::string> scene;       // scene file; the built-in default scene if absent
+  // A lesson file (core/lesson/lesson.h) opened at step `step` (1-based) instead of a scene.
+  std::optional<std::string> lesson;
+  int step = 1;
   int width = 1280, height = 800;         // window size, screen coordinates
   int frames = 0;                         // > 0: scripted, run N frames then exit
   std::optional<std::string> screenshot;  // PNG of the last frame (scripted mode)
@@ -35,18 +38,20 @@ bool is_window_command(const std::vector<std::string>& args);
 Options parse_options(const std::vector<std::string>& args);
 
 inline constexpr const char* kUsage =
-    "Usage: scorelab [FILE.json | --scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
-    "                [--export anim.gif] [--particles-out final.csv] [--press F:KEY,...]\n"
-    "                [--save session.json]]\n"
+    "Usage: scorelab [FILE.json | --scene FILE | --lesson FILE [--step K]] [--size WxH]\n"
+    "                [--frames N [--screenshot out.png] [--export anim.gif]\n"
+    "                [--particles-out final.csv] [--press F:KEY,...] [--save session.json]]\n"
     "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
     "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
     "  on). --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
     "  last frame as PNG; with --particles-out: the last frame's particles as CSV, as\n"
     "  `scorelab sample` writes them; with --export: starts that export from the Export panel at the\n"
     "  first frame and runs until it is written; with --press 10:R,20:F: presses R at frame 10\n"
-    "  and F at frame 20; with --save: saves the session as File > Save does). FILE.json opens a\n"
-    "  saved session (with its model, if saved with one). --bench-frames prints JSON with\n"
-    "  p50/p95 frame times, training steps per second (training on) and sampler restarts (a\n"
-    "  finished run starts the next one).\n";
+    "  and F at frame 20; keys are letters, digits, Space, Left, Right, PageUp, PageDown; with\n"
+    "  --save: saves the session as File > Save does). FILE.json opens a saved session (with its\n"
+    "  model, if saved with one). --lesson opens a lesson (assets/lessons/*.json) at step K\n"
+    "  (default 1), as its Lessons menu does. --bench-frames prints JSON with p50/p95 frame\n"
+    "  times, training steps per second (training on) and sampler restarts (a finished run\n"
+    "  starts the next one).\n";
 
 }  // namespace scorelab::window

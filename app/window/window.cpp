@@ -29,6 +29,7 @@
 #include "app/window/screenshot.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
+#include "core/lesson/lesson.h"
 #include "core/scene/limits.h"
 
 namespace scorelab::window {
@@ -78,10 +79,23 @@ double percentile(std::vector<double> v, double q) {
 }  // namespace
 
 int run(const Options& options, std::ostream& out, std::ostream& err) {
-  // A session file with its saved model (ui.model_file), or the built-in default scene.
-  app::OpenedSession opened =
-      options.scene ? app::open_session(*options.scene)
-                    : app::OpenedSession{parse_scene_text(default_scene_json(), "default scene")};
+  // A session file with its saved model (ui.model_file), a lesson at a step, or the built-in
+  // default scene.
+  ui::PanelState panel_state;
+  panel_state.lessons.dir = app::find_lesson_dir();
+  app::OpenedSession opened;
+  if (options.lesson) {  // as if the lesson had been picked in the Lessons menu, then → pressed
+    Lesson lesson = load_lesson(*options.lesson);
+    if (options.step > int(lesson.steps.size()))
+      throw InputError("--step " + std::to_string(options.step) + ": " + *options.lesson +
+                       " has " + std::to_string(lesson.steps.size()) + " steps");
+    opened.scene =
+        panel_state.lessons.player.open(std::move(lesson), *options.lesson, options.step - 1);
+  } else {
+    opened = options.scene
+                 ? app::open_session(*options.scene)
+                 : app::OpenedSession{parse_scene_text(default_scene_json(), "default scene")};
+  }
   Scene& scene = opened.scene;
   check_window_cost(scene);  // a scene this machine cannot run is refused before the window opens
   const bool bench = options.bench_frames > 0;
@@ -95,7 +109,6 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   render::Painter painter;
   layers::LayerTable table;
   app::AppContext ctx(std::move(scene), mode, std::move(opened.model));
-  ui::PanelState panel_state;
   if (options.scene) {  // Ctrl+S saves back to the file it came from
     panel_state.session.path = *options.scene;
     std::snprintf(panel_state.session.path_buffer, sizeof panel_state.session.path_buffer, "%s",
@@ -152,8 +165,11 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     const float menu_h = s.ui.show_panels ? ImGui::GetFrameHeight() : 0.0f;
     const float bar_h = s.ui.show_panels ? ui::status_bar_height() : 0.0f;
     const float side_w = s.ui.show_panels ? std::min(380.0f * ui_scale, 0.45f * float(win_w)) : 0;
+    // The open lesson's text runs along the bottom of the plot, never over it.
+    const float lesson_h = ui::lesson_panel_height(panel_state.lessons, float(win_w) - side_w,
+                                                   float(win_h), nullptr);
     const view::PixelRect plot{side_w, menu_h, std::max(float(win_w) - side_w, 1.0f),
-                               std::max(float(win_h) - bar_h - menu_h, 1.0f)};
+                               std::max(float(win_h) - bar_h - menu_h - lesson_h, 1.0f)};
     const view::PanelLayout layout = view::layout_panels(s.view, plot);
     const int panel_count = layout.count;
     const std::array<view::PixelRect, 2>& panels = layout.rects;
@@ -168,10 +184,15 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     ui::Commands commands;
     if (s.ui.show_panels) {
       ui::session_menu(ctx, panel_state.session, commands);
-      ui::side_panel(ctx, table, panel_state, edit, commands, side_w, plot.y + plot.h, menu_h);
+      ui::side_panel(ctx, table, panel_state, edit, commands, side_w, plot.y + plot.h + lesson_h,
+                     menu_h);
     }
+    ui::lesson_panel(panel_state.lessons, commands, plot.x, plot.y + plot.h, plot.w, lesson_h,
+                     nullptr);
     ui::handle_keyboard(ctx, table, edit, commands, panels[0], &quit);
     ui::handle_mouse(panel_state, edit, panels, panel_count);
+    // A lesson picked in the menu, or a step change, becomes this frame's edit.
+    ui::lesson_edits(ctx, panel_state.lessons, commands, edit);
     // A slider held or a drag in the plot is one gesture: one undo step however long it lasts.
     const bool gesture = ImGui::IsAnyItemActive() || ImGui::IsMouseDown(ImGuiMouseButton_Left);
     ctx.submit(edit, commands, gesture);
@@ -203,7 +224,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     marks.mixture_centres = ctx.scene().ui.show_panels && !panel_state.brush;
     for (const layers::PanelFrame& f : frames) layers::panel_overlay(table, f, overlay, marks);
     if (ctx.scene().ui.show_panels)
-      ui::status_bar(ctx, frame_ms, plot.y + plot.h, float(win_w));
+      ui::status_bar(ctx, frame_ms, plot.y + plot.h + lesson_h, float(win_w));
     if (ctx.scene().ui.show_help) {
       bool open = true;
       ui::help_overlay(table, &open);

@@ -11,6 +11,7 @@
 #include <typeinfo>
 
 #include "core/common/error.h"
+#include "core/lesson/lesson.h"
 #include "core/nn/learned_score.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/limits.h"
@@ -38,10 +39,14 @@ constexpr double kMemoryLimit = 3e9;  // Release: address-space cap of the whole
 // The budget the shrunk runs are held to: milliseconds each.
 const CostBudget kRunBudget{.memory_bytes = 256e6, .step_seconds = 0.01, .run_seconds = 0.05};
 
-std::vector<std::string> corpus() {
+constexpr int kLessonInputs = fuzz::kSanitized ? 400 : 1500;
+
+// The *.json files of `dir` as seeds: the scene corpus (tests/fuzz/corpus), or the shipped lessons
+// (assets/lessons, read in place so the seeds are always the lessons that ship).
+std::vector<std::string> corpus(const std::string& dir = SCORELAB_FUZZ_CORPUS) {
   std::vector<std::string> texts;
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(SCORELAB_FUZZ_CORPUS))
+  for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.path().extension() == ".json") files.push_back(e.path());
   std::sort(files.begin(), files.end());  // directory order is not deterministic
   for (const auto& f : files) {
@@ -269,4 +274,35 @@ TEST_CASE("mutated checkpoints: refused cleanly or sampled, never a crash, hang 
   }
   MESSAGE(kCheckpointInputs << " mutated checkpoints, " << accepted << " accepted and sampled");
   CHECK(accepted > 0);
+}
+
+TEST_CASE("mutated lessons: refused cleanly or every step read, never a crash or unclear error") {
+  fuzz::limit_memory(kMemoryLimit);
+  const std::vector<std::string> seeds = corpus(SCORELAB_LESSON_DIR);
+  REQUIRE(seeds.size() >= 11);
+  fuzz::Random rnd(kSeed + 2);
+  fuzz::Watchdog watchdog;
+  int accepted = 0;
+  for (int i = 0; i < kLessonInputs; ++i) {
+    std::string what;
+    std::string text = seeds[rnd.below(seeds.size())];
+    for (std::size_t m = 1 + rnd.below(2); m > 0; --m) {
+      std::string step;
+      text = fuzz::mutate_json(text, rnd, step);
+      what += (what.empty() ? "" : " + ") + step;
+    }
+    what = "lesson input " + std::to_string(i) + " (" + what + ")";
+    watchdog.arm(what, text);
+    Lesson lesson;
+    // The lesson reader, with the scene reader behind it for every step.
+    if (!refuses_cleanly(what, [&] {
+          lesson = parse_lesson_text(text, "fuzz_lesson.json", SCORELAB_LESSON_DIR);
+        })) {
+      ++accepted;
+      exercise_scene(lesson.steps.back().scene, what);
+    }
+    watchdog.disarm();
+  }
+  MESSAGE(kLessonInputs << " mutated lessons, " << accepted << " accepted and run");
+  CHECK(accepted > kLessonInputs / 20);
 }

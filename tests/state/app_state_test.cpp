@@ -182,11 +182,14 @@ TEST_CASE("each panel's level is derived once per frame from its t, or follows t
   CHECK(ctx.panel(1).level.t == ctx.particles().level().t);
 }
 
-TEST_CASE("key bindings: one key per command, each a command a button posts too") {
+TEST_CASE("key bindings: one command per key, each a command a button posts too") {
   std::set<int> keys;
   std::set<Command> commands;
   for (const app::KeyBinding& b : app::kKeyBindings) {
     CHECK(keys.insert(b.glfw_key * 2 + int(b.ctrl)).second);
+    // Lesson steps have two keys each (arrows, and a clicker's Page Down / Page Up); they change
+    // the scene through the lesson player (tests/state/lesson_player_test.cpp).
+    if (b.command == Command::NextStep || b.command == Command::PreviousStep) continue;
     CHECK(commands.insert(b.command).second);
     // The key's command does to a scene what the button's does: it is the same value, run by the
     // same AppContext::run; here, it changes the scene or the particles.

@@ -1,0 +1,64 @@
+// The lesson player (see lesson_player.h).
+#include "app/state/lesson_player.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "core/common/error.h"
+
+namespace scorelab::app {
+
+Scene LessonPlayer::open(Lesson lesson, std::string path, int step) {
+  lesson_ = std::move(lesson);
+  path_ = std::move(path);
+  step_ = std::clamp(step, 0, int(lesson_.steps.size()) - 1);
+  open_ = true;
+  return lesson_.steps[std::size_t(step_)].scene;
+}
+
+bool LessonPlayer::navigate(std::span<const Command> commands, const Scene& current, Scene& edit) {
+  if (!open_) return false;
+  int step = step_;
+  for (Command c : commands) {
+    if (c == Command::NextStep) step = std::min(step + 1, int(lesson_.steps.size()) - 1);
+    if (c == Command::PreviousStep) step = std::max(step - 1, 0);
+  }
+  if (step == step_) return false;
+  step_ = step;
+  edit = lesson_.steps[std::size_t(step_)].scene;
+  edit.ui.ui_scale = current.ui.ui_scale;
+  edit.ui.show_panels = current.ui.show_panels;
+  edit.ui.show_help = current.ui.show_help;
+  edit.ui.presenter = current.ui.presenter;
+  return true;
+}
+
+std::vector<LessonEntry> read_lesson_catalogue(const std::string& dir) {
+  std::vector<LessonEntry> entries;
+  for (const std::string& path : lesson_files(dir)) {
+    LessonEntry e{path, "", ""};
+    try {
+      e.title = load_lesson(path).title;
+    } catch (const InputError& error) {
+      e.error = error.what();
+    }
+    entries.push_back(std::move(e));
+  }
+  return entries;
+}
+
+std::string find_lesson_dir() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  std::filesystem::path dir = exe.parent_path();
+  for (int up = 0; up < 5 && !dir.empty(); ++up, dir = dir.parent_path()) {
+    const std::filesystem::path lessons = dir / "assets" / "lessons";
+    if (std::filesystem::is_directory(lessons, ec)) return lessons.string();
+    if (dir == dir.parent_path()) break;
+  }
+  return "";
+}
+
+}  // namespace scorelab::app

@@ -1,0 +1,57 @@
+// The open lesson in the window: which lesson, which step, and how a step change becomes a scene
+// edit. Not a scene setting (never saved); owned by the UI state. No GL, so tests/state drives it.
+//
+// A step change is an ordinary edit: navigate() writes the step's scene into the frame's edit,
+// which the window submits through AppContext::submit like any panel's, so the diff rebuilds only
+// what the step changed (a step that only turns a layer on keeps training and particles going)
+// and everything stays live and editable afterwards.
+#pragma once
+#include <span>
+#include <string>
+#include <vector>
+
+#include "app/state/commands.h"
+#include "core/lesson/lesson.h"
+
+namespace scorelab::app {
+
+class LessonPlayer {
+ public:
+  // Opens `lesson` (read from `path`) at step `step` (0-based, clamped to the lesson) and returns
+  // that step's scene as the lesson wrote it (presenter mode on), to submit as the edit.
+  Scene open(Lesson lesson, std::string path, int step = 0);
+  void close() { open_ = false; }
+
+  bool is_open() const { return open_; }
+  const Lesson& lesson() const { return lesson_; }  // valid while open
+  const std::string& path() const { return path_; }
+  int step() const { return step_; }                // 0-based
+
+  // This frame's NextStep / PreviousStep commands move the step (clamped to the lesson). When it
+  // moved, `edit` becomes the new step's scene with how the room sees the window kept from
+  // `current` (UI scale, side panel, help overlay, presenter mode): a lecturer who enlarged the
+  // UI or left presenter mode keeps that. Returns whether it moved.
+  bool navigate(std::span<const Command> commands, const Scene& current, Scene& edit);
+
+ private:
+  Lesson lesson_;
+  std::string path_;
+  int step_ = 0;
+  bool open_ = false;
+};
+
+// One file of the Lessons menu: its title, or why it does not load.
+struct LessonEntry {
+  std::string path;
+  std::string title;  // empty when it does not load
+  std::string error;  // the reader's message when it does not load
+};
+
+// Every lesson of `dir` (lesson_files), each read in full so a broken one shows its message.
+std::vector<LessonEntry> read_lesson_catalogue(const std::string& dir);
+
+// The folder of the shipped lessons: assets/lessons beside the executable or in one of its
+// ancestors (the build tree sits in the source tree: build/release/app/scorelab), or "" if none.
+std::string find_lesson_dir();
+
+}  // namespace scorelab::app

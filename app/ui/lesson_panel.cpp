@@ -1,0 +1,153 @@
+// The Lessons section and the lesson text strip (see lesson_panel.h).
+#include "app/ui/lesson_panel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <filesystem>
+
+#include "core/common/error.h"
+#include "core/scene/limits.h"
+
+namespace scorelab::ui {
+
+namespace {
+
+// Type sizes of the strip, relative to the UI's font size: a title, a caption and the prompts a
+// room can read on a projector (at UI scale 1 with the 13-pixel default font: 26, 22, 18 pixels).
+constexpr float kTitleScale = 2.0f, kCaptionScale = 1.7f, kPromptScale = 1.4f;
+constexpr float kMaxHeightFraction = 0.45f;  // of the window: the plot keeps the rest
+
+const ImVec4 kTitleColor(1.0f, 0.82f, 0.45f, 1), kPromptColor(0.6f, 0.85f, 1.0f, 1),
+    kStepColor(0.75f, 0.75f, 0.75f, 1);
+
+std::string step_text(const app::LessonPlayer& p) {
+  return "step " + std::to_string(p.step() + 1) + " of " + std::to_string(p.lesson().steps.size());
+}
+
+std::string prompt_text(const std::string& prompt) { return "Try: " + prompt; }
+
+// Height of `text` at `scale` × the UI font size, wrapped at `wrap` pixels.
+float text_height(ImFont* font, float scale, float wrap, const std::string& text) {
+  const float size = font->FontSize * ImGui::GetIO().FontGlobalScale * scale;
+  return font->CalcTextSizeA(size, FLT_MAX, wrap, text.c_str()).y;
+}
+
+}  // namespace
+
+void lessons_section(LessonUi& ui, std::vector<app::Command>& commands) {
+  if (!ui.scanned) {
+    ui.catalogue = app::read_lesson_catalogue(ui.dir);
+    ui.scanned = true;
+  }
+  if (ui.catalogue.empty())
+    ImGui::TextDisabled("no lessons found (assets/lessons next to the program)");
+  for (const app::LessonEntry& e : ui.catalogue) {
+    const bool current = ui.player.is_open() && ui.player.path() == e.path;
+    if (!e.error.empty()) {
+      const std::string file = std::filesystem::path(e.path).filename().string();
+      ImGui::TextColored(ImVec4(1, 0.4f, 0.35f, 1), "%s (does not load)", file.c_str());
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", e.error.c_str());
+      continue;
+    }
+    if (ImGui::Selectable(e.title.c_str(), current)) ui.open_request = e.path;
+  }
+  if (!ui.player.is_open()) return;
+  if (ImGui::Button("< previous")) commands.push_back(app::Command::PreviousStep);
+  ImGui::SameLine();
+  if (ImGui::Button("next >")) commands.push_back(app::Command::NextStep);
+  ImGui::SameLine();
+  ImGui::Text("%s", step_text(ui.player).c_str());
+  if (ImGui::Button("close lesson")) ui.player.close();
+}
+
+void lesson_edits(app::AppContext& ctx, LessonUi& ui, const std::vector<app::Command>& commands,
+                  Scene& edit) {
+  if (!ui.open_request.empty()) {
+    const std::string path = std::move(ui.open_request);
+    ui.open_request.clear();
+    try {
+      Lesson lesson = load_lesson(path);
+      check_window_cost(lesson.steps.front().scene);
+      edit = ui.player.open(std::move(lesson), path);
+      ctx.report(app::StatusMessage::Kind::Info, "lesson: " + ui.player.lesson().title);
+    } catch (const InputError& e) {
+      ctx.report(app::StatusMessage::Kind::Error, e.what());  // the session stays as it was
+    }
+    return;
+  }
+  ui.player.navigate(commands, ctx.scene(), edit);
+}
+
+float lesson_panel_height(const LessonUi& ui, float width, float height, ImFont* font) {
+  if (!ui.player.is_open()) return 0;
+  if (!font) font = ImGui::GetFont();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float base = font->FontSize * ImGui::GetIO().FontGlobalScale;
+  const float wrap = std::max(width - 2 * style.WindowPadding.x - style.ScrollbarSize, 1.0f);
+  const LessonStep& step = ui.player.lesson().steps[std::size_t(ui.player.step())];
+  float h = 2 * style.WindowPadding.y +
+            std::max(kTitleScale * base, kPromptScale * base + 2 * style.FramePadding.y) +
+            style.ItemSpacing.y + text_height(font, kCaptionScale, wrap, step.caption);
+  for (const std::string& p : step.prompts)
+    h += style.ItemSpacing.y + text_height(font, kPromptScale, wrap, prompt_text(p));
+  return std::min(h + style.ItemSpacing.y, kMaxHeightFraction * height);
+}
+
+void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, float y, float w,
+                  float h, ImFont* font) {
+  if (!ui.player.is_open() || h <= 0) return;
+  const Lesson& lesson = ui.player.lesson();
+  const LessonStep& step = lesson.steps[std::size_t(ui.player.step())];
+  ImGui::SetNextWindowPos(ImVec2(x, y));
+  ImGui::SetNextWindowSize(ImVec2(w, h));
+  ImGui::Begin("##lesson", nullptr,
+               (ImGuiWindowFlags_NoDecoration & ~ImGuiWindowFlags_NoScrollbar) |
+                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  if (font) ImGui::PushFont(font);
+  // Title, then on the same line at the right: step k of n, previous, next, close.
+  ImGui::SetWindowFontScale(kTitleScale);
+  ImGui::TextColored(kTitleColor, "%s", lesson.title.c_str());
+  ImGui::SetWindowFontScale(kPromptScale);
+  const std::string counter = step_text(ui.player);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const auto button_w = [&](const char* label) {
+    return ImGui::CalcTextSize(label).x + 2 * style.FramePadding.x + style.ItemSpacing.x;
+  };
+  const float right = ImGui::CalcTextSize(counter.c_str()).x + style.ItemSpacing.x +
+                      button_w("<") + button_w(">") + button_w("x");
+  ImGui::SameLine(std::max(ImGui::GetWindowContentRegionMax().x - right,
+                           ImGui::GetCursorPosX() + style.ItemSpacing.x));
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(kStepColor, "%s", counter.c_str());
+  ImGui::SameLine();
+  ImGui::BeginDisabled(ui.player.step() == 0);
+  if (ImGui::Button("<")) commands.push_back(app::Command::PreviousStep);
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("previous step (Left, Page Up)");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(ui.player.step() + 1 == int(lesson.steps.size()));
+  if (ImGui::Button(">")) commands.push_back(app::Command::NextStep);
+  ImGui::EndDisabled();
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+    ImGui::SetTooltip("next step (Right, Page Down)");
+  ImGui::SameLine();
+  if (ImGui::Button("x")) ui.player.close();
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("close the lesson (the scene stays)");
+  // The idea of the step, then what to try.
+  ImGui::SetWindowFontScale(kCaptionScale);
+  ImGui::TextWrapped("%s", step.caption.c_str());
+  ImGui::SetWindowFontScale(kPromptScale);
+  for (const std::string& p : step.prompts) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kPromptColor);
+    ImGui::TextWrapped("%s", prompt_text(p).c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::SetWindowFontScale(1.0f);
+  if (font) ImGui::PopFont();
+  ImGui::End();
+}
+
+}  // namespace scorelab::ui

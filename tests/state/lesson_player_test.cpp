@@ -1,0 +1,101 @@
+// The lesson player: a step change is an ordinary edit submitted through AppContext (the diff
+// rebuilds only what the step changed), steps are clamped to the lesson, the room's display
+// settings survive a step change, and the scene stays editable after it.
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "app/state/app_context.h"
+#include "app/state/lesson_player.h"
+
+using namespace scorelab;
+using app::AppContext;
+using app::Command;
+
+namespace {
+
+app::RunMode scripted() {
+  app::RunMode m;
+  m.scripted = true;
+  m.train_steps_per_frame = 0;
+  return m;
+}
+
+// Three steps: particles off → on (only a layer) → another sampler step size (particles restart).
+Lesson three_steps() {
+  return parse_lesson_text(R"({"title": "t",
+    "base": {"particles": 200, "sampler": {"kind": "langevin", "step_size": 0.01, "steps": 50},
+             "layers": {"particles": {"on": false}}, "ui": {"training": false}},
+    "steps": [{"caption": "one"},
+              {"caption": "two", "patch": {"layers": {"particles": {"on": true}}}},
+              {"caption": "three", "patch": {"sampler": {"step_size": 0.02}}}]})",
+                           "t.json", ".");
+}
+
+// One frame of the window: the lesson player turns step commands into the edit, then submit.
+void frame(AppContext& ctx, app::LessonPlayer& player, std::vector<Command> commands) {
+  Scene edit = ctx.scene();
+  player.navigate(commands, ctx.scene(), edit);
+  ctx.submit(edit, commands);
+}
+
+}  // namespace
+
+TEST_CASE("lesson player: steps go through submit, rebuild only what changed, and clamp") {
+  app::LessonPlayer player;
+  const Lesson lesson = three_steps();
+  AppContext ctx(player.open(lesson, "t.json"), scripted());
+  CHECK(ctx.scene() == lesson.steps[0].scene);
+  CHECK(ctx.scene().ui.presenter);
+  const AppContext::Rebuilds r0 = ctx.rebuilds();
+
+  frame(ctx, player, {Command::PreviousStep});  // already at the first step: nothing
+  CHECK(player.step() == 0);
+  CHECK(ctx.scene() == lesson.steps[0].scene);
+
+  frame(ctx, player, {Command::NextStep});  // a layer turns on: nothing is rebuilt
+  CHECK(player.step() == 1);
+  CHECK(ctx.scene() == lesson.steps[1].scene);
+  CHECK(ctx.rebuilds().data == r0.data);
+  CHECK(ctx.rebuilds().trainer == r0.trainer);
+  CHECK(ctx.rebuilds().particles == r0.particles);
+
+  frame(ctx, player, {Command::NextStep});  // the sampler changes: the particles restart
+  CHECK(ctx.scene() == lesson.steps[2].scene);
+  CHECK(ctx.rebuilds().particles == r0.particles + 1);
+  CHECK(ctx.rebuilds().data == r0.data);
+
+  frame(ctx, player, {Command::NextStep});  // past the last step: stays
+  CHECK(player.step() == 2);
+
+  // Still live and editable: a panel's edit applies as usual.
+  Scene edit = ctx.scene();
+  edit.particles = 300;
+  frame(ctx, player, {});
+  ctx.submit(edit);
+  CHECK(ctx.scene().particles == 300);
+
+  frame(ctx, player, {Command::PreviousStep, Command::PreviousStep});
+  CHECK(player.step() == 0);
+  CHECK(ctx.scene() == lesson.steps[0].scene);  // the step's scene again, edits dropped
+}
+
+TEST_CASE("lesson player: a step change keeps the room's UI scale, panels and presenter mode") {
+  app::LessonPlayer player;
+  AppContext ctx(player.open(three_steps(), "t.json"), scripted());
+  Scene edit = ctx.scene();
+  edit.ui.ui_scale = 2;
+  edit.ui.presenter = false;
+  edit.ui.show_panels = false;
+  ctx.submit(edit);
+  frame(ctx, player, {Command::NextStep});
+  CHECK(player.step() == 1);
+  CHECK(ctx.scene().ui.ui_scale == 2);
+  CHECK_FALSE(ctx.scene().ui.presenter);
+  CHECK_FALSE(ctx.scene().ui.show_panels);
+  CHECK(ctx.scene().layers.particles.on);
+  // Opening a lesson at a step past its end shows its last step.
+  app::LessonPlayer other;
+  CHECK(other.open(three_steps(), "t.json", 10) == three_steps().steps[2].scene);
+  CHECK(other.step() == 2);
+}
