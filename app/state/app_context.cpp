@@ -73,6 +73,8 @@ void AppContext::rebuild_trainer() {
   trainer_.reset();
   auto session =
       std::make_unique<TrainingSession>(scene_.train_config(), make_data_source(scene_.data));
+  // train.threads = 0 (auto) leaves a core for the window's frame.
+  session->set_threads(training_threads(scene_.train.threads, /*window=*/true));
   // A start model applies while the architecture is still the one it was trained with.
   if (start_ && start_->scene.train == scene_.train) {
     if (session->mlp().embedding().frequencies() != start_->frequencies)

@@ -139,6 +139,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, TrainCo
   v("ema_rate", c.ema_rate);
   v("batch", c.batch);
   v("seed", c.seed);
+  v("threads", c.threads);  // [0, 64], 0 = auto (training_threads)
 }
 
 // The window's blocks.

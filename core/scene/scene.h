@@ -64,7 +64,10 @@
 //     "sigma_hat_min": 1e-3 (log_sigma: smallest σ̂ drawn, data units, [1e-6, 1]),
 //     "weighting": "balanced" (λ = m s √(σ̂² + σ_d²)) | "sigma2" (λ = s²)   (denoising),
 //     "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "adam_eps": 1e-8, "warmup": 0,
-//     "grad_clip": 1, "ema_rate": 0.999, "batch": 256, "seed": 0
+//     "grad_clip": 1, "ema_rate": 0.999, "batch": 256, "seed": 0,
+//     "threads": 0          threads a training step uses, [0, 64]; 0 = auto: every hardware
+//                           thread headless, one fewer in the window (at least 1). The weights
+//                           do not depend on it (the batch is split into fixed chunks).
 //   },
 //   "view": {               the window's camera and panels (ViewConfig below)
 //     "center_x": 0, "center_y": 0, "half_height": 6.5, "split": false,

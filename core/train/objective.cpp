@@ -78,9 +78,10 @@ template <class S>
 double Objective::evaluate(const MlpT<S>& mlp, const Eigen::Matrix<S, Eigen::Dynamic, 1>& params,
                            const ObjectiveBatch<S>& b, typename MlpT<S>::Context& ctx,
                            Eigen::Matrix<S, Eigen::Dynamic, 1>* grad,
-                           ValuesT<S>* per_sample) const {
+                           ValuesT<S>* per_sample, Index mean_over) const {
   const Index n = b.x.cols();
-  const S inv_n = S(1) / static_cast<S>(n);
+  const Index count = mean_over > 0 ? mean_over : n;
+  const S inv_n = S(1) / static_cast<S>(count);
   // Tangent directions: v for the sliced objectives, e_x and e_y for the exact trace. Scratch
   // lives in the context, so a training step allocates nothing once the sizes are set.
   auto& [e1, e2] = ctx.unit;
@@ -141,14 +142,14 @@ double Objective::evaluate(const MlpT<S>& mlp, const Eigen::Matrix<S, Eigen::Dyn
     for (int k = 0; k < K; ++k) g_t[k] *= inv_n;
     mlp.backward(params, ctx, g_score, {&g_t[0], &g_t[1]}, *grad);
   }
-  return static_cast<double>(loss.sum()) / static_cast<double>(n);
+  return static_cast<double>(loss.sum()) / static_cast<double>(count);
 }
 
 template double Objective::evaluate(const MlpT<float>&, const Eigen::VectorXf&,
                                     const ObjectiveBatch<float>&, MlpT<float>::Context&,
-                                    Eigen::VectorXf*, ValuesT<float>*) const;
+                                    Eigen::VectorXf*, ValuesT<float>*, Index) const;
 template double Objective::evaluate(const MlpT<double>&, const Eigen::VectorXd&,
                                     const ObjectiveBatch<double>&, MlpT<double>::Context&,
-                                    Eigen::VectorXd*, ValuesT<double>*) const;
+                                    Eigen::VectorXd*, ValuesT<double>*, Index) const;
 
 }  // namespace scorelab

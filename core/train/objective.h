@@ -60,6 +60,16 @@ struct ObjectiveBatch {
   PointsT<S> z;           // 2 × N  the noise added (Denoising)
   PointsT<S> v;           // 2 × N  projection directions (Sliced, SlicedVR)
   ValuesT<S> weight;      // N      λ
+  // Copies samples [begin, begin + n) into out (its buffers are reused when the size repeats).
+  void slice(Index begin, Index n, ObjectiveBatch& out) const {
+    out.x = x.middleCols(begin, n);
+    out.level.t = level.t.segment(begin, n);
+    out.level.m = level.m.segment(begin, n);
+    out.level.s = level.s.segment(begin, n);
+    out.z = z.middleCols(begin, n);
+    out.v = v.middleCols(begin, n);
+    out.weight = weight.segment(begin, n);
+  }
   template <class T>
   ObjectiveBatch<T> cast() const {
     return {x.template cast<T>(),
@@ -80,11 +90,14 @@ class Objective {
   void draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& batch) const;
 
   // Mean loss of the batch; if grad is non-null, adds ∂loss/∂θ to it. per_sample (optional)
-  // receives each sample's weighted loss (for the per-noise-band history).
+  // receives each sample's weighted loss (for the per-noise-band history). mean_over: the count
+  // the sum is divided by, 0 for this batch's size; a chunk of a larger batch passes the whole
+  // batch's size, so that the chunks' losses and gradients add up to the batch's.
   template <class S>
   double evaluate(const MlpT<S>& mlp, const Eigen::Matrix<S, Eigen::Dynamic, 1>& params,
                   const ObjectiveBatch<S>& batch, typename MlpT<S>::Context& ctx,
-                  Eigen::Matrix<S, Eigen::Dynamic, 1>* grad, ValuesT<S>* per_sample) const;
+                  Eigen::Matrix<S, Eigen::Dynamic, 1>* grad, ValuesT<S>* per_sample,
+                  Index mean_over = 0) const;
 
  private:
   ObjectiveConfig cfg_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <thread>
 
 #include "core/common/error.h"
 
@@ -16,7 +17,16 @@ void TrainConfig::validate() const {
   adam.validate();
   require_in_range("train.ema_rate", ema_rate, 0.0, 0.999999);
   require_in_range("train.batch", batch, 1, 65536);
+  require_in_range("train.threads", threads, 0, 64);
 }
+
+int training_threads(int setting, bool window) {
+  if (setting >= 1) return setting;
+  const int hardware = static_cast<int>(std::thread::hardware_concurrency());  // 0 if unknown
+  return std::max(1, window ? hardware - 1 : hardware);
+}
+
+int training_chunks(int batch) { return std::clamp(batch / 128, 1, 16); }
 
 MlpConfig default_model_for(SdeKind) { return MlpConfig{}; }
 
@@ -102,6 +112,11 @@ void TrainingSession::set_objective(const ObjectiveConfig& objective, const SdeP
 
 void TrainingSession::set_data(DataSource data) { data_ = std::move(data); }
 
+void TrainingSession::set_threads(int threads) {
+  require_in_range("train.threads", threads, 0, 64);
+  cfg_.threads = threads;  // the next step resizes the pool
+}
+
 void TrainingSession::save_good_state() {
   good_ = {step_, params_, ema_.weights(), adam_.m(), adam_.v(), ema_.updates(), adam_.steps()};
 }
@@ -126,13 +141,42 @@ void TrainingSession::roll_back(const std::string& why) {
   warning_ = msg.str();
 }
 
+double TrainingSession::evaluate_batch() {
+  const Index n = batch_.x.cols();
+  const int count = training_chunks(static_cast<int>(n));
+  chunks_.resize(count);
+  for (int c = 0; c < count; ++c) chunks_[c].begin = n * c / count;
+  const int threads = std::min(training_threads(cfg_.threads, /*window=*/false), count);
+  if (!pool_ || pool_->threads() != threads) pool_ = std::make_unique<ThreadPool>(threads);
+
+  // Each chunk on its own: its loss is its share of the batch mean (divided by n, not by its
+  // size), its gradient goes to its own buffer. Any thread may run any chunk.
+  pool_->run(count, [&](int c) {
+    Chunk& k = chunks_[c];
+    const Index end = c + 1 < count ? chunks_[c + 1].begin : n;
+    batch_.slice(k.begin, end - k.begin, k.batch);
+    Eigen::VectorXf& g = c == 0 ? grad_ : k.grad;
+    g.setZero(mlp_->num_params());
+    k.loss = objective_->evaluate<float>(*mlp_, params_, k.batch, k.ctx, &g, &k.per_sample, n);
+  });
+
+  // The deterministic reduction: in chunk order, on this thread.
+  double loss = 0;
+  per_sample_.resize(n);
+  for (int c = 0; c < count; ++c) {
+    const Chunk& k = chunks_[c];
+    loss += k.loss;
+    if (c > 0) grad_ += k.grad;
+    per_sample_.segment(k.begin, k.per_sample.size()) = k.per_sample;
+  }
+  return loss;
+}
+
 TrainingSession::StepResult TrainingSession::step() {
   if (stalled_) return {};
   data_(cfg_.batch, rng_, x0_);
   objective_->draw(x0_, rng_, batch_);
-  grad_.setZero();
-  const double loss =
-      objective_->evaluate<float>(*mlp_, params_, batch_, ctx_, &grad_, &per_sample_);
+  const double loss = evaluate_batch();
 
   // The guard: look before stepping, and at the weights after.
   std::string why;

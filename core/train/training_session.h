@@ -6,11 +6,19 @@
 // explodes (> 1e4 × its running average), rolls the model back to the last good state, divides
 // the learning rate by 10 and says why. The Trainer runs a session on its own thread; the headless
 // `scorelab train` and the tests drive one directly.
+//
+// Threads: the batch is split into training_chunks(batch) chunks, a number that depends on the
+// batch size only; each chunk's loss and gradient are computed on their own (forward, objective,
+// backward into the chunk's gradient) by a small pool of worker threads, and the chunk gradients
+// are summed in chunk order. The weights after any number of steps are therefore bit-identical
+// whatever the thread count; threads only decide how fast.
 #pragma once
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "core/common/thread_pool.h"
 #include "core/nn/adam.h"
 #include "core/nn/learned_score.h"
 #include "core/train/loss_history.h"
@@ -30,6 +38,8 @@ struct TrainConfig {
   double ema_rate = 0.999;  // EMA target decay per step
   int batch = 256;          // training points per step, ≥ 1
   std::uint64_t seed = 0;   // initial weights, embedding frequencies and the data/noise stream
+  // Threads a training step uses, [0, 64]; 0 = auto (training_threads). Never changes results.
+  int threads = 0;
   bool operator==(const TrainConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
@@ -39,6 +49,13 @@ struct TrainConfig {
 // output with a low-frequency Fourier(log σ̂) embedding, levels log-uniform in σ̂, balanced
 // weighting, for every process (README "Model and training" has the measurements behind it).
 MlpConfig default_model_for(SdeKind kind);
+
+// The thread count for a train.threads setting: itself if ≥ 1; auto (0) is every hardware thread
+// headless, and one fewer in the window (its frame needs a core), at least 1.
+int training_threads(int setting, bool window);
+// The chunks a batch is split into: one per 128 samples (a product of 128 columns still runs the
+// GEMM kernels near their peak), at most 16 (enough for 16 threads; each chunk keeps a gradient).
+int training_chunks(int batch);
 // The recipe before issue 11, still selectable: VE → Fourier(log σ, scale 16) embedding and
 // score = h/σ; VP / sub-VP → sinusoidal(999 t) embedding and noise prediction; t ~ U(eps, 1),
 // λ = s².
@@ -62,6 +79,7 @@ class TrainingSession {
   void set_objective(const ObjectiveConfig& objective, const SdeParams& sde,
                      const SigmaSchedule& schedule);
   void set_data(DataSource data);
+  void set_threads(int threads);  // a train.threads setting (0 = auto, headless)
   void reset();  // fresh weights from the seed, optimiser and history cleared
 
   const TrainConfig& config() const { return cfg_; }
@@ -84,6 +102,7 @@ class TrainingSession {
 
  private:
   void build_model();
+  double evaluate_batch();  // batch_ → grad_, per_sample_; returns the mean loss
   void save_good_state();
   void roll_back(const std::string& why);
 
@@ -100,7 +119,20 @@ class TrainingSession {
   // Workspace reused every step.
   Points x0_;
   ObjectiveBatch<float> batch_;
-  Mlp::Context ctx_;
+  // One per chunk of the batch: its samples, saved activations, gradient (chunk 0 adds into
+  // grad_ directly) and per-sample losses. Only the thread running the chunk touches them.
+  struct Chunk {
+    Index begin = 0;
+    ObjectiveBatch<float> batch;
+    Mlp::Context ctx;
+    Eigen::VectorXf grad;
+    ValuesT<float> per_sample;
+    double loss = 0;  // the chunk's share of the batch's mean loss
+  };
+  std::vector<Chunk> chunks_;
+  // Created by the first step, on the thread that runs the steps, so that the workers inherit
+  // its priority (the window's trainer runs niced).
+  std::unique_ptr<ThreadPool> pool_;
   ValuesT<float> per_sample_;
   ValuesT<float> band_;  // each sample's position in the loss-history bands
   double band_lo_ = 0, band_hi_ = 1;  // log s range of the bands
