@@ -381,9 +381,22 @@ bool layers_section(const layers::LayerTable& table, Scene& s) {
 
 bool view_section(app::AppContext& ctx, PanelState& st, Scene& s) {
   bool changed = false;
-  changed |= ImGui::Checkbox("split view (linked cameras)", &s.view.split);
-  changed |= enum_combo(s.view.split ? "left fields" : "fields", s.view.left.source);
-  if (s.view.split) changed |= enum_combo("right fields", s.view.right.source);
+  // Small multiples replace the one or two panels (split view) while on.
+  MultiplesConfig& m = s.view.multiples;
+  changed |= ImGui::Checkbox("small multiples (shared scale)", &m.on);
+  if (m.on) {
+    changed |= enum_combo("across", m.across);
+    if (m.across == MultiplesAcross::Levels) {
+      changed |= slider("panels", m.count, 2, kMaxPanels);
+      changed |= slider("first t", m.t_min, 0, 1, "%.3f");
+      changed |= slider("last t", m.t_max, 0, 1, "%.3f");
+      changed |= enum_combo("fields", s.view.left.source);
+    }
+  } else {
+    changed |= ImGui::Checkbox("split view (linked cameras)", &s.view.split);
+    changed |= enum_combo(s.view.split ? "left fields" : "fields", s.view.left.source);
+    if (s.view.split) changed |= enum_combo("right fields", s.view.right.source);
+  }
   changed |= slider("UI scale", s.ui.ui_scale, 0.5, 4, "%.2f");
   ImGui::InputText("file", st.scene_path, sizeof st.scene_path);
   if (ImGui::Button("Save scene")) {
@@ -466,7 +479,12 @@ void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width
   else
     ImGui::TextUnformatted("");
   ImGui::SameLine();
-  ImGui::Text("| t %.3f  sigma %.4g%s | H: help", l.t, l.s, p.finished() ? " | finished" : "");
+  // Small multiples: each panel's caption gives its level; one number here would be one panel's.
+  if (ctx.scene().view.multiples.on)
+    ImGui::Text("| %d panels, levels in their captions%s | H: help", ctx.panel_count(),
+                p.finished() ? " | finished" : "");
+  else
+    ImGui::Text("| t %.3f  sigma %.4g%s | H: help", l.t, l.s, p.finished() ? " | finished" : "");
   const app::StatusMessage& m = ctx.status();
   if (m.kind != app::StatusMessage::Kind::None) {
     ImGui::SameLine();
