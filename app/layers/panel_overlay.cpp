@@ -93,12 +93,20 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
                     pv.level.s);
     else
       std::snprintf(level, sizeof level, "t %.3f  sigma %.3g", pv.level.t, pv.level.s);
-    char caption[200];
-    std::snprintf(caption, sizeof caption, "%s%s  %s  %s", process,
-                  std::string(label_of(pv.source)).c_str(), level,
+    char who[64], where[128], caption[200];
+    std::snprintf(who, sizeof who, "%s%s", process, std::string(label_of(pv.source)).c_str());
+    std::snprintf(where, sizeof where, "%s  %s", level,
                   pv.follows_particles ? "(following the particles)" : "(pinned)");
+    std::snprintf(caption, sizeof caption, "%s  %s", who, where);
     float y = rect.y + 6;
-    ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), caption);
+    // On one line when it fits the panel (small multiples are narrow), else on two.
+    if (ImGui::CalcTextSize(caption).x <= rect.w - 4 * lh) {
+      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), caption);
+    } else {
+      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), who);
+      y += lh;
+      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), where);
+    }
     if (s.layers.particles.on && pv.shows_particles) {
       y += lh;
       const std::string particles =
