@@ -45,8 +45,9 @@ constexpr FlagSpec kExportFlags[] = {
      "default: the scene's \"layers\" block"},
     {"--source", "SOURCE",
      "the score the field layers show: exact or learned in one panel, or two\n"
-     "panels side by side as left,right (e.g. exact,learned); default: the\n"
-     "scene's \"view\" block"},
+     "panels side by side as left,right (e.g. exact,learned), in place of any\n"
+     "small multiples; default: the scene's \"view\" block (small multiples\n"
+     "included: one picture of every panel)"},
     {"--quality", "slide|full",
      "GIF: slide (default) fits a slide: 64 colours and at most 80 frames\n"
      "unless --frames; full: 256 colours and every frame (3-4x larger)"},

@@ -177,4 +177,12 @@ TEST_CASE("export of small multiples: one PNG with every panel on the shared sca
   const unsigned char* across = im.at(kW / 4, kH / 2);
   CHECK(std::abs(int(mid[0]) - 200) < 30);
   CHECK(std::abs(int(across[1]) - 200) < 30);
+
+  // A sweep would move no panel of a sweep across levels: refused before any rendering.
+  std::string err;
+  CHECK(run_window("export --scene " + j.string() + " --sweep sigma --out " +
+                       (temp_dir() / "refused.gif").string(),
+                   nullptr, &err) == 2);
+  CHECK(err.find("small multiples across levels") != std::string::npos);
+  CHECK_FALSE(fs::exists(temp_dir() / "refused.gif"));
 }
