@@ -195,8 +195,10 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
   ImGui::Separator();
   changed |= ImGui::Checkbox("walk the discrete schedule", &s.ui.discrete_levels);
   changed |= ImGui::Checkbox("fields follow the particles", &s.ui.follow_sampler);
-  const bool split = s.view.split;
-  if (slider(split ? "level t (left)" : "level t", s.view.left.t, 0, 1, "%.3f")) {
+  const bool split = s.view.split && !s.view.multiples.on;
+  // Small multiples across levels set every panel's t themselves (View & scene): no slider.
+  const bool sweep = s.view.multiples.on && s.view.multiples.across == MultiplesAcross::Levels;
+  if (!sweep && slider(split ? "level t (left)" : "level t", s.view.left.t, 0, 1, "%.3f")) {
     s.ui.follow_sampler = false;
     changed = true;
   }
@@ -205,7 +207,10 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
     changed = true;
   }
   const NoiseLevel l = ctx.panel(0).level;
-  ImGui::Text("now: t %.3f  m %.3f  s %.4g", l.t, l.m, l.s);
+  if (s.view.multiples.on)  // one number would be one panel's
+    ImGui::TextUnformatted("now: levels in the panels' captions");
+  else
+    ImGui::Text("now: t %.3f  m %.3f  s %.4g", l.t, l.m, l.s);
   return changed;
 }
 
