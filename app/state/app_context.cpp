@@ -243,7 +243,8 @@ void AppContext::rescale_density() {
     for (Index i = 0; i < log_p.size(); ++i)
       if (std::isfinite(log_p[i])) top = std::max(top, log_p[i]);
   }
-  if (std::isfinite(top)) density_scale_ = {true, top};
+  if (std::isfinite(top))
+    density_scale_ = {true, top, scene_.layers.density.lock_scale || scene_.view.multiples.on};
 }
 
 void AppContext::derive_panels() {

@@ -69,6 +69,9 @@ double multiples_t(const MultiplesConfig& m, int i);
 struct DensityScale {
   bool valid = false;  // false without an exact log-density
   float top = 0;       // nats
+  // The colours use it: layers.density.lock_scale, or always in small multiples (comparing the
+  // panels is their point, so their colours must mean the same log p whatever the lock says).
+  bool locked = false;
 };
 
 // Floor of the noise std for fields: empirical mixtures and learned scores need s > 0 (VP and

@@ -153,7 +153,9 @@ struct PanelConfig {
 // The most plot panels a view shows (small multiples); arrays of per-panel state have this size.
 inline constexpr int kMaxPanels = 6;
 
-// Small multiples: one row (or grid) of panels, one linked camera, one shared colour scale.
+// Small multiples: one row (or grid) of panels, one linked camera, one shared colour scale (always,
+// whatever layers.density.lock_scale says: comparing the panels is their point). Particles are not
+// drawn over them (their levels are not the particles'; see app/state/app_context.h PanelView).
 enum class MultiplesAcross {
   Levels,  // `count` panels at t evenly spaced from t_min to t_max (first panel t_min), each the
            // level the level slider would show at that t: noise.sde, or with ui.discrete_levels
@@ -201,7 +203,8 @@ struct LayersConfig {
     double contour_spacing = 1;   // nats between contour lines, [0.01, 100]
     // One colour range for every panel and level: the top is the largest log p of the data at the
     // smallest noise level, `range` nats below it the bottom (so a flat high-noise density looks
-    // flat). Off: each panel rescales to its own view every frame.
+    // flat). Off: each panel rescales to its own view every frame (not in small multiples, whose
+    // panels always share the scale).
     bool lock_scale = true;
     bool operator==(const Density&) const = default;
   } density;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "app/state/app_context.h"
+#include "app/state/fields.h"
 #include "app/view/camera.h"
 
 using namespace scorelab;
@@ -98,6 +99,24 @@ TEST_CASE("multiples across SDEs: VE, VP and sub-VP at the slider's t, exact sco
   REQUIRE(ctx.density_scale().valid);
   REQUIRE(one.density_scale().valid);
   CHECK(ctx.density_scale().top >= one.density_scale().top);
+}
+
+TEST_CASE("small multiples always share the colour scale, whatever layers.density.lock_scale") {
+  Scene s = multiples_scene(MultiplesAcross::Levels);
+  s.layers.density.lock_scale = false;
+  AppContext ctx(s, scripted());
+  CHECK(ctx.density_scale().locked);
+  const FieldStats flat{-9.5f, -9.0f};  // a nearly flat high-noise view
+  const app::DensityRange r = app::density_range(flat, s.layers.density, ctx.density_scale());
+  CHECK(r.locked);
+  CHECK(r.hi == ctx.density_scale().top);
+  CHECK(r.lo == doctest::Approx(ctx.density_scale().top - s.layers.density.range));
+  // One panel with the lock off: the view's own scale (the per-frame autoscale).
+  Scene one = ctx.scene();
+  one.view.multiples.on = false;
+  REQUIRE(ctx.apply(one));
+  CHECK_FALSE(ctx.density_scale().locked);
+  CHECK_FALSE(app::density_range(flat, one.layers.density, ctx.density_scale()).locked);
 }
 
 TEST_CASE("layout: multiples tile the plot in the grid nearest to square panels, one camera") {

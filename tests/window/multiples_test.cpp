@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -65,7 +66,12 @@ struct Readout {
   std::vector<int> panel;        // the sample's panel
 };
 
-Readout read_panels(const Image& im, const json& scene_json) {
+// The panels' t (the scene's sweep: 0.45 to 1 in four steps).
+constexpr std::array<double, 4> kSweepT = {0.45, 0.45 + 0.55 / 3, 0.45 + 1.1 / 3, 1.0};
+
+// `ts`: the t at which each panel's pixels are compared with log p (kSweepT, or a wrong one).
+Readout read_panels(const Image& im, const json& scene_json,
+                    const std::array<double, 4>& ts = kSweepT) {
   REQUIRE(im.w == kW);
   REQUIRE(im.h == kH);
   const Scene scene = parse_scene(scene_json);
@@ -80,8 +86,7 @@ Readout read_panels(const Image& im, const json& scene_json) {
   Readout out;
   std::vector<double> diffs;  // log p − v·range of every unclamped sample
   for (int p = 0; p < 4; ++p) {
-    const double t = 0.45 + (1 - 0.45) * p / 3.0;
-    const NoiseLevel level = sde.level(t);
+    const NoiseLevel level = sde.level(ts[p]);
     const int x0 = (p % 2) * pw, y0 = (p / 2) * ph;
     double sum_v = 0;
     int n_v = 0;
@@ -146,7 +151,8 @@ constexpr double kTolNats = 0.25, kAgreeing = 0.97;
 
 TEST_CASE("small multiples: a 4-panel sigma sweep, one colour = one log p in every panel") {
   const json scene = sweep_scene(true);
-  const Readout r = read_panels(render_window("multiples_locked", scene), scene);
+  const Image im = render_window("multiples_locked", scene);
+  const Readout r = read_panels(im, scene);
   // Four different heatmaps, from the sharp ring to nearly flat.
   four_different(r);
   // Every panel contributes samples, and one offset explains them all.
@@ -155,11 +161,17 @@ TEST_CASE("small multiples: a 4-panel sigma sweep, one colour = one log p in eve
                       << " samples within " << kTolNats << " nats");
   CHECK(agreeing(r, kTolNats) >= kAgreeing);
 
-  // Each panel on its own scale: the same colour no longer means the same log p.
-  const json own = sweep_scene(false);
-  const Readout u = read_panels(render_window("multiples_own", own), own);
-  MESSAGE("own scales: " << agreeing(u, kTolNats));
-  CHECK(agreeing(u, kTolNats) < 0.6);
+  // The check tells levels apart: the same pixels read against the panels' levels in reverse
+  // order fit no common offset.
+  const Readout wrong = read_panels(im, scene, {kSweepT[3], kSweepT[2], kSweepT[1], kSweepT[0]});
+  MESSAGE("levels reversed: " << agreeing(wrong, kTolNats));
+  CHECK(agreeing(wrong, kTolNats) < 0.6);
+
+  // Small multiples share the scale even with lock_scale off (each panel on its own scale, the
+  // same colour would mean a different log p in each).
+  const json unlocked = sweep_scene(false);
+  const Readout u = read_panels(render_window("multiples_unlocked", unlocked), unlocked);
+  CHECK(agreeing(u, kTolNats) >= kAgreeing);
 }
 
 TEST_CASE("export of small multiples: one PNG with every panel on the shared scale") {
