@@ -45,8 +45,9 @@ constexpr FlagSpec kExportFlags[] = {
      "default: the scene's \"layers\" block"},
     {"--source", "SOURCE",
      "the score the field layers show: exact or learned in one panel, or two\n"
-     "panels side by side as left,right (e.g. exact,learned); default: the\n"
-     "scene's \"view\" block"},
+     "panels side by side as left,right (e.g. exact,learned), in place of any\n"
+     "small multiples; default: the scene's \"view\" block (small multiples\n"
+     "included: one picture of every panel)"},
     {"--quality", "slide|full",
      "GIF: slide (default) fits a slide: 64 colours and at most 80 frames\n"
      "unless --frames; full: 256 colours and every frame (3-4x larger)"},
@@ -96,7 +97,7 @@ void apply_layers(const std::string& list, LayersConfig& cfg) {
   }
 }
 
-// --source: exact or learned in one panel, or two side by side.
+// --source: exact or learned in one panel, or two side by side (in place of any small multiples).
 void apply_source(const std::string& value, ViewConfig& view) {
   const auto source = [&](std::string_view v) {
     if (v == "exact") return FieldSource::Exact;
@@ -106,6 +107,7 @@ void apply_source(const std::string& value, ViewConfig& view) {
   };
   const std::size_t comma = value.find(',');
   view.split = comma != std::string::npos;
+  view.multiples.on = false;
   view.left.source = source(std::string_view(value).substr(0, comma));
   if (view.split) view.right.source = source(std::string_view(value).substr(comma + 1));
 }
@@ -173,6 +175,11 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   if (seed) scene.seed = *seed;
   if (flags.has("--layers")) apply_layers(flags.text("--layers"), scene.layers);
   if (flags.has("--source")) apply_source(flags.text("--source"), scene.view);
+  // A sweep moves the slider's t; small multiples across levels pin every panel's own.
+  if (settings.sweep && scene.view.multiples.on &&
+      scene.view.multiples.across == MultiplesAcross::Levels)
+    throw UsageError("--sweep moves one level, but the scene's small multiples across levels "
+                     "show fixed levels (across SDEs, a sweep moves all three panels)");
   std::shared_ptr<const Checkpoint> model;
   if (flags.has("--model")) {
     model = std::make_shared<const Checkpoint>(load_checkpoint(flags.text("--model")));

@@ -45,7 +45,7 @@ class DensityLayer final : public Layer {
     const bool learned = f.ctx.panel(f.panel).source == FieldSource::Learned;
     std::string title = learned ? "log p of the data\n(exact, not learned)" : "log p (exact)";
     title += r.locked ? "\nshared scale" : "\nscale of this view";
-    return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f"};
+    return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f", r.locked};
   }
 
  private:

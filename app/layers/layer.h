@@ -26,7 +26,8 @@ namespace scorelab::layers {
 // What a layer sees of one panel in one frame.
 struct PanelFrame {
   const app::AppContext& ctx;
-  int panel = 0;                 // 0 left (or the only one), 1 right
+  int panel = 0;                 // 0 left (or the only one), 1 right, … (row by row)
+  int row = 0, column = 0;       // its place in the layout's grid
   view::WorldRect world;         // what the panel shows, data units
   view::PixelRect rect;          // where, in overlay (ImGui) pixels
   app::PanelFields& fields;      // the panel's field cache
@@ -41,6 +42,9 @@ struct Legend {
   std::string title;
   float lo = 0, hi = 1;
   const char* format = "%.1f";  // printf format of the end labels
+  // The same in every panel (the locked density scale): small multiples show it once, on the last
+  // panel, instead of repeating it.
+  bool shared = false;
 };
 
 // Per-panel state of a layer made on first use (GL objects need a current context).
@@ -53,7 +57,7 @@ class PerPanel {
   }
 
  private:
-  std::array<std::unique_ptr<T>, 2> items_;
+  std::array<std::unique_ptr<T>, kMaxPanels> items_;
 };
 
 // GPU copies the layers share (made on first use, inside a draw, when a GL context is current).

@@ -33,9 +33,16 @@ std::vector<const Layer*> LayerTable::by_key() const {
   return out;
 }
 
-PanelFrame LayerTable::frame(const app::AppContext& ctx, int panel, const view::WorldRect& world,
-                             const view::PixelRect& rect, double now) {
-  return PanelFrame{ctx, panel, world, rect, fields_[panel],
+PanelFrame LayerTable::frame(const app::AppContext& ctx, const view::PanelLayout& layout,
+                             int panel, double now) {
+  const view::WorldRect& world = layout.worlds[panel];
+  return PanelFrame{ctx,
+                    panel,
+                    panel / layout.columns,
+                    panel % layout.columns,
+                    world,
+                    layout.rects[panel],
+                    fields_[panel],
                     app::field_inputs(ctx, panel, world, now)};
 }
 

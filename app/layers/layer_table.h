@@ -18,9 +18,9 @@ class LayerTable {
   const std::vector<std::unique_ptr<Layer>>& all() const { return layers_; }  // drawing order
   std::vector<const Layer*> by_key() const;  // the order of their keys (panels, help)
 
-  // The panel's frame: its world rectangle, pixel rectangle, field cache and inputs.
-  PanelFrame frame(const app::AppContext& ctx, int panel, const view::WorldRect& world,
-                   const view::PixelRect& rect, double now);
+  // Panel `panel` of `layout`: its world rectangle, pixel rectangle, field cache and inputs.
+  PanelFrame frame(const app::AppContext& ctx, const view::PanelLayout& layout, int panel,
+                   double now);
   // compute() of every layer that is on.
   void compute(PanelFrame& f);
   // draw() of every layer that is on, bottom first, into the framebuffer rectangle `fb`.
@@ -29,7 +29,7 @@ class LayerTable {
 
  private:
   std::vector<std::unique_ptr<Layer>> layers_;
-  std::array<app::PanelFields, 2> fields_;
+  std::array<app::PanelFields, kMaxPanels> fields_;
 };
 
 }  // namespace scorelab::layers

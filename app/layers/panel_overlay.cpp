@@ -68,25 +68,46 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   dl->PushClipRect(ImVec2(rect.x, rect.y), ImVec2(rect.x + rect.w, rect.y + rect.h), true);
   const float lh = ImGui::GetTextLineHeight();
 
+  // A shared legend appears once in small multiples: on the last panel.
+  const bool repeat_shared = !s.view.multiples.on || f.panel == f.ctx.panel_count() - 1;
   std::vector<Legend> legends;
   for (const auto& layer : table.all()) {
     if (!layer->on(s.layers)) continue;
     layer->overlay(dl, f);
     if (options.legend)
-      if (auto l = layer->legend(f)) legends.push_back(std::move(*l));
+      if (auto l = layer->legend(f); l && (repeat_shared || !l->shared))
+        legends.push_back(std::move(*l));
   }
 
   // Caption: what the panel's fields show and at which level (the numbers every layer of the
   // panel was computed at), and what the particles follow.
   const app::PanelView& pv = f.ctx.panel(f.panel);
   if (options.caption) {
-    char caption[200];
-    std::snprintf(caption, sizeof caption, "%s  t %.3f  sigma %.3g  %s",
-                  std::string(label_of(pv.source)).c_str(), pv.level.t, pv.level.s,
+    // Across SDEs the panel names its process; where the mean shrinks (m < 1: VP, sub-VP) the
+    // caption gives m and s, since s alone is not the level.
+    char process[32] = "", level[64];
+    if (pv.own_sde)
+      std::snprintf(process, sizeof process, "%s SDE  ", std::string(label_of(pv.sde)).c_str());
+    if (pv.level.m < 1 - 1e-6)
+      std::snprintf(level, sizeof level, "t %.3f  m %.3g  s %.3g", pv.level.t, pv.level.m,
+                    pv.level.s);
+    else
+      std::snprintf(level, sizeof level, "t %.3f  sigma %.3g", pv.level.t, pv.level.s);
+    char who[64], where[128], caption[200];
+    std::snprintf(who, sizeof who, "%s%s", process, std::string(label_of(pv.source)).c_str());
+    std::snprintf(where, sizeof where, "%s  %s", level,
                   pv.follows_particles ? "(following the particles)" : "(pinned)");
+    std::snprintf(caption, sizeof caption, "%s  %s", who, where);
     float y = rect.y + 6;
-    ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), caption);
-    if (s.layers.particles.on) {
+    // On one line when it fits the panel (small multiples are narrow), else on two.
+    if (ImGui::CalcTextSize(caption).x <= rect.w - 4 * lh) {
+      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), caption);
+    } else {
+      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), who);
+      y += lh;
+      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), where);
+    }
+    if (s.layers.particles.on && pv.shows_particles) {
       y += lh;
       const std::string particles =
           "particles: " + std::string(label_of(s.ui.particle_source)) +
@@ -159,9 +180,12 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   }
 
   dl->PopClipRect();
-  // A thin separator between split panels.
-  if (f.panel == 1)
+  // A thin separator between neighbouring panels (split view, small multiples).
+  if (f.column > 0)
     dl->AddLine(ImVec2(rect.x, rect.y), ImVec2(rect.x, rect.y + rect.h),
+                IM_COL32(200, 200, 200, 255), 2);
+  if (f.row > 0)
+    dl->AddLine(ImVec2(rect.x, rect.y), ImVec2(rect.x + rect.w, rect.y),
                 IM_COL32(200, 200, 200, 255), 2);
 }
 

@@ -18,6 +18,7 @@ class ParticlesLayer final : public Layer {
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
+    if (!f.ctx.panel(f.panel).shows_particles) return;  // never over a field at another level
     if (!gpu_) gpu_ = std::make_unique<PointBuffer>();
     gpu_->update(f.ctx.particles().display(), f.ctx.particles().revision());
     painter.points(gpu_->vao, gpu_->count,

@@ -30,7 +30,8 @@ class TrailsLayer final : public Layer {
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
-    if (!f.layers().particles.on) return;  // trails belong to visible particles
+    // Trails belong to visible particles (none in small multiples: PanelView::shows_particles).
+    if (!f.layers().particles.on || !f.ctx.panel(f.panel).shows_particles) return;
     if (!gpu_) gpu_ = std::make_unique<Gpu>();
     record(f.ctx.particles(), f.layers().particles);
 

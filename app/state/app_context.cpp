@@ -40,6 +40,10 @@ NoiseLevel level_at(const Scene& scene, double t) {
   return l;
 }
 
+double multiples_t(const MultiplesConfig& m, int i) {
+  return m.count > 1 ? m.t_min + (m.t_max - m.t_min) * double(i) / double(m.count - 1) : m.t_min;
+}
+
 AppContext::AppContext(Scene scene, RunMode mode, std::shared_ptr<const Checkpoint> start)
     : scene_(std::move(scene)), mode_(mode), start_(std::move(start)) {
   if (start_) scene_.train = start_->scene.train;  // the architecture the weights belong to
@@ -173,7 +177,7 @@ bool AppContext::apply(const Scene& next) {
   }
   if (d.data || d.sampler) rebuild_guidance();
   if (d.sampler) restart_particles();
-  if (d.data || !(before_noise == next.noise) || d.layers) rescale_density();
+  if (d.data || !(before_noise == next.noise) || d.layers || d.panels) rescale_density();
   if (status_.kind == StatusMessage::Kind::Error) status_ = {};
   derive_panels();
   return true;
@@ -258,15 +262,27 @@ void AppContext::rescale_density() {
       nearest[j] = std::min(nearest[j], d);
     }
   std::nth_element(nearest.begin(), nearest.begin() + nearest.size() / 2, nearest.end());
-  NoiseLevel ref = level_at(scene_, 0.0);
-  if (std::isfinite(nearest[nearest.size() / 2]))
-    ref.s = std::max(ref.s, double(nearest[nearest.size() / 2]));
-  Values log_p;
-  exact_->log_density(x, ref, log_p);
+  const double spacing = std::isfinite(nearest[nearest.size() / 2])
+                             ? double(nearest[nearest.size() / 2])
+                             : 0.0;
+  // The smallest level of every process a panel shows: the scene's, or all three across SDEs.
+  std::vector<NoiseLevel> refs{level_at(scene_, 0.0)};
+  if (scene_.view.multiples.on && scene_.view.multiples.across == MultiplesAcross::Sdes)
+    for (const EnumName<SdeKind>& k : enum_names<SdeKind>()) {
+      SdeParams p = scene_.noise.sde;
+      p.kind = k.value;
+      refs.push_back(Sde(p).level(0.0));
+    }
   float top = -INFINITY;
-  for (Index i = 0; i < log_p.size(); ++i)
-    if (std::isfinite(log_p[i])) top = std::max(top, log_p[i]);
-  if (std::isfinite(top)) density_scale_ = {true, top};
+  Values log_p;
+  for (NoiseLevel ref : refs) {
+    ref.s = std::max({ref.s, kMinFieldStd, spacing});
+    exact_->log_density(x, ref, log_p);
+    for (Index i = 0; i < log_p.size(); ++i)
+      if (std::isfinite(log_p[i])) top = std::max(top, log_p[i]);
+  }
+  if (std::isfinite(top))
+    density_scale_ = {true, top, scene_.layers.density.lock_scale || scene_.view.multiples.on};
 }
 
 void AppContext::derive_panels() {
@@ -276,11 +292,32 @@ void AppContext::derive_panels() {
                       particles_.started();
   NoiseLevel moving = particles_.level();
   moving.s = std::max(moving.s, kMinFieldStd);
-  for (int p = 0; p < 2; ++p) {
-    const PanelConfig& cfg = p == 0 ? scene_.view.left : scene_.view.right;
-    panels_[p].source = cfg.source;
-    panels_[p].follows_particles = follow;
-    panels_[p].level = follow ? moving : level_at(scene_, cfg.t);
+  const MultiplesConfig& mult = scene_.view.multiples;
+  for (int p = 0; p < kMaxPanels; ++p) {
+    PanelView& v = panels_[p];
+    v = {};
+    v.sde = scene_.noise.sde.kind;
+    if (!mult.on) {  // one panel, or split view: each its own source and t
+      const PanelConfig& cfg = p == 0 ? scene_.view.left : scene_.view.right;
+      v.source = cfg.source;
+      v.follows_particles = follow;
+      v.level = follow ? moving : level_at(scene_, cfg.t);
+      continue;
+    }
+    // Small multiples: pinned levels, no particles (PanelView::shows_particles).
+    v.shows_particles = false;
+    if (mult.across == MultiplesAcross::Levels) {
+      v.source = scene_.view.left.source;
+      v.level = level_at(scene_, multiples_t(mult, p));
+    } else {
+      SdeParams params = scene_.noise.sde;
+      params.kind = enum_names<SdeKind>()[std::size_t(p) % 3].value;
+      v.sde = params.kind;
+      v.own_sde = true;
+      v.source = FieldSource::Exact;
+      v.level = Sde(params).level(scene_.view.left.t);
+      v.level.s = std::max(v.level.s, kMinFieldStd);
+    }
   }
 }
 

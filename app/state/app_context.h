@@ -49,15 +49,30 @@ struct PanelView {
   // the run to its end (their final level), so fields and particles always show the same level.
   // Otherwise it is pinned at the panel's t.
   bool follows_particles = false;
+  // The process of the level: noise.sde's kind, or the panel's own in small multiples across
+  // SDEs (`own_sde`, named in the caption).
+  SdeKind sde = SdeKind::VE;
+  bool own_sde = false;
+  // Whether the particles (and their trails) are drawn over this panel. Not in small multiples:
+  // their panels are pinned at levels the particles are not at, and particles drawn over a field at
+  // another level would claim something false; the particles keep running for the one-panel view.
+  bool shows_particles = true;
 };
+
+// The t of small-multiples panel i across levels: evenly spaced from t_min (i = 0) to t_max.
+double multiples_t(const MultiplesConfig& m, int i);
 
 // The colour range of log p shared by every panel and level (layers.density.lock_scale): the top is
 // the largest log p of the data points at the smallest level (t = 0, its std at least kMinFieldStd
 // and the median distance between neighbouring points, below which an empirical mixture is only
-// spikes), the bottom `range` nats below.
+// spikes), the bottom `range` nats below. In small multiples across SDEs the top is the largest
+// over the three processes' smallest levels, so one colour means one log p in every panel.
 struct DensityScale {
   bool valid = false;  // false without an exact log-density
   float top = 0;       // nats
+  // The colours use it: layers.density.lock_scale, or always in small multiples (comparing the
+  // panels is their point, so their colours must mean the same log p whatever the lock says).
+  bool locked = false;
 };
 
 // Floor of the noise std for fields: empirical mixtures and learned scores need s > 0 (VP and
@@ -123,6 +138,7 @@ class AppContext {
   long model_step() const { return learned_step_; }  // −1 before the first snapshot
   const Particles& particles() const { return particles_; }
   const PanelView& panel(int p) const { return panels_[p]; }
+  int panel_count() const { return scorelab::panel_count(scene_.view); }
   double suggested_sigma_max() const { return suggested_sigma_max_; }
   const DensityScale& density_scale() const { return density_scale_; }
   long data_revision() const { return data_revision_; }
@@ -162,7 +178,7 @@ class AppContext {
 
   Particles particles_;
   std::optional<int> particle_target_;
-  std::array<PanelView, 2> panels_;
+  std::array<PanelView, kMaxPanels> panels_;
   SceneDiff last_diff_;
   Rebuilds rebuilds_;
   EditHistory history_;

@@ -97,12 +97,13 @@ struct DensityRange {
   bool locked = false;   // the shared scale (same in every panel and at every level)
 };
 
-// Locked (cfg.lock_scale and a scale exists): [top − range, top] of the shared scale, so a flat
-// density at high noise looks flat. Otherwise this view's own: from the maximum down `range` nats,
-// but never below the view's minimum (a flat density then spans the whole colormap).
+// Locked (shared.locked: cfg.lock_scale or small multiples, and a scale exists): [top − range, top]
+// of the shared scale, so a flat density at high noise looks flat. Otherwise this view's own: from
+// the maximum down `range` nats, but never below the view's minimum (a flat density then spans the
+// whole colormap).
 inline DensityRange density_range(const FieldStats& stats, const LayersConfig::Density& cfg,
                                   const DensityScale& shared) {
-  if (cfg.lock_scale && shared.valid)
+  if (shared.locked && shared.valid)
     return {shared.top - float(cfg.range), shared.top, true};
   return {std::max(stats.max - float(cfg.range), std::min(stats.min, stats.max - 1e-3f)),
           stats.max, false};

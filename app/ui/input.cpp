@@ -45,7 +45,7 @@ bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table
 }
 
 bool handle_mouse(PanelState& st, Scene& edit,
-                  const std::array<view::PixelRect, 2>& panels, int panel_count) {
+                  const std::array<view::PixelRect, kMaxPanels>& panels, int panel_count) {
   const ImGuiIO& io = ImGui::GetIO();
   if (!ImGui::IsMousePosValid()) return false;
   int over = -1;

@@ -16,6 +16,6 @@ namespace scorelab::ui {
 bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table, Scene& edit,
                      Commands& commands, const view::PixelRect& plot, bool* quit);
 bool handle_mouse(PanelState& st, Scene& edit,
-                  const std::array<view::PixelRect, 2>& panels, int panel_count);
+                  const std::array<view::PixelRect, kMaxPanels>& panels, int panel_count);
 
 }  // namespace scorelab::ui

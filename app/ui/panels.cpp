@@ -195,8 +195,10 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
   ImGui::Separator();
   changed |= ImGui::Checkbox("walk the discrete schedule", &s.ui.discrete_levels);
   changed |= ImGui::Checkbox("fields follow the particles", &s.ui.follow_sampler);
-  const bool split = s.view.split;
-  if (slider(split ? "level t (left)" : "level t", s.view.left.t, 0, 1, "%.3f")) {
+  const bool split = s.view.split && !s.view.multiples.on;
+  // Small multiples across levels set every panel's t themselves (View & scene): no slider.
+  const bool sweep = s.view.multiples.on && s.view.multiples.across == MultiplesAcross::Levels;
+  if (!sweep && slider(split ? "level t (left)" : "level t", s.view.left.t, 0, 1, "%.3f")) {
     s.ui.follow_sampler = false;
     changed = true;
   }
@@ -205,7 +207,10 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
     changed = true;
   }
   const NoiseLevel l = ctx.panel(0).level;
-  ImGui::Text("now: t %.3f  m %.3f  s %.4g", l.t, l.m, l.s);
+  if (s.view.multiples.on)  // one number would be one panel's
+    ImGui::TextUnformatted("now: levels in the panels' captions");
+  else
+    ImGui::Text("now: t %.3f  m %.3f  s %.4g", l.t, l.m, l.s);
   return changed;
 }
 
@@ -382,9 +387,22 @@ bool layers_section(const layers::LayerTable& table, Scene& s) {
 // Saving and opening the scene moved to the File menu (app/ui/session_menu.h).
 bool view_section(Scene& s) {
   bool changed = false;
-  changed |= ImGui::Checkbox("split view (linked cameras)", &s.view.split);
-  changed |= enum_combo(s.view.split ? "left fields" : "fields", s.view.left.source);
-  if (s.view.split) changed |= enum_combo("right fields", s.view.right.source);
+  // Small multiples replace the one or two panels (split view) while on.
+  MultiplesConfig& m = s.view.multiples;
+  changed |= ImGui::Checkbox("small multiples (shared scale)", &m.on);
+  if (m.on) {
+    changed |= enum_combo("across", m.across);
+    if (m.across == MultiplesAcross::Levels) {
+      changed |= slider("panels", m.count, 2, kMaxPanels);
+      changed |= slider("first t", m.t_min, 0, 1, "%.3f");
+      changed |= slider("last t", m.t_max, 0, 1, "%.3f");
+      changed |= enum_combo("fields", s.view.left.source);
+    }
+  } else {
+    changed |= ImGui::Checkbox("split view (linked cameras)", &s.view.split);
+    changed |= enum_combo(s.view.split ? "left fields" : "fields", s.view.left.source);
+    if (s.view.split) changed |= enum_combo("right fields", s.view.right.source);
+  }
   changed |= slider("UI scale", s.ui.ui_scale, 0.5, 4, "%.2f");
   return changed;
 }
@@ -449,7 +467,12 @@ void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width
   else
     ImGui::TextUnformatted("");
   ImGui::SameLine();
-  ImGui::Text("| t %.3f  sigma %.4g%s | H: help", l.t, l.s, p.finished() ? " | finished" : "");
+  // Small multiples: each panel's caption gives its level; one number here would be one panel's.
+  if (ctx.scene().view.multiples.on)
+    ImGui::Text("| %d panels, levels in their captions%s | H: help", ctx.panel_count(),
+                p.finished() ? " | finished" : "");
+  else
+    ImGui::Text("| t %.3f  sigma %.4g%s | H: help", l.t, l.s, p.finished() ? " | finished" : "");
   const app::StatusMessage& m = ctx.status();
   if (m.kind != app::StatusMessage::Kind::None) {
     ImGui::SameLine();

@@ -18,13 +18,27 @@ WorldRect world_rect(const ViewConfig& view, const PixelRect& panel) {
 
 PanelLayout layout_panels(const ViewConfig& view, const PixelRect& plot) {
   PanelLayout l;
-  l.count = view.split ? 2 : 1;
-  l.rects = {plot, plot};
-  if (view.split) {
-    l.rects[0].w = l.rects[1].w = plot.w / 2;
-    l.rects[1].x = plot.x + plot.w / 2;
+  l.count = panel_count(view);
+  // Rows: one for split view; for small multiples the count whose panels' aspect ratio is
+  // nearest to 1 (|log aspect| smallest; fewer rows on a tie).
+  int rows = 1;
+  if (view.multiples.on) {
+    double best = INFINITY;
+    for (int r = 1; r <= l.count; ++r) {
+      const int c = (l.count + r - 1) / r;
+      const double aspect = (double(plot.w) / c) / std::max(double(plot.h) / r, 1.0);
+      if (std::abs(std::log(aspect)) < best - 1e-9) {
+        best = std::abs(std::log(aspect));
+        rows = r;
+      }
+    }
   }
-  l.worlds = {world_rect(view, l.rects[0]), world_rect(view, l.rects[1])};
+  l.columns = (l.count + rows - 1) / rows;
+  const float w = plot.w / float(l.columns), h = plot.h / float(rows);
+  for (int p = 0; p < l.count; ++p) {
+    l.rects[p] = {plot.x + float(p % l.columns) * w, plot.y + float(p / l.columns) * h, w, h};
+    l.worlds[p] = world_rect(view, l.rects[p]);
+  }
   return l;
 }
 

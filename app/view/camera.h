@@ -38,12 +38,15 @@ void zoom(ViewConfig& view, const PixelRect& panel, double factor, float px, flo
 // Shows every finite point with a 10% margin (the ring by default); keeps the view if none.
 void fit(ViewConfig& view, const PixelRect& panel, const Points& points);
 
-// The plot panels inside `plot`: one, or two side by side (split view, one linked camera), with
-// the world rectangle each shows.
+// The plot panels inside `plot`, all with one linked camera (the same centre and half height),
+// and the world rectangle each shows: one; two side by side (split view); or the small multiples'
+// panels (view.multiples), in the grid of rows × columns whose panels are closest to square, filled
+// row by row (split view is this grid forced to one row, so split scenes keep their look).
 struct PanelLayout {
   int count = 1;
-  std::array<PixelRect, 2> rects{};
-  std::array<WorldRect, 2> worlds{};
+  int columns = 1;
+  std::array<PixelRect, kMaxPanels> rects{};
+  std::array<WorldRect, kMaxPanels> worlds{};
 };
 PanelLayout layout_panels(const ViewConfig& view, const PixelRect& plot);
 

@@ -172,7 +172,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                                std::max(float(win_h) - bar_h - menu_h - lesson_h, 1.0f)};
     const view::PanelLayout layout = view::layout_panels(s.view, plot);
     const int panel_count = layout.count;
-    const std::array<view::PixelRect, 2>& panels = layout.rects;
+    const std::array<view::PixelRect, kMaxPanels>& panels = layout.rects;
 
     // Advance what is animated and derive each panel's level first, so every readout of this
     // frame (side panel, captions, status bar) shows the same numbers.
@@ -207,7 +207,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
     std::vector<layers::PanelFrame> frames;
     for (int p = 0; p < shown.count; ++p) {
-      frames.push_back(table.frame(ctx, p, shown.worlds[p], shown.rects[p], now));
+      frames.push_back(table.frame(ctx, shown, p, now));
       try {
         table.compute(frames.back());
       } catch (const InputError& e) {

@@ -157,6 +157,16 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, ViewCon
   v("split", c.split);
   v("left", c.left);
   v("right", c.right);
+  v("multiples", c.multiples);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, MultiplesConfig> {
+  v("on", c.on);
+  v("across", c.across);
+  v("count", c.count);
+  v("t_min", c.t_min);
+  v("t_max", c.t_max);
 }
 
 template <class V, class C>
@@ -250,7 +260,8 @@ template <class T>
 constexpr bool kIsBlock =
     std::is_same_v<T, InitialDistribution> || std::is_same_v<T, EmbeddingConfig> ||
     std::is_same_v<T, Conditioning> ||
-    std::is_same_v<T, PanelConfig> || std::is_same_v<T, LayersConfig::Data> ||
+    std::is_same_v<T, PanelConfig> || std::is_same_v<T, MultiplesConfig> ||
+    std::is_same_v<T, LayersConfig::Data> ||
     std::is_same_v<T, LayersConfig::Density> || std::is_same_v<T, LayersConfig::Score> ||
     std::is_same_v<T, LayersConfig::Error> || std::is_same_v<T, LayersConfig::Noised> ||
     std::is_same_v<T, LayersConfig::Particles> ||
@@ -449,6 +460,9 @@ void validate_window(const Scene& s) {
   require_in_range("view.half_height", v.half_height, 1e-4, 1e6);
   require_in_range("view.left.t", v.left.t, 0, 1);
   require_in_range("view.right.t", v.right.t, 0, 1);
+  require_in_range("view.multiples.count", v.multiples.count, 2, kMaxPanels);
+  require_in_range("view.multiples.t_min", v.multiples.t_min, 0, 1);
+  require_in_range("view.multiples.t_max", v.multiples.t_max, 0, 1);
   const LayersConfig& l = s.layers;
   require_in_range("layers.data.point_size", l.data.point_size, 1, 20);
   require_in_range("layers.data.opacity", l.data.opacity, 0, 1);
@@ -561,6 +575,12 @@ json to_json(const Scene& s) {
           {"view", Writer::write_object(s.view)},
           {"layers", Writer::write_object(s.layers)},
           {"ui", Writer::write_object(s.ui)}};
+}
+
+int panel_count(const ViewConfig& view) {
+  if (view.multiples.on)
+    return view.multiples.across == MultiplesAcross::Sdes ? 3 : view.multiples.count;
+  return view.split ? 2 : 1;
 }
 
 Scene parse_scene_text(std::string_view text, const std::string& name) {

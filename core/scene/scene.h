@@ -71,7 +71,9 @@
 //   },
 //   "view": {               the window's camera and panels (ViewConfig below)
 //     "center_x": 0, "center_y": 0, "half_height": 6.5, "split": false,
-//     "left": {"source": "exact", "t": 0.3}, "right": {"source": "learned", "t": 0.3}
+//     "left": {"source": "exact", "t": 0.3}, "right": {"source": "learned", "t": 0.3},
+//     "multiples": {"on": false, "across": "levels" | "sdes", "count": 4 (levels: [2, 6]),
+//                   "t_min": 0, "t_max": 1 (levels: the sweep's ends, each in [0, 1])}
 //   },
 //   "layers": {             what the window draws, each with its settings (LayersConfig below)
 //     "data": {...}, "density": {...}, "score": {...}, "error": {...}, "noised": {...},
@@ -151,14 +153,42 @@ struct PanelConfig {
   bool operator==(const PanelConfig&) const = default;
 };
 
+// The most plot panels a view shows (small multiples); arrays of per-panel state have this size.
+inline constexpr int kMaxPanels = 6;
+
+// Small multiples: one row (or grid) of panels, one linked camera, one shared colour scale (always,
+// whatever layers.density.lock_scale says: comparing the panels is their point). Particles are not
+// drawn over them (their levels are not the particles'; see app/state/app_context.h PanelView).
+enum class MultiplesAcross {
+  Levels,  // `count` panels at t evenly spaced from t_min to t_max (first panel t_min), each the
+           // level the level slider would show at that t: noise.sde, or with ui.discrete_levels
+           // the nearest σ of noise.schedule; the fields' source is view.left.source
+  Sdes,    // three panels, VE, VP and sub-VP (noise.sde's parameters, each its own kind), all at
+           // view.left.t with the exact score (a learned model knows only the process it was
+           // trained on); count, t_min and t_max are not used
+};
+struct MultiplesConfig {
+  bool on = false;  // replaces the one or two panels (view.split is then not used)
+  MultiplesAcross across = MultiplesAcross::Levels;
+  int count = 4;        // panels across levels, [2, kMaxPanels]
+  double t_min = 0;     // t of the first panel, [0, 1]
+  double t_max = 1;     // t of the last panel, [0, 1] (below t_min: a sweep from noise to data)
+  bool operator==(const MultiplesConfig&) const = default;
+};
+
 struct ViewConfig {
   double center_x = 0, center_y = 0;  // camera centre, data units (finite)
   double half_height = 6.5;  // data units from the centre to the top edge, in [1e-4, 1e6]
   bool split = false;        // two panels side by side, one camera (linked)
   PanelConfig left;
   PanelConfig right{FieldSource::Learned, 0.3};
+  MultiplesConfig multiples;
   bool operator==(const ViewConfig&) const = default;
 };
+
+// How many plot panels the view shows: the small multiples' (three across SDEs), else two in split
+// view, else one.
+int panel_count(const ViewConfig& view);
 
 struct LayersConfig {
   struct Data {  // the training samples as points
@@ -176,7 +206,8 @@ struct LayersConfig {
     double contour_spacing = 1;   // nats between contour lines, [0.01, 100]
     // One colour range for every panel and level: the top is the largest log p of the data at the
     // smallest noise level, `range` nats below it the bottom (so a flat high-noise density looks
-    // flat). Off: each panel rescales to its own view every frame.
+    // flat). Off: each panel rescales to its own view every frame (not in small multiples, whose
+    // panels always share the scale).
     bool lock_scale = true;
     bool operator==(const Density&) const = default;
   } density;
@@ -279,6 +310,15 @@ struct EnumTable<FieldSource> {
   static constexpr EnumName<FieldSource> names[] = {
       {FieldSource::Exact, "exact", "exact score"},
       {FieldSource::Learned, "learned", "learned score"},
+  };
+};
+
+template <>
+struct EnumTable<MultiplesAcross> {
+  static constexpr std::string_view what = "multiples across";
+  static constexpr EnumName<MultiplesAcross> names[] = {
+      {MultiplesAcross::Levels, "levels", "noise levels"},
+      {MultiplesAcross::Sdes, "sdes", "VE / VP / sub-VP"},
   };
 };
 

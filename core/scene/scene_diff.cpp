@@ -31,6 +31,8 @@ SceneDiff diff(const Scene& before, const Scene& after) {
   d.sampler = d.data || noise || before.sampler != after.sampler ||
               before.particles != after.particles || before.ui.run != after.ui.run;
   d.view = !(before.view == after.view);
+  d.panels = before.view.split != after.view.split ||
+             !(before.view.multiples == after.view.multiples);
   d.layers = !(before.layers == after.layers);
   const UiConfig &ub = before.ui, &ua = after.ui;
   d.fields = d.data || noise || d.view || d.layers || ub.discrete_levels != ua.discrete_levels ||

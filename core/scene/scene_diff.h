@@ -17,12 +17,15 @@ struct SceneDiff {
   bool fields = false;         // some field layer's input (data, noise, panels' levels, layers)
   // Settings read every frame (nothing to rebuild, listed so callers can react).
   bool view = false;      // camera or panels
+  // The panels' number or processes (view.split, view.multiples): every panel's level is derived
+  // again and the shared colour scale takes in each panel's process.
+  bool panels = false;
   bool layers = false;    // what is drawn
   bool training_on = false, playing = false;  // ui.training, ui.playing
 
   bool any() const {
     return data || train_restart || learning_rate || batch || objective || sampler || fields ||
-           view || layers || training_on || playing;
+           view || panels || layers || training_on || playing;
   }
 };
 

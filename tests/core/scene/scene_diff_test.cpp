@@ -22,6 +22,7 @@ std::string flags(const SceneDiff& d) {
   add(d.sampler, "sampler");
   add(d.fields, "fields");
   add(d.view, "view");
+  add(d.panels, "panels");
   add(d.layers, "layers");
   add(d.training_on, "training_on");
   add(d.playing, "playing");
@@ -69,6 +70,11 @@ TEST_CASE("scene diff: each block's edit rebuilds exactly what it should") {
   CHECK(flags_of_edit([](Scene& s) { s.ui.run = 1; }) == "sampler");
   CHECK(flags_of_edit([](Scene& s) { s.view.center_x = 1; }) == "fields view");
   CHECK(flags_of_edit([](Scene& s) { s.view.left.t = 0.5; }) == "fields view");
+  CHECK(flags_of_edit([](Scene& s) { s.view.split = true; }) == "fields view panels");
+  CHECK(flags_of_edit([](Scene& s) { s.view.multiples.on = true; }) == "fields view panels");
+  CHECK(flags_of_edit([](Scene& s) { s.view.multiples.across = MultiplesAcross::Sdes; }) ==
+        "fields view panels");
+  CHECK(flags_of_edit([](Scene& s) { s.view.multiples.t_max = 0.5; }) == "fields view panels");
   CHECK(flags_of_edit([](Scene& s) { s.layers.density.resolution = 64; }) == "fields layers");
   CHECK(flags_of_edit([](Scene& s) { s.layers.axes.grid = false; }) == "fields layers");
   CHECK(flags_of_edit([](Scene& s) { s.ui.use_ema = false; }) == "fields");

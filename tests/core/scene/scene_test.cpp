@@ -312,7 +312,8 @@ TEST_CASE("make_exact_score: mixtures exactly, sample-only sets as a seeded empi
 
 TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   Scene s;
-  s.view = {1.5, -2.25, 3.5, true, {FieldSource::Learned, 0.125}, {FieldSource::Exact, 0.75}};
+  s.view = {1.5, -2.25, 3.5, true, {FieldSource::Learned, 0.125}, {FieldSource::Exact, 0.75},
+            {true, MultiplesAcross::Sdes, 5, 0.25, 0.875}};
   s.layers.data = {false, 5, 0.25};
   s.layers.density = {false, Colormap::Magma, 7.5, 96, false, 0.5, false};
   s.layers.score = {false, 40, ArrowLength::Scaled, 2.5, true, 9};
@@ -332,6 +333,11 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   CHECK(back.view.left.t == 0.125);
   CHECK(back.view.right.source == FieldSource::Exact);
   CHECK(back.view.right.t == 0.75);
+  CHECK(back.view.multiples.on);
+  CHECK(back.view.multiples.across == MultiplesAcross::Sdes);
+  CHECK(back.view.multiples.count == 5);
+  CHECK(back.view.multiples.t_min == 0.25);
+  CHECK(back.view.multiples.t_max == 0.875);
   CHECK_FALSE(back.layers.data.on);
   CHECK(back.layers.data.point_size == 5);
   CHECK(back.layers.data.opacity == 0.25);
@@ -395,6 +401,15 @@ TEST_CASE("window settings out of range or misspelt name their key") {
   CHECK(error_of(R"({"view": {"half_height": 0}})").find("view.half_height") != std::string::npos);
   CHECK(error_of(R"({"view": {"left": {"source": "guess"}}})").find("view.left.source") !=
         std::string::npos);
+  CHECK(error_of(R"({"view": {"multiples": {"count": 7}}})").find("view.multiples.count") !=
+        std::string::npos);
+  CHECK(error_of(R"({"view": {"multiples": {"count": 1}}})").find("view.multiples.count") !=
+        std::string::npos);
+  CHECK(error_of(R"({"view": {"multiples": {"t_max": 1.5}}})").find("view.multiples.t_max") !=
+        std::string::npos);
+  CHECK(error_of(R"({"view": {"multiples": {"across": "colours"}}})").find("levels, sdes") !=
+        std::string::npos);
+  CHECK(error_of(R"({"view": {"multiples": {"rows": 2}}})").find("rows") != std::string::npos);
   CHECK(error_of(R"({"layers": {"score": {"grid": 1000}}})").find("layers.score.grid") !=
         std::string::npos);
   CHECK(error_of(R"({"layers": {"density": {"colormap": "jet"}}})").find("viridis, magma") !=
