@@ -5,6 +5,7 @@ in vec2 v_uv;
 uniform sampler2D u_field;   // R32F, one texel per grid cell
 uniform float u_lo, u_hi;    // value range mapped to the colormap's ends
 uniform float u_opacity;     // [0, 1]
+uniform float u_gain;        // colours × this (presenter mode dims the heatmap)
 uniform int u_fill;          // 1: the colormap; 0: only the contour lines, over what is below
 uniform int u_contours;      // 1: draw contour lines
 uniform float u_spacing;     // value between contour lines
@@ -43,6 +44,7 @@ void main() {
 #else
   vec3 color = clamp(magma(t), 0.0, 1.0);
 #endif
+  color *= u_gain;
   float line = 0.0;
   if (u_contours == 1 && v > u_lo) {
     // Distance to the nearest level in pixels (the level's spacing over the value's screen

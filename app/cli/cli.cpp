@@ -25,16 +25,21 @@ bool is_help(const std::string& arg) {
 void print_overview(std::ostream& out, std::span<const Command* const> commands) {
   out << "scorelab: a lab for score-based generative models (NCSN, score SDEs) on 2-D data.\n\n"
          "Usage: scorelab <command> [flags]\n"
-         "       scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
-         "                [--particles-out p.csv] [--export anim.gif] [--press 10:R,20:F]]\n"
+         "       scorelab [--scene FILE] [--size WxH] [--presenter] [--frames N\n"
+         "                [--screenshot out.png] [--particles-out p.csv] [--export anim.gif]\n"
+         "                [--press 10:R,20:F] [--ui-report items.json]]\n"
          "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
          "  Without a command, scorelab opens the visualizer window (no arguments: the default\n"
          "  scene, 8-Gaussian ring, training on; --size 16 to 4096 per side, as for export).\n"
+         "  --presenter starts in presenter mode (key P toggles it): a large vector font (DejaVu\n"
+         "  Sans), the side panel cut to the sampler's controls, high-contrast colours, thicker\n"
+         "  lines and points; it fits windows from 1280x720 to 3840x2160.\n"
          "  --frames runs N frames and exits (--screenshot writes the last one as PNG,\n"
          "  --particles-out the particles as CSV; --export starts the Export panel's export to\n"
          "  that path and keeps running until it is written; --press types keys at given\n"
          "  frames). --bench-frames prints frame-time JSON (p50/p95 ms, training steps/s,\n"
-         "  sampler restarts: a finished run starts the next one).\n\n"
+         "  sampler restarts: a finished run starts the next one). --ui-report (tests) writes\n"
+         "  the last frame's labelled widgets with their rectangles and text sizes as JSON.\n\n"
          "Commands:\n";
   for (const Command* command : commands) {
     const Command& c = *command;

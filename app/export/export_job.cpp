@@ -39,15 +39,17 @@ std::array<std::uint8_t, 3> rgb8(float r, float g, float b) {
 std::vector<std::array<std::uint8_t, 3>> palette_hints(const Scene& scene,
                                                        const ExportSettings& settings) {
   std::vector<std::array<std::uint8_t, 3>> hints;
+  const render::Palette palette = render::palette(scene);
+  const float g = palette.heat_gain;
   const auto ramp = [&](Colormap map) {
     for (int i = 0; i < 64; ++i) {
       const auto c = render::colormap_rgb(map, float(i) / 63);
-      hints.push_back(rgb8(c[0], c[1], c[2]));
+      hints.push_back(rgb8(g * c[0], g * c[1], g * c[2]));
     }
   };
   if (scene.layers.density.on) ramp(scene.layers.density.colormap);
   if (scene.layers.error.on) ramp(scene.layers.error.colormap);
-  const auto p = render::particle_color(scene.layers);
+  const auto p = palette.particle;
   hints.push_back(rgb8(p[0], p[1], p[2]));
   hints.push_back(rgb8(1, 1, 1));
   hints.push_back(rgb8(0, 0, 0));

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "app/ui/item_report.h"
 #include "core/common/enum_table.h"
 
 namespace scorelab::ui {
@@ -12,22 +13,38 @@ namespace scorelab::ui {
 inline bool slider(const char* label, double& v, double lo, double hi, const char* fmt = "%.3g",
                    bool log = false) {
   float f = static_cast<float>(v);
-  if (!ImGui::SliderFloat(label, &f, float(lo), float(hi), fmt,
-                          log ? ImGuiSliderFlags_Logarithmic : 0))
-    return false;
-  v = f;
-  return true;
+  const bool changed = ImGui::SliderFloat(label, &f, float(lo), float(hi), fmt,
+                                          log ? ImGuiSliderFlags_Logarithmic : 0);
+  report_item(label);
+  if (changed) v = f;
+  return changed;
 }
 
 inline bool slider(const char* label, int& v, int lo, int hi) {
-  return ImGui::SliderInt(label, &v, lo, hi);
+  const bool changed = ImGui::SliderInt(label, &v, lo, hi);
+  report_item(label);
+  return changed;
+}
+
+inline bool checkbox(const char* label, bool& v) {
+  const bool changed = ImGui::Checkbox(label, &v);
+  report_item(label);
+  return changed;
+}
+
+inline bool button(const char* label) {
+  const bool pressed = ImGui::Button(label);
+  report_item(label);
+  return pressed;
 }
 
 // A combo box over every value of E, labelled from its table (core/common/enum_table.h).
 template <TabledEnum E>
 bool enum_combo(const char* label, E& value) {
   bool changed = false;
-  if (ImGui::BeginCombo(label, std::string(label_of(value)).c_str())) {
+  const bool open = ImGui::BeginCombo(label, std::string(label_of(value)).c_str());
+  report_item(label);
+  if (open) {
     for (const EnumName<E>& n : enum_names<E>()) {
       if (ImGui::Selectable(std::string(n.label).c_str(), n.value == value) && n.value != value) {
         value = n.value;

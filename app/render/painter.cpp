@@ -20,11 +20,19 @@ void float_attribute(GLuint index, int size, GLsizei stride, std::size_t offset,
   glVertexAttribDivisor(index, divisor);
 }
 
-// Pink on viridis, cyan on magma.
-Rgba particle_color(const LayersConfig& layers) {
-  if (layers.density.on && layers.density.colormap == Colormap::Magma)
-    return {0.3f, 0.9f, 1.0f, 0.95f};
-  return {1.0f, 0.45f, 0.7f, 0.95f};
+Palette palette(const Scene& scene) {
+  Palette p;
+  if (scene.ui.presenter) {
+    p.presenter = true;
+    p.heat_gain = 0.55f;
+    p.particle = {1, 1, 1, 1};
+    p.particle_rim = {0, 0, 0, 1};
+    p.data = {0, 0, 0, 1};
+    p.data_rim = {1, 1, 1, 1};
+  } else if (scene.layers.density.on && scene.layers.density.colormap == Colormap::Magma) {
+    p.particle = {0.3f, 0.9f, 1.0f, 0.95f};  // pink on viridis, cyan on magma
+  }
+  return p;
 }
 
 Painter::Painter() {
@@ -115,6 +123,7 @@ void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float h
   glUniform1f(prog.uniform("u_lo"), lo);
   glUniform1f(prog.uniform("u_hi"), hi);
   glUniform1f(prog.uniform("u_opacity"), opacity);
+  glUniform1f(prog.uniform("u_gain"), palette_.heat_gain);
   glUniform1i(prog.uniform("u_fill"), fill ? 1 : 0);
   glUniform1i(prog.uniform("u_contours"), contours ? 1 : 0);
   glUniform1f(prog.uniform("u_spacing"), spacing);
@@ -135,12 +144,16 @@ void Painter::lines(const VertexArray& vao, GLsizei vertices) {
   glDrawArrays(GL_LINES, 0, vertices);
 }
 
-void Painter::points(const VertexArray& vao, GLsizei count, float size_px, const Rgba& color) {
+void Painter::points(const VertexArray& vao, GLsizei count, float size_px, const Rgba& color,
+                     const Rgba& rim) {
   if (count == 0) return;
   points_->use();
   glUniform4fv(points_->uniform("u_view"), 1, view_.data());
   glUniform1f(points_->uniform("u_size_px"), size_px);
   glUniform4fv(points_->uniform("u_color"), 1, color.data());
+  glUniform4fv(points_->uniform("u_rim"), 1, rim.data());
+  // A rim a fifth of the diameter (at least a pixel): the dot's own colour stays its centre.
+  glUniform1f(points_->uniform("u_rim_px"), std::max(1.0f, 0.2f * size_px));
   vao.bind();
   glDrawArrays(GL_POINTS, 0, count);
 }
@@ -150,11 +163,17 @@ void Painter::arrows(const VertexArray& vao, GLsizei count, float opacity) {
   arrow_->use();
   glUniform4fv(arrow_->uniform("u_view"), 1, view_.data());
   glUniform2fv(arrow_->uniform("u_px"), 1, px_.data());
-  glUniform1f(arrow_->uniform("u_shaft_px"), 0.9f * pixel_scale_);
-  glUniform1f(arrow_->uniform("u_head_px"), 6.0f * pixel_scale_);
   glUniform1f(arrow_->uniform("u_opacity"), opacity);
   vao.bind();
-  glDrawArraysInstanced(GL_TRIANGLES, 0, 9, count);
+  const auto draw = [&](float rim_px, bool solid) {
+    glUniform1f(arrow_->uniform("u_shaft_px"), 0.9f * pixel_scale_ + rim_px);
+    glUniform1f(arrow_->uniform("u_head_px"), 6.0f * pixel_scale_ + 2 * rim_px);
+    glUniform1i(arrow_->uniform("u_solid"), solid ? 1 : 0);
+    glUniform1i(arrow_->uniform("u_presenter"), palette_.presenter ? 1 : 0);
+    glDrawArraysInstanced(GL_TRIANGLES, 0, 9, count);
+  };
+  if (palette_.presenter) draw(0.6f * pixel_scale_, true);  // the black rim below
+  draw(0, false);
 }
 
 void Painter::trail_segments(FloatCanvas& canvas, const VertexArray& vao, GLsizei count,

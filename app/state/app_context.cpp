@@ -199,19 +199,23 @@ void AppContext::run(Command command) {
     case Command::TogglePanels:
       next.ui.show_panels = !scene_.ui.show_panels;
       break;
+    case Command::TogglePresenter:
+      next.ui.presenter = !scene_.ui.presenter;
+      break;
   }
   apply(next);
 }
 
 void AppContext::rescale_density() {
   density_scale_ = {};
-  if (!exact_->has_log_density() || data_points_.cols() == 0) return;
+  field_std_floor_ = kMinFieldStd;
+  if (data_points_.cols() == 0) return;
   // At most 2,000 of the data points (evenly spaced): the top of log p sits on the data.
   const Index n = data_points_.cols(), step = std::max<Index>(1, n / 2000);
   Points x(2, (n + step - 1) / step);
   for (Index i = 0, j = 0; i < n; i += step, ++j) x.col(j) = data_points_.col(i);
   // Below the typical spacing of the points an empirical mixture is a set of spikes no view can
-  // resolve: the reference std is at least the median distance to the nearest other point.
+  // resolve: the median distance to the nearest other point.
   std::vector<float> nearest(std::size_t(x.cols()), INFINITY);
   for (Index i = 0; i < x.cols(); ++i)
     for (Index j = i + 1; j < x.cols(); ++j) {
@@ -220,9 +224,13 @@ void AppContext::rescale_density() {
       nearest[j] = std::min(nearest[j], d);
     }
   std::nth_element(nearest.begin(), nearest.begin() + nearest.size() / 2, nearest.end());
+  const double spacing = nearest[nearest.size() / 2];
+  // A sample-only dataset or a drawing (no mixture): its fields are drawn at s ≥ the spacing.
+  if (!mixture_components(scene_.data) && std::isfinite(spacing) && spacing > kMinFieldStd)
+    field_std_floor_ = spacing;
+  if (!exact_->has_log_density()) return;
   NoiseLevel ref = level_at(scene_, 0.0);
-  if (std::isfinite(nearest[nearest.size() / 2]))
-    ref.s = std::max(ref.s, double(nearest[nearest.size() / 2]));
+  if (std::isfinite(spacing)) ref.s = std::max(ref.s, spacing);
   Values log_p;
   exact_->log_density(x, ref, log_p);
   float top = -INFINITY;
@@ -243,6 +251,10 @@ void AppContext::derive_panels() {
     panels_[p].source = cfg.source;
     panels_[p].follows_particles = follow;
     panels_[p].level = follow ? moving : level_at(scene_, cfg.t);
+    // Finer than the points' spacing an empirical mixture is spikes between the points (and
+    // finer than a texel): the fields are drawn at the spacing, and the caption says so.
+    panels_[p].std_floored = panels_[p].level.s < field_std_floor_;
+    panels_[p].level.s = std::max(panels_[p].level.s, field_std_floor_);
   }
 }
 

@@ -48,6 +48,8 @@ struct PanelView {
   // the run to its end (their final level), so fields and particles always show the same level.
   // Otherwise it is pinned at the panel's t.
   bool follows_particles = false;
+  // The level's std was raised to field_std_floor() (a sample-only dataset: finer is spikes).
+  bool std_floored = false;
 };
 
 // The colour range of log p shared by every panel and level (layers.density.lock_scale): the top is
@@ -118,6 +120,9 @@ class AppContext {
   const PanelView& panel(int p) const { return panels_[p]; }
   double suggested_sigma_max() const { return suggested_sigma_max_; }
   const DensityScale& density_scale() const { return density_scale_; }
+  // The smallest std fields are drawn at: kMinFieldStd, or for data without a mixture (a
+  // sample-only dataset, a drawing) the median distance between neighbouring points.
+  double field_std_floor() const { return field_std_floor_; }
   long data_revision() const { return data_revision_; }
 
   const StatusMessage& status() const { return status_; }
@@ -143,6 +148,7 @@ class AppContext {
   long data_revision_ = 0;
   double suggested_sigma_max_ = 0;
   DensityScale density_scale_;
+  double field_std_floor_ = kMinFieldStd;
 
   std::shared_ptr<const Checkpoint> start_;
   std::unique_ptr<Trainer> trainer_;

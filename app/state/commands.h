@@ -16,6 +16,7 @@ enum class Command {
   ResetTraining,   // fresh weights (same settings)
   ToggleHelp,      // H: the shortcut overlay
   TogglePanels,    // Tab: side panel and status bar
+  TogglePresenter, // P: presenter mode (ui.presenter)
 };
 
 // The keys that post commands, with what the help overlay says of them. Key codes are GLFW's
@@ -34,6 +35,7 @@ inline constexpr KeyBinding kKeyBindings[] = {
     {'T', "T", Command::ToggleTraining, "training on / off"},
     {'H', "H", Command::ToggleHelp, "this help"},
     {kGlfwKeyTab, "Tab", Command::TogglePanels, "show / hide the side panel"},
+    {'P', "P", Command::TogglePresenter, "presenter mode: large font, high contrast"},
 };
 
 // For messages and tests.
@@ -47,6 +49,7 @@ constexpr std::string_view command_name(Command c) {
     case Command::ResetTraining: return "reset training";
     case Command::ToggleHelp: return "toggle help";
     case Command::TogglePanels: return "toggle panels";
+    case Command::TogglePresenter: return "toggle presenter";
   }
   return "?";
 }

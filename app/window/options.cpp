@@ -14,7 +14,8 @@ namespace {
 
 constexpr const char* kFlags[] = {"--scene",      "--size",         "--frames",
                                   "--screenshot", "--bench-frames", "--export",
-                                  "--particles-out", "--press"};
+                                  "--particles-out", "--press",     "--presenter",
+                                  "--ui-report"};
 
 int parse_int(const std::string& flag, const std::string& text, int lo, int hi) {
   int v = 0;
@@ -38,6 +39,10 @@ Options parse_options(const std::vector<std::string>& args) {
     const std::string& flag = args[i];
     if (std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags))
       throw InputError("unknown window flag '" + flag + "'");
+    if (flag == "--presenter") {  // the one flag without a value
+      o.presenter = true;
+      continue;
+    }
     if (i + 1 >= args.size()) throw InputError(flag + " needs a value");
     const std::string& value = args[++i];
     if (flag == "--scene") {
@@ -46,6 +51,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.screenshot = value;
     } else if (flag == "--particles-out") {
       o.particles_out = value;
+    } else if (flag == "--ui-report") {
+      o.ui_report = value;
     } else if (flag == "--export") {
       o.export_path = value;
     } else if (flag == "--press") {  // FRAME:KEY[,FRAME:KEY...], KEY a letter, digit or Space
@@ -80,6 +87,8 @@ Options parse_options(const std::vector<std::string>& args) {
     throw InputError("--particles-out needs --frames N (the frame whose particles are written)");
   if (o.screenshot && o.frames == 0)
     throw InputError("--screenshot needs --frames N (the frame to capture)");
+  if (o.ui_report && o.frames == 0)
+    throw InputError("--ui-report needs --frames N (the frame to report)");
   if (o.export_path && o.frames == 0)
     throw InputError("--export needs --frames N (a scripted run)");
   if (o.frames > 0 && o.bench_frames > 0)

@@ -23,6 +23,10 @@ struct Options {
   // Scripted: keys pressed at given frames, as if typed (the keyboard's own path: R restarts the
   // sampler, F fits the view, digits toggle layers, ...). Pairs (frame ≥ 1, GLFW key code).
   std::vector<std::pair<int, int>> presses;
+  bool presenter = false;  // start in presenter mode (the scene's ui.presenter; P toggles it)
+  // Test only (scripted): a JSON of the labelled ImGui items of the last frame, their rectangles
+  // and text sizes (app/ui/item_report.h), to check that no label is cut off.
+  std::optional<std::string> ui_report;
 };
 
 // Whether these arguments are for the window (none, or a window flag first); everything else
@@ -33,15 +37,20 @@ bool is_window_command(const std::vector<std::string>& args);
 Options parse_options(const std::vector<std::string>& args);
 
 inline constexpr const char* kUsage =
-    "Usage: scorelab [--scene FILE] [--size WxH] [--frames N [--screenshot out.png]\n"
-    "                [--export anim.gif] [--particles-out final.csv] [--press F:KEY,...]]\n"
+    "Usage: scorelab [--scene FILE] [--size WxH] [--presenter] [--frames N [--screenshot out.png]\n"
+    "                [--export anim.gif] [--particles-out final.csv] [--press F:KEY,...]\n"
+    "                [--ui-report items.json]]\n"
     "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
     "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
-    "  on). --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
+    "  on). --presenter starts in presenter mode (P toggles it): a large vector font, the side\n"
+    "  panel cut to the sampler's controls, high-contrast colours, thicker lines and points.\n"
+    "  --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
     "  last frame as PNG; with --particles-out: the last frame's particles as CSV, as\n"
     "  `scorelab sample` writes them; with --export: starts that export from the Export panel at the\n"
     "  first frame and runs until it is written; with --press 10:R,20:F: presses R at frame 10\n"
     "  and F at frame 20). --bench-frames prints JSON with p50/p95 frame times, training steps\n"
-    "  per second (training on) and sampler restarts (a finished run starts the next one).\n";
+    "  per second (training on) and sampler restarts (a finished run starts the next one).\n"
+    "  --ui-report (tests) writes the last frame's labelled widgets, their rectangles and text\n"
+    "  sizes, as JSON.\n";
 
 }  // namespace scorelab::window
