@@ -137,7 +137,7 @@ enum class ErrorKind {
 enum class ArrowLength {
   Normalized,  // every arrow one grid cell long: direction only
   Scaled,      // length ∝ ‖score‖, the longest (98th percentile) one cell
-  Log,         // length ∝ log(1 + ‖score‖ / median): large and small both visible
+  Log,         // length ∝ log(1 + 10 ‖score‖ / median): compressive, small ones still visible
 };
 
 // One plot panel: what its field layers show.
