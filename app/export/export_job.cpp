@@ -152,7 +152,12 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   // 2. Layout over the whole target (pixels; the overlay's coordinates), fields, overlay text.
   const Scene& s = ctx_->scene();
   const float w = float(settings_.width), h = float(settings_.height);
-  const view::PanelLayout layout = view::layout_panels(s.view, {0, 0, w, h});
+  overlay_.begin(settings_.width, settings_.height);
+  // The title's band along the bottom is reserved: the panels (and their axes labels) end above
+  // it, so it never covers them.
+  const float lh = ImGui::GetTextLineHeight(), pad = 6 * pixel_scale_;
+  const float band = settings_.title.empty() ? 0.0f : lh + 2 * pad;
+  const view::PanelLayout layout = view::layout_panels(s.view, {0, 0, w, std::max(h - band, 1.0f)});
   ctx_->update();
   std::vector<layers::PanelFrame> frames;
   for (int p = 0; p < layout.count; ++p) {
@@ -160,7 +165,6 @@ void ExportJob::render_frame(int i, encode::Image& image) {
     frames.push_back(table_.frame(*ctx_, p, layout.worlds[p], layout.rects[p], double(i)));
     table_.compute(frames.back());
   }
-  overlay_.begin(settings_.width, settings_.height);
   layers::OverlayOptions options;
   options.legend = settings_.legend;
   options.caption = settings_.caption;
@@ -168,8 +172,7 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   for (const layers::PanelFrame& f : frames) layers::panel_overlay(table_, f, options);
   if (!settings_.title.empty()) {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
-    const float lh = ImGui::GetTextLineHeight(), pad = 6 * pixel_scale_;
-    dl->AddRectFilled(ImVec2(0, h - lh - 2 * pad), ImVec2(w, h), IM_COL32(0, 0, 0, 150));
+    dl->AddRectFilled(ImVec2(0, h - band), ImVec2(w, h), IM_COL32(0, 0, 0, 150));
     const float tw = ImGui::CalcTextSize(settings_.title.c_str()).x;
     ui::outlined_text(dl, ImVec2(std::max(pad, 0.5f * (w - tw)), h - lh - pad),
                       settings_.title.c_str());

@@ -196,7 +196,11 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     Scene edit = s;
     ui::Commands commands;
     if (s.ui.show_panels) ui::side_panel(ctx, table, panel_state, edit, commands, side_w, plot.h);
-    ui::handle_keyboard(ctx, table, edit, commands, panels[0], &quit);
+    // F fits the data into every panel: they share one camera, so the narrowest one decides.
+    view::PixelRect narrowest = panels[0];
+    for (int p = 1; p < panel_count; ++p)
+      if (panels[p].w / panels[p].h < narrowest.w / narrowest.h) narrowest = panels[p];
+    ui::handle_keyboard(ctx, table, edit, commands, narrowest, &quit);
     ui::handle_mouse(panel_state, edit, panels, panel_count);
     ctx.submit(edit, commands);
     // The benchmark measures frames that do particle work: a finished run starts the next one.
