@@ -128,12 +128,38 @@ void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float h
   glUniform1i(prog.uniform("u_contours"), contours ? 1 : 0);
   glUniform1f(prog.uniform("u_spacing"), spacing);
   glUniform1f(prog.uniform("u_line_px"), 1.2f * pixel_scale_);
+  glUniform1f(prog.uniform("u_offset"), 0.0f);
+  glUniform4f(prog.uniform("u_line_color"), 1, 1, 1, 0.4f);
   // An opaque fill skips blending: it would cost a framebuffer read per pixel.
   const bool opaque = fill && opacity >= 1.0f;
   if (opaque) glDisable(GL_BLEND);
   quad_vao_.bind();
   glDrawArrays(GL_TRIANGLES, 0, 6);
   if (opaque) glEnable(GL_BLEND);
+}
+
+void Painter::level_line(const FloatTexture& tex, const Grid& grid, float level, float range,
+                         const Rgba& color, float width_px) {
+  Program& prog = *field_[0];
+  prog.use();
+  tex.bind(0);
+  glUniform1i(prog.uniform("u_field"), 0);
+  glUniform4f(prog.uniform("u_rect"), float(grid.x0), float(grid.y0), float(grid.x1),
+              float(grid.y1));
+  glUniform4fv(prog.uniform("u_view"), 1, view_.data());
+  glUniform1f(prog.uniform("u_lo"), -3.0e38f);  // lines wherever the value is
+  glUniform1f(prog.uniform("u_hi"), 3.0e38f);
+  glUniform1f(prog.uniform("u_opacity"), 1.0f);
+  glUniform1f(prog.uniform("u_gain"), 1.0f);
+  glUniform1i(prog.uniform("u_fill"), 0);
+  glUniform1i(prog.uniform("u_contours"), 1);
+  // One spacing wider than the values' range: `level` is the only line.
+  glUniform1f(prog.uniform("u_spacing"), 2 * std::max(range, 1e-6f));
+  glUniform1f(prog.uniform("u_offset"), level);
+  glUniform4fv(prog.uniform("u_line_color"), 1, color.data());
+  glUniform1f(prog.uniform("u_line_px"), width_px * pixel_scale_);
+  quad_vao_.bind();
+  glDrawArrays(GL_TRIANGLES, 0, 6);
 }
 
 void Painter::lines(const VertexArray& vao, GLsizei vertices) {

@@ -58,6 +58,10 @@ class Painter {
   // `spacing` units (contours). fill with opacity 1 draws opaque (no blending).
   void field(const FloatTexture& tex, const Grid& grid, float lo, float hi, Colormap map,
              float opacity, bool fill, bool contours, float spacing);
+  // The one contour line of `tex` at value `level` (its values span at most `range` on either
+  // side of it), `width_px` wide (× pixel scale), in `color`.
+  void level_line(const FloatTexture& tex, const Grid& grid, float level, float range,
+                  const Rgba& color, float width_px);
   // GL_LINES from a VAO laid out as make_line_layout (xy + rgba per vertex).
   void lines(const VertexArray& vao, GLsizei vertices);
   // `rim`: a ring of that colour a fifth of the diameter wide (at least a pixel) inside the disc.
