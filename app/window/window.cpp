@@ -228,7 +228,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     marks.brush = panel_state.brush;
     marks.brush_radius = panel_state.brush_radius;
     marks.dragging_component = panel_state.dragging_component;
-    marks.mixture_centres = ctx.scene().ui.show_panels && !panel_state.brush;
+    // Editing aids, not for a class: hidden in presenter mode.
+    marks.mixture_centres =
+        ctx.scene().ui.show_panels && !panel_state.brush && !ctx.scene().ui.presenter;
     for (const layers::PanelFrame& f : frames) layers::panel_overlay(table, f, overlay, marks);
     if (ctx.scene().ui.show_panels) ui::status_bar(ctx, frame_ms, plot.h, float(win_w));
     if (ctx.scene().ui.show_help) {
