@@ -31,6 +31,7 @@ std::string ItemReport::json() const {
                           {"window_rect", {i.wx0, i.wy0, i.wx1, i.wy1}}});
   return nlohmann::json{{"display", {display_w, display_h}},
                         {"font_px", font_px},
+                        {"missing_glyphs", missing_glyphs},
                         {"items", items_json}}
              .dump(1) + "\n";
 }

@@ -20,7 +20,8 @@ struct ItemReport {
   std::vector<ReportedItem> items;
   float display_w = 0, display_h = 0;  // the window (viewport) size
   float font_px = 0;                   // the font's size this frame
-  // JSON: {"display": [w, h], "font_px": f, "items": [{"text", "rect": [x0, y0, x1,
+  std::string missing_glyphs;          // of σ ε ∇ ∫ ₓ ₀ ₉ ≥, those the font lacks ("U+03C3 ...")
+  // JSON: {"display": [w, h], "font_px": f, "missing_glyphs": "...", "items": [{"text", "rect": [x0, y0, x1,
   // y1], "text_size": [w, h], "window_rect": [...]}, ...]}
   std::string json() const;
 };

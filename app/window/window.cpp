@@ -243,6 +243,13 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       item_report.display_w = float(win_w);
       item_report.display_h = float(win_h);
       item_report.font_px = ImGui::GetFontSize();
+      // The glyphs lessons write (σ ε ∇ ∫ ₓ ₀ ₉ ≥), each looked up in the loaded font.
+      for (const ImWchar c : {0x03C3, 0x03B5, 0x2207, 0x222B, 0x2093, 0x2080, 0x2089, 0x2265})
+        if (!ImGui::GetFont()->FindGlyphNoFallback(c)) {
+          char code[16];
+          std::snprintf(code, sizeof code, "U+%04X ", unsigned(c));
+          item_report.missing_glyphs += code;
+        }
       write_file_atomic(*options.ui_report, item_report.json());
       ImGui::GetIO().UserData = nullptr;
     }

@@ -35,8 +35,9 @@ json ui_report(const std::string& name, const json& scene, int w, int h, const s
 void check_layout(const json& r, int w, int h) {
   REQUIRE(r["display"][0].get<float>() == w);
   REQUIRE(r["display"][1].get<float>() == h);
-  // Lecture size: about 30 lines fill the height.
+  // Lecture size: about 30 lines fill the height; the vector font has the glyphs lessons write.
   CHECK(r["font_px"].get<float>() >= h / 32.0f);
+  CHECK(r["missing_glyphs"].get<std::string>() == "");
   const json& items = r["items"];
   REQUIRE(items.size() >= 6);  // the sampler's controls, the buttons, the status bar
   float side_right = 0;
@@ -94,4 +95,5 @@ TEST_CASE("without presenter mode the bitmap font stays") {
   const json r = ui_report("normal_720", scene_with(json::parse(R"({"kind": "reverse_sde"})")),
                            1280, 720, "");
   CHECK(r["font_px"].get<float>() == 13);
+  CHECK(r["missing_glyphs"].get<std::string>() != "");  // ProggyClean is ASCII
 }
