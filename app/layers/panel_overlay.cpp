@@ -89,27 +89,27 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     std::snprintf(caption, sizeof caption, "%s  t %.3f  sigma %.3g  %s",
                   std::string(label_of(pv.source)).c_str(), pv.level.t, pv.level.s,
                   pv.follows_particles ? "(following the particles)" : "(pinned)");
+    // Each line wraps at the panel's right edge (narrow panels, presenter fonts).
+    const float x = rect.x + 3 * lh, wrap = std::max(rect.x + rect.w - x - 6, 4 * lh);
     float y = rect.y + 6;
-    ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), caption);
+    y += ui::outlined_text(dl, ImVec2(x, y), caption, IM_COL32_WHITE, wrap);
     if (pv.std_floored) {  // the level was raised to the points' spacing (app_context.h)
       char floor[120];
       std::snprintf(floor, sizeof floor, "drawn at sigma >= %.3g: finer is spikes between points",
                     f.ctx.field_std_floor());
-      y += lh;
-      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), floor, IM_COL32(255, 220, 160, 255));
+      y += ui::outlined_text(dl, ImVec2(x, y), floor, IM_COL32(255, 220, 160, 255), wrap);
     }
     if (s.layers.particles.on) {
-      y += lh;
       const std::string particles =
           "particles: " + std::string(label_of(s.ui.particle_source)) +
           (f.ctx.particles().finished() ? " (run finished)" : "");
-      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), particles.c_str(),
-                        IM_COL32(230, 230, 230, 255));
+      y += ui::outlined_text(dl, ImVec2(x, y), particles.c_str(), IM_COL32(230, 230, 230, 255),
+                             wrap);
     }
     if (pv.source == FieldSource::Learned && !f.ctx.learned())
-      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y + lh),
-                        "waiting for the first trained snapshot", IM_COL32(255, 190, 90, 255));
-    caption_bottom = std::max(caption_bottom, y + 2 * lh + 4);
+      y += ui::outlined_text(dl, ImVec2(x, y), "waiting for the first trained snapshot",
+                             IM_COL32(255, 190, 90, 255), wrap);
+    caption_bottom = std::max(caption_bottom, y + 4);
   }
 
   // Mixture centres (draggable; an editing aid, so not in plot-only mode) and the brush.
