@@ -13,6 +13,7 @@ PACKAGES=(
   libeigen3-dev doctest-dev nlohmann-json3-dev libstb-dev
   libglfw3-dev libgl-dev libimgui-dev python3-glad
   xvfb xauth libgl1-mesa-dri libgif-dev ffmpeg
+  fonts-dejavu-core
 )
 
 install_missing() {

@@ -5,10 +5,13 @@ in vec2 v_uv;
 uniform sampler2D u_field;   // R32F, one texel per grid cell
 uniform float u_lo, u_hi;    // value range mapped to the colormap's ends
 uniform float u_opacity;     // [0, 1]
+uniform float u_gain;        // colours × this (presenter mode dims the heatmap)
 uniform int u_fill;          // 1: the colormap; 0: only the contour lines, over what is below
 uniform int u_contours;      // 1: draw contour lines
 uniform float u_spacing;     // value between contour lines
 uniform float u_line_px;     // contour line width, pixels
+uniform float u_offset;      // contours at u_offset + k u_spacing (k integer)
+uniform vec4 u_line_color;   // contour lines without fill: their colour and opacity
 out vec4 frag;
 
 // Polynomial fits of matplotlib's viridis and magma (Matt Zucconi, CC0); the C++ twin is
@@ -43,16 +46,17 @@ void main() {
 #else
   vec3 color = clamp(magma(t), 0.0, 1.0);
 #endif
+  color *= u_gain;
   float line = 0.0;
   if (u_contours == 1 && v > u_lo) {
     // Distance to the nearest level in pixels (the level's spacing over the value's screen
     // gradient), blended over one pixel: a line of constant width at any zoom.
-    float level = v / u_spacing;
+    float level = (v - u_offset) / u_spacing;
     float px = abs(fract(level + 0.5) - 0.5) / max(fwidth(level), 1e-6);
     line = 1.0 - clamp(px - 0.5 * u_line_px + 0.5, 0.0, 1.0);
   }
   if (u_fill == 1)
     frag = vec4(mix(color, vec3(1.0), 0.4 * line), u_opacity);
   else
-    frag = vec4(1.0, 1.0, 1.0, 0.4 * line);
+    frag = vec4(u_line_color.rgb, u_line_color.a * line);
 }

@@ -39,15 +39,17 @@ std::array<std::uint8_t, 3> rgb8(float r, float g, float b) {
 std::vector<std::array<std::uint8_t, 3>> palette_hints(const Scene& scene,
                                                        const ExportSettings& settings) {
   std::vector<std::array<std::uint8_t, 3>> hints;
+  const render::Palette palette = render::palette(scene);
+  const float g = palette.heat_gain;
   const auto ramp = [&](Colormap map) {
     for (int i = 0; i < 64; ++i) {
       const auto c = render::colormap_rgb(map, float(i) / 63);
-      hints.push_back(rgb8(c[0], c[1], c[2]));
+      hints.push_back(rgb8(g * c[0], g * c[1], g * c[2]));
     }
   };
   if (scene.layers.density.on) ramp(scene.layers.density.colormap);
   if (scene.layers.error.on) ramp(scene.layers.error.colormap);
-  const auto p = render::particle_color(scene.layers);
+  const auto p = palette.particle;
   hints.push_back(rgb8(p[0], p[1], p[2]));
   hints.push_back(rgb8(1, 1, 1));
   hints.push_back(rgb8(0, 0, 0));
@@ -150,7 +152,12 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   // 2. Layout over the whole target (pixels; the overlay's coordinates), fields, overlay text.
   const Scene& s = ctx_->scene();
   const float w = float(settings_.width), h = float(settings_.height);
-  const view::PanelLayout layout = view::layout_panels(s.view, {0, 0, w, h});
+  overlay_.begin(settings_.width, settings_.height);
+  // The title's band along the bottom is reserved: the panels (and their axes labels) end above
+  // it, so it never covers them.
+  const float lh = ImGui::GetTextLineHeight(), pad = 6 * pixel_scale_;
+  const float band = settings_.title.empty() ? 0.0f : lh + 2 * pad;
+  const view::PanelLayout layout = view::layout_panels(s.view, {0, 0, w, std::max(h - band, 1.0f)});
   ctx_->update();
   std::vector<layers::PanelFrame> frames;
   for (int p = 0; p < layout.count; ++p) {
@@ -158,7 +165,6 @@ void ExportJob::render_frame(int i, encode::Image& image) {
     frames.push_back(table_.frame(*ctx_, layout, p, double(i)));
     table_.compute(frames.back());
   }
-  overlay_.begin(settings_.width, settings_.height);
   layers::OverlayOptions options;
   options.legend = settings_.legend;
   options.caption = settings_.caption;
@@ -166,8 +172,7 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   for (const layers::PanelFrame& f : frames) layers::panel_overlay(table_, f, options);
   if (!settings_.title.empty()) {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
-    const float lh = ImGui::GetTextLineHeight(), pad = 6 * pixel_scale_;
-    dl->AddRectFilled(ImVec2(0, h - lh - 2 * pad), ImVec2(w, h), IM_COL32(0, 0, 0, 150));
+    dl->AddRectFilled(ImVec2(0, h - band), ImVec2(w, h), IM_COL32(0, 0, 0, 150));
     const float tw = ImGui::CalcTextSize(settings_.title.c_str()).x;
     ui::outlined_text(dl, ImVec2(std::max(pad, 0.5f * (w - tw)), h - lh - pad),
                       settings_.title.c_str());

@@ -22,8 +22,10 @@ class DataLayer final : public Layer {
     if (!gpu_) gpu_ = std::make_unique<PointBuffer>();
     gpu_->update(f.ctx.data_points(), f.ctx.data_revision());
     const auto& cfg = f.layers().data;
-    painter.points(gpu_->vao, gpu_->count, float(cfg.point_size) * painter.pixel_scale(),
-                   {0.95f, 0.95f, 1.0f, float(cfg.opacity)});
+    render::Rgba color = painter.current_palette().data;
+    color[3] *= float(cfg.opacity);
+    painter.points(gpu_->vao, gpu_->count, float(cfg.point_size) * painter.pixel_scale(), color,
+                   painter.current_palette().data_rim);
   }
 
  private:

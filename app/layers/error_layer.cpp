@@ -3,6 +3,12 @@
 // the low-density regions where score matching has no data light up. p-weighted: what the
 // objective minimises, which hides those regions (scaled to its 98th percentile). In a split view
 // only on learned panels (on an exact panel it would repeat its neighbour's).
+//
+// The optional low-density outline (layers.error.low_density_outline) is the contour where p, the
+// exact density at the panel's level, equals its `quantile` over the data points: outside it lie
+// fewer than that fraction of the data, where score matching has (almost) nothing to fit.
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "app/layers/layer.h"
@@ -22,21 +28,31 @@ class ErrorLayer final : public Layer {
     bool changed = ui::enum_combo("error", l.error.kind);
     changed |= ui::slider("resolution", l.error.resolution, 8, 96);
     changed |= ui::enum_combo("colormap", l.error.colormap);
+    auto& outline = l.error.low_density_outline;
+    changed |= ui::checkbox("low-density outline", outline.on);
+    if (outline.on)
+      changed |= ui::slider("quantile of p", outline.quantile, 0.001, 0.5, "%.3f", true);
     return changed;
   }
 
   void compute(PanelFrame& f) override {
-    if (shown(f)) (void)f.fields.error(f.inputs, f.layers().error);
+    if (!shown(f)) return;
+    (void)f.fields.error(f.inputs, f.layers().error);
+    if (f.layers().error.low_density_outline.on) update_threshold(f);
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
     if (!shown(f)) return;
     const app::ErrorMap* e = f.fields.error(f.inputs, f.layers().error);
-    if (!e) return;
+    if (!e) {  // no snapshot yet: the outline alone
+      draw_outline(painter, f);
+      return;
+    }
     GridTexture& g = gpu_[f.panel];
     g.update(e->key.grid, e->error.per_point, e->revision);
     painter.field(g.texture, e->key.grid, 0.0f, top(*e), f.layers().error.colormap,
                   f.layers().density.on ? 0.85f : 1.0f, /*fill=*/true, /*contours=*/false, 1.0f);
+    draw_outline(painter, f);
   }
 
   std::optional<Legend> legend(const PanelFrame& f) const override {
@@ -55,16 +71,34 @@ class ErrorLayer final : public Layer {
 
   // One line along the bottom of the panel saying which error the colours are.
   void overlay(ImDrawList* dl, const PanelFrame& f) const override {
-    if (!shown(f) || !f.fields.error(f.inputs, f.layers().error)) return;
-    const char* text = f.layers().error.kind == ErrorKind::Relative
-                           ? "error: |learned - exact| / |exact|, unweighted"
-                           : "error: p(x) |learned - exact|^2, as trained";
-    const float lh = ImGui::GetTextLineHeight();
-    ui::outlined_text(dl, ImVec2(f.rect.x + 3 * lh, f.rect.y + f.rect.h - 2.4f * lh), text,
-                      IM_COL32(255, 220, 160, 255));
+    if (!shown(f)) return;
+    const float lh = ImGui::GetTextLineHeight(), x = f.rect.x + 3 * lh;
+    // Lines up from the bottom edge (above the x tick labels), wrapped at the panel's right edge.
+    float bottom = f.rect.y + f.rect.h - 1.4f * lh;
+    const auto line = [&](float indent, const char* text, ImU32 color) {
+      const float wrap = std::max(f.rect.x + f.rect.w - x - indent - 6, 4 * lh);
+      bottom -= ImGui::GetTextLineHeight() * float(ui::wrap_at_spaces(text, wrap).size());
+      ui::outlined_text(dl, ImVec2(x + indent, bottom), text, color, wrap);
+      return bottom;
+    };
+    if (f.fields.error(f.inputs, f.layers().error))
+      line(0,
+           f.layers().error.kind == ErrorKind::Relative
+               ? "error: |learned - exact| / |exact|, unweighted"
+               : "error: p(x) |learned - exact|^2, as trained",
+           IM_COL32(255, 220, 160, 255));
+    // The outline's legend: a sample of the line and what it means.
+    const Outline& o = outline_[f.panel];
+    if (f.layers().error.low_density_outline.on && o.valid) {
+      char legend[120];
+      std::snprintf(legend, sizeof legend, "line: p at its %.3g%% quantile over the data, lower beyond",
+                    100 * f.layers().error.low_density_outline.quantile);
+      const float y = line(2.5f * lh, legend, kOutlineColor) + 0.5f * lh;
+      dl->AddLine(ImVec2(x, y), ImVec2(x + 2 * lh, y), IM_COL32(0, 0, 0, 255), 5);
+      dl->AddLine(ImVec2(x, y), ImVec2(x + 2 * lh, y), kOutlineColor, 3);
+    }
   }
 
- private:
   // The value at the top of the colormap: 100% for the relative error (above is clamped there).
   static float top(const app::ErrorMap& e) {
     return e.kind == ErrorKind::Relative ? 1.0f : std::max(e.stats.robust_max, 1e-12f);
@@ -72,7 +106,59 @@ class ErrorLayer final : public Layer {
   static bool shown(const PanelFrame& f) {
     return !f.ctx.scene().view.split || f.ctx.panel(f.panel).source == FieldSource::Learned;
   }
+  static constexpr ImU32 kOutlineColor = IM_COL32(90, 230, 255, 255);  // cyan: apart from magma
+
+  // The level of log p the outline follows, for the panel's current level and data.
+  struct Outline {
+    bool valid = false;
+    double t = -1, m = 0, s = 0, quantile = -1;
+    long data_revision = -1;
+    float threshold = 0;  // log p at the quantile
+    GridTexture texture;  // the panel's log p (a copy of the density field's grid)
+  };
+
+  // The quantile of log p over (at most 1,000 evenly spaced) data points at the panel's level,
+  // recomputed only when the level, the data or the quantile changed.
+  void update_threshold(PanelFrame& f) {
+    Outline& o = outline_[f.panel];
+    const NoiseLevel& l = f.inputs.level;
+    const double q = f.layers().error.low_density_outline.quantile;
+    if (o.t == l.t && o.m == l.m && o.s == l.s && o.quantile == q &&
+        o.data_revision == f.ctx.data_revision())
+      return;
+    o.t = l.t, o.m = l.m, o.s = l.s, o.quantile = q, o.data_revision = f.ctx.data_revision();
+    o.valid = false;
+    const Points& data = f.ctx.data_points();
+    if (data.cols() == 0) return;
+    const Index step = std::max<Index>(1, data.cols() / 1000);
+    Points x(2, (data.cols() + step - 1) / step);
+    for (Index i = 0, j = 0; i < data.cols(); i += step, ++j) x.col(j) = data.col(i);
+    Values log_p;
+    if (!exact_log_density(f.ctx.exact(), x, l, log_p)) return;
+    std::vector<float> v;
+    for (Index i = 0; i < log_p.size(); ++i)
+      if (std::isfinite(log_p[i])) v.push_back(log_p[i]);
+    if (v.empty()) return;
+    const std::size_t k = std::min(v.size() - 1, std::size_t(q * double(v.size())));
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
+    o.threshold = v[k];
+    o.valid = true;
+  }
+
+  void draw_outline(render::Painter& painter, PanelFrame& f) {
+    Outline& o = outline_[f.panel];
+    if (!f.layers().error.low_density_outline.on || !o.valid) return;
+    const app::DensityField& d = f.fields.density(f.inputs, f.layers().density.resolution);
+    o.texture.update(d.key.grid, d.log_density, d.revision);
+    const float range = std::max(std::abs(d.stats.max - o.threshold),
+                                 std::abs(d.stats.min - o.threshold)) + 1.0f;
+    painter.level_line(o.texture.texture, d.key.grid, o.threshold, range, {0, 0, 0, 1}, 4.0f);
+    painter.level_line(o.texture.texture, d.key.grid, o.threshold, range,
+                       {90 / 255.0f, 230 / 255.0f, 1, 1}, 2.2f);
+  }
+
   PerPanel<GridTexture> gpu_;
+  mutable PerPanel<Outline> outline_;  // made on first use, also by the (const) overlay
 };
 
 }  // namespace

@@ -56,6 +56,7 @@ void LayerTable::draw(render::Painter& painter, PanelFrame& f, const render::Fra
                       float pixel_scale) {
   const LayersConfig& cfg = f.layers();
   painter.begin_panel(f.world, fb, pixel_scale);
+  painter.set_palette(render::palette(f.ctx.scene()));
   for (const auto& layer : layers_)
     if (layer->on(cfg)) layer->draw(painter, f);
   painter.end_panel();

@@ -3,27 +3,31 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include "app/layers/widgets.h"
 #include "app/render/colormap.h"
+#include "app/render/painter.h"
 #include "core/scene/exact_score.h"
 
 namespace scorelab::layers {
 
 namespace {
 
-ImU32 color_of(Colormap map, float t, int alpha = 255) {
+// The colormap's colour at t as the heatmap shows it (× the palette's gain: presenter mode dims it).
+ImU32 color_of(Colormap map, float t, float gain) {
   const auto c = render::colormap_rgb(map, t);
-  return IM_COL32(int(c[0] * 255), int(c[1] * 255), int(c[2] * 255), alpha);
+  return IM_COL32(int(gain * c[0] * 255), int(gain * c[1] * 255), int(gain * c[2] * 255), 255);
 }
 
 // A vertical colour bar `h` pixels long with its title and end labels in a dark box.
 struct ColourBar {
   const Legend& legend;
   float scale, h;
+  float gain = 1;  // the heatmap's colour gain (render::Palette)
   char lo_text[32], hi_text[32];
 
   ColourBar(const Legend& l, float scale_, float h_) : legend(l), scale(scale_), h(h_) {
@@ -51,7 +55,7 @@ struct ColourBar {
     for (int i = 0; i < steps; ++i) {
       const float a = float(i) / steps, b = float(i + 1) / steps;
       dl->AddRectFilled(ImVec2(bx, by + (1 - b) * h), ImVec2(bx + w, by + (1 - a) * h + 1),
-                        color_of(legend.map, 0.5f * (a + b)));
+                        color_of(legend.map, 0.5f * (a + b), gain));
     }
     dl->AddText(ImVec2(bx + w + p, by - 2), IM_COL32_WHITE, hi_text);
     dl->AddText(ImVec2(bx + w + p, by + h - lh + 2), IM_COL32_WHITE, lo_text);
@@ -82,6 +86,7 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   // Caption: what the panel's fields show and at which level (the numbers every layer of the
   // panel was computed at), and what the particles follow.
   const app::PanelView& pv = f.ctx.panel(f.panel);
+  float caption_bottom = rect.y + 10 + 3 * lh;  // legends at the top start below it
   if (options.caption) {
     // Across SDEs the panel names its process; where the mean shrinks (m < 1: VP, sub-VP) the
     // caption gives m and s, since s alone is not the level.
@@ -98,26 +103,27 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     std::snprintf(where, sizeof where, "%s  %s", level,
                   pv.follows_particles ? "(following the particles)" : "(pinned)");
     std::snprintf(caption, sizeof caption, "%s  %s", who, where);
+    // Each line wraps at the panel's right edge (small multiples, presenter fonts), at spaces.
+    const float x = rect.x + 3 * lh, wrap = std::max(rect.x + rect.w - x - 6, 4 * lh);
     float y = rect.y + 6;
-    // On one line when it fits the panel (small multiples are narrow), else on two.
-    if (ImGui::CalcTextSize(caption).x <= rect.w - 4 * lh) {
-      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), caption);
-    } else {
-      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), who);
-      y += lh;
-      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), where);
+    y += ui::outlined_text(dl, ImVec2(x, y), caption, IM_COL32_WHITE, wrap);
+    if (pv.std_floored) {  // the level was raised to the points' spacing (app_context.h)
+      char floor[120];
+      std::snprintf(floor, sizeof floor, "drawn at sigma >= %.3g: finer is spikes between points",
+                    f.ctx.field_std_floor());
+      y += ui::outlined_text(dl, ImVec2(x, y), floor, IM_COL32(255, 220, 160, 255), wrap);
     }
     if (s.layers.particles.on && pv.shows_particles) {
-      y += lh;
       const std::string particles =
           "particles: " + std::string(label_of(s.ui.particle_source)) +
           (f.ctx.particles().finished() ? " (run finished)" : "");
-      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y), particles.c_str(),
-                        IM_COL32(230, 230, 230, 255));
+      y += ui::outlined_text(dl, ImVec2(x, y), particles.c_str(), IM_COL32(230, 230, 230, 255),
+                             wrap);
     }
     if (pv.source == FieldSource::Learned && !f.ctx.learned())
-      ui::outlined_text(dl, ImVec2(rect.x + 3 * lh, y + lh),
-                        "waiting for the first trained snapshot", IM_COL32(255, 190, 90, 255));
+      y += ui::outlined_text(dl, ImVec2(x, y), "waiting for the first trained snapshot",
+                             IM_COL32(255, 190, 90, 255), wrap);
+    caption_bottom = std::max(caption_bottom, y + 4);
   }
 
   // Mixture centres (draggable; an editing aid, so not in plot-only mode) and the brush.
@@ -142,7 +148,7 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   // fewest data points, below the caption lines when at the top. Bars are 140 pixels (× scale)
   // long, at most 22% of the panel's height, shorter when they would not all fit.
   if (!legends.empty()) {
-    const float gap = 12 * options.scale, margin = 6, top = rect.y + 10 + 3 * lh;
+    const float gap = 12 * options.scale, margin = 6, top = caption_bottom;
     const float room = (rect.y + rect.h - top - 2 * lh) / float(legends.size()) -
                        (lh + 12 * options.scale + gap);
     const float bar = std::max(std::min({140 * options.scale, 0.22f * rect.h, room}), 2 * lh);
@@ -150,6 +156,7 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     float stack_w = 0, stack_h = 0;
     for (const Legend& l : legends) {
       bars.emplace_back(l, options.scale, bar);
+      bars.back().gain = render::palette(s).heat_gain;
       stack_w = std::max(stack_w, bars.back().width());
       stack_h += bars.back().height() + gap;
     }

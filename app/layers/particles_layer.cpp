@@ -21,9 +21,10 @@ class ParticlesLayer final : public Layer {
     if (!f.ctx.panel(f.panel).shows_particles) return;  // never over a field at another level
     if (!gpu_) gpu_ = std::make_unique<PointBuffer>();
     gpu_->update(f.ctx.particles().display(), f.ctx.particles().revision());
+    const render::Palette& palette = painter.current_palette();
     painter.points(gpu_->vao, gpu_->count,
-                   float(f.layers().particles.point_size) * painter.pixel_scale(),
-                   render::particle_color(f.layers()));
+                   float(f.layers().particles.point_size) * painter.pixel_scale(), palette.particle,
+                   palette.particle_rim);
   }
 
  private:

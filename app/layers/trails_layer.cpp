@@ -53,7 +53,7 @@ class TrailsLayer final : public Layer {
         painter.trail_segments(c.pixels, gpu_->segments[newest_], tracked_, float(c.updates));
       }
     }
-    auto color = render::particle_color(f.layers());
+    auto color = painter.current_palette().particle;
     color[3] = 0.6f;
     if (c.updates > 0)
       painter.trail_fade(c.pixels, float(c.updates), float(f.layers().particles.trail), color);

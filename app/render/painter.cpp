@@ -20,11 +20,19 @@ void float_attribute(GLuint index, int size, GLsizei stride, std::size_t offset,
   glVertexAttribDivisor(index, divisor);
 }
 
-// Pink on viridis, cyan on magma.
-Rgba particle_color(const LayersConfig& layers) {
-  if (layers.density.on && layers.density.colormap == Colormap::Magma)
-    return {0.3f, 0.9f, 1.0f, 0.95f};
-  return {1.0f, 0.45f, 0.7f, 0.95f};
+Palette palette(const Scene& scene) {
+  Palette p;
+  if (scene.ui.presenter) {
+    p.presenter = true;
+    p.heat_gain = 0.55f;
+    p.particle = {1, 1, 1, 1};
+    p.particle_rim = {0, 0, 0, 1};
+    p.data = {0, 0, 0, 1};
+    p.data_rim = {1, 1, 1, 1};
+  } else if (scene.layers.density.on && scene.layers.density.colormap == Colormap::Magma) {
+    p.particle = {0.3f, 0.9f, 1.0f, 0.95f};  // pink on viridis, cyan on magma
+  }
+  return p;
 }
 
 Painter::Painter() {
@@ -115,16 +123,43 @@ void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float h
   glUniform1f(prog.uniform("u_lo"), lo);
   glUniform1f(prog.uniform("u_hi"), hi);
   glUniform1f(prog.uniform("u_opacity"), opacity);
+  glUniform1f(prog.uniform("u_gain"), palette_.heat_gain);
   glUniform1i(prog.uniform("u_fill"), fill ? 1 : 0);
   glUniform1i(prog.uniform("u_contours"), contours ? 1 : 0);
   glUniform1f(prog.uniform("u_spacing"), spacing);
   glUniform1f(prog.uniform("u_line_px"), 1.2f * pixel_scale_);
+  glUniform1f(prog.uniform("u_offset"), 0.0f);
+  glUniform4f(prog.uniform("u_line_color"), 1, 1, 1, 0.4f);
   // An opaque fill skips blending: it would cost a framebuffer read per pixel.
   const bool opaque = fill && opacity >= 1.0f;
   if (opaque) glDisable(GL_BLEND);
   quad_vao_.bind();
   glDrawArrays(GL_TRIANGLES, 0, 6);
   if (opaque) glEnable(GL_BLEND);
+}
+
+void Painter::level_line(const FloatTexture& tex, const Grid& grid, float level, float range,
+                         const Rgba& color, float width_px) {
+  Program& prog = *field_[0];
+  prog.use();
+  tex.bind(0);
+  glUniform1i(prog.uniform("u_field"), 0);
+  glUniform4f(prog.uniform("u_rect"), float(grid.x0), float(grid.y0), float(grid.x1),
+              float(grid.y1));
+  glUniform4fv(prog.uniform("u_view"), 1, view_.data());
+  glUniform1f(prog.uniform("u_lo"), -3.0e38f);  // lines wherever the value is
+  glUniform1f(prog.uniform("u_hi"), 3.0e38f);
+  glUniform1f(prog.uniform("u_opacity"), 1.0f);
+  glUniform1f(prog.uniform("u_gain"), 1.0f);
+  glUniform1i(prog.uniform("u_fill"), 0);
+  glUniform1i(prog.uniform("u_contours"), 1);
+  // One spacing wider than the values' range: `level` is the only line.
+  glUniform1f(prog.uniform("u_spacing"), 2 * std::max(range, 1e-6f));
+  glUniform1f(prog.uniform("u_offset"), level);
+  glUniform4fv(prog.uniform("u_line_color"), 1, color.data());
+  glUniform1f(prog.uniform("u_line_px"), width_px * pixel_scale_);
+  quad_vao_.bind();
+  glDrawArrays(GL_TRIANGLES, 0, 6);
 }
 
 void Painter::lines(const VertexArray& vao, GLsizei vertices) {
@@ -135,12 +170,16 @@ void Painter::lines(const VertexArray& vao, GLsizei vertices) {
   glDrawArrays(GL_LINES, 0, vertices);
 }
 
-void Painter::points(const VertexArray& vao, GLsizei count, float size_px, const Rgba& color) {
+void Painter::points(const VertexArray& vao, GLsizei count, float size_px, const Rgba& color,
+                     const Rgba& rim) {
   if (count == 0) return;
   points_->use();
   glUniform4fv(points_->uniform("u_view"), 1, view_.data());
   glUniform1f(points_->uniform("u_size_px"), size_px);
   glUniform4fv(points_->uniform("u_color"), 1, color.data());
+  glUniform4fv(points_->uniform("u_rim"), 1, rim.data());
+  // A rim a fifth of the diameter (at least a pixel): the dot's own colour stays its centre.
+  glUniform1f(points_->uniform("u_rim_px"), std::max(1.0f, 0.2f * size_px));
   vao.bind();
   glDrawArrays(GL_POINTS, 0, count);
 }
@@ -150,11 +189,17 @@ void Painter::arrows(const VertexArray& vao, GLsizei count, float opacity) {
   arrow_->use();
   glUniform4fv(arrow_->uniform("u_view"), 1, view_.data());
   glUniform2fv(arrow_->uniform("u_px"), 1, px_.data());
-  glUniform1f(arrow_->uniform("u_shaft_px"), 0.9f * pixel_scale_);
-  glUniform1f(arrow_->uniform("u_head_px"), 6.0f * pixel_scale_);
   glUniform1f(arrow_->uniform("u_opacity"), opacity);
   vao.bind();
-  glDrawArraysInstanced(GL_TRIANGLES, 0, 9, count);
+  const auto draw = [&](float rim_px, bool solid) {
+    glUniform1f(arrow_->uniform("u_shaft_px"), 0.9f * pixel_scale_ + rim_px);
+    glUniform1f(arrow_->uniform("u_head_px"), 6.0f * pixel_scale_ + 2 * rim_px);
+    glUniform1i(arrow_->uniform("u_solid"), solid ? 1 : 0);
+    glUniform1i(arrow_->uniform("u_presenter"), palette_.presenter ? 1 : 0);
+    glDrawArraysInstanced(GL_TRIANGLES, 0, 9, count);
+  };
+  if (palette_.presenter) draw(0.6f * pixel_scale_, true);  // the black rim below
+  draw(0, false);
 }
 
 void Painter::trail_segments(FloatCanvas& canvas, const VertexArray& vao, GLsizei count,

@@ -20,8 +20,23 @@ struct FramebufferRect {
 
 using Rgba = std::array<float, 4>;
 
-// The particles' colour: one that stands out on the heatmap's colormap.
-Rgba particle_color(const LayersConfig& layers);
+// The colours that change in presenter mode (ui.presenter). Normal: pink or cyan particles that
+// stand out on the heatmap by hue. Presenter: the three differ by luminance, not only by hue: a
+// dimmed heatmap (its brightest colour at about half luminance), pale-orange arrows (luminance
+// 0.6–0.9) with a black rim, white particles with a black rim, and black data points with a white
+// rim, so each reads on a greyscale projector and on the others.
+struct Palette {
+  bool presenter = false;
+  float heat_gain = 1;  // heatmap (and legend) colours are multiplied by it
+  Rgba particle{1.0f, 0.45f, 0.7f, 0.95f};
+  Rgba data{0.95f, 0.95f, 1.0f, 1.0f};  // alpha: × the layer's opacity
+  Rgba data_rim{0, 0, 0, 0};            // a rim of this colour (alpha 0: none)
+  Rgba particle_rim{0, 0, 0, 0};
+};
+Palette palette(const Scene& scene);
+
+// The particles' colour: one that stands out on the heatmap's colormap (palette(scene).particle).
+inline Rgba particle_color(const Scene& scene) { return palette(scene).particle; }
 
 // Enables attribute `index` as `size` floats at `offset` bytes of a `stride`-byte vertex (divisor
 // 1: per instance).
@@ -43,11 +58,21 @@ class Painter {
   // `spacing` units (contours). fill with opacity 1 draws opaque (no blending).
   void field(const FloatTexture& tex, const Grid& grid, float lo, float hi, Colormap map,
              float opacity, bool fill, bool contours, float spacing);
+  // The one contour line of `tex` at value `level` (its values span at most `range` on either
+  // side of it), `width_px` wide (× pixel scale), in `color`.
+  void level_line(const FloatTexture& tex, const Grid& grid, float level, float range,
+                  const Rgba& color, float width_px);
   // GL_LINES from a VAO laid out as make_line_layout (xy + rgba per vertex).
   void lines(const VertexArray& vao, GLsizei vertices);
-  void points(const VertexArray& vao, GLsizei count, float size_px, const Rgba& color);
+  // `rim`: a ring of that colour a fifth of the diameter wide (at least a pixel) inside the disc.
+  void points(const VertexArray& vao, GLsizei count, float size_px, const Rgba& color,
+              const Rgba& rim = {0, 0, 0, 0});
   // Instanced arrows: `vao` from make_arrow_layout, one instance per arrow.
+  // Presenter (set_presenter): pale-orange arrows drawn over a black copy a rim wider.
   void arrows(const VertexArray& vao, GLsizei count, float opacity);
+  // The panel's colours (the heatmap's gain, the arrows' rims), set with begin_panel.
+  void set_palette(const Palette& palette) { palette_ = palette; }
+  const Palette& current_palette() const { return palette_; }
   // Trails in two steps, so a frame's cost does not depend on their length. trail_segments draws
   // `count` segments (a VAO from make_segment_layout: previous and newest position per instance)
   // into the panel's canvas, stamped `stamp` (shaders/trail_stamp.*); trail_fade draws the canvas
@@ -76,6 +101,7 @@ class Painter {
   std::array<float, 4> view_{};  // u_view of the panel being drawn
   std::array<float, 2> px_{};    // world units per framebuffer pixel
   float pixel_scale_ = 1;
+  Palette palette_;
 };
 
 }  // namespace scorelab::render

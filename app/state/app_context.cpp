@@ -241,19 +241,23 @@ void AppContext::run(Command command) {
       // The lesson player (app/state/lesson_player.h) turns these into the step's scene edit
       // before the edit is submitted; nothing is left to do here.
       return;
+    case Command::TogglePresenter:
+      next.ui.presenter = !scene_.ui.presenter;
+      break;
   }
   apply(next);
 }
 
 void AppContext::rescale_density() {
   density_scale_ = {};
-  if (!exact_->has_log_density() || data_points_.cols() == 0) return;
+  field_std_floor_ = kMinFieldStd;
+  if (data_points_.cols() == 0) return;
   // At most 2,000 of the data points (evenly spaced): the top of log p sits on the data.
   const Index n = data_points_.cols(), step = std::max<Index>(1, n / 2000);
   Points x(2, (n + step - 1) / step);
   for (Index i = 0, j = 0; i < n; i += step, ++j) x.col(j) = data_points_.col(i);
   // Below the typical spacing of the points an empirical mixture is a set of spikes no view can
-  // resolve: the reference std is at least the median distance to the nearest other point.
+  // resolve: the median distance to the nearest other point.
   std::vector<float> nearest(std::size_t(x.cols()), INFINITY);
   for (Index i = 0; i < x.cols(); ++i)
     for (Index j = i + 1; j < x.cols(); ++j) {
@@ -265,6 +269,9 @@ void AppContext::rescale_density() {
   const double spacing = std::isfinite(nearest[nearest.size() / 2])
                              ? double(nearest[nearest.size() / 2])
                              : 0.0;
+  // A sample-only dataset or a drawing (no mixture): its fields are drawn at s ≥ the spacing.
+  if (!mixture_components(scene_.data) && spacing > kMinFieldStd) field_std_floor_ = spacing;
+  if (!exact_->has_log_density()) return;
   // The smallest level of every process a panel shows: the scene's, or all three across SDEs.
   std::vector<NoiseLevel> refs{level_at(scene_, 0.0)};
   if (scene_.view.multiples.on && scene_.view.multiples.across == MultiplesAcross::Sdes)
@@ -302,14 +309,13 @@ void AppContext::derive_panels() {
       v.source = cfg.source;
       v.follows_particles = follow;
       v.level = follow ? moving : level_at(scene_, cfg.t);
-      continue;
-    }
-    // Small multiples: pinned levels, no particles (PanelView::shows_particles).
-    v.shows_particles = false;
-    if (mult.across == MultiplesAcross::Levels) {
+    } else if (mult.across == MultiplesAcross::Levels) {
+      // Small multiples: pinned levels, no particles (PanelView::shows_particles).
+      v.shows_particles = false;
       v.source = scene_.view.left.source;
       v.level = level_at(scene_, multiples_t(mult, p));
     } else {
+      v.shows_particles = false;
       SdeParams params = scene_.noise.sde;
       params.kind = enum_names<SdeKind>()[std::size_t(p) % 3].value;
       v.sde = params.kind;
@@ -318,6 +324,10 @@ void AppContext::derive_panels() {
       v.level = Sde(params).level(scene_.view.left.t);
       v.level.s = std::max(v.level.s, kMinFieldStd);
     }
+    // Finer than the points' spacing an empirical mixture is spikes between the points (and
+    // finer than a texel): the fields are drawn at the spacing, and the caption says so.
+    v.std_floored = v.level.s < field_std_floor_;
+    v.level.s = std::max(v.level.s, field_std_floor_);
   }
 }
 

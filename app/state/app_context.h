@@ -57,6 +57,8 @@ struct PanelView {
   // their panels are pinned at levels the particles are not at, and particles drawn over a field at
   // another level would claim something false; the particles keep running for the one-panel view.
   bool shows_particles = true;
+  // The level's std was raised to field_std_floor() (a sample-only dataset: finer is spikes).
+  bool std_floored = false;
 };
 
 // The t of small-multiples panel i across levels: evenly spaced from t_min (i = 0) to t_max.
@@ -141,6 +143,9 @@ class AppContext {
   int panel_count() const { return scorelab::panel_count(scene_.view); }
   double suggested_sigma_max() const { return suggested_sigma_max_; }
   const DensityScale& density_scale() const { return density_scale_; }
+  // The smallest std fields are drawn at: kMinFieldStd, or for data without a mixture (a
+  // sample-only dataset, a drawing) the median distance between neighbouring points.
+  double field_std_floor() const { return field_std_floor_; }
   long data_revision() const { return data_revision_; }
 
   const StatusMessage& status() const { return status_; }
@@ -166,6 +171,7 @@ class AppContext {
   long data_revision_ = 0;
   double suggested_sigma_max_ = 0;
   DensityScale density_scale_;
+  double field_std_floor_ = kMinFieldStd;
 
   std::shared_ptr<const Checkpoint> start_;
   std::unique_ptr<Trainer> trainer_;

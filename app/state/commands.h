@@ -20,6 +20,7 @@ enum class Command {
   Redo,            // Ctrl+Y: the edit undone last
   NextStep,        // → / Page Down: the open lesson's next step
   PreviousStep,    // ← / Page Up: the open lesson's previous step
+  TogglePresenter, // P: presenter mode (ui.presenter)
 };
 
 // The keys that post commands, with what the help overlay says of them. Key codes are GLFW's
@@ -50,6 +51,7 @@ inline constexpr KeyBinding kKeyBindings[] = {
     {kGlfwKeyPageDown, "PgDn", Command::NextStep, "lesson: next step"},
     {kGlfwKeyLeft, "Left", Command::PreviousStep, "lesson: previous step"},
     {kGlfwKeyPageUp, "PgUp", Command::PreviousStep, "lesson: previous step"},
+    {'P', "P", Command::TogglePresenter, "presenter mode: large font, high contrast"},
 };
 
 // For messages and tests.
@@ -67,6 +69,7 @@ constexpr std::string_view command_name(Command c) {
     case Command::Redo: return "redo";
     case Command::NextStep: return "next step";
     case Command::PreviousStep: return "previous step";
+    case Command::TogglePresenter: return "toggle presenter";
   }
   return "?";
 }

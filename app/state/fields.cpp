@@ -61,7 +61,11 @@ void compute_arrows(ArrowField& a, const FieldKey& key, const ScoreModel& model,
     switch (cfg.length) {
       case ArrowLength::Normalized: len = 0.8; break;
       case ArrowLength::Scaled: len = std::min(m / top, 1.5); break;
-      case ArrowLength::Log: len = 0.9 * std::log1p(m / median) / std::log1p(top / median); break;
+      // Compressive from a tenth of the median up: an arrow at the median is ~70% of the longest
+      // (about a third in "scaled"), one at a tenth of it still ~20% (3% in "scaled").
+      case ArrowLength::Log:
+        len = 0.9 * std::log1p(10 * m / median) / std::log1p(10 * top / median);
+        break;
     }
     len = std::min(len, 1.5) * cfg.scale * cell;
     a.vec.col(i) = a.raw.col(i) * static_cast<float>(m > 0 ? len / m : 0.0);

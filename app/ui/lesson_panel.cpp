@@ -16,7 +16,12 @@ namespace {
 
 // Type sizes of the strip, relative to the UI's font size: a title, a caption and the prompts a
 // room can read on a projector (at UI scale 1 with the 13-pixel default font: 26, 22, 18 pixels).
-constexpr float kTitleScale = 2.0f, kCaptionScale = 1.7f, kPromptScale = 1.4f;
+// Presenter mode's font is already lecture size (a 30th of the window's height), so there the
+// strip uses it nearly as it is.
+struct StripScales {
+  float title, caption, prompt;
+};
+constexpr StripScales kNormal{2.0f, 1.7f, 1.4f}, kPresenter{1.2f, 1.0f, 0.9f};
 constexpr float kMaxHeightFraction = 0.45f;  // of the window: the plot keeps the rest
 
 const ImVec4 kTitleColor(1.0f, 0.82f, 0.45f, 1), kPromptColor(0.6f, 0.85f, 1.0f, 1),
@@ -28,10 +33,36 @@ std::string step_text(const app::LessonPlayer& p) {
 
 std::string prompt_text(const std::string& prompt) { return "Try: " + prompt; }
 
-// Height of `text` at `scale` × the UI font size, wrapped at `wrap` pixels.
-float text_height(ImFont* font, float scale, float wrap, const std::string& text) {
+// `text` at `scale` × the UI font size as lines of at most `wrap` pixels, broken only at spaces
+// (ImGui's own wrap also breaks after '.', splitting numbers like "0.01").
+std::vector<std::string> wrapped(float scale, float wrap, const std::string& text) {
+  ImFont* font = ImGui::GetFont();
   const float size = font->FontSize * ImGui::GetIO().FontGlobalScale * scale;
-  return font->CalcTextSizeA(size, FLT_MAX, wrap, text.c_str()).y;
+  const auto width = [&](const std::string& t) {
+    return font->CalcTextSizeA(size, FLT_MAX, 0, t.c_str()).x;
+  };
+  std::vector<std::string> lines{""};
+  std::size_t from = 0;
+  while (from <= text.size()) {
+    const std::size_t space = std::min(text.find(' ', from), text.size());
+    const std::string word = text.substr(from, space - from);
+    const std::string joined = lines.back().empty() ? word : lines.back() + " " + word;
+    if (!lines.back().empty() && width(joined) > wrap)
+      lines.push_back(word);
+    else
+      lines.back() = joined;
+    from = space + 1;
+  }
+  return lines;
+}
+
+float text_height(float scale, float wrap, const std::string& text) {
+  const float line = ImGui::GetFont()->FontSize * ImGui::GetIO().FontGlobalScale * scale;
+  return float(wrapped(scale, wrap, text).size()) * (line + ImGui::GetStyle().ItemSpacing.y);
+}
+
+void text_lines(float scale, float wrap, const std::string& text) {
+  for (const std::string& line : wrapped(scale, wrap, text)) ImGui::TextUnformatted(line.c_str());
 }
 
 }  // namespace
@@ -80,24 +111,24 @@ void lesson_edits(app::AppContext& ctx, LessonUi& ui, const std::vector<app::Com
   ui.player.navigate(commands, ctx.scene(), edit);
 }
 
-float lesson_panel_height(const LessonUi& ui, float width, float height, ImFont* font) {
+float lesson_panel_height(const LessonUi& ui, float width, float height, bool presenter) {
   if (!ui.player.is_open()) return 0;
-  if (!font) font = ImGui::GetFont();
+  const StripScales k = presenter ? kPresenter : kNormal;
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float base = font->FontSize * ImGui::GetIO().FontGlobalScale;
+  const float base = ImGui::GetFont()->FontSize * ImGui::GetIO().FontGlobalScale;
   const float wrap = std::max(width - 2 * style.WindowPadding.x - style.ScrollbarSize, 1.0f);
   const LessonStep& step = ui.player.lesson().steps[std::size_t(ui.player.step())];
   float h = 2 * style.WindowPadding.y +
-            std::max(kTitleScale * base, kPromptScale * base + 2 * style.FramePadding.y) +
-            style.ItemSpacing.y + text_height(font, kCaptionScale, wrap, step.caption);
-  for (const std::string& p : step.prompts)
-    h += style.ItemSpacing.y + text_height(font, kPromptScale, wrap, prompt_text(p));
+            std::max(k.title * base, k.prompt * base + 2 * style.FramePadding.y) +
+            style.ItemSpacing.y + text_height(k.caption, wrap, step.caption);
+  for (const std::string& p : step.prompts) h += text_height(k.prompt, wrap, prompt_text(p));
   return std::min(h + style.ItemSpacing.y, kMaxHeightFraction * height);
 }
 
 void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, float y, float w,
-                  float h, ImFont* font) {
+                  float h, bool presenter) {
   if (!ui.player.is_open() || h <= 0) return;
+  const StripScales k = presenter ? kPresenter : kNormal;
   const Lesson& lesson = ui.player.lesson();
   const LessonStep& step = lesson.steps[std::size_t(ui.player.step())];
   ImGui::SetNextWindowPos(ImVec2(x, y));
@@ -105,11 +136,11 @@ void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, fl
   ImGui::Begin("##lesson", nullptr,
                (ImGuiWindowFlags_NoDecoration & ~ImGuiWindowFlags_NoScrollbar) |
                    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-  if (font) ImGui::PushFont(font);
   // Title, then on the same line at the right: step k of n, previous, next, close.
-  ImGui::SetWindowFontScale(kTitleScale);
+  ImGui::SetWindowFontScale(k.title);
   ImGui::TextColored(kTitleColor, "%s", lesson.title.c_str());
-  ImGui::SetWindowFontScale(kPromptScale);
+  const float title_end = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x;
+  ImGui::SetWindowFontScale(k.prompt);
   const std::string counter = step_text(ui.player);
   const ImGuiStyle& style = ImGui::GetStyle();
   const auto button_w = [&](const char* label) {
@@ -117,8 +148,8 @@ void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, fl
   };
   const float right = ImGui::CalcTextSize(counter.c_str()).x + style.ItemSpacing.x +
                       button_w("<") + button_w(">") + button_w("x");
-  ImGui::SameLine(std::max(ImGui::GetWindowContentRegionMax().x - right,
-                           ImGui::GetCursorPosX() + style.ItemSpacing.x));
+  ImGui::SameLine(
+      std::max(ImGui::GetWindowContentRegionMax().x - right, title_end + style.ItemSpacing.x));
   ImGui::AlignTextToFramePadding();
   ImGui::TextColored(kStepColor, "%s", counter.c_str());
   ImGui::SameLine();
@@ -137,16 +168,14 @@ void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, fl
   if (ImGui::Button("x")) ui.player.close();
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("close the lesson (the scene stays)");
   // The idea of the step, then what to try.
-  ImGui::SetWindowFontScale(kCaptionScale);
-  ImGui::TextWrapped("%s", step.caption.c_str());
-  ImGui::SetWindowFontScale(kPromptScale);
-  for (const std::string& p : step.prompts) {
-    ImGui::PushStyleColor(ImGuiCol_Text, kPromptColor);
-    ImGui::TextWrapped("%s", prompt_text(p).c_str());
-    ImGui::PopStyleColor();
-  }
+  const float wrap = ImGui::GetContentRegionAvail().x;
+  ImGui::SetWindowFontScale(k.caption);
+  text_lines(k.caption, wrap, step.caption);
+  ImGui::SetWindowFontScale(k.prompt);
+  ImGui::PushStyleColor(ImGuiCol_Text, kPromptColor);
+  for (const std::string& p : step.prompts) text_lines(k.prompt, wrap, prompt_text(p));
+  ImGui::PopStyleColor();
   ImGui::SetWindowFontScale(1.0f);
-  if (font) ImGui::PopFont();
   ImGui::End();
 }
 

@@ -8,7 +8,6 @@
 #include "app/state/app_context.h"
 #include "app/state/lesson_player.h"
 
-struct ImFont;
 
 namespace scorelab::ui {
 
@@ -34,10 +33,11 @@ void lesson_edits(app::AppContext& ctx, LessonUi& ui, const std::vector<app::Com
 // Height in window pixels of the lesson text strip for a plot `width` wide in a window `height`
 // high (at most 45% of it; longer text scrolls), 0 when no lesson is open. `font` is the font the
 // strip draws with (the presenter font when presenter mode is on), null for ImGui's default.
-float lesson_panel_height(const LessonUi& ui, float width, float height, ImFont* font);
+// (In presenter mode the strip uses the lecture-size font nearly as it is.)
+float lesson_panel_height(const LessonUi& ui, float width, float height, bool presenter);
 
 // The strip at (x, y), w × h window pixels; its buttons post commands.
 void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, float y, float w,
-                  float h, ImFont* font);
+                  float h, bool presenter);
 
 }  // namespace scorelab::ui

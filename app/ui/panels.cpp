@@ -3,6 +3,7 @@
 #include "app/ui/panels.h"
 
 #include "app/layers/widgets.h"
+#include "app/ui/item_report.h"
 #include "app/ui/sampler_widgets.h"
 
 #include <imgui.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "core/common/atomic_file.h"
@@ -26,6 +28,20 @@ void help_marker(const char* text) {
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+}
+
+// "N steps/s" of a running trainer, "starting…" until it has measured a rate (never "0 steps/s"
+// while training), "paused" when off. Scripted runs step a fixed number per frame.
+std::string training_rate(const app::AppContext& ctx) {
+  char text[64];
+  if (!ctx.scene().ui.training) return "paused";
+  if (ctx.mode().scripted)
+    std::snprintf(text, sizeof text, "on, %d steps/frame", ctx.mode().train_steps_per_frame);
+  else if (const TrainerSnapshot* snap = ctx.training(); snap && snap->steps_per_second > 0)
+    std::snprintf(text, sizeof text, "on, %.0f steps/s", snap->steps_per_second);
+  else
+    return "on, starting...";
+  return text;
 }
 
 // ---- Data ----------------------------------------------------------------------------------
@@ -166,14 +182,24 @@ void schedule_plot(const app::AppContext& ctx, const Scene& s) {
 
 bool noise_section(app::AppContext& ctx, Scene& s) {
   bool changed = false;
-  ImGui::TextDisabled("discrete levels (annealed Langevin)");
-  changed |= enum_combo("schedule", s.noise.schedule.kind);
-  changed |= slider("sigma min", s.noise.schedule.sigma_min, 1e-3, 10, "%.3g", true);
-  changed |= slider("sigma max", s.noise.schedule.sigma_max, 0.1, 1e4, "%.3g", true);
-  changed |= slider("levels L", s.noise.schedule.levels, 1, 100);
-  if (s.noise.schedule.kind == ScheduleKind::Karras)
-    changed |= slider("rho", s.noise.schedule.rho, 0.5, 20);
-  schedule_plot(ctx, s);
+  // Each noise block only while something uses it: the discrete schedule drives annealed
+  // Langevin, discrete training levels and the "walk the schedule" slider; the SDE drives the
+  // reverse SDE, the probability-flow ODE and continuous training levels.
+  const bool annealed = std::holds_alternative<AnnealedLangevinConfig>(s.sampler);
+  const bool sde_sampler = std::holds_alternative<ReverseSdeConfig>(s.sampler) ||
+                           std::holds_alternative<ProbabilityFlowConfig>(s.sampler);
+  const bool discrete_training = s.train.objective.levels == LevelSource::Discrete;
+  if (annealed || discrete_training || s.ui.discrete_levels) {
+    ImGui::TextDisabled("discrete levels (annealed Langevin, discrete training)");
+    changed |= enum_combo("schedule", s.noise.schedule.kind);
+    changed |= slider("sigma min", s.noise.schedule.sigma_min, 1e-3, 10, "%.3g", true);
+    changed |= slider("sigma max", s.noise.schedule.sigma_max, 0.1, 1e4, "%.3g", true);
+    changed |= slider("levels L", s.noise.schedule.levels, 1, 100);
+    if (s.noise.schedule.kind == ScheduleKind::Karras)
+      changed |= slider("rho", s.noise.schedule.rho, 0.5, 20);
+    schedule_plot(ctx, s);
+    ImGui::Separator();
+  }
   ImGui::Text("suggested sigma max: %.3g", ctx.suggested_sigma_max());
   help_marker("NCSNv2 technique 1: the largest distance between two data points.");
   ImGui::SameLine();
@@ -181,17 +207,19 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
     s.noise.schedule.sigma_max = s.noise.sde.sigma_max = ctx.suggested_sigma_max();
     changed = true;
   }
-  ImGui::Separator();
-  ImGui::TextDisabled("SDE (reverse SDE, ODE)");
-  changed |= enum_combo("SDE", s.noise.sde.kind);
-  if (s.noise.sde.kind == SdeKind::VE) {
-    changed |= slider("SDE sigma min", s.noise.sde.sigma_min, 1e-3, 10, "%.3g", true);
-    changed |= slider("SDE sigma max", s.noise.sde.sigma_max, 0.1, 1e4, "%.3g", true);
-  } else {
-    changed |= slider("beta min", s.noise.sde.beta_min, 0.01, 10, "%.3g", true);
-    changed |= slider("beta max", s.noise.sde.beta_max, 1, 100, "%.3g", true);
+  if (sde_sampler || !discrete_training) {
+    ImGui::Separator();
+    ImGui::TextDisabled("SDE (reverse SDE, ODE, continuous training)");
+    changed |= enum_combo("SDE", s.noise.sde.kind);
+    if (s.noise.sde.kind == SdeKind::VE) {
+      changed |= slider("SDE sigma min", s.noise.sde.sigma_min, 1e-3, 10, "%.3g", true);
+      changed |= slider("SDE sigma max", s.noise.sde.sigma_max, 0.1, 1e4, "%.3g", true);
+    } else {
+      changed |= slider("beta min", s.noise.sde.beta_min, 0.01, 10, "%.3g", true);
+      changed |= slider("beta max", s.noise.sde.beta_max, 1, 100, "%.3g", true);
+    }
+    changed |= slider("N steps", s.noise.sde.N, 10, 2000);
   }
-  changed |= slider("N steps", s.noise.sde.N, 10, 2000);
   ImGui::Separator();
   changed |= ImGui::Checkbox("walk the discrete schedule", &s.ui.discrete_levels);
   changed |= ImGui::Checkbox("fields follow the particles", &s.ui.follow_sampler);
@@ -315,8 +343,8 @@ bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
   ImGui::SameLine();
   if (ImGui::Button("Reset")) commands.push_back(app::Command::ResetTraining);
   if (snap) {
-    ImGui::Text("step %ld   %.0f steps/s", snap->model ? snap->model->step : 0L,
-                snap->steps_per_second);
+    ImGui::Text("step %ld   training %s", snap->model ? snap->model->step : 0L,
+                training_rate(ctx).c_str());
     loss_plot(*snap);
   }
   return changed;
@@ -324,9 +352,13 @@ bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
 
 // ---- Sampler -------------------------------------------------------------------------------
 
-bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
+// The sampler's controls. `presenter`: only what a lecture needs (the kind, its own settings,
+// the speed, play / step / restart and the progress).
+bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands, bool presenter) {
   bool changed = false;
-  if (ImGui::BeginCombo("sampler", std::string(sampler_info(s.sampler).label).c_str())) {
+  const bool open = ImGui::BeginCombo("sampler", std::string(sampler_info(s.sampler).label).c_str());
+  report_item("sampler");
+  if (open) {
     for (const SamplerInfo& info : sampler_registry()) {
       const bool current = info.defaults.index() == s.sampler.index();
       if (ImGui::Selectable(std::string(info.label).c_str(), current) && !current) {
@@ -337,26 +369,36 @@ bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
     ImGui::EndCombo();
   }
   changed |= sampler_widgets(s.sampler);  // the widgets of the chosen kind only
-  int n = s.particles;
-  if (ImGui::SliderInt("particles", &n, 100, 50000, "%d", ImGuiSliderFlags_Logarithmic)) {
-    s.particles = n;
-    changed = true;
+  if (!presenter) {
+    int n = s.particles;
+    if (ImGui::SliderInt("particles", &n, 100, 50000, "%d", ImGuiSliderFlags_Logarithmic)) {
+      s.particles = n;
+      changed = true;
+    }
+    changed |= enum_combo("particles follow", s.ui.particle_source);
   }
-  changed |= enum_combo("particles follow", s.ui.particle_source);
-  changed |= slider("speed (steps/frame)", s.ui.steps_per_frame, 0.01, 1000, "%.3g", true);
+  changed |= slider(presenter ? "steps/frame" : "speed (steps/frame)", s.ui.steps_per_frame, 0.01,
+                    1000, "%.3g", true);
   const app::Particles& p = ctx.particles();
-  if (ImGui::Button(s.ui.playing ? "Pause (Space)" : "Play (Space)"))
+  if (button(s.ui.playing ? "Pause (Space)" : "Play (Space)"))
     commands.push_back(app::Command::PlayPause);
   ImGui::SameLine();
-  if (ImGui::Button("Step (S)")) commands.push_back(app::Command::StepSampler);
-  ImGui::SameLine();
-  if (ImGui::Button("Restart (R)")) commands.push_back(app::Command::NextRun);
+  if (button("Step (S)")) commands.push_back(app::Command::StepSampler);
+  // Presenter: the third button goes on its own line when the row would not fit.
+  const float restart_w =
+      ImGui::CalcTextSize("Restart (R)").x + 2 * ImGui::GetStyle().FramePadding.x;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + restart_w <= right)
+    ImGui::SameLine();
+  if (button("Restart (R)")) commands.push_back(app::Command::NextRun);
   const int total = p.total_steps();
-  if (total > 0)
-    ImGui::ProgressBar(float(p.steps_taken()) / float(total), ImVec2(-1, 0),
-                       (std::to_string(p.steps_taken()) + " / " + std::to_string(total)).c_str());
-  else
+  if (total > 0) {
+    const std::string progress = std::to_string(p.steps_taken()) + " / " + std::to_string(total);
+    ImGui::ProgressBar(float(p.steps_taken()) / float(total), ImVec2(-1, 0), progress.c_str());
+    report_item(progress.c_str());
+  } else {
     ImGui::Text("steps: %d (adaptive)", p.steps_taken());
+  }
   if (s.ui.particle_source == FieldSource::Learned && !ctx.learned())
     ImGui::TextColored(ImVec4(1, 0.7f, 0.3f, 1), "waiting for the first trained snapshot");
   return changed;
@@ -415,9 +457,20 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
   ImGui::SetNextWindowSize(ImVec2(width, bottom - top));
   ImGui::Begin("scorelab", nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
-  ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
   bool changed = false;
+  // The lesson menu stays in both modes (a lecturer picks the next lesson from the lectern).
   if (ImGui::CollapsingHeader("Lessons")) lessons_section(st.lessons, commands);
+  if (edit.ui.presenter) {  // the running sampler's controls only, labels in 9 font heights
+    ImGui::PushItemWidth(-ImGui::GetFontSize() * 9);
+    changed |= sampler_section(ctx, edit, commands, true);
+    const NoiseLevel l = ctx.panel(0).level;
+    ImGui::Text("t %.3f   sigma %.3g", l.t, l.s);
+    ImGui::TextDisabled("P: full panel   H: keys");
+    ImGui::PopItemWidth();
+    ImGui::End();
+    return changed;
+  }
+  ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
   if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= data_section(ctx, st, edit);
   if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen))
@@ -425,7 +478,7 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
   if (ImGui::CollapsingHeader("Model & training", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= model_section(ctx, edit, commands);
   if (ImGui::CollapsingHeader("Sampler", ImGuiTreeNodeFlags_DefaultOpen))
-    changed |= sampler_section(ctx, edit, commands);
+    changed |= sampler_section(ctx, edit, commands, false);
   if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(table, edit);
   if (ImGui::CollapsingHeader("View")) changed |= view_section(edit);
   if (st.exporter.open > 0) ImGui::SetNextItemOpen(true);
@@ -450,29 +503,36 @@ void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width
   ImGui::Begin(
       "status", nullptr,
       ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-  const TrainerSnapshot* snap = ctx.training();
   const app::Particles& p = ctx.particles();
   const NoiseLevel l = ctx.panel(0).level;
-  // Scripted runs step the trainer a fixed number of times per frame (no rate to show).
-  char rate[48];
-  if (ctx.mode().scripted)
-    std::snprintf(rate, sizeof rate, "%d steps/frame", ctx.mode().train_steps_per_frame);
+  const bool presenter = ctx.scene().ui.presenter;
+  char text[256];
+  // Presenter mode: what a class reads (no frame time, no help hint), to fit a 1280-wide window.
+  if (presenter)
+    std::snprintf(text, sizeof text, "training %s | %ld particles", training_rate(ctx).c_str(),
+                  long(p.display().cols()));
   else
-    std::snprintf(rate, sizeof rate, "%.0f steps/s", snap ? snap->steps_per_second : 0.0);
-  ImGui::Text("%5.1f ms/frame | training %s %s | %ld particles", frame_ms,
-              ctx.scene().ui.training ? "on" : "paused", rate, long(p.display().cols()));
-  ImGui::SameLine();
-  if (p.escaped() > 0)
-    ImGui::TextColored(ImVec4(1, 0.6f, 0.2f, 1), "(%ld left the world)", long(p.escaped()));
-  else
-    ImGui::TextUnformatted("");
+    std::snprintf(text, sizeof text, "%5.1f ms/frame | training %s | %ld particles", frame_ms,
+                  training_rate(ctx).c_str(), long(p.display().cols()));
+  ImGui::TextUnformatted(text);
+  report_item(text);
+  if (p.escaped() > 0) {
+    ImGui::SameLine();
+    std::snprintf(text, sizeof text, "(%ld left the world)", long(p.escaped()));
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.2f, 1), "%s", text);
+    report_item(text);
+  }
   ImGui::SameLine();
   // Small multiples: each panel's caption gives its level; one number here would be one panel's.
   if (ctx.scene().view.multiples.on)
-    ImGui::Text("| %d panels, levels in their captions%s | H: help", ctx.panel_count(),
-                p.finished() ? " | finished" : "");
+    std::snprintf(text, sizeof text, "| %d panels, levels in their captions%s%s",
+                  ctx.panel_count(), p.finished() ? " | finished" : "",
+                  presenter ? "" : " | H: help");
   else
-    ImGui::Text("| t %.3f  sigma %.4g%s | H: help", l.t, l.s, p.finished() ? " | finished" : "");
+    std::snprintf(text, sizeof text, "| t %.3f  sigma %.4g%s%s", l.t, l.s,
+                  p.finished() ? " | finished" : "", presenter ? "" : " | H: help");
+  ImGui::TextUnformatted(text);
+  report_item(text);
   const app::StatusMessage& m = ctx.status();
   if (m.kind != app::StatusMessage::Kind::None) {
     ImGui::SameLine();

@@ -34,7 +34,7 @@ bool sampler_widgets(LangevinConfig& c) {
 bool sampler_widgets(AnnealedLangevinConfig& c) {
   bool changed = slider("epsilon", c.epsilon, 1e-7, 10, "%.3g", true);
   changed |= slider("T per level", c.steps_per_level, 1, 1000);
-  changed |= ImGui::Checkbox("final denoise", &c.denoise);
+  changed |= checkbox("final denoise", c.denoise);
   changed |= initial_widgets(c.init);
   return changed;
 }
@@ -46,7 +46,7 @@ bool sampler_widgets(ReverseSdeConfig& c) {
     changed |= slider("snr", c.snr, 0.001, 10, "%.3g", true);
     changed |= slider("corrector steps", c.corrector_steps, 1, 10);
   }
-  changed |= ImGui::Checkbox("final denoise", &c.denoise);
+  changed |= checkbox("final denoise", c.denoise);
   return changed;
 }
 

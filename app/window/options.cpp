@@ -15,7 +15,8 @@ namespace {
 
 constexpr const char* kFlags[] = {"--scene",         "--size",   "--frames", "--screenshot",
                                   "--bench-frames",  "--export", "--lesson", "--step",
-                                  "--particles-out", "--press",  "--save"};
+                                  "--particles-out", "--press",  "--save",   "--presenter",
+                                  "--ui-report"};
 
 bool is_scene_file(const std::string& arg) {
   return arg.size() > 5 && arg.compare(arg.size() - 5, 5, ".json") == 0 && arg[0] != '-';
@@ -58,6 +59,10 @@ Options parse_options(const std::vector<std::string>& args) {
     }
     if (std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags))
       throw InputError("unknown window flag '" + flag + "'");
+    if (flag == "--presenter") {  // the one flag without a value
+      o.presenter = true;
+      continue;
+    }
     if (i + 1 >= args.size()) throw InputError(flag + " needs a value");
     const std::string& value = args[++i];
     if (flag == "--scene") {
@@ -72,6 +77,8 @@ Options parse_options(const std::vector<std::string>& args) {
       o.particles_out = value;
     } else if (flag == "--save") {
       o.save = value;
+    } else if (flag == "--ui-report") {
+      o.ui_report = value;
     } else if (flag == "--export") {
       o.export_path = value;
     } else if (flag == "--press") {  // FRAME:KEY[,FRAME:KEY...], KEY a letter, digit or named
@@ -111,6 +118,8 @@ Options parse_options(const std::vector<std::string>& args) {
   if (o.screenshot && o.frames == 0)
     throw InputError("--screenshot needs --frames N (the frame to capture)");
   if (o.save && o.frames == 0) throw InputError("--save needs --frames N (the frame to save at)");
+  if (o.ui_report && o.frames == 0)
+    throw InputError("--ui-report needs --frames N (the frame to report)");
   if (o.export_path && o.frames == 0)
     throw InputError("--export needs --frames N (a scripted run)");
   if (o.frames > 0 && o.bench_frames > 0)

@@ -28,6 +28,10 @@ struct Options {
   std::vector<std::pair<int, int>> presses;
   // Scripted: save the session (scene only) to this file at the last frame, as File > Save does.
   std::optional<std::string> save;
+  bool presenter = false;  // start in presenter mode (the scene's ui.presenter; P toggles it)
+  // Test only (scripted): a JSON of the labelled ImGui items of the last frame, their rectangles
+  // and text sizes (app/ui/item_report.h), to check that no label is cut off.
+  std::optional<std::string> ui_report;
 };
 
 // Whether these arguments are for the window (none, a window flag first, or a scene file
@@ -39,11 +43,14 @@ Options parse_options(const std::vector<std::string>& args);
 
 inline constexpr const char* kUsage =
     "Usage: scorelab [FILE.json | --scene FILE | --lesson FILE [--step K]] [--size WxH]\n"
-    "                [--frames N [--screenshot out.png] [--export anim.gif]\n"
-    "                [--particles-out final.csv] [--press F:KEY,...] [--save session.json]]\n"
+    "                [--presenter] [--frames N [--screenshot out.png] [--export anim.gif]\n"
+    "                [--particles-out final.csv] [--press F:KEY,...] [--save session.json]\n"
+    "                [--ui-report items.json]]\n"
     "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
     "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
-    "  on). --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
+    "  on). --presenter starts in presenter mode (P toggles it): a large vector font, the side\n"
+    "  panel cut to the sampler's controls, high-contrast colours, thicker lines and points.\n"
+    "  --frames runs N frames deterministically and exits (with --screenshot: writes the\n"
     "  last frame as PNG; with --particles-out: the last frame's particles as CSV, as\n"
     "  `scorelab sample` writes them; with --export: starts that export from the Export panel at the\n"
     "  first frame and runs until it is written; with --press 10:R,20:F: presses R at frame 10\n"
@@ -52,6 +59,7 @@ inline constexpr const char* kUsage =
     "  model, if saved with one). --lesson opens a lesson (assets/lessons/*.json) at step K\n"
     "  (default 1), as its Lessons menu does. --bench-frames prints JSON with p50/p95 frame\n"
     "  times, training steps per second (training on) and sampler restarts (a finished run\n"
-    "  starts the next one).\n";
+    "  starts the next one). --ui-report (tests) writes the last frame's labelled widgets, their\n"
+    "  rectangles and text sizes, as JSON.\n";
 
 }  // namespace scorelab::window

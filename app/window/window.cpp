@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -26,6 +27,8 @@
 #include "app/ui/panels.h"
 #include "app/layers/panel_overlay.h"
 #include "app/render/gl_context.h"
+#include "app/ui/item_report.h"
+#include "app/window/fonts.h"
 #include "app/window/screenshot.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
@@ -60,14 +63,30 @@ struct WindowSystem {
   }
 };
 
-// Style and font scale for UI scale × monitor content scale (HiDPI), rebuilt when it changes.
-void apply_ui_scale(float scale) {
+// What the UI's look depends on; the style and fonts are rebuilt when it changes.
+struct UiLook {
+  bool presenter = false;
+  float scale = 1;  // UI scale × monitor content scale (normal), or font pixels / 13 (presenter)
+  int font_px = 13;
+  bool operator==(const UiLook&) const = default;
+};
+
+// Sizes scaled by look.scale; the bitmap font is scaled to size, the vector font is rasterised at
+// it. Presenter mode: a high-contrast dark style (brighter text, darker frames, solid windows).
+void apply_style(const UiLook& look, bool vector_font) {
   ImGuiStyle style;
   ImGui::StyleColorsDark(&style);
   style.WindowRounding = 0;
-  style.ScaleAllSizes(scale);
+  if (look.presenter) {
+    style.Colors[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
+    style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.78f, 0.78f, 0.78f, 1);
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(0.02f, 0.02f, 0.03f, 1);
+    style.Colors[ImGuiCol_FrameBg] = ImVec4(0.12f, 0.2f, 0.35f, 1);
+    style.FrameBorderSize = 1;
+  }
+  style.ScaleAllSizes(look.scale);
   ImGui::GetStyle() = style;
-  ImGui::GetIO().FontGlobalScale = scale;
+  ImGui::GetIO().FontGlobalScale = vector_font ? 1.0f : look.scale;
 }
 
 double percentile(std::vector<double> v, double q) {
@@ -100,6 +119,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   check_window_cost(scene);  // a scene this machine cannot run is refused before the window opens
   const bool bench = options.bench_frames > 0;
   if (bench) scene.ui.training = true;  // the benchmark measures frames with training on
+  if (options.presenter) scene.ui.presenter = true;
   app::RunMode mode;
   mode.scripted = options.frames > 0;
 
@@ -115,7 +135,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                   options.scene->c_str());
   }
   int exit_code = 0;
-  float applied_scale = -1;
+  Fonts fonts;
+  std::optional<UiLook> applied_look;
+  ui::ItemReport item_report;
   float frame_ms = 0;
   std::vector<double> frame_times;  // benchmark, ms
   constexpr int kBenchWarmup = 30;  // frames not measured (first uploads, trainer spin-up)
@@ -147,16 +169,31 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     float content_scale = 1, unused = 1;
     glfwGetWindowContentScale(sys.window, &content_scale, &unused);
     const float ui_scale = float(ctx.scene().ui.ui_scale) * content_scale;
-    if (ui_scale != applied_scale) {
-      apply_ui_scale(ui_scale);
-      applied_scale = ui_scale;
+    // Presenter mode: the font follows the window's height (lecture size at any resolution).
+    UiLook look{ctx.scene().ui.presenter, ui_scale, 13};
+    if (look.presenter) {
+      look.font_px = presenter_font_pixels(win_h, ctx.scene().ui.ui_scale * content_scale);
+      look.scale = float(look.font_px) / 13.0f;
     }
+    if (look != applied_look) {  // fonts and style between frames, never inside one
+      std::optional<std::string> warning;
+      const FontChoice font =
+          fonts.apply({look.presenter, look.font_px}, /*uploaded=*/frame > 1, &warning);
+      if (warning) ctx.report(app::StatusMessage::Kind::Warning, *warning);
+      apply_style(look, font.vector);
+      applied_look = look;
+    }
+    // Presenter mode: lines, arrows and points thicker in proportion to the window's height.
+    const float presenter_lines = look.presenter ? 1.5f * std::max(1.0f, float(win_h) / 720) : 1;
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     // Scripted key presses: down for one frame, as the GLFW backend reports a real key.
     for (const auto& [at, key] : options.presses)
       if (at == frame || at == frame - 1) ImGui::GetIO().KeysDown[key] = at == frame;
+    const bool reporting = options.ui_report && frame == last_frame;
+    item_report = {};
+    ImGui::GetIO().UserData = reporting ? &item_report : nullptr;
     ImGui::NewFrame();
 
     // Layout: menu bar at the top, side panel on the left, status bar at the bottom, the plot
@@ -164,10 +201,14 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     const Scene& s = ctx.scene();
     const float menu_h = s.ui.show_panels ? ImGui::GetFrameHeight() : 0.0f;
     const float bar_h = s.ui.show_panels ? ui::status_bar_height() : 0.0f;
-    const float side_w = s.ui.show_panels ? std::min(380.0f * ui_scale, 0.45f * float(win_w)) : 0;
+    // Presenter mode: a panel 20 font heights wide, at most 36% of the window (the plot keeps
+    // more than 60% of the width at any size).
+    const float side_w = !s.ui.show_panels ? 0
+                         : look.presenter  ? std::min(20.0f * float(look.font_px), 0.36f * float(win_w))
+                                           : std::min(380.0f * ui_scale, 0.45f * float(win_w));
     // The open lesson's text runs along the bottom of the plot, never over it.
     const float lesson_h = ui::lesson_panel_height(panel_state.lessons, float(win_w) - side_w,
-                                                   float(win_h), nullptr);
+                                                   float(win_h), look.presenter);
     const view::PixelRect plot{side_w, menu_h, std::max(float(win_w) - side_w, 1.0f),
                                std::max(float(win_h) - bar_h - menu_h - lesson_h, 1.0f)};
     const view::PanelLayout layout = view::layout_panels(s.view, plot);
@@ -188,8 +229,12 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                      menu_h);
     }
     ui::lesson_panel(panel_state.lessons, commands, plot.x, plot.y + plot.h, plot.w, lesson_h,
-                     nullptr);
-    ui::handle_keyboard(ctx, table, edit, commands, panels[0], &quit);
+                     look.presenter);
+    // F fits the data into every panel: they share one camera, so the narrowest one decides.
+    view::PixelRect narrowest = panels[0];
+    for (int p = 1; p < panel_count; ++p)
+      if (panels[p].w / panels[p].h < narrowest.w / narrowest.h) narrowest = panels[p];
+    ui::handle_keyboard(ctx, table, edit, commands, narrowest, &quit);
     ui::handle_mouse(panel_state, edit, panels, panel_count);
     // A lesson picked in the menu, or a step change, becomes this frame's edit.
     ui::lesson_edits(ctx, panel_state.lessons, commands, edit);
@@ -216,12 +261,14 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     }
 
     layers::OverlayOptions overlay;
-    overlay.scale = ui_scale;
+    overlay.scale = look.scale;
     layers::EditingMarks marks;
     marks.brush = panel_state.brush;
     marks.brush_radius = panel_state.brush_radius;
     marks.dragging_component = panel_state.dragging_component;
-    marks.mixture_centres = ctx.scene().ui.show_panels && !panel_state.brush;
+    // Editing aids, not for a class: hidden in presenter mode.
+    marks.mixture_centres =
+        ctx.scene().ui.show_panels && !panel_state.brush && !ctx.scene().ui.presenter;
     for (const layers::PanelFrame& f : frames) layers::panel_overlay(table, f, overlay, marks);
     if (ctx.scene().ui.show_panels)
       ui::status_bar(ctx, frame_ms, plot.y + plot.h + lesson_h, float(win_w));
@@ -231,6 +278,20 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       if (!open) ctx.run(app::Command::ToggleHelp);
     }
     ImGui::Render();
+    if (reporting) {
+      item_report.display_w = float(win_w);
+      item_report.display_h = float(win_h);
+      item_report.font_px = ImGui::GetFontSize();
+      // The glyphs lessons write (σ ε ∇ ∫ ₓ ₀ ₉ ≥), each looked up in the loaded font.
+      for (const ImWchar c : {0x03C3, 0x03B5, 0x2207, 0x222B, 0x2093, 0x2080, 0x2089, 0x2265})
+        if (!ImGui::GetFont()->FindGlyphNoFallback(c)) {
+          char code[16];
+          std::snprintf(code, sizeof code, "U+%04X ", unsigned(c));
+          item_report.missing_glyphs += code;
+        }
+      write_file_atomic(*options.ui_report, item_report.json());
+      ImGui::GetIO().UserData = nullptr;
+    }
 
     // Draw: the plot panels' layers with GL, then ImGui on top.
     glViewport(0, 0, fb_w, fb_h);
@@ -241,7 +302,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       const view::PixelRect& r = f.rect;
       const render::FramebufferRect fb{int(r.x * sx), int(float(fb_h) - (r.y + r.h) * sy),
                                        std::max(int(r.w * sx), 1), std::max(int(r.h * sy), 1)};
-      table.draw(painter, f, fb, sx * float(ctx.scene().ui.ui_scale));
+      table.draw(painter, f, fb, sx * float(ctx.scene().ui.ui_scale) * presenter_lines);
     }
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 

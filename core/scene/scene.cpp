@@ -203,6 +203,15 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersC
   v("kind", c.kind);
   v("resolution", c.resolution);
   v("colormap", c.colormap);
+  v("low_density_outline", c.low_density_outline);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c)
+  requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Error::LowDensityOutline>
+{
+  v("on", c.on);
+  v("quantile", c.quantile);
 }
 
 template <class V, class C>
@@ -265,7 +274,8 @@ constexpr bool kIsBlock =
     std::is_same_v<T, LayersConfig::Density> || std::is_same_v<T, LayersConfig::Score> ||
     std::is_same_v<T, LayersConfig::Error> || std::is_same_v<T, LayersConfig::Noised> ||
     std::is_same_v<T, LayersConfig::Particles> ||
-    std::is_same_v<T, LayersConfig::Axes>;
+    std::is_same_v<T, LayersConfig::Axes> ||
+    std::is_same_v<T, LayersConfig::Error::LowDensityOutline>;
 
 // Runs f; an InputError whose message lacks `path` gets it as a prefix.
 template <class F>
@@ -473,6 +483,8 @@ void validate_window(const Scene& s) {
   require_in_range("layers.score.scale", l.score.scale, 0.05, 20);
   require_in_range("layers.score.seeds", l.score.seeds, 2, 64);
   require_in_range("layers.error.resolution", l.error.resolution, 8, 96);
+  require_in_range("layers.error.low_density_outline.quantile",
+                   l.error.low_density_outline.quantile, 0.001, 0.5);
   require_in_range("layers.noised.point_size", l.noised.point_size, 1, 20);
   require_in_range("layers.noised.opacity", l.noised.opacity, 0, 1);
   require_in_range("layers.particles.point_size", l.particles.point_size, 1, 20);

@@ -142,7 +142,7 @@ enum class ErrorKind {
 enum class ArrowLength {
   Normalized,  // every arrow one grid cell long: direction only
   Scaled,      // length ∝ ‖score‖, the longest (98th percentile) one cell
-  Log,         // length ∝ log(1 + ‖score‖ / median): large and small both visible
+  Log,         // length ∝ log(1 + 10 ‖score‖ / median): compressive, small ones still visible
 };
 
 // One plot panel: what its field layers show.
@@ -225,6 +225,13 @@ struct LayersConfig {
     ErrorKind kind = ErrorKind::Relative;
     int resolution = 64;          // texels across the panel, [8, 96]
     Colormap colormap = Colormap::Magma;
+    // An outline where p (the exact density at the panel's level) is below its `quantile` over
+    // the data points: the region with (almost) no data, where score matching has nothing to fit.
+    struct LowDensityOutline {
+      bool on = false;
+      double quantile = 0.05;  // fraction of the data points with lower p, [0.001, 0.5]
+      bool operator==(const LowDensityOutline&) const = default;
+    } low_density_outline;
     bool operator==(const Error&) const = default;
   } error;
   struct Noised {  // the data perturbed to the panel's level, x_t = m x_0 + s z (one z per point)

@@ -232,3 +232,49 @@ TEST_CASE("a class's own 20,000 drawn points and the sample-only datasets stay w
   spirals.data.source = std::string("spirals");
   CHECK(ctx.apply(spirals));
 }
+
+TEST_CASE("P posts TogglePresenter, which flips ui.presenter and nothing that needs a rebuild") {
+  AppContext ctx(small_scene(), scripted());
+  bool bound = false;
+  for (const app::KeyBinding& b : app::kKeyBindings)
+    if (b.glfw_key == 'P') bound = b.command == Command::TogglePresenter;
+  CHECK(bound);
+  const AppContext::Rebuilds before = ctx.rebuilds();
+  ctx.run(Command::TogglePresenter);
+  CHECK(ctx.scene().ui.presenter);
+  ctx.run(Command::TogglePresenter);
+  CHECK_FALSE(ctx.scene().ui.presenter);
+  CHECK(ctx.rebuilds().data == before.data);
+  CHECK(ctx.rebuilds().particles == before.particles);
+}
+
+TEST_CASE("sample-only data: fields are drawn at s >= the points' spacing, and say so") {
+  // moons is an empirical mixture of its 2,000 points: at t = 0 its std would be 1e-3, far below
+  // the typical distance between neighbouring points (a few hundredths), i.e. spikes.
+  Scene s = small_scene();
+  s.data.source = std::string("moons");
+  s.ui.follow_sampler = false;
+  s.view.left.t = 0;
+  AppContext ctx(s, scripted());
+  ctx.update();
+  const double floor = ctx.field_std_floor();
+  CHECK(floor > 0.005);
+  CHECK(floor < 0.5);
+  CHECK(ctx.panel(0).std_floored);
+  CHECK(ctx.panel(0).level.s == doctest::Approx(floor));
+  // Above the floor the level is untouched.
+  Scene high = ctx.scene();
+  high.view.left.t = 0.5;
+  REQUIRE(ctx.apply(high));
+  ctx.update();
+  CHECK_FALSE(ctx.panel(0).std_floored);
+  CHECK(ctx.panel(0).level.s > floor);
+  // A mixture has its own widths: no floor beyond kMinFieldStd.
+  Scene ring = small_scene();
+  ring.view.left.t = 0;
+  ring.ui.follow_sampler = false;
+  AppContext ring_ctx(ring, scripted());
+  ring_ctx.update();
+  CHECK(ring_ctx.field_std_floor() == app::kMinFieldStd);
+  CHECK_FALSE(ring_ctx.panel(0).std_floored);
+}

@@ -56,8 +56,9 @@ inline std::string read_text(const fs::path& path) {
   return ss.str();
 }
 
-// The shell prefix that runs a command under xvfb-run (with the sanitizer settings of the build).
-inline std::string xvfb_prefix() {
+// The shell prefix that runs a command under xvfb-run (with the sanitizer settings of the build)
+// on a virtual screen `screen` (WxHxDepth) big enough for the window.
+inline std::string xvfb_prefix(const std::string& screen = "1600x1000x24") {
 #ifdef SCORELAB_WINDOW_PRELOAD  // AddressSanitizer builds (see tests/CMakeLists.txt)
   const std::string preload = "env LD_PRELOAD=\"" SCORELAB_WINDOW_PRELOAD "\" ";
 #else
@@ -68,15 +69,15 @@ inline std::string xvfb_prefix() {
   // turns the command's exit status into xvfb-run's 5.
   return "LSAN_OPTIONS=suppressions=" SCORELAB_SOURCE_DIR
          "/tests/window/lsan.supp:print_suppressions=0 xvfb-run -a -f " +
-         (temp_dir() / "Xauthority").string() + " -s \"-screen 0 1600x1000x24\" " + preload;
+         (temp_dir() / "Xauthority").string() + " -s \"-screen 0 " + screen + "\" " + preload;
 }
 
 // Runs the binary with `args` under xvfb-run; returns its exit code, stdout in *out and stderr in
 // *err when given.
 inline int run_window(const std::string& args, std::string* out = nullptr,
-                      std::string* err = nullptr) {
+                      std::string* err = nullptr, const std::string& screen = "1600x1000x24") {
   const fs::path out_log = temp_dir() / "stdout.txt", err_log = temp_dir() / "stderr.txt";
-  const std::string cmd = xvfb_prefix() + SCORELAB_BINARY " " + args + " > " + out_log.string() +
+  const std::string cmd = xvfb_prefix(screen) + SCORELAB_BINARY " " + args + " > " + out_log.string() +
                           " 2> " + err_log.string();
   const int status = std::system(cmd.c_str());
   if (out) *out = read_text(out_log);

@@ -458,3 +458,15 @@ TEST_CASE("the sampler's condition block round-trips field by field and is stric
                      "condition": {"kind": "class", "component": 8}}})")
             .find("sampler.condition.component") != std::string::npos);
 }
+
+TEST_CASE("the error layer's low-density outline round-trips and its quantile is checked") {
+  Scene s;
+  s.layers.error.low_density_outline = {true, 0.02};
+  const Scene back = parse_scene(json::parse(to_json(s).dump()));
+  CHECK(back == s);
+  CHECK(back.layers.error.low_density_outline.on);
+  CHECK(back.layers.error.low_density_outline.quantile == 0.02);
+  CHECK_THROWS_WITH_AS(
+      parse_scene(json::parse(R"({"layers": {"error": {"low_density_outline": {"quantile": 0.9}}}})")),
+      doctest::Contains("layers.error.low_density_outline.quantile"), InputError);
+}

@@ -1,0 +1,100 @@
+// Presenter mode fits a lecture hall's screens: at 1280×720 and 3840×2160 the plot keeps at least
+// 60% of the width, no widget label is cut off and the status bar is on screen. The window writes
+// the labelled items of its last frame (--ui-report: each item's rectangle, its text's size and
+// its window's rectangle; app/ui/item_report.h) and the tests check them.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "window/window_testing.h"
+
+using namespace window_testing;
+using nlohmann::json;
+
+namespace {
+
+// Runs `frames` frames of `scene` at w × h (extra flags in `flags`) and returns the UI report.
+json ui_report(const std::string& name, const json& scene, int w, int h, const std::string& flags,
+               int frames = 4) {
+  const fs::path j = temp_dir() / (name + ".json"), report = temp_dir() / (name + "_ui.json");
+  std::ofstream(j) << scene.dump();
+  // The virtual screen must hold the whole window (xvfb-run's default is too small for 4K).
+  const std::string screen = std::to_string(std::max(w, 1600)) + "x" +
+                             std::to_string(std::max(h, 1000)) + "x24";
+  std::string err;
+  REQUIRE_MESSAGE(run_window("--scene " + j.string() + " --size " + std::to_string(w) + "x" +
+                                 std::to_string(h) + " --frames " + std::to_string(frames) +
+                                 " --ui-report " + report.string() + " " + flags,
+                             nullptr, &err, screen) == 0,
+                  err);
+  return json::parse(read_text(report));
+}
+
+// Every check of a presenter-mode frame at w × h.
+void check_layout(const json& r, int w, int h) {
+  REQUIRE(r["display"][0].get<float>() == w);
+  REQUIRE(r["display"][1].get<float>() == h);
+  // Lecture size: about 30 lines fill the height; the vector font has the glyphs lessons write.
+  CHECK(r["font_px"].get<float>() >= h / 32.0f);
+  CHECK(r["missing_glyphs"].get<std::string>() == "");
+  const json& items = r["items"];
+  REQUIRE(items.size() >= 6);  // the sampler's controls, the buttons, the status bar
+  float side_right = 0;
+  bool status = false;
+  for (const json& it : items) {
+    const std::string text = it["text"];
+    const float x0 = it["rect"][0], y0 = it["rect"][1], x1 = it["rect"][2], y1 = it["rect"][3];
+    const float tw = it["text_size"][0];
+    const float wx0 = it["window_rect"][0], wy0 = it["window_rect"][1],
+                wx1 = it["window_rect"][2], wy1 = it["window_rect"][3];
+    INFO("item '" << text << "' rect [" << x0 << ", " << y0 << ", " << x1 << ", " << y1
+                  << "] in window [" << wx0 << ", " << wy0 << ", " << wx1 << ", " << wy1 << "]");
+    // Not cut off: the text fits its item, the item its window, the window the screen.
+    CHECK(tw <= x1 - x0 + 0.5f);
+    CHECK(x0 >= wx0);
+    CHECK(x1 <= wx1);
+    CHECK(y0 >= wy0);
+    CHECK(y1 <= wy1);
+    CHECK(wx0 >= 0);
+    CHECK(wy0 >= 0);
+    CHECK(wx1 <= w);
+    CHECK(wy1 <= h);
+    // The side panel: along the left edge, below the menu bar, above the status bar.
+    if (wx0 == 0 && wy1 < h && wx1 < w) side_right = std::max(side_right, wx1);
+    if (wy1 == h && wx1 == w) status = true;                // the status bar, along the bottom
+  }
+  CHECK(side_right > 0);
+  CHECK_MESSAGE(w - side_right >= 0.6f * w, "the plot is " << w - side_right << " of " << w);
+  CHECK(status);
+}
+
+// The default scene's reverse SDE with a Langevin corrector (the most sampler widgets).
+json scene_with(const json& sampler) {
+  json s = json::parse(R"({"ui": {"training": false}})");
+  s["sampler"] = sampler;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("presenter mode at 1280x720: the plot keeps 60% of the width, labels whole") {
+  const json pc = scene_with(json::parse(R"({"kind": "reverse_sde", "corrector": "langevin"})"));
+  check_layout(ui_report("presenter_720_pc", pc, 1280, 720, "--presenter"), 1280, 720);
+  // The key P turns it on as the flag does (the same command path as the other keys).
+  const json annealed = scene_with(json::parse(R"({"kind": "annealed_langevin"})"));
+  const json keyed = ui_report("presenter_720_key", annealed, 1280, 720, "--press 1:P");
+  check_layout(keyed, 1280, 720);
+}
+
+TEST_CASE("presenter mode at 3840x2160: the plot keeps 60% of the width, labels whole") {
+  const json pc = scene_with(json::parse(R"({"kind": "reverse_sde", "corrector": "langevin"})"));
+  check_layout(ui_report("presenter_4k", pc, 3840, 2160, "--presenter", 2), 3840, 2160);
+}
+
+TEST_CASE("without presenter mode the bitmap font stays") {
+  const json r = ui_report("normal_720", scene_with(json::parse(R"({"kind": "reverse_sde"})")),
+                           1280, 720, "");
+  CHECK(r["font_px"].get<float>() == 13);
+  CHECK(r["missing_glyphs"].get<std::string>() != "");  // ProggyClean is ASCII
+}
