@@ -3,6 +3,7 @@
 #include "app/ui/panels.h"
 
 #include "app/layers/widgets.h"
+#include "app/ui/numbers_panel.h"
 #include "app/ui/sampler_widgets.h"
 
 #include <imgui.h>
@@ -417,6 +418,15 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
   ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
   bool changed = false;
+  // The Numbers header's open state is the scene's ui.numbers (measuring runs only while
+  // open); it comes first so a class sees it without scrolling.
+  ImGui::SetNextItemOpen(edit.ui.numbers);
+  const bool numbers_open = ImGui::CollapsingHeader("Numbers");
+  if (numbers_open != edit.ui.numbers) {
+    edit.ui.numbers = numbers_open;
+    changed = true;
+  }
+  if (numbers_open) changed |= numbers_section(ctx.numbers(), edit);
   if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= data_section(ctx, st, edit);
   if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen))

@@ -239,6 +239,8 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfi
   v("discrete_levels", c.discrete_levels);
   v("presenter", c.presenter);
   v("run", c.run);
+  v("numbers", c.numbers);
+  v("marginal_angle", c.marginal_angle);
 }
 
 // Config types written as nested JSON objects (a value of one is read and written through its
@@ -462,6 +464,7 @@ void validate_window(const Scene& s) {
   require_in_range("layers.particles.trail_particles", l.particles.trail_particles, 0, 20000);
   require_in_range("ui.ui_scale", s.ui.ui_scale, 0.5, 4);
   require_in_range("ui.steps_per_frame", s.ui.steps_per_frame, 0.01, 1000);
+  require_in_range("ui.marginal_angle", s.ui.marginal_angle, -180, 180);
 }
 
 }  // namespace

@@ -231,6 +231,10 @@ struct UiConfig {
   // Which run of the sampler the particles show: their stream is split from the scene's seed
   // and this index, so Restart (R) increments it and the run round-trips through the file.
   std::uint64_t run = 0;
+  // The Numbers section of the side panel: particles per mode against the true weights, a 1-D
+  // marginal strip and the energy distance to exact samples, all at the particles' level.
+  bool numbers = false;
+  double marginal_angle = 0;  // the marginal strip's direction, degrees from +x, [-180, 180] (90: y)
   bool operator==(const UiConfig&) const = default;
 };
 
