@@ -30,9 +30,11 @@ constexpr float kMaxSegmentPx = 48;
 
 // Stamps the segments prev.col(i) → next.col(i) (world units) into `stamps` (w × h floats, row 0 at
 // the bottom, as GL stores the texture): the pixels a DDA walk visits get `stamp` − 1 at the older
-// end rising to `stamp` at the newest; later segments overwrite earlier ones. Returns the rows
-// touched as [lo, hi) (empty: lo ≥ hi).
-std::pair<int, int> stamp_segments(std::vector<float>& stamps, int w, int h,
+// end rising to `stamp` at the newest; later segments overwrite earlier ones. `row_newest` (h) and
+// `col_newest` (w) get `stamp` where a pixel was written. Returns the rows touched as [lo, hi)
+// (empty: lo ≥ hi).
+std::pair<int, int> stamp_segments(std::vector<float>& stamps, std::vector<float>& row_newest,
+                                   std::vector<float>& col_newest, int w, int h,
                                    const view::WorldRect& world, const Points& prev,
                                    const Points& next, float stamp, float max_px) {
   const float sx = float(w) / float(2 * world.hw), sy = float(h) / float(2 * world.hh);
@@ -53,11 +55,28 @@ std::pair<int, int> stamp_segments(std::vector<float>& stamps, int w, int h,
       const int px = int(std::floor(x0 + a * dx)), py = int(std::floor(y0 + a * dy));
       if (px < 0 || py < 0 || px >= w || py >= h) continue;
       stamps[std::size_t(py) * std::size_t(w) + std::size_t(px)] = stamp - 1 + a;
+      row_newest[std::size_t(py)] = col_newest[std::size_t(px)] = stamp;
       lo = std::min(lo, py);
       hi = std::max(hi, py + 1);
     }
   }
   return {lo, hi};
+}
+
+// The smallest rectangle holding every pixel whose stamp is newer than `oldest`: a pixel is in a
+// row and a column that were written at its stamp or later. Empty (w = 0) when there is none.
+render::FramebufferRect live_rect(const std::vector<float>& row_newest,
+                                  const std::vector<float>& col_newest, float oldest) {
+  const auto span = [oldest](const std::vector<float>& v) {
+    int lo = int(v.size()), hi = 0;
+    for (int i = 0; i < int(v.size()); ++i)
+      if (v[std::size_t(i)] > oldest) lo = std::min(lo, i), hi = i + 1;
+    return std::pair{lo, std::max(hi, lo)};
+  };
+  const auto [x0, x1] = span(col_newest);
+  const auto [y0, y1] = span(row_newest);
+  if (x1 <= x0 || y1 <= y0) return {0, 0, 0, 0};
+  return {x0, y0, x1 - x0, y1 - y0};
 }
 
 class TrailsLayer final : public Layer {
@@ -82,6 +101,8 @@ class TrailsLayer final : public Layer {
     if (resized || c.run != run_ || !same_view(c.world, f.world) || c.tracked != tracked_) {
       if (!resized) c.pixels.clear();
       c.stamps.assign(std::size_t(fb.w) * std::size_t(fb.h), render::FloatCanvas::kEmpty);
+      c.row_newest.assign(std::size_t(fb.h), render::FloatCanvas::kEmpty);
+      c.col_newest.assign(std::size_t(fb.w), render::FloatCanvas::kEmpty);
       c.run = run_;
       c.world = f.world;
       c.tracked = tracked_;
@@ -93,7 +114,7 @@ class TrailsLayer final : public Layer {
       if (has_segment_) {
         ++c.updates;
         const auto [lo, hi] =
-            stamp_segments(c.stamps, fb.w, fb.h, f.world, previous_, newest_, float(c.updates),
+            stamp_segments(c.stamps, c.row_newest, c.col_newest, fb.w, fb.h, f.world, previous_, newest_, float(c.updates),
                            kMaxSegmentPx * painter.pixel_scale());
         if (lo < hi)
           c.pixels.upload_rows(c.stamps.data() + std::size_t(lo) * std::size_t(fb.w), lo, hi - lo);
@@ -101,8 +122,12 @@ class TrailsLayer final : public Layer {
     }
     auto color = render::particle_color(f.layers());
     color[3] = 0.6f;
-    if (c.updates > 0)
-      painter.trail_fade(c.pixels, float(c.updates), float(f.layers().particles.trail), color);
+    if (c.updates == 0) return;
+    // Stamps at least `trail` updates old are invisible (the fade shader discards them).
+    const float length = float(f.layers().particles.trail);
+    const render::FramebufferRect live =
+        live_rect(c.row_newest, c.col_newest, float(c.updates) - std::max(length, 1.0f));
+    if (live.w > 0) painter.trail_fade(c.pixels, float(c.updates), length, color, live);
   }
 
  private:
@@ -129,6 +154,7 @@ class TrailsLayer final : public Layer {
   struct Canvas {
     render::FloatCanvas pixels;
     std::vector<float> stamps;  // the canvas's texels on the CPU, row 0 at the bottom
+    std::vector<float> row_newest, col_newest;  // the newest stamp written in each row, column
     long run = -1;
     view::WorldRect world{};
     int tracked = -1;

@@ -147,7 +147,9 @@ void Painter::arrows(const VertexArray& vao, GLsizei count, float opacity) {
   glDrawArraysInstanced(GL_TRIANGLES, 0, 9, count);
 }
 
-void Painter::trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color) {
+void Painter::trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color,
+                         const FramebufferRect& live) {
+  glScissor(fb_.x + live.x, fb_.y + live.y, live.w, live.h);
   trail_fade_->use();
   glActiveTexture(GL_TEXTURE0 + 1);
   glBindTexture(GL_TEXTURE_2D, canvas.texture());
@@ -159,6 +161,7 @@ void Painter::trail_fade(const FloatCanvas& canvas, float now, float length, con
   empty_vao_.bind();
   glDrawArrays(GL_TRIANGLES, 0, 3);
   glActiveTexture(GL_TEXTURE0);
+  glScissor(fb_.x, fb_.y, fb_.w, fb_.h);
 }
 
 }  // namespace scorelab::render

@@ -51,7 +51,10 @@ class Painter {
   // Trails: the panel's canvas of stamps (app/layers/trails_layer.cpp writes the newest segments
   // into it) drawn over the panel: a pixel last crossed at stamp s shows `color` with opacity
   // (1 − (now − s) / length)² (shaders/trail_fade.*). The canvas has the panel's pixel size.
-  void trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color);
+  // Only the canvas pixels in `live` (canvas coordinates) are drawn: the caller's bound on where
+  // a stamp can still be visible.
+  void trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color,
+                  const FramebufferRect& live);
 
   // Vertex layouts the layers fill: lines (x, y, r, g, b, a per vertex) and arrows (the shared
   // arrow shape per vertex; base xy, vector xy, colour value per instance).
