@@ -114,8 +114,8 @@ class TrailsLayer final : public Layer {
       if (has_segment_) {
         ++c.updates;
         const auto [lo, hi] =
-            stamp_segments(c.stamps, c.row_newest, c.col_newest, fb.w, fb.h, f.world, previous_, newest_, float(c.updates),
-                           kMaxSegmentPx * painter.pixel_scale());
+            stamp_segments(c.stamps, c.row_newest, c.col_newest, fb.w, fb.h, f.world, previous_,
+                           newest_, float(c.updates), kMaxSegmentPx * painter.pixel_scale());
         if (lo < hi)
           c.pixels.upload_rows(c.stamps.data() + std::size_t(lo) * std::size_t(fb.w), lo, hi - lo);
       }
@@ -158,8 +158,8 @@ class TrailsLayer final : public Layer {
     long run = -1;
     view::WorldRect world{};
     int tracked = -1;
-    long seen = -1;    // the particle revision whose segment is in the canvas
-    int updates = 0;   // particle updates stamped since the canvas was cleared
+    long seen = -1;   // the particle revision whose segment is in the canvas
+    int updates = 0;  // particle updates stamped since the canvas was cleared
   };
   PerPanel<Canvas> canvases_;
   int tracked_ = 0, last_steps_ = 0;
@@ -170,6 +170,8 @@ class TrailsLayer final : public Layer {
 
 }  // namespace
 
-std::unique_ptr<Layer> make_trails_layer() { return std::make_unique<TrailsLayer>(); }
+std::unique_ptr<Layer> make_trails_layer() {
+  return std::make_unique<TrailsLayer>();
+}
 
 }  // namespace scorelab::layers

@@ -95,8 +95,9 @@ Reading measure(const LevelTarget& target, const NoiseLevel& level, const Points
 
 // The window's readings, updated once per frame while the Numbers section shows. A reading costs
 // tens of milliseconds (the energy distances), so it runs as a background job on a copy of the
-// newest particles, one at a time, a new one once the last is done, 0.3 s have passed and the particles or
-// the direction changed; scripted runs measure on the UI thread, so their frames are deterministic.
+// newest particles, one at a time, a new one once the last is done, 0.3 s have passed and the
+// particles or the direction changed; scripted runs measure on the UI thread, so their frames are
+// deterministic.
 class LiveNumbers {
  public:
   void update(const AppContext& ctx);

@@ -17,15 +17,17 @@ constexpr ImU32 kParticles = IM_COL32(255, 115, 180, 255);  // the particles' pi
 constexpr ImU32 kExact = IM_COL32(255, 255, 255, 255);
 constexpr ImU32 kLabel = IM_COL32(230, 230, 230, 255);
 
-float ui_scale() { return ImGui::GetIO().FontGlobalScale; }
+float ui_scale() {
+  return ImGui::GetIO().FontGlobalScale;
+}
 
 // A box `height` (before UI scale) across the panel; returns its top-left corner and width.
 ImVec2 reserve(const char* id, float height, float* width) {
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   *width = ImGui::GetContentRegionAvail().x;
   ImGui::InvisibleButton(id, ImVec2(*width, height * ui_scale()));
-  ImGui::GetWindowDrawList()->AddRectFilled(
-      p0, ImVec2(p0.x + *width, p0.y + height * ui_scale()), kBackground);
+  ImGui::GetWindowDrawList()->AddRectFilled(p0, ImVec2(p0.x + *width, p0.y + height * ui_scale()),
+                                            kBackground);
   return p0;
 }
 
@@ -70,7 +72,8 @@ void strip_plot(const app::Reading& r) {
       dl->AddRectFilled(ImVec2(x0, y(s.particles[b])), ImVec2(x0 + bw - 1, base), kParticles);
   }
   std::vector<ImVec2> line;
-  for (int b = 0; b < bins; ++b) line.push_back(ImVec2(p0.x + 2 + bw * (float(b) + 0.5f), y(s.exact[b])));
+  for (int b = 0; b < bins; ++b)
+    line.push_back(ImVec2(p0.x + 2 + bw * (float(b) + 0.5f), y(s.exact[b])));
   dl->AddPolyline(line.data(), int(line.size()), kExact, 0, 2 * ui_scale());
   char text[64];
   std::snprintf(text, sizeof text, "%.3g", s.lo);
@@ -154,7 +157,8 @@ bool numbers_section(const app::LiveNumbers& numbers, Scene& s) {
       ImGui::SetTooltip("%ld particles against %ld fresh exact samples of the level", long(e.n),
                         long(e.n));
     ImGui::TextDisabled("exact vs exact: %.3g typical, %.3g at 95%%", e.null_median, e.null_p95);
-    if (!numbers.has_modes()) ImGui::TextDisabled("exact: the shown data points, noised to the level");
+    if (!numbers.has_modes())
+      ImGui::TextDisabled("exact: the shown data points, noised to the level");
   }
   return changed;
 }

@@ -47,8 +47,8 @@ TEST_CASE("numbers: particles per mode follow the largest responsibility at thei
   Points x(2, 6);
   x << 0.4f, 0.02f, 1.5f, -2.1f, 3.0f, -0.5f,  //
       0.0f, 0.01f, -0.3f, 0.9f, 2.0f, 0.7f;
-  for (const NoiseLevel level : {NoiseLevel::clean(), NoiseLevel{0.5, 1.0, 1.0},
-                                 NoiseLevel{0.9, 0.3, 2.0}}) {
+  for (const NoiseLevel level :
+       {NoiseLevel::clean(), NoiseLevel{0.5, 1.0, 1.0}, NoiseLevel{0.9, 0.3, 2.0}}) {
     std::vector<double> direct(3, 0.0);
     for (Index i = 0; i < x.cols(); ++i) {
       int best = 0;
@@ -139,9 +139,9 @@ TEST_CASE("numbers: the energy distance and its reference are core's") {
   Points x = particles.leftCols(kEnergyParticles), y;
   target.sample(level, kEnergyParticles, b, y);
   const double energy = energy_distance(x, y);
-  const EnergyReference ref = energy_reference(
-      [&](Index n, Rng& r, Points& o) { target.sample(level, n, r, o); }, kEnergyParticles,
-      kEnergyPairs, b);
+  const EnergyReference ref =
+      energy_reference([&](Index n, Rng& r, Points& o) { target.sample(level, n, r, o); },
+                       kEnergyParticles, kEnergyPairs, b);
   CHECK(got.n == kEnergyParticles);
   CHECK(got.energy == energy);
   CHECK(got.null_p95 == ref.p95);
