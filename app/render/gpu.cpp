@@ -161,6 +161,13 @@ bool FloatCanvas::resize(int width, int height) {
   return true;
 }
 
+void FloatCanvas::upload_rows(const float* data, int y0, int rows) {
+  if (rows <= 0) return;
+  glBindTexture(GL_TEXTURE_2D, texture_);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, y0, width_, rows, GL_RED, GL_FLOAT, data);
+}
+
 void FloatCanvas::clear() {
   GLint previous = 0;
   glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &previous);

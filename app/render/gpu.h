@@ -80,6 +80,8 @@ class FloatCanvas {
   // Makes it width × height pixels; true when it was (re)allocated, and so cleared.
   bool resize(int width, int height);
   void clear();  // every texel to kEmpty
+  // Rows [y0, y0 + rows) from `data` (width() floats per row, row y0 first).
+  void upload_rows(const float* data, int y0, int rows);
   GLuint framebuffer() const { return fbo_; }
   GLuint texture() const { return texture_; }
   int width() const { return width_; }

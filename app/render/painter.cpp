@@ -41,7 +41,6 @@ Painter::Painter() {
                                             "#define COLORMAP " + std::to_string(map) + "\n");
   arrow_ = std::make_unique<Program>("arrow.vert", "arrow.frag");
   points_ = std::make_unique<Program>("points.vert", "points.frag");
-  trail_stamp_ = std::make_unique<Program>("trail_stamp.vert", "trail_stamp.frag");
   trail_fade_ = std::make_unique<Program>("trail_fade.vert", "trail_fade.frag");
   lines_ = std::make_unique<Program>("lines.vert", "lines.frag");
   quad_vao_.bind();
@@ -75,15 +74,6 @@ void Painter::make_point_layout(const VertexArray& vao, Buffer& points) {
   vao.bind();
   points.reserve(1024);
   float_attribute(0, 2, 2 * sizeof(float), 0);
-  glBindVertexArray(0);
-}
-
-void Painter::make_segment_layout(const VertexArray& vao, const Buffer& from, const Buffer& to) {
-  vao.bind();
-  glBindBuffer(GL_ARRAY_BUFFER, from.id());
-  float_attribute(0, 2, 2 * sizeof(float), 0, 1);
-  glBindBuffer(GL_ARRAY_BUFFER, to.id());
-  float_attribute(1, 2, 2 * sizeof(float), 0, 1);
   glBindVertexArray(0);
 }
 
@@ -202,31 +192,9 @@ void Painter::arrows(const VertexArray& vao, GLsizei count, float opacity) {
   draw(0, false);
 }
 
-void Painter::trail_segments(FloatCanvas& canvas, const VertexArray& vao, GLsizei count,
-                             float stamp) {
-  if (count == 0) return;
-  // Into the canvas: its own framebuffer and viewport, no scissor, no blending (a newer stamp
-  // replaces an older one); the panel's state is restored after.
-  GLint previous = 0;
-  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &previous);
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, canvas.framebuffer());
-  glViewport(0, 0, canvas.width(), canvas.height());
-  glDisable(GL_SCISSOR_TEST);
-  glDisable(GL_BLEND);
-  trail_stamp_->use();
-  glUniform4fv(trail_stamp_->uniform("u_view"), 1, view_.data());
-  glUniform2fv(trail_stamp_->uniform("u_px"), 1, px_.data());
-  glUniform1f(trail_stamp_->uniform("u_max_px"), 48.0f * pixel_scale_);
-  glUniform1f(trail_stamp_->uniform("u_stamp"), stamp);
-  vao.bind();
-  glDrawArraysInstanced(GL_LINES, 0, 2, count);
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(previous));
-  glViewport(fb_.x, fb_.y, fb_.w, fb_.h);
-  glEnable(GL_SCISSOR_TEST);
-  glEnable(GL_BLEND);
-}
-
-void Painter::trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color) {
+void Painter::trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color,
+                         const FramebufferRect& live) {
+  glScissor(fb_.x + live.x, fb_.y + live.y, live.w, live.h);
   trail_fade_->use();
   glActiveTexture(GL_TEXTURE0 + 1);
   glBindTexture(GL_TEXTURE_2D, canvas.texture());
@@ -238,6 +206,7 @@ void Painter::trail_fade(const FloatCanvas& canvas, float now, float length, con
   empty_vao_.bind();
   glDrawArrays(GL_TRIANGLES, 0, 3);
   glActiveTexture(GL_TEXTURE0);
+  glScissor(fb_.x, fb_.y, fb_.w, fb_.h);
 }
 
 }  // namespace scorelab::render

@@ -73,26 +73,24 @@ class Painter {
   // The panel's colours (the heatmap's gain, the arrows' rims), set with begin_panel.
   void set_palette(const Palette& palette) { palette_ = palette; }
   const Palette& current_palette() const { return palette_; }
-  // Trails in two steps, so a frame's cost does not depend on their length. trail_segments draws
-  // `count` segments (a VAO from make_segment_layout: previous and newest position per instance)
-  // into the panel's canvas, stamped `stamp` (shaders/trail_stamp.*); trail_fade draws the canvas
-  // over the panel: a pixel last crossed at stamp s shows `color` with opacity
+  // Trails: the panel's canvas of stamps (app/layers/trails_layer.cpp writes the newest segments
+  // into it) drawn over the panel: a pixel last crossed at stamp s shows `color` with opacity
   // (1 − (now − s) / length)² (shaders/trail_fade.*). The canvas has the panel's pixel size.
-  void trail_segments(FloatCanvas& canvas, const VertexArray& vao, GLsizei count, float stamp);
-  void trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color);
+  // Only the canvas pixels in `live` (canvas coordinates) are drawn: the caller's bound on where
+  // a stamp can still be visible.
+  void trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color,
+                  const FramebufferRect& live);
 
   // Vertex layouts the layers fill: lines (x, y, r, g, b, a per vertex) and arrows (the shared
   // arrow shape per vertex; base xy, vector xy, colour value per instance).
   static void make_line_layout(const VertexArray& vao, Buffer& vertices);
   void make_arrow_layout(const VertexArray& vao, Buffer& instances) const;
   static void make_point_layout(const VertexArray& vao, Buffer& points);
-  // Trail segments: attribute 0 from `from`, attribute 1 from `to` (x, y per instance).
-  static void make_segment_layout(const VertexArray& vao, const Buffer& from, const Buffer& to);
   const FramebufferRect& panel_rect() const { return fb_; }  // the current panel's pixels
 
  private:
   std::unique_ptr<Program> field_[2];  // one per colormap (viridis, magma)
-  std::unique_ptr<Program> arrow_, points_, trail_stamp_, trail_fade_, lines_;
+  std::unique_ptr<Program> arrow_, points_, trail_fade_, lines_;
   VertexArray quad_vao_, empty_vao_;
   Buffer quad_, arrow_shape_;
 

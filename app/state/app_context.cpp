@@ -367,6 +367,9 @@ void AppContext::update() {
 
   // 3. What each panel shows this frame.
   derive_panels();
+
+  // 4. The live numbers of the particles (measured in the background).
+  if (scene_.ui.numbers) numbers_.update(*this);
 }
 
 }  // namespace scorelab::app

@@ -16,6 +16,7 @@
 
 #include "app/state/commands.h"
 #include "app/state/edit_history.h"
+#include "app/state/numbers.h"
 #include "app/state/particles.h"
 #include "core/nn/learned_score.h"
 #include "core/scene/checkpoint.h"
@@ -139,6 +140,8 @@ class AppContext {
   const TrainerSnapshot* training() const { return train_snap_.get(); }
   long model_step() const { return learned_step_; }  // −1 before the first snapshot
   const Particles& particles() const { return particles_; }
+  // The Numbers section's readings (updated by update() while ui.numbers is on).
+  const LiveNumbers& numbers() const { return numbers_; }
   const PanelView& panel(int p) const { return panels_[p]; }
   int panel_count() const { return scorelab::panel_count(scene_.view); }
   double suggested_sigma_max() const { return suggested_sigma_max_; }
@@ -184,6 +187,7 @@ class AppContext {
 
   Particles particles_;
   std::optional<int> particle_target_;
+  LiveNumbers numbers_;
   std::array<PanelView, kMaxPanels> panels_;
   SceneDiff last_diff_;
   Rebuilds rebuilds_;

@@ -4,6 +4,7 @@
 
 #include "app/layers/widgets.h"
 #include "app/ui/item_report.h"
+#include "app/ui/numbers_panel.h"
 #include "app/ui/sampler_widgets.h"
 
 #include <imgui.h>
@@ -460,6 +461,15 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
   bool changed = false;
   // The lesson menu stays in both modes (a lecturer picks the next lesson from the lectern).
   if (ImGui::CollapsingHeader("Lessons")) lessons_section(st.lessons, commands);
+  // The Numbers header's open state is the scene's ui.numbers (measuring runs only while
+  // open); it comes first (in presenter mode too) so a class sees it without scrolling.
+  ImGui::SetNextItemOpen(edit.ui.numbers);
+  const bool numbers_open = ImGui::CollapsingHeader("Numbers");
+  if (numbers_open != edit.ui.numbers) {
+    edit.ui.numbers = numbers_open;
+    changed = true;
+  }
+  if (numbers_open) changed |= numbers_section(ctx.numbers(), edit);
   if (edit.ui.presenter) {  // the running sampler's controls only, labels in 9 font heights
     ImGui::PushItemWidth(-ImGui::GetFontSize() * 9);
     changed |= sampler_section(ctx, edit, commands, true);

@@ -261,6 +261,8 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfi
   v("presenter", c.presenter);
   v("run", c.run);
   v("model_file", c.model_file);
+  v("numbers", c.numbers);
+  v("marginal_angle", c.marginal_angle);
 }
 
 // Config types written as nested JSON objects (a value of one is read and written through its
@@ -496,6 +498,7 @@ void validate_window(const Scene& s) {
   if (model.size() > 255 || model.find('/') != std::string::npos || model == "." || model == "..")
     throw InputError("ui.model_file: a checkpoint's file name beside the scene file (no folders, "
                      "at most 255 characters), got '" + model + "'");
+  require_in_range("ui.marginal_angle", s.ui.marginal_angle, -180, 180);
 }
 
 }  // namespace

@@ -275,6 +275,10 @@ struct UiConfig {
   // A trained model saved with the session: a checkpoint's file name in the scene file's own
   // folder (no '/'), which the window starts from; "" for fresh weights. Other commands ignore it.
   std::string model_file;
+  // The Numbers section of the side panel: particles per mode against the true weights, a 1-D
+  // marginal strip and the energy distance to exact samples, all at the particles' level.
+  bool numbers = false;
+  double marginal_angle = 0;  // the marginal strip's direction, degrees from +x, [-180, 180] (90: y)
   bool operator==(const UiConfig&) const = default;
 };
 

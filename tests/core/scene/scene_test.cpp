@@ -322,7 +322,7 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   s.layers.particles = {false, 6, 120, 500};
   s.layers.axes = {false, false};
   s.ui = {1.75, false, true, false, false, 12.5, FieldSource::Learned, false, false, true, true, 4,
-          "trained.ckpt"};
+          "trained.ckpt", true, 90};
   const Scene back = parse_scene(json::parse(to_json(s).dump()));
   CHECK(back == s);
   CHECK(back.view.center_x == 1.5);
@@ -377,6 +377,8 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   CHECK(back.ui.discrete_levels);
   CHECK(back.ui.presenter);
   CHECK(back.ui.run == 4);
+  CHECK(back.ui.numbers);
+  CHECK(back.ui.marginal_angle == 90);
 }
 
 TEST_CASE("a drawn point set round-trips and is checked") {
