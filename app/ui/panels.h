@@ -8,6 +8,7 @@
 
 #include "app/layers/layer_table.h"
 #include "app/state/app_context.h"
+#include "app/state/quality_meter.h"
 #include "app/ui/export_panel.h"
 #include "app/view/camera.h"
 
@@ -21,6 +22,7 @@ struct PanelState {
   char scene_path[512] = "scene.json";
   int dragging_component = -1;  // mixture component being dragged in the view, or −1
   ExportPanel exporter;         // the Export section's form and running job
+  app::QualityMeter quality;    // the Model & training section's quality readout and its jobs
 };
 
 // What the UI posts in one frame besides its scene edit (app/state/commands.h).
