@@ -26,10 +26,17 @@ void lower_priority() {
   setpriority(PRIO_PROCESS, 0, kMeterNice);
 }
 
+// The same noise process, whatever its step count N (the meter's sampler has its own).
+bool same_process(SdeParams a, SdeParams b) {
+  a.N = b.N = 1;
+  return a == b;
+}
+
 // Whether a reading describes `model` as the window shows it now.
 bool describes(const QualityReading& r, const QualityMeter::Input& in) {
   return in.model && in.model->step > 0 && r.mlp == in.model->mlp && r.step <= in.model->step &&
-         r.ema == in.use_ema && r.sde == in.scene->noise.sde && r.data_revision == in.data_revision;
+         r.ema == in.use_ema && same_process(r.sde, in.scene->noise.sde) &&
+         r.data_revision == in.data_revision;
 }
 
 // Whether `r` was measured on exactly this snapshot and process (nothing new to measure).

@@ -74,7 +74,7 @@ struct QualityReading {
   long step = 0;                   // the snapshot's training step
   bool ema = true;                 // EMA weights (else the raw weights)
   std::shared_ptr<const Mlp> mlp;  // the network it belongs to (kept alive: identity check)
-  SdeParams sde;                   // the noise process (bands and sampler)
+  SdeParams sde;                   // the noise process (bands, sampler; N unused)
   long data_revision = -1;
   std::shared_ptr<const QualityTarget> target;  // true weights, band floor, reference
 };

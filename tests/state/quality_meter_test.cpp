@@ -166,6 +166,14 @@ TEST_CASE("quality meter: a reading is shown only while it is true of the model 
   REQUIRE(meter.reading());
   CHECK(meter.reading()->step == 3);
 
+  // The scene's step count N is not the meter's (its sampler has its own): the reading stays.
+  Scene finer = scene;
+  finer.noise.sde.N = 2000;
+  QualityMeter::Input same = input(finer, fresh.model, 2.75);
+  same.wait = false;
+  meter.update(same);
+  CHECK(meter.reading() != nullptr);
+
   // Another noise process: the bands and sampler differ, so the reading is hidden until remeasured.
   Scene vp = scene;
   vp.noise.sde.kind = SdeKind::VP;
