@@ -1,24 +1,28 @@
 // `scorelab bench`: single-thread throughput of the exact-score workloads and of the score
-// network, as one JSON object.
+// network, as one JSON object. Every timed workload runs through time_repeated (several
+// repetitions; median, fastest, slowest and CPU time per call).
 //
-// The workloads mirror the peers in ../shared/peers: numpy_sde.py (same sizes, noise levels, step
-// rules and initialisation) and torch_dsm.py (same network, data, noise and optimiser), so
-// tests/bench/compare_peers.py can print the speed-ups. Adding a workload is one
+// The workloads mirror the project's peers in tests/bench/peers: numpy_peer.py (same sizes, noise
+// levels, step rules and initialisation) and torch_peer.py (same network, data, noise and
+// optimiser), so tests/bench/compare_peers.py can print the speed-ups. Adding a workload is one
 // function and one row of kWorkloads.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
+#include <cmath>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "app/cli/command.h"
 #include "app/state/app_context.h"
+#include "app/state/quality_meter.h"
 #include "core/distributions/datasets.h"
 #include "core/distributions/empirical_mixture.h"
 #include "core/field/field.h"
@@ -46,21 +50,104 @@ double thread_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-// Runs a sampler on the exact ring8 score; times the sampling loop only (as the peer does).
+// ---- repeated timing: every timed workload goes through time_repeated ------------------------
+//
+// One short run swings several-fold on a shared machine, so in full mode a workload's timed body
+// runs first once as a warm-up that also calibrates, then in repetitions of `calls` calls each,
+// `calls` chosen so that a repetition lasts at least kMinRepSeconds: 5 repetitions (at least 1 s
+// of timed work), or 3 once they have taken over kLongSeconds in all. A first call of a second or
+// more counts as the first repetition (at that length nothing is left to warm up). Reported per
+// call: the median wall seconds (the workload's rates use it), the fastest and slowest
+// repetition, and the median CPU seconds (the whole process and the children it waited for, so
+// threads and the export's subprocess count: what the work costs whatever else the machine runs).
+// --quick: exactly one call, nothing repeated (a smoke test, not a measurement).
+
+constexpr double kMinRepSeconds = 0.2;
+constexpr double kLongSeconds = 10.0;
+
+// CPU seconds of this process (all threads) and of its waited-for children.
+double cpu_seconds() {
+  double total = 0;
+  for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+    rusage u{};
+    getrusage(who, &u);
+    for (const timeval& tv : {u.ru_utime, u.ru_stime})
+      total += static_cast<double>(tv.tv_sec) + 1e-6 * static_cast<double>(tv.tv_usec);
+  }
+  return total;
+}
+
+struct Timing {
+  int reps = 0, calls = 0;                    // repetitions, calls per repetition
+  double median_s = 0, min_s = 0, max_s = 0;  // wall seconds per call: median, fastest, slowest
+  double cpu_s = 0;                           // median CPU seconds per call
+  long total_calls() const { return long(reps) * calls; }
+};
+
+json to_json(const Timing& t) {
+  return {{"reps", t.reps},
+          {"calls_per_rep", t.calls},
+          {"median_s", t.median_s},
+          {"min_s", t.min_s},
+          {"max_s", t.max_s},
+          {"cpu_median_s", t.cpu_s},
+          {"spread", t.median_s > 0 ? (t.max_s - t.min_s) / t.median_s : 0.0}};
+}
+
+template <class Body>
+Timing time_repeated(bool quick, Body&& body) {
+  std::vector<double> wall, cpu;  // per call, one entry per repetition
+  const auto rep = [&](int calls) {
+    const auto t0 = Clock::now();
+    const double c0 = cpu_seconds();
+    for (int i = 0; i < calls; ++i) body();
+    wall.push_back(seconds_since(t0) / calls);
+    cpu.push_back((cpu_seconds() - c0) / calls);
+  };
+  Timing t;
+  t.calls = 1;
+  rep(1);
+  if (!quick) {
+    const double first = wall.back();
+    if (first < 1.0) wall.clear(), cpu.clear();  // a warm-up
+    t.calls = std::max(1, static_cast<int>(std::ceil(kMinRepSeconds / std::max(first, 1e-9))));
+    double spent = first;
+    while (wall.size() < 5 && !(wall.size() >= 3 && spent > kLongSeconds)) {
+      rep(t.calls);
+      spent += wall.back() * t.calls;
+    }
+  }
+  t.reps = static_cast<int>(wall.size());
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  };
+  t.median_s = median(wall);
+  t.cpu_s = median(cpu);
+  t.min_s = *std::min_element(wall.begin(), wall.end());
+  t.max_s = *std::max_element(wall.begin(), wall.end());
+  return t;
+}
+
+// Runs a sampler from start to end on `model` (the exact ring8 score unless given); a call is
+// start + run (placing the particles is one draw, under 0.1 % of a run).
 json run_sampler_workload(const SamplerConfig& config, const SigmaSchedule& schedule,
-                          const SdeParams& sde, Index particles) {
-  const GaussianMixture model = ring8();
+                          const SdeParams& sde, Index particles, bool quick,
+                          const ScoreModel* model = nullptr) {
+  const GaussianMixture ring = ring8();
   auto sampler = make_sampler(config, schedule, sde);
   Rng rng(0);
-  sampler->start(particles, rng);
-  const auto t0 = Clock::now();
-  sampler->run(model, rng);
-  const double s = seconds_since(t0);
+  const Timing t = time_repeated(quick, [&] {
+    sampler->start(particles, rng);
+    sampler->run(model ? *model : ring, rng);
+  });
   const double particle_steps = static_cast<double>(particles) * sampler->steps_taken();
   return {{"particles", particles},
           {"steps", sampler->steps_taken()},
-          {"seconds", s},
-          {"particle_steps_per_s", particle_steps / s},
+          {"seconds", t.median_s},
+          {"particle_steps_per_s", particle_steps / t.median_s},
+          {"timing", to_json(t)},
           {"finite", sampler->particles().allFinite()}};
 }
 
@@ -75,7 +162,7 @@ json sde_em(bool quick) {
   c.predictor = Predictor::EulerMaruyama;
   c.corrector = Corrector::None;
   c.denoise = false;
-  return run_sampler_workload(c, SigmaSchedule{}, sde, quick ? 1000 : 10'000);
+  return run_sampler_workload(c, SigmaSchedule{}, sde, quick ? 1000 : 10'000, quick);
 }
 
 // Annealed Langevin: 10 geometric levels 10 → 0.01, α_i = ε σ_i² / σ_L² with ε = 1e-5,
@@ -93,14 +180,13 @@ json ald(bool quick) {
   c.init.kind = InitialDistribution::Kind::Uniform;
   c.init.lo = -8.0;
   c.init.hi = 8.0;
-  return run_sampler_workload(c, schedule, SdeParams{}, quick ? 1000 : 10'000);
+  return run_sampler_workload(c, schedule, SdeParams{}, quick ? 1000 : 10'000, quick);
 }
 
 // Empirical-mixture score: P data points and Q queries, both ~ N(0, 4 I), at s = 0.5 (variance
-// 0.25); seconds per evaluation averaged over several repetitions after one warm-up.
+// 0.25); seconds per evaluation.
 json empirical(bool quick) {
   const Index P = quick ? 500 : 2000, Q = quick ? 512 : 4096;
-  const int reps = quick ? 2 : 5;
   Rng rng(0);
   Points p(2, P), q(2, Q), s;
   rng.fill_normal(p);
@@ -109,15 +195,12 @@ json empirical(bool quick) {
   q *= 2.0f;
   const EmpiricalMixture model(p);
   const NoiseLevel level = NoiseLevel::sigma(0.5);
-  model.score(q, level, s);  // warm-up: allocations, caches
-  const auto t0 = Clock::now();
-  for (int r = 0; r < reps; ++r) model.score(q, level, s);
-  const double per_eval = seconds_since(t0) / reps;
+  const Timing t = time_repeated(quick, [&] { model.score(q, level, s); });
   return {{"points", P},
           {"queries", Q},
-          {"reps", reps},
-          {"seconds_per_eval", per_eval},
-          {"pairs_per_s", static_cast<double>(P) * Q / per_eval},
+          {"seconds_per_eval", t.median_s},
+          {"pairs_per_s", static_cast<double>(P) * Q / t.median_s},
+          {"timing", to_json(t)},
           {"finite", s.allFinite()}};
 }
 
@@ -160,20 +243,14 @@ json train(int batch, bool quick) {
   TrainingSession session(cfg,
                           [&](Index n, Rng& rng, Points& out) { data.sample(n, rng, out); });
   for (int i = 0; i < 20; ++i) session.step();  // warm-up: buffers sized, caches warm
-  const double budget = quick ? 0.05 : 2.0;     // seconds of timed steps
-  long steps = 0;
-  const auto t0 = Clock::now();
-  while (seconds_since(t0) < budget || steps < 5) {
-    session.step();
-    ++steps;
-  }
-  const double s = seconds_since(t0);
-  const double sps = steps / s;
+  const Timing t = time_repeated(quick, [&] { session.step(); });
+  const double sps = 1 / t.median_s;
   return {{"batch", batch},
           {"threads", g_train_threads},
-          {"steps", steps},
-          {"seconds", s},
+          {"steps", t.total_calls()},
+          {"seconds", t.median_s * double(t.total_calls())},
           {"steps_per_s", sps},
+          {"timing", to_json(t)},
           {"ms_per_step", 1e3 / sps},
           {"matmul_gflops", train_flops_per_sample(session.mlp()) * batch * sps / 1e9},
           {"final_loss_finite", session.snapshot() != nullptr}};
@@ -194,12 +271,12 @@ json gemm_ceiling(bool quick) {
   const Eigen::MatrixXf W = Eigen::MatrixXf::Random(128, 128),
                         A = Eigen::MatrixXf::Random(128, 4096);
   Eigen::MatrixXf Z(128, 4096);
-  Z.noalias() = W * A;
-  const int reps = quick ? 3 : 200;
-  const auto t0 = Clock::now();
-  for (int r = 0; r < reps; ++r) Z.noalias() = W * A;
-  const double s = seconds_since(t0);
-  return {{"m", 128}, {"k", 128}, {"n", 4096}, {"gflops", 2.0 * 128 * 128 * 4096 * reps / s / 1e9}};
+  const Timing t = time_repeated(quick, [&] { Z.noalias() = W * A; });
+  return {{"m", 128},
+          {"k", 128},
+          {"n", 4096},
+          {"gflops", 2.0 * 128 * 128 * 4096 / t.median_s / 1e9},
+          {"timing", to_json(t)}};
 }
 
 // Score inference of a freshly initialised peer-sized network (speed does not depend on the
@@ -208,17 +285,12 @@ json gemm_ceiling(bool quick) {
 json inference(bool quick) {
   const TrainingSession session(peer_train_config(256), [](Index, Rng&, Points&) {});
   const LearnedScore model(session.snapshot(), /*use_ema=*/true);
-  const auto median_ms = [&](const Points& x) {
+  json timings;
+  const auto median_ms = [&](const Points& x, const char* name) {
     Points s;
-    model.score(x, NoiseLevel::sigma(0.1), s);  // warm-up
-    std::vector<double> ms;
-    for (int r = 0; r < (quick ? 3 : 30); ++r) {
-      const auto t0 = Clock::now();
-      model.score(x, NoiseLevel::sigma(0.1), s);
-      ms.push_back(1e3 * seconds_since(t0));
-    }
-    std::nth_element(ms.begin(), ms.begin() + ms.size() / 2, ms.end());
-    return ms[ms.size() / 2];
+    const Timing t = time_repeated(quick, [&] { model.score(x, NoiseLevel::sigma(0.1), s); });
+    timings[name] = to_json(t);
+    return 1e3 * t.median_s;
   };
   Points grid(2, 128 * 128), particles(2, 10'000);
   for (Index i = 0; i < 128; ++i)
@@ -227,7 +299,24 @@ json inference(bool quick) {
   Rng rng(0);
   rng.fill_normal(particles);
   particles *= 4.0f;
-  return {{"grid128_ms", median_ms(grid)}, {"particles10k_ms", median_ms(particles)}};
+  return {{"grid128_ms", median_ms(grid, "grid128")},
+          {"particles10k_ms", median_ms(particles, "particles10k")},
+          {"timing", timings}};
+}
+
+// The learned score in a sampler: the reverse VE SDE (σ 0.01 → 10), Euler–Maruyama with the
+// final denoising step, on 10,000 particles × 100 steps (quick: 1,000 × 10) with a freshly
+// initialised peer-sized network (the torch peer's `sde` workload: the same sizes and steps).
+json sde_learned(bool quick) {
+  const TrainConfig cfg = peer_train_config(256);
+  const TrainingSession session(cfg, [](Index, Rng&, Points&) {});
+  const LearnedScore model(session.snapshot(), /*use_ema=*/true);
+  SdeParams sde = cfg.sde;
+  sde.N = quick ? 10 : 100;
+  ReverseSdeConfig c;
+  c.predictor = Predictor::EulerMaruyama;
+  c.corrector = Corrector::None;
+  return run_sampler_workload(c, SigmaSchedule{}, sde, quick ? 1000 : 10'000, quick, &model);
 }
 
 // ---- time to quality --------------------------------------------------------------------------
@@ -361,41 +450,39 @@ json time_to_quality_case(const TtqCase& c, SdeKind kind, const TtqRecipe& recip
 }
 
 // The window's quality meter (core/train/quality.h) as the lead's background job would run it:
-// 8 bands × 1,000 points, 1,000 particles through the reverse SDE with N = 100 steps, ring8 under
-// VE, a freshly initialised default model (cost does not depend on the weights). Median ms.
+// The window's quality meter (app/state/quality_meter.h) at its settings: 8 bands × 1,000 points,
+// 1,000 particles through the reverse SDE (Euler–Maruyama, 100 steps), ring8 under VE, a freshly
+// initialised default model (cost does not depend on the weights): one measurement, and the
+// energy reference it computes once per data target (100 exact-vs-exact pairs).
 json quality_meter(bool quick) {
   const GaussianMixture gmm = ring8();
   const ExactSampler data = [&](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); };
   TrainConfig cfg;
   const TrainingSession session(cfg, data);
   const LearnedScore learned(session.snapshot(), /*use_ema=*/true);
+  const app::QualityMeterSettings meter;
   SdeParams meter_sde = cfg.sde;
-  meter_sde.N = 100;
+  meter_sde.N = meter.sde_steps;
   auto sampler = make_sampler(ReverseSdeConfig{}, SigmaSchedule{}, meter_sde);
-  QualityOptions opt;
+  const QualityOptions& opt = meter.options;
   Rng rng(1);
-  const auto t_ref = Clock::now();
-  const EnergyReference ref = energy_reference(data, opt.particles, 20, rng);
-  const double ref_ms = 1e3 * seconds_since(t_ref);
-  std::vector<double> ms, cpu_ms;
-  for (int r = 0; r < (quick ? 2 : 15); ++r) {
-    const auto t0 = Clock::now();
-    const double c0 = thread_cpu_seconds();
+  EnergyReference ref;
+  const int pairs = quick ? 10 : meter.reference_pairs;
+  const Timing t_ref =
+      time_repeated(quick, [&] { ref = energy_reference(data, opt.particles, pairs, rng); });
+  const Timing t = time_repeated(quick, [&] {
     (void)measure_quality(learned, gmm, data, &gmm, Sde(cfg.sde), *sampler, ref, opt, rng);
-    cpu_ms.push_back(1e3 * (thread_cpu_seconds() - c0));
-    ms.push_back(1e3 * seconds_since(t0));
-  }
-  std::sort(ms.begin(), ms.end());
-  std::sort(cpu_ms.begin(), cpu_ms.end());
+  });
   return {{"bands", opt.bands},
           {"error_points", opt.error_points},
           {"particles", opt.particles},
           {"sde_steps", meter_sde.N},
-          {"median_ms", ms[ms.size() / 2]},
-          {"min_ms", ms.front()},
-          {"max_ms", ms.back()},
-          {"median_cpu_ms", cpu_ms[cpu_ms.size() / 2]},
-          {"reference_ms_once", ref_ms}};
+          {"reference_pairs", pairs},
+          {"median_ms", 1e3 * t.median_s},
+          {"median_cpu_ms", 1e3 * t.cpu_s},
+          {"reference_ms", 1e3 * t_ref.median_s},
+          {"timing", to_json(t)},
+          {"reference_timing", to_json(t_ref)}};
 }
 
 // Which time-to-quality runs: every case × {VE, VP, sub-VP} × recipe, or those whose
@@ -438,12 +525,15 @@ json likelihood_exact(bool quick) {
   o.eps = 1e-3;
   Values lp;
   LikelihoodStats st;
-  const auto t0 = Clock::now();
-  log_likelihood(gmm, sde, x, o, lp, nullptr, {}, &st);
-  const double s = seconds_since(t0);
-  return {{"points", x.cols()},         {"seconds", s},
-          {"points_per_s", x.cols() / s}, {"evaluations", st.evaluations},
-          {"mean_nll", mean_nll(lp)},     {"finite", lp.allFinite()}};
+  const Timing t =
+      time_repeated(quick, [&] { log_likelihood(gmm, sde, x, o, lp, nullptr, {}, &st); });
+  return {{"points", x.cols()},
+          {"seconds", t.median_s},
+          {"points_per_s", x.cols() / t.median_s},
+          {"timing", to_json(t)},
+          {"evaluations", st.evaluations},
+          {"mean_nll", mean_nll(lp)},
+          {"finite", lp.allFinite()}};
 }
 
 // The learned score of the likelihood test's set-up (ring8, VP, default VP network, 2,000 DSM
@@ -472,9 +562,8 @@ json likelihood_learned(bool quick) {
   o.eps = 1e-3;
   Values lp;
   LikelihoodStats st;
-  auto t0 = Clock::now();
-  log_likelihood(model, sde, x, o, lp, nullptr, {}, &st);
-  const double s = seconds_since(t0);
+  const Timing t =
+      time_repeated(quick, [&] { log_likelihood(model, sde, x, o, lp, nullptr, {}, &st); });
 
   const int side = quick ? 16 : 128;
   Grid grid;
@@ -484,12 +573,14 @@ json likelihood_learned(bool quick) {
   map.rtol = map.atol = 1e-3;
   Values map_lp;
   LikelihoodStats map_st;
-  t0 = Clock::now();
-  log_likelihood(model, sde, g, map, map_lp, nullptr, {}, &map_st);
-  const double map_s = seconds_since(t0);
+  const Timing t_map = time_repeated(
+      quick, [&] { log_likelihood(model, sde, g, map, map_lp, nullptr, {}, &map_st); });
+  const double map_s = t_map.median_s;
   return {{"points", x.cols()},
-          {"seconds", s},
-          {"points_per_s", x.cols() / s},
+          {"seconds", t.median_s},
+          {"points_per_s", x.cols() / t.median_s},
+          {"timing", to_json(t)},
+          {"map_timing", to_json(t_map)},
           {"evaluations", st.evaluations},
           {"mean_nll", mean_nll(lp)},
           {"map_grid", std::to_string(side) + "x" + std::to_string(side)},
@@ -528,15 +619,21 @@ json export_workload(const char* extension, bool quick) {
   cmd += "' --frames " + std::to_string(frames) + " --size " + size;
   if (std::string_view(extension) == ".gif") cmd += " --quality full";
   cmd += " > /dev/null 2>&1";
-  const auto t0 = Clock::now();
-  const int status = std::system(cmd.c_str());
-  const double s = seconds_since(t0);
+  int status = 0;
+  const Timing t = time_repeated(quick, [&] {
+    if (status == 0) status = std::system(cmd.c_str());
+  });
   const auto bytes = std::filesystem::file_size(out, ec);
   std::filesystem::remove_all(dir, ec);
   if (status != 0)
     return {{"error", "scorelab export failed (exit status " + std::to_string(status) + ")"}};
-  return {{"frames", frames},           {"width", side}, {"height", side}, {"seconds", s},
-          {"frames_per_s", frames / s}, {"bytes", bytes}};
+  return {{"frames", frames},
+          {"width", side},
+          {"height", side},
+          {"seconds", t.median_s},
+          {"frames_per_s", frames / t.median_s},
+          {"timing", to_json(t)},
+          {"bytes", bytes}};
 }
 
 json export_gif(bool quick) {
@@ -596,6 +693,7 @@ constexpr Workload kWorkloads[] = {
     {"train_b4096", train_4096},
     {"gemm_ceiling", gemm_ceiling},
     {"inference", inference},
+    {"sde_learned", sde_learned},
     {"likelihood_exact", likelihood_exact},
     {"likelihood_learned", likelihood_learned},
     {"export_gif", export_gif},
@@ -681,6 +779,8 @@ const Command& bench_command() {
       "  train_b256, train_b1024, train_b4096   training steps_per_s and matmul_gflops\n"
       "  gemm_ceiling  one 128x128 by 128x4096 float product with Eigen -> gflops\n"
       "  inference     one score call on a 128x128 grid and on 10000 particles -> ms\n"
+      "  sde_learned   reverse VE SDE with that network, 10000 particles x 100 steps\n"
+      "                -> particle_steps_per_s\n"
       "Likelihood (probability-flow ODE, RK45 rtol = atol = 1e-5, VP, eps 1e-3):\n"
       "  likelihood_exact    exact ring8 score, 2000 data points -> points_per_s\n"
       "  likelihood_learned  a network trained 2000 steps on ring8 (not timed): 1000 data\n"
@@ -696,6 +796,9 @@ const Command& bench_command() {
       "                   and the mode weights match, for ring8 and 3 held-out anisotropic\n"
       "                   mixtures x VE/VP/sub-VP x {previous, new} recipe (minutes; select\n"
       "                   with --only time_to_quality --cases ring8/ve,thin4)\n"
+      "Timing: each workload runs a warm-up call, then 5 repetitions of at least 0.2 s (3 when\n"
+      "they take over 10 s): \"seconds\" and the rates use the median per call; \"timing\" has\n"
+      "the fastest and slowest repetition and the median CPU time (--quick: one call).\n"
       "plus \"machine\": CPU model, compiler, SIMD level and whether built for this CPU.\n"
       "Compare with the NumPy and PyTorch peers: tests/bench/compare_peers.py.",
       kBenchFlags,

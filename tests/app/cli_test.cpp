@@ -215,6 +215,9 @@ TEST_CASE("bench --quick prints one JSON object with every workload") {
   CHECK(j["ald"]["particle_steps_per_s"].get<double>() > 0);
   CHECK(j["empirical"]["pairs_per_s"].get<double>() > 0);
   CHECK(j["sde_em"]["finite"] == true);
+  // --quick times exactly one call of each workload (a smoke test, not a measurement).
+  CHECK(j["empirical"]["timing"]["reps"] == 1);
+  CHECK(j["empirical"]["timing"]["calls_per_rep"] == 1);
   CHECK(j["machine"].contains("cpu"));
 }
 
