@@ -21,9 +21,12 @@ class DensityLayer final : public Layer {
     return changed;
   }
 
-  void compute(PanelFrame& f) override { (void)field(f); }
+  void compute(PanelFrame& f) override {
+    if (shown(f)) (void)field(f);
+  }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
+    if (!shown(f)) return;
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return;
     GridTexture& g = gpu_[f.panel];
@@ -39,6 +42,7 @@ class DensityLayer final : public Layer {
   // The title says what the colours are: the exact density of the data (also on a learned panel,
   // which has no density of its own yet) and whether the scale is shared or this view's own.
   std::optional<Legend> legend(const PanelFrame& f) const override {
+    if (!shown(f)) return std::nullopt;
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return std::nullopt;
     const app::DensityRange r = range(f, d);
@@ -49,6 +53,12 @@ class DensityLayer final : public Layer {
   }
 
  private:
+  // A learned panel with the model-density layer on shows the model's own density instead (or
+  // nothing while it is computed), never the data's under the model's name.
+  static bool shown(const PanelFrame& f) {
+    return !(f.layers().model_density.on &&
+             f.ctx.panel(f.panel).source == FieldSource::Learned);
+  }
   static app::DensityRange range(const PanelFrame& f, const app::DensityField& d) {
     return app::density_range(d.stats, f.layers().density, f.ctx.density_scale());
   }

@@ -199,6 +199,12 @@ void AppContext::run(Command command) {
     case Command::TogglePanels:
       next.ui.show_panels = !scene_.ui.show_panels;
       break;
+    case Command::ComputeModelDensity:
+      ++model_density_requests_;
+      return;
+    case Command::CancelModelDensity:
+      ++model_density_cancels_;
+      return;
   }
   apply(next);
 }

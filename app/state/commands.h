@@ -16,6 +16,8 @@ enum class Command {
   ResetTraining,   // fresh weights (same settings)
   ToggleHelp,      // H: the shortcut overlay
   TogglePanels,    // Tab: side panel and status bar
+  ComputeModelDensity,  // M: (re)compute the model-density map of the learned panels
+  CancelModelDensity,   // stop that computation
 };
 
 // The keys that post commands, with what the help overlay says of them. Key codes are GLFW's
@@ -33,6 +35,8 @@ inline constexpr KeyBinding kKeyBindings[] = {
     {'R', "R", Command::NextRun, "restart the sampler with the next run's noise"},
     {'T', "T", Command::ToggleTraining, "training on / off"},
     {'H', "H", Command::ToggleHelp, "this help"},
+    {'M', "M", Command::ComputeModelDensity,
+     "compute the learned model's density (model density layer) for the current view and step"},
     {kGlfwKeyTab, "Tab", Command::TogglePanels, "show / hide the side panel"},
 };
 
@@ -47,6 +51,8 @@ constexpr std::string_view command_name(Command c) {
     case Command::ResetTraining: return "reset training";
     case Command::ToggleHelp: return "toggle help";
     case Command::TogglePanels: return "toggle panels";
+    case Command::ComputeModelDensity: return "compute model density";
+    case Command::CancelModelDensity: return "cancel model density";
   }
   return "?";
 }

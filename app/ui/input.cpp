@@ -32,7 +32,7 @@ bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table
   }
   // Digit keys toggle the layer that carries them.
   for (const auto& layer : table.all()) {
-    if (!pressed(GLFW_KEY_0 + layer->key())) continue;
+    if (layer->key() < 0 || !pressed(GLFW_KEY_0 + layer->key())) continue;
     layer->set_on(edit.layers, !layer->on(edit.layers));
     changed = true;
   }

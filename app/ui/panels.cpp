@@ -359,19 +359,19 @@ bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
 
 // ---- Layers --------------------------------------------------------------------------------
 
-bool layers_section(const layers::LayerTable& table, Scene& s) {
+bool layers_section(const layers::LayerTable& table, Scene& s, Commands& commands) {
   bool changed = false;
   for (const layers::Layer* layer : table.by_key()) {
     const std::string label(layer->label());
     ImGui::PushID(label.c_str());
-    ImGui::TextDisabled("%d", layer->key());
+    ImGui::TextDisabled("%s", layer->key() < 0 ? " " : std::to_string(layer->key()).c_str());
     ImGui::SameLine();
     bool on = layer->on(s.layers);
     if (ImGui::Checkbox(label.c_str(), &on)) {
       layer->set_on(s.layers, on);
       changed = true;
     }
-    if (on) changed |= layer->widgets(s.layers);
+    if (on) changed |= layer->widgets(s.layers, commands);
     ImGui::PopID();
   }
   return changed;
@@ -425,7 +425,7 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
     changed |= model_section(ctx, edit, commands);
   if (ImGui::CollapsingHeader("Sampler", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= sampler_section(ctx, edit, commands);
-  if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(table, edit);
+  if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(table, edit, commands);
   if (ImGui::CollapsingHeader("View & scene")) changed |= view_section(ctx, st, edit);
   if (st.exporter.open > 0) ImGui::SetNextItemOpen(true);
   if (ImGui::CollapsingHeader("Export")) {
@@ -500,6 +500,7 @@ void help_overlay(const layers::LayerTable& table, bool* open) {
     for (const app::KeyBinding& b : app::kKeyBindings) row(b.key_name, b.help);
     row("F", "fit the view to the data");
     for (const layers::Layer* layer : table.by_key()) {
+      if (layer->key() < 0) continue;
       const std::string key = std::to_string(layer->key());
       row(key.c_str(), "layer on / off: " + std::string(layer->label()));
     }

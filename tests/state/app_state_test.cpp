@@ -189,11 +189,13 @@ TEST_CASE("key bindings: one key per command, each a command a button posts too"
     CHECK(keys.insert(b.glfw_key).second);
     CHECK(commands.insert(b.command).second);
     // The key's command does to a scene what the button's does: it is the same value, run by the
-    // same AppContext::run; here, it changes the scene or the particles.
+    // same AppContext::run; here, it changes the scene, the particles or a request the layers
+    // act on (the model-density map's).
     AppContext ctx(small_scene(), scripted());
     const Scene before = ctx.scene();
     ctx.run(b.command);
-    CHECK((!(ctx.scene() == before) || ctx.particles().steps_taken() > 0));
+    CHECK((!(ctx.scene() == before) || ctx.particles().steps_taken() > 0 ||
+           ctx.model_density_requests() > 0));
   }
 }
 
