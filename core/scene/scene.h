@@ -204,6 +204,15 @@ struct LayersConfig {
     int nll_points = 300;   // fresh data draws for the held-out NLL, [0, 5000] (0: none)
     bool operator==(const ModelDensity&) const = default;
   } model_density;
+  // Encoding: the first `points` data points carried by the probability-flow ODE to their codes
+  // x(T) (drawn beside the data, joined by lines) and decoded back, with the round trip's largest
+  // error as a readout; the panel's score (exact or learned). app/layers/encoding_layer.cpp.
+  struct Encoding {
+    bool on = false;
+    int points = 100;       // data points encoded, [1, 2000]
+    bool lines = true;      // a line from each point to its code
+    bool operator==(const Encoding&) const = default;
+  } encoding;
   struct Noised {  // the data perturbed to the panel's level, x_t = m x_0 + s z (one z per point)
     bool on = false;
     double point_size = 3;  // pixels (before UI scale), [1, 20]
