@@ -319,7 +319,7 @@ bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
 
 // ---- Sampler -------------------------------------------------------------------------------
 
-bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
+bool sampler_section(const app::AppContext& ctx, PanelState& st, Scene& s, Commands& commands) {
   bool changed = false;
   if (ImGui::BeginCombo("sampler", std::string(sampler_info(s.sampler).label).c_str())) {
     for (const SamplerInfo& info : sampler_registry()) {
@@ -332,6 +332,12 @@ bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
     ImGui::EndCombo();
   }
   changed |= sampler_widgets(s.sampler);  // the widgets of the chosen kind only
+  if (sampler_condition(s.sampler)) {
+    ImGui::Checkbox("click sets the observation", &st.observe_click);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("a click in the plot sets the condition: x1 = a line (none / x1), a point "
+                        "(both), the nearest component (class)");
+  }
   int n = s.particles;
   if (ImGui::SliderInt("particles", &n, 100, 50000, "%d", ImGuiSliderFlags_Logarithmic)) {
     s.particles = n;
@@ -424,7 +430,7 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
   if (ImGui::CollapsingHeader("Model & training", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= model_section(ctx, edit, commands);
   if (ImGui::CollapsingHeader("Sampler", ImGuiTreeNodeFlags_DefaultOpen))
-    changed |= sampler_section(ctx, edit, commands);
+    changed |= sampler_section(ctx, st, edit, commands);
   if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(table, edit, commands);
   if (ImGui::CollapsingHeader("View & scene")) changed |= view_section(ctx, st, edit);
   if (st.exporter.open > 0) ImGui::SetNextItemOpen(true);

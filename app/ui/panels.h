@@ -20,6 +20,7 @@ struct PanelState {
   bool brush_new_set = false;  // the next stroke starts a new drawing (after Clear)
   char scene_path[512] = "scene.json";
   int dragging_component = -1;  // mixture component being dragged in the view, or −1
+  bool observe_click = false;   // a click in the plot sets the sampler's observation
   ExportPanel exporter;         // the Export section's form and running job
 };
 
