@@ -1,8 +1,12 @@
 // The density layer: log p at the panel's level as a heatmap (a float texture coloured by the
 // GPU), with its legend. The contour lines are their own layer (contours_layer.cpp) over the same
-// field.
+// field. When the sampler's condition guides (an observation or a class, mixture data), it shows
+// the exact conditional density p_t(x | y) instead — what the guided particles sample — and its
+// legend says so.
 #include "app/layers/layer.h"
 #include "app/layers/widgets.h"
+#include "core/sample/conditioning.h"
+#include "core/scene/exact_score.h"
 
 namespace scorelab::layers {
 
@@ -21,12 +25,26 @@ class DensityLayer final : public Layer {
     return changed;
   }
 
-  void compute(PanelFrame& f) override { (void)field(f); }
+  void compute(PanelFrame& f) override {
+    if (!shown(f)) return;
+    (void)field(f);
+    update_conditional(f);
+  }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
+    if (!shown(f)) return;
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return;
     GridTexture& g = gpu_[f.panel];
+    if (const Conditional* c = conditional(f)) {
+      // The exact conditional density instead (the guided particles' target).
+      g.update(c->grid, c->log_p, -c->revision);  // negative: apart from the plain field's
+      const auto& cfg = f.layers().density;
+      const app::DensityRange r = app::density_range(c->stats, cfg, f.ctx.density_scale());
+      painter.field(g.texture, c->grid, r.lo, r.hi, cfg.colormap, 1.0f, /*fill=*/true,
+                    cfg.contours, float(cfg.contour_spacing));
+      return;
+    }
     g.update(d.key.grid, d.log_density, d.revision);
     // The contour lines (their own layer, contours_layer.cpp) come in this same pass when both
     // are on: in software GL a second pass over every pixel of the panel costs a frame's worth.
@@ -39,8 +57,20 @@ class DensityLayer final : public Layer {
   // The title says what the colours are: the exact density of the data (also on a learned panel,
   // which has no density of its own yet) and whether the scale is shared or this view's own.
   std::optional<Legend> legend(const PanelFrame& f) const override {
+    if (!shown(f)) return std::nullopt;
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return std::nullopt;
+    if (const Conditional* c = conditional(f)) {
+      const app::DensityRange r = app::density_range(c->stats, f.layers().density,
+                                                     f.ctx.density_scale());
+      const Conditioning& k = *sampler_condition(f.ctx.scene().sampler);
+      std::string title = k.kind == Conditioning::Kind::Class
+                              ? "log p_t(x | component " + std::to_string(k.component) + ")"
+                              : std::string("log p_t(x | y)");
+      title += "\n(exact conditional,\nthe guided target)";
+      title += r.locked ? "\nshared scale" : "\nscale of this view";
+      return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f"};
+    }
     const app::DensityRange r = range(f, d);
     const bool learned = f.ctx.panel(f.panel).source == FieldSource::Learned;
     std::string title = learned ? "log p of the data\n(exact, not learned)" : "log p (exact)";
@@ -49,6 +79,55 @@ class DensityLayer final : public Layer {
   }
 
  private:
+  // The exact density of the data conditioned on the sampler's observation or class (guidance
+  // only: imputation has no exact target), at the panel's level, on the density field's grid.
+  struct Conditional {
+    Conditioning condition;
+    long data_revision = -1;
+    Grid grid;
+    double t = -1;
+    Values log_p;
+    FieldStats stats;
+    long revision = 0;
+    bool valid = false;
+  };
+  void update_conditional(PanelFrame& f) {
+    Conditional& c = conditional_[f.panel];
+    const Conditioning* k = sampler_condition(f.ctx.scene().sampler);
+    const auto comps = mixture_components(f.ctx.scene().data);
+    if (!k || !k->guides() || !comps) {
+      c.valid = false;
+      return;
+    }
+    const Grid& grid = field(f).key.grid;
+    if (c.valid && c.condition == *k && c.data_revision == f.ctx.data_revision() &&
+        c.grid == grid && c.t == f.inputs.level.t)
+      return;
+    try {
+      const GuidedScore guided(f.ctx.exact(), *comps, *k);
+      guided.target().log_density(grid.points(), f.inputs.level, c.log_p);
+    } catch (const InputError&) {
+      c.valid = false;  // the edit path reports a bad condition; draw the plain density
+      return;
+    }
+    c.stats = value_stats(c.log_p);
+    replace_non_finite(c.log_p, c.stats.min);
+    c.condition = *k, c.data_revision = f.ctx.data_revision(), c.grid = grid;
+    c.t = f.inputs.level.t;
+    ++c.revision;
+    c.valid = true;
+  }
+  const Conditional* conditional(const PanelFrame& f) const {
+    const Conditional& c = conditional_[f.panel];
+    return c.valid ? &c : nullptr;
+  }
+
+  // A learned panel with the model-density layer on shows the model's own density instead (or
+  // nothing while it is computed), never the data's under the model's name.
+  static bool shown(const PanelFrame& f) {
+    return !(f.layers().model_density.on &&
+             f.ctx.panel(f.panel).source == FieldSource::Learned);
+  }
   static app::DensityRange range(const PanelFrame& f, const app::DensityField& d) {
     return app::density_range(d.stats, f.layers().density, f.ctx.density_scale());
   }
@@ -56,6 +135,8 @@ class DensityLayer final : public Layer {
     return f.fields.density(f.inputs, f.layers().density.resolution);
   }
   PerPanel<GridTexture> gpu_;
+  // Mutable: made on first use, which may be a const legend call.
+  mutable PerPanel<Conditional> conditional_;
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/render/painter.h"
 #include "app/state/app_context.h"
@@ -94,11 +95,16 @@ class Layer {
 
   // ---- its row in the table --------------------------------------------------------------------
   virtual std::string_view label() const = 0;  // in the Layers panel and the export list
-  virtual int key() const = 0;                 // the digit key that toggles it (1 … 9)
+  virtual int key() const = 0;                 // the digit key that toggles it (0 … 9), −1: none
   virtual bool on(const LayersConfig& layers) const = 0;
   virtual void set_on(LayersConfig& layers, bool on) const = 0;
   // The widgets of its settings, shown in the Layers panel while it is on; true when one changed.
+  // A layer with buttons overrides the second form, whose buttons post Commands.
   virtual bool widgets(LayersConfig&) const { return false; }
+  virtual bool widgets(LayersConfig& l, std::vector<app::Command>& commands) const {
+    (void)commands;
+    return widgets(l);
+  }
 
   // ---- per panel, per frame (only while on) ----------------------------------------------------
   // Brings what it draws up to date (CPU; the panel's field cache recomputes only what changed).

@@ -7,6 +7,7 @@ namespace scorelab::layers {
 
 // Each defined in its own file.
 std::unique_ptr<Layer> make_density_layer();
+std::unique_ptr<Layer> make_model_density_layer();
 std::unique_ptr<Layer> make_contours_layer();
 std::unique_ptr<Layer> make_error_layer();
 std::unique_ptr<Layer> make_axes_layer();
@@ -14,12 +15,13 @@ std::unique_ptr<Layer> make_streamlines_layer();
 std::unique_ptr<Layer> make_arrows_layer();
 std::unique_ptr<Layer> make_data_layer();
 std::unique_ptr<Layer> make_noised_layer();
+std::unique_ptr<Layer> make_encoding_layer();
 std::unique_ptr<Layer> make_trails_layer();
 std::unique_ptr<Layer> make_particles_layer();
 
 LayerTable::LayerTable() {
-  for (auto make : {make_density_layer, make_contours_layer, make_error_layer, make_axes_layer,
-                    make_streamlines_layer, make_arrows_layer, make_data_layer, make_noised_layer, make_trails_layer,
+  for (auto make : {make_density_layer, make_model_density_layer, make_contours_layer, make_error_layer, make_axes_layer,
+                    make_streamlines_layer, make_arrows_layer, make_data_layer, make_noised_layer, make_encoding_layer, make_trails_layer,
                     make_particles_layer})
     layers_.push_back(make());
 }

@@ -137,6 +137,30 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
                     16, 2);
     }
   }
+  // The sampler's condition, as the particles see it: a line x1 = a (or x2 = b), a point with a
+  // ring of the observation noise's radius, or a double ring round the steered-to component.
+  if (const Conditioning* c = sampler_condition(s.sampler); c && c->kind != Conditioning::Kind::None) {
+    const ImU32 col = IM_COL32(255, 140, 60, 230);
+    const Eigen::Vector2f p = view::to_pixels(s.view, rect, c->x1, c->x2);
+    const float per_unit = float(rect.h / (2 * w.hh));
+    if (c->kind == Conditioning::Kind::Class) {
+      if (const auto comps = mixture_components(s.data);
+          comps && c->component < int(comps->size())) {
+        const Eigen::Vector2d m = (*comps)[c->component].mean;
+        const Eigen::Vector2f q = view::to_pixels(s.view, rect, m.x(), m.y());
+        dl->AddCircle(ImVec2(q.x(), q.y()), 14, col, 32, 2.5f);
+        dl->AddCircle(ImVec2(q.x(), q.y()), 19, col, 32, 1.5f);
+      }
+    } else if (c->observe == Conditioning::Observe::X1) {
+      dl->AddLine(ImVec2(p.x(), rect.y), ImVec2(p.x(), rect.y + rect.h), col, 2);
+    } else if (c->observe == Conditioning::Observe::X2) {
+      dl->AddLine(ImVec2(rect.x, p.y()), ImVec2(rect.x + rect.w, p.y()), col, 2);
+    } else {
+      dl->AddCircleFilled(ImVec2(p.x(), p.y()), 4, col);
+      if (c->kind == Conditioning::Kind::Observation)
+        dl->AddCircle(ImVec2(p.x(), p.y()), float(c->noise) * per_unit, col, 32, 1.5f);
+    }
+  }
   if (marks.brush && ImGui::IsMousePosValid()) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     if (rect.contains(m.x, m.y)) {

@@ -244,6 +244,12 @@ void AppContext::run(Command command) {
     case Command::TogglePresenter:
       next.ui.presenter = !scene_.ui.presenter;
       break;
+    case Command::ComputeModelDensity:
+      ++model_density_requests_;
+      return;
+    case Command::CancelModelDensity:
+      ++model_density_cancels_;
+      return;
   }
   apply(next);
 }

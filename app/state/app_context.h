@@ -151,6 +151,11 @@ class AppContext {
   double field_std_floor() const { return field_std_floor_; }
   long data_revision() const { return data_revision_; }
 
+  // How many times the model-density map was requested / cancelled (Commands); the model-density
+  // layer acts when a count moves past the one it last saw.
+  long model_density_requests() const { return model_density_requests_; }
+  long model_density_cancels() const { return model_density_cancels_; }
+
   const StatusMessage& status() const { return status_; }
   void report(StatusMessage::Kind kind, std::string text);
 
@@ -193,6 +198,7 @@ class AppContext {
   Rebuilds rebuilds_;
   EditHistory history_;
   StatusMessage status_;
+  long model_density_requests_ = 0, model_density_cancels_ = 0;
 };
 
 }  // namespace scorelab::app

@@ -21,6 +21,8 @@ enum class Command {
   NextStep,        // → / Page Down: the open lesson's next step
   PreviousStep,    // ← / Page Up: the open lesson's previous step
   TogglePresenter, // P: presenter mode (ui.presenter)
+  ComputeModelDensity,  // M: (re)compute the model-density map of the learned panels
+  CancelModelDensity,   // stop that computation
 };
 
 // The keys that post commands, with what the help overlay says of them. Key codes are GLFW's
@@ -43,6 +45,8 @@ inline constexpr KeyBinding kKeyBindings[] = {
     {'R', "R", Command::NextRun, "restart the sampler with the next run's noise"},
     {'T', "T", Command::ToggleTraining, "training on / off"},
     {'H', "H", Command::ToggleHelp, "this help"},
+    {'M', "M", Command::ComputeModelDensity,
+     "compute the learned model's density (model density layer) for the current view and step"},
     {kGlfwKeyTab, "Tab", Command::TogglePanels, "show / hide the side panel"},
     {'Z', "Ctrl+Z", Command::Undo, "undo the last edit of data or settings", true},
     {'Y', "Ctrl+Y", Command::Redo, "redo", true},
@@ -70,6 +74,8 @@ constexpr std::string_view command_name(Command c) {
     case Command::NextStep: return "next step";
     case Command::PreviousStep: return "previous step";
     case Command::TogglePresenter: return "toggle presenter";
+    case Command::ComputeModelDensity: return "compute model density";
+    case Command::CancelModelDensity: return "cancel model density";
   }
   return "?";
 }

@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "app/state/observation.h"
 #include "core/common/rng.h"
 #include "core/distributions/datasets.h"
 #include "core/scene/exact_score.h"
@@ -37,7 +38,7 @@ bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table
   }
   // Digit keys toggle the layer that carries them.
   for (const auto& layer : table.all()) {
-    if (!pressed(GLFW_KEY_0 + layer->key())) continue;
+    if (layer->key() < 0 || !pressed(GLFW_KEY_0 + layer->key())) continue;
     layer->set_on(edit.layers, !layer->on(edit.layers));
     changed = true;
   }
@@ -62,6 +63,13 @@ bool handle_mouse(PanelState& st, Scene& edit,
   }
 
   // A press chooses what the drag does: move a mixture centre, paint, or pan.
+  // Observation mode: a click sets the sampler's condition (app/state/observation.h) and does
+  // nothing else; submit validates it like any edit.
+  if (st.observe_click && over >= 0 && mouse_free && ImGui::IsMouseClicked(0)) {
+    const Eigen::Vector2d w = view::to_world(edit.view, panels[over], io.MousePos.x, io.MousePos.y);
+    return app::set_observation_at(edit, w.x(), w.y());
+  }
+  if (st.observe_click) return changed;
   if (over >= 0 && mouse_free && ImGui::IsMouseClicked(0)) {
     st.dragging_component = -1;
     if (const auto comps = mixture_components(edit.data); comps && !st.brush) {

@@ -356,8 +356,9 @@ bool model_section(const app::AppContext& ctx, PanelState& st, Scene& s, Command
 // ---- Sampler -------------------------------------------------------------------------------
 
 // The sampler's controls. `presenter`: only what a lecture needs (the kind, its own settings,
-// the speed, play / step / restart and the progress).
-bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands, bool presenter) {
+// the observation click, the speed, play / step / restart and the progress).
+bool sampler_section(const app::AppContext& ctx, PanelState& st, Scene& s, Commands& commands,
+                     bool presenter) {
   bool changed = false;
   const bool open = ImGui::BeginCombo("sampler", std::string(sampler_info(s.sampler).label).c_str());
   report_item("sampler");
@@ -372,6 +373,12 @@ bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands, b
     ImGui::EndCombo();
   }
   changed |= sampler_widgets(s.sampler);  // the widgets of the chosen kind only
+  if (sampler_condition(s.sampler)) {
+    ImGui::Checkbox("click sets the observation", &st.observe_click);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("a click in the plot sets the condition: x1 = a line (none / x1), a point "
+                        "(both), the nearest component (class)");
+  }
   if (!presenter) {
     int n = s.particles;
     if (ImGui::SliderInt("particles", &n, 100, 50000, "%d", ImGuiSliderFlags_Logarithmic)) {
@@ -409,19 +416,19 @@ bool sampler_section(const app::AppContext& ctx, Scene& s, Commands& commands, b
 
 // ---- Layers --------------------------------------------------------------------------------
 
-bool layers_section(const layers::LayerTable& table, Scene& s) {
+bool layers_section(const layers::LayerTable& table, Scene& s, Commands& commands) {
   bool changed = false;
   for (const layers::Layer* layer : table.by_key()) {
     const std::string label(layer->label());
     ImGui::PushID(label.c_str());
-    ImGui::TextDisabled("%d", layer->key());
+    ImGui::TextDisabled("%s", layer->key() < 0 ? " " : std::to_string(layer->key()).c_str());
     ImGui::SameLine();
     bool on = layer->on(s.layers);
     if (ImGui::Checkbox(label.c_str(), &on)) {
       layer->set_on(s.layers, on);
       changed = true;
     }
-    if (on) changed |= layer->widgets(s.layers);
+    if (on) changed |= layer->widgets(s.layers, commands);
     ImGui::PopID();
   }
   return changed;
@@ -474,7 +481,7 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
   if (numbers_open) changed |= numbers_section(ctx.numbers(), edit);
   if (edit.ui.presenter) {  // the running sampler's controls only, labels in 9 font heights
     ImGui::PushItemWidth(-ImGui::GetFontSize() * 9);
-    changed |= sampler_section(ctx, edit, commands, true);
+    changed |= sampler_section(ctx, st, edit, commands, true);
     const NoiseLevel l = ctx.panel(0).level;
     ImGui::Text("t %.3f   sigma %.3g", l.t, l.s);
     ImGui::TextDisabled("P: full panel   H: keys");
@@ -490,8 +497,8 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
   if (ImGui::CollapsingHeader("Model & training", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= model_section(ctx, st, edit, commands);
   if (ImGui::CollapsingHeader("Sampler", ImGuiTreeNodeFlags_DefaultOpen))
-    changed |= sampler_section(ctx, edit, commands, false);
-  if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(table, edit);
+    changed |= sampler_section(ctx, st, edit, commands, false);
+  if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(table, edit, commands);
   if (ImGui::CollapsingHeader("View")) changed |= view_section(edit);
   if (st.exporter.open > 0) ImGui::SetNextItemOpen(true);
   if (ImGui::CollapsingHeader("Export")) {
@@ -578,6 +585,7 @@ void help_overlay(const layers::LayerTable& table, bool* open) {
     for (const app::KeyBinding& b : app::kKeyBindings) row(b.key_name, b.help);
     row("F", "fit the view to the data");
     for (const layers::Layer* layer : table.by_key()) {
+      if (layer->key() < 0) continue;
       const std::string key = std::to_string(layer->key());
       row(key.c_str(), "layer on / off: " + std::string(layer->label()));
     }

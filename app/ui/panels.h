@@ -22,6 +22,7 @@ struct PanelState {
   double brush_radius = 0.3;   // data units
   bool brush_new_set = false;  // the next stroke starts a new drawing (after Clear)
   int dragging_component = -1;  // mixture component being dragged in the view, or −1
+  bool observe_click = false;   // a click in the plot sets the sampler's observation
   ExportPanel exporter;         // the Export section's form and running job
   SessionUi session;            // the File menu: current file, recent files, dialogs
   LessonUi lessons;             // the open lesson and the Lessons menu

@@ -9,9 +9,10 @@
 // What is computed is the density of the model's p_eps — the data pushed through the kernel at
 // t = eps — with the prior N(0, prior_std² I) standing in for p_T (the "prior mismatch").
 // The state is [x; Δ] as a 3 × N double matrix, integrated by the one ODE module (ode.h) as one
-// system per chunk of points. RK45's step size is shared by the chunk, but its error control is
-// per point (OdeOptions::per_column_error): the reference's RMS over the flattened batch lets
-// single points miss the tolerance by 10× (measured on ring8, 300 points: 8e-3 nats at 1e-5). The score comes from the model in float; coefficients and Δ are doubles.
+// system per chunk of points (32 by default, chunks spread over threads). RK45's step size is
+// shared by the chunk, but its error control is per point (OdeOptions::per_column_error): the
+// reference's RMS over the flattened batch lets single points miss the tolerance by 10×
+// (measured on ring8, 300 points: 8e-3 nats at 1e-5). The score comes from the model in float; coefficients and Δ are doubles.
 //
 // Divergence ∇·s: Exact asks the model's divergence capability (closed form for mixtures, the
 // trace of the input Jacobian for the learned MLP). Hutchinson uses vᵀ J v with one Rademacher
@@ -20,6 +21,7 @@
 #pragma once
 #include <atomic>
 #include <functional>
+#include <vector>
 
 #include "core/common/enum_table.h"
 #include "core/common/points.h"
@@ -41,7 +43,14 @@ struct LikelihoodOptions {
   double eps = 1e-5;                   // start time t of the data end, (0, 0.5] (reference 1e-5)
   DivergenceMethod divergence = DivergenceMethod::Exact;
   ProbeKind probe = ProbeKind::Rademacher;  // Hutchinson's probe distribution
-  Index chunk = 4096;  // points integrated as one ODE system (progress / cancel granularity), ≥ 1
+  // Points integrated as one ODE system, sharing RK45's step size, ≥ 1. Small chunks let every
+  // point take about the steps it needs itself (the batch takes those of its hardest point:
+  // 128×128 learned map at 1e-5, 4096 → 182 evaluations per chunk, 32 → 126); 32 keeps the
+  // network's batch wide enough to be efficient.
+  Index chunk = 32;
+  // Threads over chunks (0: the machine's cores, at most 8). The chunks do not depend on it, and
+  // nor does any result: a point's answer depends only on its own chunk.
+  int threads = 0;
   bool operator==(const LikelihoodOptions&) const = default;
 
   void validate() const;  // throws InputError naming "likelihood.<field>" and its range
@@ -49,8 +58,9 @@ struct LikelihoodOptions {
 
 // How a long run reports and stops (the window runs it as a background job).
 struct LikelihoodControl {
-  // Called after every accepted ODE step with the fraction done in [0, 1] (points finished plus
-  // the current chunk's progress in t). From the calling thread. May be empty.
+  // Called often (after the calling thread's ODE steps, and every 20 ms while helper threads
+  // finish) with the fraction done in [0, 1], non-decreasing (each chunk's points weighted by its
+  // progress in t). From the calling thread. May be empty.
   std::function<void(double fraction)> progress;
   // Checked before every ODE step; when it reads true the run stops and returns false.
   const std::atomic<bool>* cancel = nullptr;
@@ -58,7 +68,7 @@ struct LikelihoodControl {
 
 struct LikelihoodStats {
   long evaluations = 0;  // velocity evaluations (each: one score + one divergence or JVP call)
-  long steps = 0;        // accepted ODE steps, summed over chunks
+  long steps = 0;        // accepted ODE steps, summed over chunks (as are evaluations)
 };
 
 // Where the flow ended, per point: x(T) (data units) and Δ(T) = ∫_eps^T ∇·f̃ dt (nats), so that

@@ -215,6 +215,25 @@ void fields(V&& v, C& c)
 }
 
 template <class V, class C>
+void fields(V&& v, C& c)
+  requires std::is_same_v<std::remove_const_t<C>, LayersConfig::ModelDensity>
+{
+  v("on", c.on);
+  v("resolution", c.resolution);
+  v("tol", c.tol);
+  v("nll_points", c.nll_points);
+}
+
+template <class V, class C>
+void fields(V&& v, C& c)
+  requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Encoding>
+{
+  v("on", c.on);
+  v("points", c.points);
+  v("lines", c.lines);
+}
+
+template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Noised> {
   v("on", c.on);
   v("point_size", c.point_size);
@@ -241,6 +260,8 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersC
   v("density", c.density);
   v("score", c.score);
   v("error", c.error);
+  v("model_density", c.model_density);
+  v("encoding", c.encoding);
   v("noised", c.noised);
   v("particles", c.particles);
   v("axes", c.axes);
@@ -275,6 +296,7 @@ constexpr bool kIsBlock =
     std::is_same_v<T, LayersConfig::Data> ||
     std::is_same_v<T, LayersConfig::Density> || std::is_same_v<T, LayersConfig::Score> ||
     std::is_same_v<T, LayersConfig::Error> || std::is_same_v<T, LayersConfig::Noised> ||
+    std::is_same_v<T, LayersConfig::ModelDensity> || std::is_same_v<T, LayersConfig::Encoding> ||
     std::is_same_v<T, LayersConfig::Particles> ||
     std::is_same_v<T, LayersConfig::Axes> ||
     std::is_same_v<T, LayersConfig::Error::LowDensityOutline>;
@@ -487,6 +509,10 @@ void validate_window(const Scene& s) {
   require_in_range("layers.error.resolution", l.error.resolution, 8, 96);
   require_in_range("layers.error.low_density_outline.quantile",
                    l.error.low_density_outline.quantile, 0.001, 0.5);
+  require_in_range("layers.model_density.resolution", l.model_density.resolution, 8, 256);
+  require_in_range("layers.model_density.tol", l.model_density.tol, 1e-7, 1e-2);
+  require_in_range("layers.model_density.nll_points", l.model_density.nll_points, 0, 5000);
+  require_in_range("layers.encoding.points", l.encoding.points, 1, 2000);
   require_in_range("layers.noised.point_size", l.noised.point_size, 1, 20);
   require_in_range("layers.noised.opacity", l.noised.opacity, 0, 1);
   require_in_range("layers.particles.point_size", l.particles.point_size, 1, 20);

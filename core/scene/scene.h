@@ -234,6 +234,26 @@ struct LayersConfig {
     } low_density_outline;
     bool operator==(const Error&) const = default;
   } error;
+  // The learned model's own log p on the view grid, through the probability-flow ODE
+  // (core/likelihood), computed in the background on request (app/layers/model_density_layer.cpp)
+  // and drawn on learned panels in place of the data's exact density, with the density layer's
+  // colormap, contours and scale. Also the held-out NLL of the model beside the exact NLL.
+  struct ModelDensity {
+    bool on = false;
+    int resolution = 128;   // texels across the panel, [8, 256]
+    double tol = 1e-5;      // RK45 rtol = atol, [1e-7, 1e-2]
+    int nll_points = 300;   // fresh data draws for the held-out NLL, [0, 5000] (0: none)
+    bool operator==(const ModelDensity&) const = default;
+  } model_density;
+  // Encoding: the first `points` data points carried by the probability-flow ODE to their codes
+  // x(T) (drawn beside the data, joined by lines) and decoded back, with the round trip's largest
+  // error as a readout; the panel's score (exact or learned). app/layers/encoding_layer.cpp.
+  struct Encoding {
+    bool on = false;
+    int points = 100;       // data points encoded, [1, 2000]
+    bool lines = true;      // a line from each point to its code
+    bool operator==(const Encoding&) const = default;
+  } encoding;
   struct Noised {  // the data perturbed to the panel's level, x_t = m x_0 + s z (one z per point)
     bool on = false;
     double point_size = 3;  // pixels (before UI scale), [1, 20]

@@ -192,7 +192,8 @@ TEST_CASE("key bindings: one command per key, each a command a button posts too"
     if (b.command == Command::NextStep || b.command == Command::PreviousStep) continue;
     CHECK(commands.insert(b.command).second);
     // The key's command does to a scene what the button's does: it is the same value, run by the
-    // same AppContext::run; here, it changes the scene or the particles.
+    // same AppContext::run; here, it changes the scene, the particles or a request the layers
+    // act on (the model-density map's).
     AppContext ctx(small_scene(), scripted());
     // Undo needs an edit to take back, redo an undone one.
     if (b.command == Command::Undo || b.command == Command::Redo) {
@@ -203,7 +204,8 @@ TEST_CASE("key bindings: one command per key, each a command a button posts too"
     }
     const Scene before = ctx.scene();
     ctx.run(b.command);
-    CHECK((!(ctx.scene() == before) || ctx.particles().steps_taken() > 0));
+    CHECK((!(ctx.scene() == before) || ctx.particles().steps_taken() > 0 ||
+           ctx.model_density_requests() > 0));
   }
 }
 

@@ -16,26 +16,6 @@ namespace {
 
 constexpr int kW = 480, kH = 480;
 
-// The viridis value t ∈ [0, 1] whose colour is nearest to `rgb`, and that squared distance.
-std::pair<float, int> viridis_value(const unsigned char* rgb) {
-  float best_t = 0;
-  int best = 1 << 30;
-  for (int i = 0; i <= 255; ++i) {
-    const auto c = scorelab::render::colormap_rgb(scorelab::Colormap::Viridis, i / 255.0f);
-    int d = 0;
-    for (int k = 0; k < 3; ++k) {
-      const int e = int(rgb[k]) - int(std::lround(c[k] * 255));
-      d += e * e;
-    }
-    if (d < best) {
-      best = d;
-      best_t = i / 255.0f;
-    }
-  }
-  return {best_t, best};
-}
-
-bool is_heatmap(const unsigned char* rgb) { return viridis_value(rgb).second < 3 * 6 * 6; }
 
 // The particles' pink (1, 0.45, 0.7) at 95% over any viridis colour.
 bool is_particle(const unsigned char* rgb) {

@@ -4,17 +4,21 @@
 #pragma once
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <stb/stb_image.h>
+
+#include "app/render/colormap.h"
 
 namespace window_testing {
 
@@ -84,5 +88,26 @@ inline int run_window(const std::string& args, std::string* out = nullptr,
   if (err) *err = read_text(err_log);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+// The viridis value t ∈ [0, 1] whose colour is nearest to `rgb`, and that squared distance.
+inline std::pair<float, int> viridis_value(const unsigned char* rgb) {
+  float best_t = 0;
+  int best = 1 << 30;
+  for (int i = 0; i <= 255; ++i) {
+    const auto c = scorelab::render::colormap_rgb(scorelab::Colormap::Viridis, i / 255.0f);
+    int d = 0;
+    for (int k = 0; k < 3; ++k) {
+      const int e = int(rgb[k]) - int(std::lround(c[k] * 255));
+      d += e * e;
+    }
+    if (d < best) {
+      best = d;
+      best_t = i / 255.0f;
+    }
+  }
+  return {best_t, best};
+}
+
+inline bool is_heatmap(const unsigned char* rgb) { return viridis_value(rgb).second < 3 * 6 * 6; }
 
 }  // namespace window_testing

@@ -1,0 +1,74 @@
+// The model-density map of one panel: the learned model's own log p on a grid through the
+// probability-flow ODE (core/likelihood), computed as a background job (jobs.h) and kept with
+// what it was computed for (grid, model step, tolerance), so a picture of it can say so. Also the
+// held-out NLL: the model's mean −log p on fresh data draws, beside the exact one of the same
+// draws. No GL: the model-density layer draws it, the state tests drive it.
+#pragma once
+#include <cmath>
+#include <memory>
+
+#include "app/state/jobs.h"
+#include "core/field/field.h"
+#include "core/nn/learned_score.h"
+#include "core/noise/sde.h"
+#include "core/train/training_session.h"
+
+namespace scorelab::app {
+
+struct ModelDensityMap {
+  Grid grid;             // where it was computed (data units)
+  Values log_p;          // grid.size(), nats (non-finite replaced by the minimum)
+  FieldStats stats;
+  long step = -1;        // the model's training step
+  bool ema = true;
+  double tol = 0;        // RK45 rtol = atol
+  double eps = 0;        // the ODE's start time: this is log p_eps
+  Points held_out;       // 2 × n: the fresh data draws of the NLL (may be empty)
+  double nll_learned = NAN;  // mean −log p_eps of held_out under the model, nats
+  double nll_exact = NAN;    // the same under the exact density (set by the owner, NaN if none)
+  long revision = 0;     // bumps with every new map (the renderer re-uploads)
+};
+
+// What one computation needs, copied so the job owns everything it reads.
+struct ModelDensityRequest {
+  Grid grid;
+  std::shared_ptr<const ModelSnapshot> model;
+  bool ema = true;
+  SdeParams sde;
+  double tol = 1e-5;
+  double eps = 1e-3;      // the ODE's start time: the map is log p_eps (model_density_eps)
+  int nll_points = 300;
+  DataSource data;        // fresh draws for the held-out NLL
+  std::uint64_t seed = 0; // of those draws
+};
+
+// The ODE's start time for a panel at time t: t itself, so the map is the model's log p_t beside
+// the exact log p_t of the same level, but at least the reference's sampling eps (1e-5 VE, 1e-3
+// VP / sub-VP, whose s(t) → 0 makes the score singular at t = 0) and at most 0.5 (the
+// likelihood's limit; the legend says which t the map is of).
+double model_density_eps(const SdeParams& sde, double t);
+
+// One panel's map and its running job.
+class ModelDensity {
+ public:
+  // Starts computing `request` on `runner`, cancelling a job still running. Throws InputError
+  // for a bad request (no model, an empty grid).
+  void start(JobRunner& runner, ModelDensityRequest request);
+  void cancel();
+  // Takes a finished job's map (true when a new one arrived). A failed job's message in *error.
+  bool poll(std::string* error);
+  // Waits for the running job (scripted frames are deterministic: the map is there when asked).
+  void wait();
+
+  bool running() const { return job_ && !job_->finished(); }
+  double progress() const { return job_ ? job_->progress() : 0.0; }
+  const ModelDensityMap* map() const { return map_.log_p.size() ? &map_ : nullptr; }
+  ModelDensityMap* map() { return map_.log_p.size() ? &map_ : nullptr; }
+
+ private:
+  std::shared_ptr<Job<ModelDensityMap>> job_;
+  ModelDensityMap map_;
+  long revision_ = 0;
+};
+
+}  // namespace scorelab::app
