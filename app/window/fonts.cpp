@@ -25,6 +25,7 @@ FontChoice Fonts::apply(FontChoice want, bool uploaded, std::optional<std::strin
       ImFontGlyphRangesBuilder builder;
       builder.AddRanges(atlas->GetGlyphRangesDefault());  // Latin-1
       static const ImWchar extra[] = {
+          0x0300, 0x036F,  // combining marks (the tilde of x̃)
           0x0370, 0x03FF,  // Greek (σ, ε, β, ...)
           0x1D00, 0x1D7F,  // phonetic extensions: the subscript letters ᵢ ᵣ ᵤ ᵥ
           0x2010, 0x2027,  // dashes, quotes, bullets, … (ellipsis)
