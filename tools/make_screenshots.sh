@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Remakes the README's screenshots of the lessons, presenter mode and small multiples with the
+# scripted mode (needs a Release build, xvfb-run and ffmpeg, all from setup.sh).
+#   tools/make_screenshots.sh [path/to/scorelab]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build/release/app/scorelab}
+out=assets/screenshots
+shot() {  # shot OUT.png WxH ARGS...: one scripted run's last frame
+  local png=$1 size=$2; shift 2
+  xvfb-run -a -s "-screen 0 ${size}x24" "$bin" --size "$size" "$@" --screenshot "$png"
+}
+half() {  # the lessons: drawn at 1280×800 (presenter mode's lecture font), stored at 640×400
+  local tmp; tmp=$(mktemp --suffix=.png)
+  shot "$tmp" 1280x800 "${@:2}"
+  ffmpeg -loglevel error -y -i "$tmp" -vf scale=640:400:flags=area "$1"
+  rm -f "$tmp"
+}
+L=assets/lessons
+half $out/lessons/01_score_function.png --lesson $L/01_score_function.json --step 3 --frames 5
+half $out/lessons/02_langevin.png --lesson $L/02_langevin.json --step 1 --frames 110
+half $out/lessons/03_score_matching.png --lesson $L/03_score_matching.json --step 1 --frames 150
+half $out/lessons/04_naive_langevin_fails.png --lesson $L/04_naive_langevin_fails.json --step 1 --frames 110
+half $out/lessons/05_noise_scales.png --lesson $L/05_noise_scales.json --step 2 --frames 5
+half $out/lessons/06_annealed_langevin.png --lesson $L/06_annealed_langevin.json --step 1 --frames 110
+half $out/lessons/07_sde_perturbation.png --lesson $L/07_sde_perturbation.json --step 2 --frames 5
+half $out/lessons/08_reverse_sde.png --lesson $L/08_reverse_sde.json --step 2 --frames 110
+half $out/lessons/09_probability_flow.png --lesson $L/09_probability_flow.json --step 3 --frames 110
+half $out/lessons/10_controllable_generation.png --lesson $L/10_controllable_generation.json --step 2 --frames 110
+half $out/lessons/11_ddpm.png --lesson $L/11_ddpm.json --step 2 --frames 150
+shot $out/presenter.png 1280x720 --presenter --frames 150
+shot $out/multiples_sigma.png 1280x800 --scene assets/scenes/ring8_ve_multiples.json --frames 3
