@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Remakes the README's screenshots of the lessons, presenter mode and small multiples with the
 # scripted mode (needs a Release build, xvfb-run and ffmpeg, all from setup.sh).
-#   tools/make_screenshots.sh [path/to/scorelab]
+#   assets/screenshots/remake.sh [path/to/scorelab]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 bin=${1:-build/release/app/scorelab}
 out=assets/screenshots
 shot() {  # shot OUT.png WxH ARGS...: one scripted run's last frame
