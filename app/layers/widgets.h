@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/ui/item_report.h"
+#include "app/layers/item_report.h"
 #include "core/common/enum_table.h"
 
 namespace scorelab::ui {
