@@ -8,19 +8,14 @@
 
 #include "app/state/app_context.h"
 
+#include "state/state_testing.h"
+
 using namespace scorelab;
+using state_testing::scripted;
 using app::AppContext;
 using app::Command;
 
 namespace {
-
-// Scripted mode: the trainer never runs on its own, so nothing changes behind the test's back.
-app::RunMode scripted() {
-  app::RunMode m;
-  m.scripted = true;
-  m.train_steps_per_frame = 0;
-  return m;
-}
 
 Scene small_scene() {
   Scene s;

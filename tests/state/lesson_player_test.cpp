@@ -8,18 +8,14 @@
 #include "app/state/app_context.h"
 #include "app/state/lesson_player.h"
 
+#include "state/state_testing.h"
+
 using namespace scorelab;
+using state_testing::scripted;
 using app::AppContext;
 using app::Command;
 
 namespace {
-
-app::RunMode scripted() {
-  app::RunMode m;
-  m.scripted = true;
-  m.train_steps_per_frame = 0;
-  return m;
-}
 
 // Three steps: particles off → on (only a layer) → another sampler step size (particles restart).
 Lesson three_steps() {

@@ -9,17 +9,13 @@
 #include "app/state/fields.h"
 #include "app/view/camera.h"
 
+#include "state/state_testing.h"
+
 using namespace scorelab;
+using state_testing::scripted;
 using app::AppContext;
 
 namespace {
-
-app::RunMode scripted() {
-  app::RunMode m;
-  m.scripted = true;
-  m.train_steps_per_frame = 0;
-  return m;
-}
 
 Scene multiples_scene(MultiplesAcross across) {
   Scene s;

@@ -8,18 +8,14 @@
 #include "app/state/app_context.h"
 #include "app/state/observation.h"
 
+#include "state/state_testing.h"
+
 using namespace scorelab;
+using state_testing::scripted;
 using Kind = Conditioning::Kind;
 using Observe = Conditioning::Observe;
 
 namespace {
-
-app::RunMode scripted() {
-  app::RunMode m;
-  m.scripted = true;
-  m.train_steps_per_frame = 0;
-  return m;
-}
 
 Scene reverse_sde_scene() {
   Scene s;  // ring8

@@ -13,19 +13,15 @@
 #include "app/state/session_files.h"
 #include "core/common/error.h"
 
+#include "state/state_testing.h"
+
 using namespace scorelab;
+using state_testing::scripted;
 using app::AppContext;
 using app::Command;
 namespace fs = std::filesystem;
 
 namespace {
-
-app::RunMode scripted() {
-  app::RunMode m;
-  m.scripted = true;
-  m.train_steps_per_frame = 0;
-  return m;
-}
 
 Scene small_scene() {
   Scene s;
