@@ -201,7 +201,7 @@ void AppContext::run(Command command) {
     case Command::StepSampler:
       next.ui.playing = false;
       apply(next);
-      if (const ScoreModel* score = particle_score()) particles_.advance(*score, 1, 0.0);
+      if (const ScoreModel* score = particle_score()) advance_particles(*score, 1, 0.0);
       return;
     case Command::NextRun:
       ++next.ui.run;
@@ -252,6 +252,19 @@ void AppContext::run(Command command) {
       return;
   }
   apply(next);
+}
+
+void AppContext::advance_particles(const ScoreModel& score, int steps, double budget) {
+  try {
+    particles_.advance(score, steps, budget);
+  } catch (const InputError& e) {
+    // A sampler the score cannot serve (e.g. Langevin at s = 0 with a network, which has no
+    // level 0): the run pauses with the reason in the status bar instead of ending the program.
+    Scene paused = scene_;
+    paused.ui.playing = false;
+    apply(paused);
+    report(StatusMessage::Kind::Error, std::string("sampler paused: ") + e.what());
+  }
 }
 
 void AppContext::rescale_density() {
@@ -363,12 +376,12 @@ void AppContext::update() {
   const ScoreModel* score = particle_score();
   if (particle_target_) {
     const int steps = *particle_target_ - particles_.steps_taken();
-    if (steps > 0 && score) particles_.advance(*score, steps, 0.0);
+    if (steps > 0 && score) advance_particles(*score, steps, 0.0);
   } else if (scene_.ui.playing && !particles_.finished() && score) {
     particles_.step_debt += scene_.ui.steps_per_frame;
     const int steps = static_cast<int>(particles_.step_debt);
     particles_.step_debt -= steps;
-    particles_.advance(*score, steps, mode_.scripted ? 0.0 : 0.006);
+    advance_particles(*score, steps, mode_.scripted ? 0.0 : 0.006);
   }
 
   // 3. What each panel shows this frame.

@@ -164,6 +164,8 @@ class AppContext {
   // (observation or class; core/scene/scene_run.h) exactly as `scorelab sample` wraps it. Null
   // while the learned model has no snapshot.
   const ScoreModel* particle_score() const;
+  // Advances the particles; a step the score cannot take is reported and pauses the run.
+  void advance_particles(const ScoreModel& score, int steps, double budget);
   void rebuild_guidance();
   void rebuild_data();
   void rebuild_trainer();

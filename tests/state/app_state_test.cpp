@@ -275,3 +275,22 @@ TEST_CASE("sample-only data: fields are drawn at s >= the points' spacing, and s
   CHECK(ring_ctx.field_std_floor() == app::kMinFieldStd);
   CHECK_FALSE(ring_ctx.panel(0).std_floored);
 }
+
+TEST_CASE("a step the score cannot take pauses the run with the reason, the program goes on") {
+  // Langevin at s = 0 asks a noise-conditional network for a level it does not have.
+  Scene s = small_scene();
+  LangevinConfig langevin;
+  langevin.sigma = 0;
+  s.sampler = langevin;
+  s.ui.particle_source = FieldSource::Learned;
+  s.train.model.width = 16;
+  s.train.model.depth = 1;
+  AppContext ctx(s, scripted());
+  for (int i = 0; i < 200 && !ctx.learned(); ++i) ctx.update();  // the first snapshot (step 0)
+  REQUIRE(ctx.learned());
+  CHECK_NOTHROW(ctx.update());
+  CHECK(ctx.status().kind == app::StatusMessage::Kind::Error);
+  CHECK(ctx.status().text.find("sampler paused") != std::string::npos);
+  CHECK_FALSE(ctx.scene().ui.playing);
+  CHECK(ctx.particles().positions().allFinite());
+}
