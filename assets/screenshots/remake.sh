@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Remakes the README's screenshots of the lessons, presenter mode and small multiples with the
-# scripted mode (needs a Release build, xvfb-run and ffmpeg, all from setup.sh).
+# Remakes the README's screenshots of the lessons, the default scene, presenter mode and small
+# multiples with the scripted mode (needs a Release build, xvfb-run and ffmpeg, from setup.sh).
 #   assets/screenshots/remake.sh [path/to/scorelab]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,5 +28,6 @@ half $out/lessons/08_reverse_sde.png --lesson $L/08_reverse_sde.json --step 2 --
 half $out/lessons/09_probability_flow.png --lesson $L/09_probability_flow.json --step 3 --frames 110
 half $out/lessons/10_controllable_generation.png --lesson $L/10_controllable_generation.json --step 2 --frames 110
 half $out/lessons/11_ddpm.png --lesson $L/11_ddpm.json --step 2 --frames 150
+shot $out/window.png 1280x800 --frames 75
 shot $out/presenter.png 1280x720 --presenter --frames 150
 shot $out/multiples_sigma.png 1280x800 --scene assets/scenes/ring8_ve_multiples.json --frames 3
