@@ -515,20 +515,19 @@ json time_to_quality(bool quick) {
 
 // ---- likelihood: the probability-flow log-density (core/likelihood), RK45 at rtol = atol = 1e-5 --
 
-// Exact ring8 score under VP (β 0.1 … 20), eps 1e-3: log p of 2,000 data draws (quick: 100).
-json likelihood_exact(bool quick) {
-  const GaussianMixture gmm = ring8();
-  const Sde sde(SdeParams{SdeKind::VP, 0.01, 10.0, 0.1, 20.0, 1000});
+// log p of `n` ring8 draws (seed 3) under `model`, eps 1e-3, one thread, timed: the JSON of both
+// likelihood entries.
+json likelihood_points(const ScoreModel& model, const Sde& sde, Index n, bool quick) {
   Rng rng(3);
   Points x;
-  gmm.sample(quick ? 100 : 2000, rng, x);
+  ring8().sample(n, rng, x);
   LikelihoodOptions o;
   o.eps = 1e-3;
   o.threads = 1;
   Values lp;
   LikelihoodStats st;
   const Timing t =
-      time_repeated(quick, [&] { log_likelihood(gmm, sde, x, o, lp, nullptr, {}, &st); });
+      time_repeated(quick, [&] { log_likelihood(model, sde, x, o, lp, nullptr, {}, &st); });
   return {{"points", x.cols()},
           {"seconds", t.median_s},
           {"points_per_s", x.cols() / t.median_s},
@@ -536,6 +535,12 @@ json likelihood_exact(bool quick) {
           {"evaluations", st.evaluations},
           {"mean_nll", mean_nll(lp)},
           {"finite", lp.allFinite()}};
+}
+
+// Exact ring8 score under VP (β 0.1 … 20), eps 1e-3: log p of 2,000 data draws (quick: 100).
+json likelihood_exact(bool quick) {
+  const Sde sde(SdeParams{SdeKind::VP, 0.01, 10.0, 0.1, 20.0, 1000});
+  return likelihood_points(ring8(), sde, quick ? 100 : 2000, quick);
 }
 
 // The learned score of the likelihood test's set-up (ring8, VP, default VP network, 2,000 DSM
@@ -558,22 +563,14 @@ json likelihood_learned(bool quick) {
   const LearnedScore model(session.snapshot(), /*use_ema=*/true);
   const Sde sde(cfg.sde);
 
-  Rng rng(3);
-  Points x;
-  gmm.sample(quick ? 50 : 1000, rng, x);
-  LikelihoodOptions o;
-  o.eps = 1e-3;
-  o.threads = 1;
-  Values lp;
-  LikelihoodStats st;
-  const Timing t =
-      time_repeated(quick, [&] { log_likelihood(model, sde, x, o, lp, nullptr, {}, &st); });
+  json result = likelihood_points(model, sde, quick ? 50 : 1000, quick);
 
   const int side = quick ? 16 : 128;
   Grid grid;
   grid.x0 = grid.y0 = -6, grid.x1 = grid.y1 = 6, grid.nx = grid.ny = side;
   const Points g = grid.points();
-  LikelihoodOptions map = o;
+  LikelihoodOptions map;
+  map.eps = 1e-3;
   map.threads = 0;
   map.rtol = map.atol = 1e-5;
   Values map_lp;
@@ -582,21 +579,16 @@ json likelihood_learned(bool quick) {
       quick, [&] { log_likelihood(model, sde, g, map, map_lp, nullptr, {}, &map_st); });
   const double map_s = t_map.median_s;
   const double map_cpu_s = t_map.cpu_s;  // all threads: wall time is inflated on a busy machine
-  return {{"points", x.cols()},
-          {"seconds", t.median_s},
-          {"points_per_s", x.cols() / t.median_s},
-          {"timing", to_json(t)},
-          {"map_timing", to_json(t_map)},
-          {"evaluations", st.evaluations},
-          {"mean_nll", mean_nll(lp)},
-          {"map_grid", std::to_string(side) + "x" + std::to_string(side)},
-          {"map_tol", map.rtol},
-          {"map_threads", map.threads > 0 ? map.threads
-                                          : static_cast<int>(std::thread::hardware_concurrency())},
-          {"map_seconds", map_s},
-          {"map_cpu_seconds", map_cpu_s},
-          {"map_evaluations", map_st.evaluations},
-          {"finite", lp.allFinite() && map_lp.allFinite()}};
+  result.update({{"map_timing", to_json(t_map)},
+                 {"map_grid", std::to_string(side) + "x" + std::to_string(side)},
+                 {"map_tol", map.rtol},
+                 {"map_threads",
+                  static_cast<int>(std::thread::hardware_concurrency())},  // threads = 0
+                 {"map_seconds", map_s},
+                 {"map_cpu_seconds", map_cpu_s},
+                 {"map_evaluations", map_st.evaluations}});
+  result["finite"] = result["finite"].get<bool>() && map_lp.allFinite();
+  return result;
 }
 
 // ---- export: the real `scorelab export` command, timed from the outside ----------------------

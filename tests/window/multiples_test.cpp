@@ -24,25 +24,6 @@ namespace {
 constexpr int kW = 640, kH = 480;  // 2 × 2 panels of 320 × 240 (nearer square than 4 × 1)
 constexpr double kRange = 12;      // layers.density.range, nats
 
-// The viridis value v ∈ [0, 1] whose colour is nearest to `rgb`, and that squared distance.
-std::pair<float, int> viridis_value(const unsigned char* rgb) {
-  float best_v = 0;
-  int best = 1 << 30;
-  for (int i = 0; i <= 255; ++i) {
-    const auto c = render::colormap_rgb(Colormap::Viridis, i / 255.0f);
-    int d = 0;
-    for (int k = 0; k < 3; ++k) {
-      const int e = int(rgb[k]) - int(std::lround(c[k] * 255));
-      d += e * e;
-    }
-    if (d < best) {
-      best = d;
-      best_v = i / 255.0f;
-    }
-  }
-  return {best_v, best};
-}
-
 // A 4-panel VE σ sweep of ring8, t from 0.45 (σ 0.22) to 1 (σ 10), the density alone.
 json sweep_scene(bool lock) {
   json s = json::parse(R"({"seed": 2, "particles": 50, "data": {"dataset": "ring8"},
