@@ -27,8 +27,10 @@ Palette palette(const Scene& scene) {
     p.heat_gain = 0.55f;
     p.particle = {1, 1, 1, 1};
     p.particle_rim = {0, 0, 0, 1};
-    p.data = {0, 0, 0, 1};
-    p.data_rim = {1, 1, 1, 1};
+    // Data mid-grey with a black rim: at lecture point sizes a white rim on black read as white,
+    // the particles' colour, so at frame 0 the data looked like particles already at the modes.
+    p.data = {0.5f, 0.5f, 0.55f, 1};
+    p.data_rim = {0, 0, 0, 1};
   } else if (scene.layers.density.on && scene.layers.density.colormap == Colormap::Magma) {
     p.particle = {0.3f, 0.9f, 1.0f, 0.95f};  // pink on viridis, cyan on magma
   }
