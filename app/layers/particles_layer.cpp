@@ -1,11 +1,25 @@
-// The particles layer: the sampler's particles as dots in a colour that stands out on the
-// heatmap (their trails are the trails layer).
+// The particles layer: the sampler's particles as dots in a colour that stands out on the heatmap,
+// and their trails (the trails row of the table holds their settings: trails_layer.cpp). Both are
+// painted into one canvas per panel and drawn in one pass (particle_canvas.h).
+//
+// Trails: the first `trail_particles` particles leave trails that fade over `trail` particle
+// updates. Every update adds only its newest segment to the canvas, so a frame costs one segment
+// per particle plus one pass, whatever the trail length. A panel's trails are cleared when what
+// they show no longer holds: the view moved (pan, zoom, fit, a split), the panel's size changed,
+// the sampler restarted, or the tracked count changed.
 #include "app/layers/layer.h"
+#include "app/layers/particle_canvas.h"
 #include "app/layers/widgets.h"
+
+#include <algorithm>
 
 namespace scorelab::layers {
 
 namespace {
+
+// Trail segments longer than this (framebuffer pixels, before the UI scale) are left out: at high
+// noise particles leap across the view, which shows no local motion.
+constexpr float kMaxSegmentPx = 48;
 
 class ParticlesLayer final : public Layer {
  public:
@@ -19,16 +33,88 @@ class ParticlesLayer final : public Layer {
 
   void draw(render::Painter& painter, PanelFrame& f) override {
     if (!f.ctx.panel(f.panel).shows_particles) return;  // never over a field at another level
-    if (!gpu_) gpu_ = std::make_unique<PointBuffer>();
-    gpu_->update(f.ctx.particles().display(), f.ctx.particles().revision());
+    const app::Particles& parts = f.ctx.particles();
+    const LayersConfig::Particles& cfg = f.layers().particles;
+    const bool trails = cfg.trail > 0;
+    if (trails) record(parts, cfg);
+
+    Panel& p = panels_[f.panel];
+    const render::FramebufferRect& fb = painter.panel_rect();
+    const float size_px = float(cfg.point_size) * painter.pixel_scale();
     const render::Palette& palette = painter.current_palette();
-    painter.points(gpu_->vao, gpu_->count,
-                   float(f.layers().particles.point_size) * painter.pixel_scale(), palette.particle,
-                   palette.particle_rim);
+    // A rim a fifth of the diameter (at least a pixel): the dot's own colour stays its centre.
+    const float rim_px = palette.particle_rim[3] > 0 ? std::max(1.0f, 0.2f * size_px) : 0.0f;
+    const bool refit = p.canvas.fit(fb.w, fb.h, f.world);
+
+    // Trails: the newest segment, once per particle update, into a canvas of this run.
+    if (trails) {
+      if (refit || p.run != run_ || p.tracked != tracked_) {
+        if (!refit) p.canvas.clear_trails();
+        p.run = run_;
+        p.tracked = tracked_;
+        p.updates = 0;
+        p.stamped = revision_;  // the segment that led here was drawn in another view: not shown
+      }
+      if (p.stamped != revision_) {
+        p.stamped = revision_;
+        if (has_segment_)
+          p.canvas.stamp_segments(previous_, newest_, float(++p.updates),
+                                  kMaxSegmentPx * painter.pixel_scale());
+      }
+    }
+    // Dots: repainted when the particles, the view or the dot's size changed.
+    if (refit || p.painted != parts.revision() || p.size_px != size_px || p.rim_px != rim_px) {
+      p.canvas.paint_dots(parts.display(), size_px, rim_px);
+      p.painted = parts.revision();
+      p.size_px = size_px;
+      p.rim_px = rim_px;
+    }
+
+    render::Painter::CanvasStyle style;
+    style.dot = palette.particle;
+    style.rim = palette.particle_rim;
+    style.trail = palette.particle;
+    style.trail[3] = 0.6f;
+    style.now = float(p.updates);
+    style.length = trails && p.updates > 0 ? float(cfg.trail) : 0.0f;
+    p.canvas.draw(painter, style);
   }
 
  private:
-  std::unique_ptr<PointBuffer> gpu_;
+  // Keeps the two newest particle updates of the tracked particles; a restart, a step back or a
+  // new tracked count starts a new run without a segment.
+  void record(const app::Particles& parts, const LayersConfig::Particles& cfg) {
+    if (parts.revision() == revision_) return;
+    revision_ = parts.revision();
+    const Points& x = parts.display();
+    const int tracked = static_cast<int>(std::min<Index>(cfg.trail_particles, x.cols()));
+    const bool same_run = tracked == tracked_ && parts.generation() == generation_ &&
+                          parts.steps_taken() >= last_steps_ && recorded_ > 0;
+    if (!same_run) ++run_;
+    has_segment_ = same_run;
+    tracked_ = tracked;
+    generation_ = parts.generation();
+    last_steps_ = parts.steps_taken();
+    ++recorded_;
+    previous_.swap(newest_);
+    newest_ = x.leftCols(tracked);
+  }
+
+  // One panel's canvas; `run` and `tracked` say what its trails were drawn for.
+  struct Panel {
+    ParticleCanvas canvas;
+    long run = -1;
+    int tracked = -1;
+    long stamped = -1;  // the particle revision whose segment is in the canvas
+    int updates = 0;    // particle updates stamped since the trails were cleared
+    long painted = -1;  // the particle revision the dots show
+    float size_px = 0, rim_px = 0;
+  };
+  PerPanel<Panel> panels_;
+  int tracked_ = 0, last_steps_ = 0;
+  Points previous_, newest_;  // 2 × tracked: the two newest particle updates, data units
+  bool has_segment_ = false;  // previous_ holds the previous update of this run
+  long revision_ = -1, generation_ = -1, run_ = 0, recorded_ = 0;
 };
 
 }  // namespace

@@ -131,53 +131,38 @@ void FloatTexture::bind(int unit) const {
   glBindTexture(GL_TEXTURE_2D, id_);
 }
 
-// ---- FloatCanvas ---------------------------------------------------------------------------------
+// ---- CanvasTexture -------------------------------------------------------------------------------
 
-FloatCanvas::FloatCanvas() {
+CanvasTexture::CanvasTexture(Format format) : format_(format) {
   glGenTextures(1, &texture_);
-  glGenFramebuffers(1, &fbo_);
+  glBindTexture(GL_TEXTURE_2D, texture_);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 }
 
-FloatCanvas::~FloatCanvas() {
-  glDeleteFramebuffers(1, &fbo_);
-  glDeleteTextures(1, &texture_);
-}
+CanvasTexture::~CanvasTexture() { glDeleteTextures(1, &texture_); }
 
-bool FloatCanvas::resize(int width, int height) {
-  if (width == width_ && height == height_) return false;
+void CanvasTexture::resize(int width, int height) {
+  if (width == width_ && height == height_) return;
   width_ = width;
   height_ = height;
   glBindTexture(GL_TEXTURE_2D, texture_);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, width, height, 0, GL_RED, GL_FLOAT, nullptr);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  GLint previous = 0;
-  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &previous);
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
-  glFramebufferTexture2D(GL_DRAW_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(previous));
-  check_gl("FloatCanvas::resize");
-  clear();
-  return true;
+  if (format_ == Format::R32F)
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, width, height, 0, GL_RED, GL_FLOAT, nullptr);
+  else
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RG8, width, height, 0, GL_RG, GL_UNSIGNED_BYTE, nullptr);
+  check_gl("CanvasTexture::resize");
 }
 
-void FloatCanvas::upload_rows(const float* data, int y0, int rows) {
+void CanvasTexture::upload_rows(const void* data, int y0, int rows) {
   if (rows <= 0) return;
   glBindTexture(GL_TEXTURE_2D, texture_);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, y0, width_, rows, GL_RED, GL_FLOAT, data);
-}
-
-void FloatCanvas::clear() {
-  GLint previous = 0;
-  glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &previous);
-  const GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST);
-  glDisable(GL_SCISSOR_TEST);
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
-  const float empty[4] = {kEmpty, 0, 0, 0};
-  glClearBufferfv(GL_COLOR, 0, empty);
-  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(previous));
-  if (scissor) glEnable(GL_SCISSOR_TEST);
+  // Rows of RG8 texels are 2 × width bytes: any width is 2-aligned, not always 4-aligned.
+  glPixelStorei(GL_UNPACK_ALIGNMENT, format_ == Format::R32F ? 4 : 2);
+  if (format_ == Format::R32F)
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, y0, width_, rows, GL_RED, GL_FLOAT, data);
+  else
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, y0, width_, rows, GL_RG, GL_UNSIGNED_BYTE, data);
 }
 
 }  // namespace scorelab::render

@@ -66,29 +66,28 @@ class FloatTexture {
   int width_ = 0, height_ = 0;
 };
 
-// A float canvas the size of a panel (R32F texture + framebuffer object) that layers draw into
-// across frames, e.g. the trails' stamps. Cleared to `kEmpty`; reallocated (and cleared) only
-// when the size changes.
-class FloatCanvas {
+// A texture the size of a panel that a layer paints on the CPU and uploads by ranges of rows (the
+// particles' canvas: app/layers/particle_canvas.h). One texel per panel pixel, nearest filtering,
+// row 0 at the bottom. Storage is reallocated only when the size changes (contents then undefined
+// until uploaded).
+class CanvasTexture {
  public:
-  static constexpr float kEmpty = -1e30f;
-  FloatCanvas();
-  ~FloatCanvas();
-  FloatCanvas(const FloatCanvas&) = delete;
-  FloatCanvas& operator=(const FloatCanvas&) = delete;
+  enum class Format { R32F, RG8 };  // one float; two bytes (unsigned normalised)
+  explicit CanvasTexture(Format format);
+  ~CanvasTexture();
+  CanvasTexture(const CanvasTexture&) = delete;
+  CanvasTexture& operator=(const CanvasTexture&) = delete;
 
-  // Makes it width × height pixels; true when it was (re)allocated, and so cleared.
-  bool resize(int width, int height);
-  void clear();  // every texel to kEmpty
-  // Rows [y0, y0 + rows) from `data` (width() floats per row, row y0 first).
-  void upload_rows(const float* data, int y0, int rows);
-  GLuint framebuffer() const { return fbo_; }
+  void resize(int width, int height);
+  // Rows [y0, y0 + rows) from `data` (width() texels per row, row y0 first).
+  void upload_rows(const void* data, int y0, int rows);
   GLuint texture() const { return texture_; }
   int width() const { return width_; }
   int height() const { return height_; }
 
  private:
-  GLuint texture_ = 0, fbo_ = 0;
+  Format format_;
+  GLuint texture_ = 0;
   int width_ = 0, height_ = 0;
 };
 

@@ -43,12 +43,15 @@ Painter::Painter() {
                                             "#define COLORMAP " + std::to_string(map) + "\n");
   arrow_ = std::make_unique<Program>("arrow.vert", "arrow.frag");
   points_ = std::make_unique<Program>("points.vert", "points.frag");
-  trail_fade_ = std::make_unique<Program>("trail_fade.vert", "trail_fade.frag");
+  particle_canvas_ = std::make_unique<Program>("particle_canvas.vert", "particle_canvas.frag");
   lines_ = std::make_unique<Program>("lines.vert", "lines.frag");
   quad_vao_.bind();
   quad_.upload(kQuad, sizeof kQuad);
   float_attribute(0, 2, 2 * sizeof(float), 0);
   arrow_shape_.upload(kArrowShape, sizeof kArrowShape);
+  canvas_vao_.bind();
+  canvas_vertices_.reserve(1024);
+  float_attribute(0, 2, 2 * sizeof(float), 0);
   glBindVertexArray(0);
   check_gl("Painter");
 }
@@ -194,21 +197,33 @@ void Painter::arrows(const VertexArray& vao, GLsizei count, float opacity) {
   draw(0, false);
 }
 
-void Painter::trail_fade(const FloatCanvas& canvas, float now, float length, const Rgba& color,
-                         const FramebufferRect& live) {
-  glScissor(fb_.x + live.x, fb_.y + live.y, live.w, live.h);
-  trail_fade_->use();
+void Painter::particle_canvas(const CanvasTexture& stamps, const CanvasTexture& dots,
+                              const std::vector<int>& rects, const CanvasStyle& style) {
+  if (rects.empty()) return;
+  canvas_scratch_.clear();
+  for (std::size_t r = 0; r + 3 < rects.size(); r += 4) {
+    const float x0 = float(rects[r]), y0 = float(rects[r + 1]);
+    const float x1 = float(rects[r + 2]), y1 = float(rects[r + 3]);
+    canvas_scratch_.insert(canvas_scratch_.end(), {x0, y0, x1, y0, x1, y1, x0, y0, x1, y1, x0, y1});
+  }
+  particle_canvas_->use();
   glActiveTexture(GL_TEXTURE0 + 1);
-  glBindTexture(GL_TEXTURE_2D, canvas.texture());
-  glUniform1i(trail_fade_->uniform("u_stamps"), 1);
-  glUniform2i(trail_fade_->uniform("u_origin"), fb_.x, fb_.y);
-  glUniform1f(trail_fade_->uniform("u_now"), now);
-  glUniform1f(trail_fade_->uniform("u_length"), std::max(length, 1.0f));
-  glUniform4fv(trail_fade_->uniform("u_color"), 1, color.data());
-  empty_vao_.bind();
-  glDrawArrays(GL_TRIANGLES, 0, 3);
+  glBindTexture(GL_TEXTURE_2D, stamps.texture());
+  glActiveTexture(GL_TEXTURE0 + 2);
+  glBindTexture(GL_TEXTURE_2D, dots.texture());
+  glUniform1i(particle_canvas_->uniform("u_stamps"), 1);
+  glUniform1i(particle_canvas_->uniform("u_dots"), 2);
+  glUniform2f(particle_canvas_->uniform("u_size"), float(fb_.w), float(fb_.h));
+  glUniform2i(particle_canvas_->uniform("u_origin"), fb_.x, fb_.y);
+  glUniform1f(particle_canvas_->uniform("u_now"), style.now);
+  glUniform1f(particle_canvas_->uniform("u_length"), style.length);
+  glUniform4fv(particle_canvas_->uniform("u_dot"), 1, style.dot.data());
+  glUniform4fv(particle_canvas_->uniform("u_rim"), 1, style.rim.data());
+  glUniform4fv(particle_canvas_->uniform("u_trail"), 1, style.trail.data());
+  canvas_vao_.bind();
+  canvas_vertices_.upload(canvas_scratch_.data(), sizeof(float) * canvas_scratch_.size());
+  glDrawArrays(GL_TRIANGLES, 0, GLsizei(canvas_scratch_.size() / 2));
   glActiveTexture(GL_TEXTURE0);
-  glScissor(fb_.x, fb_.y, fb_.w, fb_.h);
 }
 
 }  // namespace scorelab::render

@@ -113,7 +113,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   } else {
     opened = options.scene
                  ? app::open_session(*options.scene)
-                 : app::OpenedSession{parse_scene_text(default_scene_json(), "default scene")};
+                 : app::OpenedSession{parse_scene_text(default_scene_json(), "default scene"), nullptr};
   }
   Scene& scene = opened.scene;
   check_window_cost(scene);  // a scene this machine cannot run is refused before the window opens
