@@ -6,7 +6,6 @@
 #include <cmath>
 #include <thread>
 
-#include <sys/resource.h>
 
 #include "core/common/error.h"
 #include "core/scene/exact_score.h"
@@ -17,10 +16,6 @@
 namespace scorelab::app {
 
 namespace {
-
-// The trainer's niceness relative to the UI (0..19; higher yields more). Best effort: a failed
-// setpriority leaves the trainer at the UI's priority.
-constexpr int kTrainerNice = 10;
 
 // Run r of the sampler: the scene's particle stream (core/scene/streams.h) split r more times, so
 // run 0 is exactly `scorelab sample`'s and Restart (R) moves on to fresh noise.
@@ -86,11 +81,10 @@ void AppContext::rebuild_trainer() {
     session->restore(start_->step, start_->params, start_->ema, start_->ema_updates,
                      start_->adam_steps, start_->adam_m, start_->adam_v);
   }
-  // On Linux a thread inherits the nice value of the thread that creates it: the Trainer is built
-  // on a short-lived thread at nice +kTrainerNice, so when the two cores are contended the UI
-  // thread and software GL's rasteriser threads come first and training takes what is left.
+  // A thread inherits the nice value of the thread that creates it: the Trainer is built on a
+  // short-lived thread below the UI (lower_thread_priority), so training takes what the UI leaves.
   std::thread([&] {
-    setpriority(PRIO_PROCESS, 0, kTrainerNice);  // 0: this thread (per-thread on Linux)
+    lower_thread_priority();
     trainer_ = std::make_unique<Trainer>(std::move(session));
   }).join();
   trainer_->publish_interval = 1.0 / 30.0;

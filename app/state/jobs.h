@@ -15,7 +15,18 @@
 #include <string>
 #include <thread>
 
+#include <sys/resource.h>
+
 namespace scorelab::app {
+
+// Background work (the trainer, the jobs below) runs below the UI thread: nice +10 for the calling
+// thread (per thread on Linux; threads it then creates inherit it). When the two cores are
+// contended the UI thread and software GL's rasteriser threads come first, and background work
+// takes what they leave. Best effort: where it fails the thread keeps the UI's priority.
+inline void lower_thread_priority() {
+  constexpr int kBackgroundNice = 10;
+  setpriority(PRIO_PROCESS, 0, kBackgroundNice);  // 0: this thread
+}
 
 // What a running job sees.
 class JobControl {

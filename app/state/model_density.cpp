@@ -5,7 +5,6 @@
 #include <chrono>
 #include <thread>
 
-#include <sys/resource.h>
 
 #include "core/common/error.h"
 #include "core/likelihood/likelihood.h"
@@ -18,15 +17,11 @@ double model_density_eps(const SdeParams& sde, double t) {
 
 namespace {
 
-constexpr int kJobNice = 10;
-
 // The job itself (on the runner's thread): everything it reads is in `r`.
 ModelDensityMap compute(const ModelDensityRequest& r, JobControl& control) {
-  // Below the UI thread, as the trainer is (app_context.cpp): the job's thread and the likelihood's
-  // helper threads, which inherit the nice value, take what the UI leaves of the two cores, so
-  // the window stays responsive while a map is computed. (Per thread on Linux; a thread may raise
-  // its own nice value without privileges.)
-  setpriority(PRIO_PROCESS, 0, kJobNice);
+  // Below the UI thread: the job's thread and the likelihood's helper threads, which inherit the
+  // nice value, take what the UI leaves of the two cores while a map is computed.
+  lower_thread_priority();
   const LearnedScore model(r.model, r.ema);
   const Sde sde(r.sde);
   LikelihoodOptions o;

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <thread>
 
-#include <sys/resource.h>
 
 #include "core/common/error.h"
 #include "core/distributions/datasets.h"
@@ -17,14 +16,6 @@
 namespace scorelab::app {
 
 namespace {
-
-// The worker's niceness (as the trainer's, app_context.cpp): when the cores are contended the UI
-// thread comes first. Best effort, per thread on Linux.
-constexpr int kMeterNice = 10;
-
-void lower_priority() {
-  setpriority(PRIO_PROCESS, 0, kMeterNice);
-}
 
 // The same noise process, whatever its step count N (the meter's sampler has its own).
 bool same_process(SdeParams a, SdeParams b) {
@@ -81,7 +72,7 @@ void QualityMeter::start_target(const Scene& scene, long revision) {
   const QualityMeterSettings set = settings_;
   target_job_ =
       runner_.submit<std::shared_ptr<const QualityTarget>>([data, seed, set](JobControl&) {
-        lower_priority();
+        lower_thread_priority();
         auto t = std::make_shared<QualityTarget>();
         Rng data_rng = scene_streams(seed).data;  // the window's exact score, draw for draw
         SceneData scene_data = make_scene_data(data, data_rng);
@@ -107,7 +98,7 @@ void QualityMeter::start_measurement(const Input& in) {
   const long revision = in.data_revision;
   const QualityMeterSettings set = settings_;
   measure_job_ = runner_.submit<QualityReading>([=](JobControl&) {
-    lower_priority();
+    lower_thread_priority();
     const LearnedScore learned(model, ema);
     SdeParams sampler_sde = sde;
     sampler_sde.N = set.sde_steps;
