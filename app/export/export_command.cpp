@@ -175,11 +175,7 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   if (seed) scene.seed = *seed;
   if (flags.has("--layers")) apply_layers(flags.text("--layers"), scene.layers);
   if (flags.has("--source")) apply_source(flags.text("--source"), scene.view);
-  // A sweep moves the slider's t; small multiples across levels pin every panel's own.
-  if (settings.sweep && scene.view.multiples.on &&
-      scene.view.multiples.across == MultiplesAcross::Levels)
-    throw UsageError("--sweep moves one level, but the scene's small multiples across levels "
-                     "show fixed levels (across SDEs, a sweep moves all three panels)");
+  if (const auto why = sweep_conflict(scene, settings)) throw UsageError("--sweep: " + *why);
   std::shared_ptr<const Checkpoint> model;
   if (flags.has("--model")) {
     model = std::make_shared<const Checkpoint>(load_checkpoint(flags.text("--model")));

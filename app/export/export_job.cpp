@@ -18,8 +18,9 @@ namespace {
 
 constexpr int kQueueFrames = 3;  // frames waiting for the encoder (each W × H × 3 bytes)
 
-const ExportSettings& validated(const ExportSettings& s) {
+const ExportSettings& validated(const Scene& scene, const ExportSettings& s) {
   s.validate();
+  if (const auto why = sweep_conflict(scene, s)) throw InputError(*why);
   return s;
 }
 
@@ -59,7 +60,7 @@ std::vector<std::array<std::uint8_t, 3>> palette_hints(const Scene& scene,
 
 ExportJob::ExportJob(const Scene& scene, const ExportSettings& settings,
                      std::shared_ptr<const Checkpoint> model)
-    : settings_(validated(settings)),
+    : settings_(validated(scene, settings)),
       timeline_(scene, settings),
       pixel_scale_(pixel_scale_for(settings)),
       target_(settings.width, settings.height),

@@ -100,6 +100,14 @@ std::optional<double> Timeline::sweep_t(int i) const {
   return sde.time_of_std(s_hi * std::pow(s_lo / s_hi, u));
 }
 
+std::optional<std::string> sweep_conflict(const Scene& scene, const ExportSettings& settings) {
+  if (settings.sweep && scene.view.multiples.on &&
+      scene.view.multiples.across == MultiplesAcross::Levels)
+    return "a sweep moves one level, but the small multiples across levels show fixed levels "
+           "(across SDEs, a sweep moves every panel)";
+  return std::nullopt;
+}
+
 Scene export_scene(Scene scene, const ExportSettings& settings) {
   scene.ui.show_panels = false;  // the plot only
   scene.ui.show_help = false;

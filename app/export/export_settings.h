@@ -83,6 +83,11 @@ class Timeline {
   SdeParams sde_;
 };
 
+// Why the settings' sweep cannot be drawn for `scene`, if it cannot: a sweep moves one level, and
+// small multiples across levels pin each panel's own. The command line, the Export panel and the
+// export job all ask this one function.
+std::optional<std::string> sweep_conflict(const Scene& scene, const ExportSettings& settings);
+
 // The scene an export draws: `scene` with what the settings change (plot only, a sweep's hidden
 // particles, training driven by the timeline).
 Scene export_scene(Scene scene, const ExportSettings& settings);

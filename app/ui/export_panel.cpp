@@ -64,6 +64,13 @@ void export_section(const app::AppContext& ctx, const layers::LayerTable& table,
   float fps = float(p.settings.fps);
   if (ImGui::SliderFloat("frames/s", &fps, 1, 50, "%.0f")) p.settings.fps = fps;
   ImGui::Combo("length", &p.length, kLengths, 4);
+  exporting::ExportSettings asked;  // only what sweep_conflict reads
+  if (p.length >= 2) asked.sweep = exporting::Sweep::Sigma;
+  if (const auto why = exporting::sweep_conflict(ctx.scene(), asked)) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.75f, 0.3f, 1.0f));
+    ImGui::TextWrapped("Cannot sweep: %s.", why->c_str());
+    ImGui::PopStyleColor();
+  }
   if (p.length > 0) {
     int frames = p.settings.frames > 0 ? p.settings.frames : exporting::kDefaultSweepFrames;
     if (ImGui::InputInt("frames", &frames)) p.settings.frames = frames;
