@@ -149,7 +149,7 @@ bool data_section(app::AppContext& ctx, PanelState& st, Scene& s) {
 // ---- Noise ---------------------------------------------------------------------------------
 
 void schedule_plot(const app::AppContext& ctx, const Scene& s) {
-  // log10 σ_i of the discrete schedule, with the level of the left panel marked.
+  // log10 σ_i of the discrete schedule, with the level of every panel marked.
   std::vector<double> sigmas;
   try {
     sigmas = s.noise.schedule.sigmas();
@@ -174,11 +174,21 @@ void schedule_plot(const app::AppContext& ctx, const Scene& s) {
                 IM_COL32(120, 180, 255, 255), 1.5f);
   for (int i = 0; i < L && L <= 64; ++i)
     dl->AddCircleFilled(ImVec2(x_of(i), y_of(sigmas[i])), 2.0f, IM_COL32(120, 180, 255, 255));
-  const double s_now = ctx.panel(0).level.s;
-  const float y = y_of(std::clamp(s_now, s.noise.schedule.sigma_min, s.noise.schedule.sigma_max));
-  dl->AddLine(ImVec2(p0.x, y), ImVec2(p0.x + w, y), IM_COL32(255, 120, 60, 255), 1.0f);
+  // Every panel's level (small multiples each have their own): a line each, and the range.
+  double s_lo = HUGE_VAL, s_hi = 0;
+  for (int p = 0; p < ctx.panel_count(); ++p) {
+    const double s_now = ctx.panel(p).level.s;
+    s_lo = std::min(s_lo, s_now);
+    s_hi = std::max(s_hi, s_now);
+    const float y =
+        y_of(std::clamp(s_now, s.noise.schedule.sigma_min, s.noise.schedule.sigma_max));
+    dl->AddLine(ImVec2(p0.x, y), ImVec2(p0.x + w, y), IM_COL32(255, 120, 60, 255), 1.0f);
+  }
   char label[64];
-  std::snprintf(label, sizeof label, "sigma now %.3g", s_now);
+  if (s_lo == s_hi)
+    std::snprintf(label, sizeof label, "sigma now %.3g", s_lo);
+  else
+    std::snprintf(label, sizeof label, "panels: sigma %.3g to %.3g", s_lo, s_hi);
   dl->AddText(ImVec2(p0.x + 6, p0.y + 2), IM_COL32(230, 230, 230, 255), label);
 }
 
