@@ -114,20 +114,14 @@ class EncodingLayer final : public Layer {
     painter.points(st.back_vao, n, 2.5f * px, {1.0f, 0.3f, 0.9f, 0.95f});  // decoded: magenta
   }
 
-  void overlay(ImDrawList* dl, const PanelFrame& f) const override {
+  std::vector<ReadoutLine> readouts(const PanelFrame& f) const override {
     const PanelState& st = state_[f.panel];
-    const float lh = ImGui::GetTextLineHeight();
-    const ImVec2 at(f.rect.x + 3 * lh, f.rect.y + f.rect.h - 4.8f * lh);
+    if (!st.error.empty()) return {{st.error, IM_COL32(255, 120, 100, 255)}};
+    if (st.codes.cols() == 0) return {};
     char text[200];
-    if (!st.error.empty()) {
-      ui::outlined_text(dl, at, st.error.c_str(), IM_COL32(255, 120, 100, 255));
-      return;
-    }
-    if (st.codes.cols() == 0) return;
-    std::snprintf(text, sizeof text,
-                  "%ld codes x(1) (cyan), decoded (magenta): max error %.2g",
+    std::snprintf(text, sizeof text, "%ld codes x(1) (cyan), decoded (magenta): max error %.2g",
                   long(st.codes.cols()), st.max_error);
-    ui::outlined_text(dl, at, text, IM_COL32(190, 240, 255, 255));
+    return {{text, IM_COL32(190, 240, 255, 255)}};
   }
 
  private:

@@ -69,34 +69,22 @@ class ErrorLayer final : public Layer {
     return Legend{f.layers().error.colormap, title, 0.0f, top(*e), "%.3g"};
   }
 
-  // One line along the bottom of the panel saying which error the colours are.
-  void overlay(ImDrawList* dl, const PanelFrame& f) const override {
-    if (!shown(f)) return;
-    const float lh = ImGui::GetTextLineHeight(), x = f.rect.x + 3 * lh;
-    // Lines up from the bottom edge (above the x tick labels), wrapped at the panel's right edge.
-    float bottom = f.rect.y + f.rect.h - 1.4f * lh;
-    const auto line = [&](float indent, const char* text, ImU32 color) {
-      const float wrap = std::max(f.rect.x + f.rect.w - x - indent - 6, 4 * lh);
-      bottom -= ImGui::GetTextLineHeight() * float(ui::wrap_at_spaces(text, wrap).size());
-      ui::outlined_text(dl, ImVec2(x + indent, bottom), text, color, wrap);
-      return bottom;
-    };
+  // Along the bottom: which error the colours are, and what the outline means.
+  std::vector<ReadoutLine> readouts(const PanelFrame& f) const override {
+    std::vector<ReadoutLine> lines;
+    if (!shown(f)) return lines;
     if (f.fields.error(f.inputs, f.layers().error))
-      line(0,
-           f.layers().error.kind == ErrorKind::Relative
-               ? "error: |learned - exact| / |exact|, unweighted"
-               : "error: p(x) |learned - exact|^2, as trained",
-           IM_COL32(255, 220, 160, 255));
-    // The outline's legend: a sample of the line and what it means.
-    const Outline& o = outline_[f.panel];
-    if (f.layers().error.low_density_outline.on && o.valid) {
+      lines.push_back({f.layers().error.kind == ErrorKind::Relative
+                           ? "error: |learned - exact| / |exact|, unweighted"
+                           : "error: p(x) |learned - exact|^2, as trained",
+                       IM_COL32(255, 220, 160, 255)});
+    if (f.layers().error.low_density_outline.on && outline_[f.panel].valid) {
       char legend[120];
       std::snprintf(legend, sizeof legend, "line: p at its %.3g%% quantile over the data, lower beyond",
                     100 * f.layers().error.low_density_outline.quantile);
-      const float y = line(2.5f * lh, legend, kOutlineColor) + 0.5f * lh;
-      dl->AddLine(ImVec2(x, y), ImVec2(x + 2 * lh, y), IM_COL32(0, 0, 0, 255), 5);
-      dl->AddLine(ImVec2(x, y), ImVec2(x + 2 * lh, y), kOutlineColor, 3);
+      lines.push_back({legend, kOutlineColor, std::nullopt, kOutlineColor});
     }
+    return lines;
   }
 
   // The value at the top of the colormap: 100% for the relative error (above is clamped there).

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/render/painter.h"
@@ -46,6 +47,20 @@ struct Legend {
   // The same in every panel (the locked density scale): small multiples show it once, on the last
   // panel, instead of repeating it.
   bool shared = false;
+};
+
+// A line a layer writes along the bottom of its panel: which quantity its colours are, a job's
+// progress, a readout. The overlay stacks every layer's lines up from the bottom edge (above the x
+// tick labels) in table order, so they never overlap each other, and keeps the legends clear of
+// them (panel_overlay.cpp).
+struct ReadoutLine {
+  ReadoutLine(std::string text_, ImU32 color_, std::optional<float> progress_ = std::nullopt,
+              std::optional<ImU32> key_ = std::nullopt)
+      : text(std::move(text_)), color(color_), progress(progress_), key(key_) {}
+  std::string text;
+  ImU32 color;
+  std::optional<float> progress;  // [0, 1]: a progress bar before the text
+  std::optional<ImU32> key;       // a sample of a line of this colour before the text
 };
 
 // Per-panel state of a layer made on first use (GL objects need a current context).
@@ -113,7 +128,9 @@ class Layer {
   virtual void draw(render::Painter&, PanelFrame&) {}
   // Its colour bar, if it has one this frame.
   virtual std::optional<Legend> legend(const PanelFrame&) const { return std::nullopt; }
-  // Text or marks over the panel (ImGui's background draw list), e.g. tick labels.
+  // Its lines along the bottom of the panel this frame (the overlay places them).
+  virtual std::vector<ReadoutLine> readouts(const PanelFrame&) const { return {}; }
+  // Other text or marks over the panel (ImGui's background draw list), e.g. tick labels.
   virtual void overlay(ImDrawList*, const PanelFrame&) const {}
 };
 

@@ -113,31 +113,22 @@ class ModelDensityLayer final : public Layer {
     return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f"};
   }
 
-  // Along the bottom: the job's progress bar, or what the map is of and the held-out NLL.
-  void overlay(ImDrawList* dl, const PanelFrame& f) const override {
-    if (!shown(f)) return;
+  // Along the bottom: the job's progress, or what the map is of and the held-out NLL.
+  std::vector<ReadoutLine> readouts(const PanelFrame& f) const override {
+    if (!shown(f)) return {};
     const PanelState& st = state(f);
-    const float lh = ImGui::GetTextLineHeight();
-    const ImVec2 at(f.rect.x + 3 * lh, f.rect.y + f.rect.h - 3.6f * lh);
     char text[240];
     if (st.density.running()) {
-      const float w = 12 * lh, p = float(st.density.progress());
-      dl->AddRectFilled(at, ImVec2(at.x + w, at.y + lh), IM_COL32(0, 0, 0, 160));
-      dl->AddRectFilled(at, ImVec2(at.x + w * p, at.y + lh), IM_COL32(90, 170, 255, 220));
+      const float p = float(st.density.progress());
       std::snprintf(text, sizeof text, "model density %.0f%%", 100 * p);
-      ui::outlined_text(dl, ImVec2(at.x + w + 0.5f * lh, at.y), text);
-      return;
+      return {{text, IM_COL32(230, 230, 230, 255), p}};
     }
-    if (!st.error.empty()) {
-      ui::outlined_text(dl, at, st.error.c_str(), IM_COL32(255, 120, 100, 255));
-      return;
-    }
+    if (!st.error.empty()) return {{st.error, IM_COL32(255, 120, 100, 255)}};
     const app::ModelDensityMap* m = st.density.map();
-    if (!m || m->held_out.cols() == 0) return;
-    std::snprintf(text, sizeof text,
-                  "NLL of %ld fresh draws: learned %.3f, exact %.3f nats",
+    if (!m || m->held_out.cols() == 0) return {};
+    std::snprintf(text, sizeof text, "NLL of %ld fresh draws: learned %.3f, exact %.3f nats",
                   long(m->held_out.cols()), m->nll_learned, m->nll_exact);
-    ui::outlined_text(dl, at, text, IM_COL32(200, 230, 255, 255));
+    return {{text, IM_COL32(200, 230, 255, 255)}};
   }
 
  private:

@@ -62,6 +62,38 @@ struct ColourBar {
   }
 };
 
+// The layers' readout lines, stacked up from the bottom edge (above the x tick labels), each
+// wrapped at the panel's right edge, the first layer's first line on top. Returns the top of the
+// stack (the bottom edge's position when there is none).
+float draw_readouts(ImDrawList* dl, const view::PixelRect& rect,
+                    const std::vector<ReadoutLine>& lines) {
+  const float lh = ImGui::GetTextLineHeight(), x = rect.x + 3 * lh;
+  const auto indent = [lh](const ReadoutLine& l) {
+    return l.progress ? 12.5f * lh : l.key ? 2.5f * lh : 0.0f;
+  };
+  const auto wrap = [&](const ReadoutLine& l) {
+    return std::max(rect.x + rect.w - x - indent(l) - 6, 4 * lh);
+  };
+  float height = 0;
+  for (const ReadoutLine& l : lines) height += lh * float(ui::wrap_at_spaces(l.text, wrap(l)).size());
+  const float top = rect.y + rect.h - 1.4f * lh - height;
+  float y = top;
+  for (const ReadoutLine& l : lines) {
+    if (l.progress) {
+      const float w = 12 * lh, p = std::clamp(*l.progress, 0.0f, 1.0f);
+      dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + lh), IM_COL32(0, 0, 0, 160));
+      dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w * p, y + lh), IM_COL32(90, 170, 255, 220));
+    }
+    if (l.key) {
+      const float ky = y + 0.5f * lh;
+      dl->AddLine(ImVec2(x, ky), ImVec2(x + 2 * lh, ky), IM_COL32(0, 0, 0, 255), 5);
+      dl->AddLine(ImVec2(x, ky), ImVec2(x + 2 * lh, ky), *l.key, 3);
+    }
+    y += ui::outlined_text(dl, ImVec2(x + indent(l), y), l.text.c_str(), l.color, wrap(l));
+  }
+  return top;
+}
+
 }  // namespace
 
 void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOptions& options,
@@ -75,13 +107,16 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   // A shared legend appears once in small multiples: on the last panel.
   const bool repeat_shared = !s.view.multiples.on || f.panel == f.ctx.panel_count() - 1;
   std::vector<Legend> legends;
+  std::vector<ReadoutLine> readouts;
   for (const auto& layer : table.all()) {
     if (!layer->on(s.layers)) continue;
     layer->overlay(dl, f);
+    for (ReadoutLine& line : layer->readouts(f)) readouts.push_back(std::move(line));
     if (options.legend)
       if (auto l = layer->legend(f); l && (repeat_shared || !l->shared))
         legends.push_back(std::move(*l));
   }
+  const float readouts_top = draw_readouts(dl, rect, readouts);
 
   // Caption: what the panel's fields show and at which level (the numbers every layer of the
   // panel was computed at), and what the particles follow.
@@ -186,7 +221,8 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     }
     // The four corners, top right first (preferred on a tie): count the data points under each.
     const float left = rect.x + 3 * lh, right = rect.x + rect.w - margin - stack_w;
-    const float bottom = rect.y + rect.h - 2 * lh - stack_h;
+    // At the bottom: above the readout lines.
+    const float bottom = std::min(rect.y + rect.h - 2 * lh, readouts_top - 0.5f * lh) - stack_h;
     const ImVec2 corners[] = {{right, top}, {left, top}, {right, bottom}, {left, bottom}};
     const Points& data = f.ctx.data_points();
     int best = 0;
