@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Remakes the README's screenshots of the lessons, the default scene, presenter mode and small
-# multiples with the scripted mode (needs a Release build, xvfb-run and ffmpeg, from setup.sh).
+# Remakes the README's screenshots of the lessons, the default scene, presenter mode, small
+# multiples, the error map, the noised-data layer and the help overlay with the scripted mode (needs a Release build, xvfb-run and ffmpeg, from setup.sh).
 #   assets/screenshots/remake.sh [path/to/scorelab]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,3 +31,7 @@ half $out/lessons/11_ddpm.png --lesson $L/11_ddpm.json --step 2 --frames 150
 shot $out/window.png 1280x800 --frames 75
 shot $out/presenter.png 1280x720 --presenter --frames 150
 shot $out/multiples_sigma.png 1280x800 --scene assets/scenes/ring8_ve_multiples.json --frames 3
+S=assets/screenshots/scenes
+shot $out/split_error.png 1280x800 --scene $S/split_error.json --frames 300  # 3,000 training steps
+shot $out/noised_data.png 1280x800 --scene $S/noised_data.json --frames 3
+shot $out/spirals_help.png 1280x800 --scene $S/spirals_help.json --frames 90
