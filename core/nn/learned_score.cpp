@@ -1,5 +1,6 @@
 #include "core/nn/learned_score.h"
 
+#include <array>
 #include <cassert>
 #include <string>
 
@@ -29,82 +30,76 @@ void fill_level(LevelBatch<float>& lv, const NoiseLevel& level, Index n) {
   lv.s.setConstant(n, static_cast<float>(level.s));
 }
 
-}  // namespace
-
-void LearnedScore::score(const Points& x, const NoiseLevel& level, Points& out) const {
+// The evaluations share one loop: the network over x in chunks of kChunk points at one level,
+// with `tangents` (0, 1 or 2) directions pushed forward alongside, which set_dirs(i, n, dirs)
+// fills for the chunk [i, i + n); take(i, n, ctx) copies the chunk's results out. Workspaces are
+// per thread, so several threads may evaluate one model at once.
+template <class SetDirs, class Take>
+void over_chunks(const ModelSnapshot& snap, bool use_ema, const Points& x, const NoiseLevel& level,
+                 int tangents, SetDirs&& set_dirs, Take&& take) {
   check_level(level);
   thread_local Mlp::Context ctx;
   thread_local LevelBatch<float> lv;
-  const Mlp& mlp = *snap_->mlp;
-  const Eigen::VectorXf& w = use_ema_ ? snap_->ema : snap_->params;
-  out.resize(2, x.cols());
+  thread_local std::array<Points, Mlp::kMaxTangents> dirs;  // 2 × n each
+  const Eigen::VectorXf& w = use_ema ? snap.ema : snap.params;
+  std::array<const Points*, Mlp::kMaxTangents> dir_ptrs{};
+  for (int k = 0; k < tangents; ++k) dir_ptrs[std::size_t(k)] = &dirs[std::size_t(k)];
   for (Index i = 0; i < x.cols(); i += kChunk) {
     const Index n = std::min(kChunk, x.cols() - i);
     fill_level(lv, level, n);
-    mlp.forward(w, x.middleCols(i, n), lv, ctx, 0, {}, /*for_backward=*/false);
-    out.middleCols(i, n) = ctx.score;
+    set_dirs(i, n, dirs);
+    snap.mlp->forward(w, x.middleCols(i, n), lv, ctx, tangents, dir_ptrs, /*for_backward=*/false);
+    take(i, n, ctx);
   }
 }
 
+using Dirs = std::array<Points, Mlp::kMaxTangents>;
+
+// The unit directions e_x and e_y at every point: their tangents J e_x and J e_y give the
+// divergence as (J e_x)_x + (J e_y)_y.
+void unit_dirs(Index n, Dirs& dirs) {
+  dirs[0].resize(2, n), dirs[1].resize(2, n);
+  dirs[0].row(0).setOnes(), dirs[0].row(1).setZero();
+  dirs[1].row(0).setZero(), dirs[1].row(1).setOnes();
+}
+
+}  // namespace
+
+void LearnedScore::score(const Points& x, const NoiseLevel& level, Points& out) const {
+  out.resize(2, x.cols());
+  over_chunks(
+      *snap_, use_ema_, x, level, 0, [](Index, Index, Dirs&) {},
+      [&](Index i, Index n, const Mlp::Context& ctx) { out.middleCols(i, n) = ctx.score; });
+}
+
 void LearnedScore::divergence(const Points& x, const NoiseLevel& level, Values& out) const {
-  check_level(level);
-  thread_local Mlp::Context ctx;
-  thread_local LevelBatch<float> lv;
-  thread_local Points ex, ey;  // 2 × n: the unit directions e_x, e_y at every point
-  const Mlp& mlp = *snap_->mlp;
-  const Eigen::VectorXf& w = use_ema_ ? snap_->ema : snap_->params;
   out.resize(x.cols());
-  for (Index i = 0; i < x.cols(); i += kChunk) {
-    const Index n = std::min(kChunk, x.cols() - i);
-    fill_level(lv, level, n);
-    ex.resize(2, n), ey.resize(2, n);
-    ex.row(0).setOnes(), ex.row(1).setZero();
-    ey.row(0).setZero(), ey.row(1).setOnes();
-    // Tangents J e_x and J e_y; the trace is (J e_x)_x + (J e_y)_y.
-    mlp.forward(w, x.middleCols(i, n), lv, ctx, 2, {&ex, &ey}, /*for_backward=*/false);
-    out.segment(i, n) = (ctx.score_t[0].row(0) + ctx.score_t[1].row(1)).transpose();
-  }
+  over_chunks(
+      *snap_, use_ema_, x, level, 2, [](Index, Index n, Dirs& d) { unit_dirs(n, d); },
+      [&](Index i, Index n, const Mlp::Context& ctx) {
+        out.segment(i, n) = (ctx.score_t[0].row(0) + ctx.score_t[1].row(1)).transpose();
+      });
 }
 
 void LearnedScore::score_and_divergence(const Points& x, const NoiseLevel& level,
                                         Points& score_out, Values& div_out) const {
-  check_level(level);
-  thread_local Mlp::Context ctx;
-  thread_local LevelBatch<float> lv;
-  thread_local Points ex, ey;
-  const Mlp& mlp = *snap_->mlp;
-  const Eigen::VectorXf& w = use_ema_ ? snap_->ema : snap_->params;
   score_out.resize(2, x.cols());
   div_out.resize(x.cols());
-  for (Index i = 0; i < x.cols(); i += kChunk) {
-    const Index n = std::min(kChunk, x.cols() - i);
-    fill_level(lv, level, n);
-    ex.resize(2, n), ey.resize(2, n);
-    ex.row(0).setOnes(), ex.row(1).setZero();
-    ey.row(0).setZero(), ey.row(1).setOnes();
-    mlp.forward(w, x.middleCols(i, n), lv, ctx, 2, {&ex, &ey}, /*for_backward=*/false);
-    score_out.middleCols(i, n) = ctx.score;
-    div_out.segment(i, n) = (ctx.score_t[0].row(0) + ctx.score_t[1].row(1)).transpose();
-  }
+  over_chunks(
+      *snap_, use_ema_, x, level, 2, [](Index, Index n, Dirs& d) { unit_dirs(n, d); },
+      [&](Index i, Index n, const Mlp::Context& ctx) {
+        score_out.middleCols(i, n) = ctx.score;
+        div_out.segment(i, n) = (ctx.score_t[0].row(0) + ctx.score_t[1].row(1)).transpose();
+      });
 }
 
 void LearnedScore::jvp(const Points& x, const NoiseLevel& level, const Points& v,
                        Points& out) const {
-  check_level(level);
   assert(v.cols() == x.cols());
-  thread_local Mlp::Context ctx;
-  thread_local LevelBatch<float> lv;
-  thread_local Points dir;  // 2 × n: this chunk's directions
-  const Mlp& mlp = *snap_->mlp;
-  const Eigen::VectorXf& w = use_ema_ ? snap_->ema : snap_->params;
   out.resize(2, x.cols());
-  for (Index i = 0; i < x.cols(); i += kChunk) {
-    const Index n = std::min(kChunk, x.cols() - i);
-    fill_level(lv, level, n);
-    dir = v.middleCols(i, n);
-    mlp.forward(w, x.middleCols(i, n), lv, ctx, 1, {&dir}, /*for_backward=*/false);
-    out.middleCols(i, n) = ctx.score_t[0];
-  }
+  over_chunks(
+      *snap_, use_ema_, x, level, 1, [&](Index i, Index n, Dirs& d) { d[0] = v.middleCols(i, n); },
+      [&](Index i, Index n, const Mlp::Context& ctx) { out.middleCols(i, n) = ctx.score_t[0]; });
 }
 
 }  // namespace scorelab
