@@ -163,7 +163,7 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   std::vector<layers::PanelFrame> frames;
   for (int p = 0; p < layout.count; ++p) {
     // Time is the frame index (scripted: no rate limits read it).
-    frames.push_back(table_.frame(*ctx_, layout, p, double(i)));
+    frames.push_back(table_.frame(*ctx_, layout, p, double(i), pixel_scale_));
     table_.compute(frames.back());
   }
   layers::OverlayOptions options;

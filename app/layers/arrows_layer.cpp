@@ -20,10 +20,10 @@ class ArrowsLayer final : public Layer {
     return changed;
   }
 
-  void compute(PanelFrame& f) override { (void)f.fields.arrows(f.inputs, f.layers().score); }
+  void compute(PanelFrame& f) override { (void)f.fields.arrows(f.inputs, f.score_config()); }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
-    const app::ArrowField* a = f.fields.arrows(f.inputs, f.layers().score);
+    const app::ArrowField* a = f.fields.arrows(f.inputs, f.score_config());
     if (!a) return;
     Gpu& g = gpu_[f.panel];
     if (!g.made) {

@@ -10,6 +10,7 @@
 #pragma once
 #include <imgui.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <optional>
@@ -34,8 +35,18 @@ struct PanelFrame {
   view::PixelRect rect;          // where, in overlay (ImGui) pixels
   app::PanelFields& fields;      // the panel's field cache
   app::FieldInputs inputs;       // its level, source and models this frame
+  float line_scale = 1;          // lines, arrows and points: overlay pixels per UI pixel
 
   const LayersConfig& layers() const { return ctx.scene().layers; }
+  // The score arrows' settings as drawn: the grid thinned so arrows stay at least 18 UI pixels
+  // (× line_scale) apart, so thick presenter arrows in a small panel do not merge into a carpet.
+  // The arrows and streamlines layers share this field.
+  LayersConfig::Score score_config() const {
+    LayersConfig::Score cfg = layers().score;
+    const float longer = std::max(rect.w, rect.h);
+    cfg.grid = std::min(cfg.grid, std::max(4, int(longer / (18 * line_scale))));
+    return cfg;
+  }
 };
 
 // A colour bar the overlay stacks in the panel's top-right corner.

@@ -36,7 +36,7 @@ std::vector<const Layer*> LayerTable::by_key() const {
 }
 
 PanelFrame LayerTable::frame(const app::AppContext& ctx, const view::PanelLayout& layout,
-                             int panel, double now) {
+                             int panel, double now, float line_scale) {
   const view::WorldRect& world = layout.worlds[panel];
   return PanelFrame{ctx,
                     panel,
@@ -45,7 +45,8 @@ PanelFrame LayerTable::frame(const app::AppContext& ctx, const view::PanelLayout
                     world,
                     layout.rects[panel],
                     fields_[panel],
-                    app::field_inputs(ctx, panel, world, now)};
+                    app::field_inputs(ctx, panel, world, now),
+                    line_scale};
 }
 
 void LayerTable::compute(PanelFrame& f) {

@@ -4,6 +4,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -23,33 +24,48 @@ ImU32 color_of(Colormap map, float t, float gain) {
   return IM_COL32(int(gain * c[0] * 255), int(gain * c[1] * 255), int(gain * c[2] * 255), 255);
 }
 
-// A vertical colour bar `h` pixels long with its title and end labels in a dark box.
+// Text at `px` pixels with a dark outline (the legend's size, which may be below the UI font's).
+void sized_text(ImDrawList* dl, ImVec2 p, const char* text, float px, bool outline) {
+  ImFont* font = ImGui::GetFont();
+  if (outline)
+    for (const ImVec2 d : {ImVec2(-1, 0), ImVec2(1, 0), ImVec2(0, -1), ImVec2(0, 1)})
+      dl->AddText(font, px, ImVec2(p.x + d.x, p.y + d.y), IM_COL32(0, 0, 0, 200), text);
+  dl->AddText(font, px, p, IM_COL32_WHITE, text);
+}
+
+ImVec2 sized_text_size(const char* text, float px) {
+  return ImGui::GetFont()->CalcTextSizeA(px, FLT_MAX, 0, text);
+}
+
+// A vertical colour bar `h` pixels long with its title and end labels in a dark box, its text
+// `text_px` high (the UI font's size, smaller in a short panel so legends fit beside the data).
 struct ColourBar {
   const Legend& legend;
-  float scale, h;
+  float scale, h, text_px;
   float gain = 1;  // the heatmap's colour gain (render::Palette)
   char lo_text[32], hi_text[32];
 
-  ColourBar(const Legend& l, float scale_, float h_) : legend(l), scale(scale_), h(h_) {
+  ColourBar(const Legend& l, float scale_, float h_, float text_px_)
+      : legend(l), scale(scale_), h(h_), text_px(text_px_) {
     std::snprintf(lo_text, sizeof lo_text, l.format, l.lo);
     std::snprintf(hi_text, sizeof hi_text, l.format, l.hi);
   }
   float bar_w() const { return 14 * scale; }
   float pad() const { return 6 * scale; }
   float label_w() const {
-    return std::max({ImGui::CalcTextSize(lo_text).x, ImGui::CalcTextSize(hi_text).x,
-                     ImGui::CalcTextSize(legend.title.c_str()).x - bar_w() - pad()});
+    return std::max({sized_text_size(lo_text, text_px).x, sized_text_size(hi_text, text_px).x,
+                     sized_text_size(legend.title.c_str(), text_px).x - bar_w() - pad()});
   }
   float width() const { return bar_w() + label_w() + 3 * pad(); }
-  float title_h() const { return ImGui::CalcTextSize(legend.title.c_str()).y; }  // lines × lh
+  float title_h() const { return sized_text_size(legend.title.c_str(), text_px).y; }
   float height() const { return h + title_h() + 2 * pad(); }
 
   // Its box's top-left corner at (x0, y0).
   void draw(ImDrawList* dl, float x0, float y0) const {
-    const float lh = ImGui::GetTextLineHeight(), w = bar_w(), p = pad();
+    const float w = bar_w(), p = pad();
     dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x0 + width(), y0 + height()), IM_COL32(0, 0, 0, 150),
                       4);
-    ui::outlined_text(dl, ImVec2(x0 + p, y0 + p * 0.5f), legend.title.c_str());
+    sized_text(dl, ImVec2(x0 + p, y0 + p * 0.5f), legend.title.c_str(), text_px, true);
     const float bx = x0 + p, by = y0 + title_h() + p;
     const int steps = 32;
     for (int i = 0; i < steps; ++i) {
@@ -57,8 +73,8 @@ struct ColourBar {
       dl->AddRectFilled(ImVec2(bx, by + (1 - b) * h), ImVec2(bx + w, by + (1 - a) * h + 1),
                         color_of(legend.map, 0.5f * (a + b), gain));
     }
-    dl->AddText(ImVec2(bx + w + p, by - 2), IM_COL32_WHITE, hi_text);
-    dl->AddText(ImVec2(bx + w + p, by + h - lh + 2), IM_COL32_WHITE, lo_text);
+    sized_text(dl, ImVec2(bx + w + p, by - 2), hi_text, text_px, false);
+    sized_text(dl, ImVec2(bx + w + p, by + h - text_px + 2), lo_text, text_px, false);
   }
 };
 
@@ -203,26 +219,40 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       dl->AddCircle(m, r, IM_COL32(255, 255, 255, 180), 32, 1.5f);
     }
   }
-  // Legends last (nothing is drawn over them), stacked in the corner of the panel that covers the
-  // fewest data points, below the caption lines when at the top. Bars are 140 pixels (× scale)
-  // long, at most 22% of the panel's height, shorter when they would not all fit.
+  // Legends last (nothing is drawn over them), in the corner of the panel that covers the fewest
+  // data points, below the caption lines when at the top and above the readout lines when at the
+  // bottom. Stacked in a column; in a row when a column does not fit (a short panel: split view
+  // over a lesson's text). Bars are 140 pixels (× scale) long, at most 22% of the panel's height,
+  // shorter when they would not all fit.
   if (!legends.empty()) {
     const float gap = 12 * options.scale, margin = 6, top = caption_bottom;
-    const float room = (rect.y + rect.h - top - 2 * lh) / float(legends.size()) -
-                       (lh + 12 * options.scale + gap);
-    const float bar = std::max(std::min({140 * options.scale, 0.22f * rect.h, room}), 2 * lh);
+    const float bottom_limit = std::min(rect.y + rect.h - 2 * lh, readouts_top - 0.5f * lh);
+    const float avail = bottom_limit - top;
+    // The UI font's size, down to 13 pixels in a panel under 24 lines of it high.
+    const float text_px = std::clamp(rect.h / 24, std::min(13.0f, lh), lh);
     std::vector<ColourBar> bars;
     float stack_w = 0, stack_h = 0;
-    for (const Legend& l : legends) {
-      bars.emplace_back(l, options.scale, bar);
-      bars.back().gain = render::palette(s).heat_gain;
-      stack_w = std::max(stack_w, bars.back().width());
-      stack_h += bars.back().height() + gap;
-    }
+    const auto lay_out = [&](bool row) {
+      const float across = row ? 1.0f : float(legends.size());
+      const float room = avail / across - (text_px + 12 * options.scale + gap);
+      const float bar =
+          std::max(std::min({140 * options.scale, 0.22f * rect.h, room}), 2 * text_px);
+      bars.clear();
+      stack_w = stack_h = 0;
+      for (const Legend& l : legends) {
+        bars.emplace_back(l, options.scale, bar, text_px);
+        bars.back().gain = render::palette(s).heat_gain;
+        const float w = bars.back().width(), h = bars.back().height() + gap;
+        stack_w = row ? stack_w + w + gap : std::max(stack_w, w);
+        stack_h = row ? std::max(stack_h, h) : stack_h + h;
+      }
+    };
+    bool row = false;
+    lay_out(row);
+    if (stack_h > avail && legends.size() > 1) lay_out(row = true);
     // The four corners, top right first (preferred on a tie): count the data points under each.
     const float left = rect.x + 3 * lh, right = rect.x + rect.w - margin - stack_w;
-    // At the bottom: above the readout lines.
-    const float bottom = std::min(rect.y + rect.h - 2 * lh, readouts_top - 0.5f * lh) - stack_h;
+    const float bottom = bottom_limit - stack_h;
     const ImVec2 corners[] = {{right, top}, {left, top}, {right, bottom}, {left, bottom}};
     const Points& data = f.ctx.data_points();
     int best = 0;
@@ -239,10 +269,15 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
         best_count = count;
       }
     }
-    float y = corners[best].y;
+    float x = corners[best].x, y = corners[best].y;
     for (const ColourBar& b : bars) {
-      b.draw(dl, corners[best].x + stack_w - b.width(), y);
-      y += b.height() + gap;
+      if (row) {
+        b.draw(dl, x, y);
+        x += b.width() + gap;
+      } else {
+        b.draw(dl, x + stack_w - b.width(), y);
+        y += b.height() + gap;
+      }
     }
   }
 

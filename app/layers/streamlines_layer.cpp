@@ -20,10 +20,10 @@ class StreamlinesLayer final : public Layer {
     return ui::slider("seeds", l.score.seeds, 2, 64);
   }
 
-  void compute(PanelFrame& f) override { (void)f.fields.arrows(f.inputs, f.layers().score); }
+  void compute(PanelFrame& f) override { (void)f.fields.arrows(f.inputs, f.score_config()); }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
-    const app::ArrowField* a = f.fields.arrows(f.inputs, f.layers().score);
+    const app::ArrowField* a = f.fields.arrows(f.inputs, f.score_config());
     if (!a) return;
     Gpu& g = gpu_[f.panel];
     if (!g.made) {

@@ -22,7 +22,7 @@ struct StripScales {
   float title, caption, prompt;
 };
 constexpr StripScales kNormal{2.0f, 1.7f, 1.4f}, kPresenter{1.2f, 1.0f, 0.9f};
-constexpr float kMaxHeightFraction = 0.45f;  // of the window: the plot keeps the rest
+constexpr float kMaxHeightFraction = 0.35f;  // of the window: the plot keeps the rest (longer text scrolls)
 
 const ImVec4 kTitleColor(1.0f, 0.82f, 0.45f, 1), kPromptColor(0.6f, 0.85f, 1.0f, 1),
     kStepColor(0.75f, 0.75f, 0.75f, 1);

@@ -252,7 +252,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
     std::vector<layers::PanelFrame> frames;
     for (int p = 0; p < shown.count; ++p) {
-      frames.push_back(table.frame(ctx, shown, p, now));
+      frames.push_back(
+          table.frame(ctx, shown, p, now, float(ctx.scene().ui.ui_scale) * presenter_lines));
       try {
         table.compute(frames.back());
       } catch (const InputError& e) {
