@@ -65,6 +65,13 @@ TEST_CASE("layers: every layer of the table draws (turning it off changes the pi
     // At least 0.2% of the pixels (230 of 115,200): a layer that draws nothing changes none.
     CHECK(changed_pixels(all, render(std::string("without_") + name, scene)) > 230);
   }
+  // The layers the base scene leaves off (they would cover the others): turning one on changes it.
+  for (const char* name : {"noised", "encoding"}) {
+    CAPTURE(name);
+    nlohmann::json scene = all_layers_scene();
+    scene["layers"][name]["on"] = true;
+    CHECK(changed_pixels(all, render(std::string("with_") + name, scene)) > 230);
+  }
   nlohmann::json no_trails = all_layers_scene();
   no_trails["layers"]["particles"]["trail"] = 0;
   CHECK(changed_pixels(all, render("without_trails", no_trails)) > 230);
