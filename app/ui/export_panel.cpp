@@ -5,9 +5,11 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "app/encode/frame_sink.h"
 #include "app/export/export_job.h"
+#include "app/layers/widgets.h"
 #include "core/common/error.h"
 
 namespace scorelab::ui {
@@ -18,9 +20,14 @@ ExportPanel::~ExportPanel() = default;
 namespace {
 
 constexpr const char* kFormats[] = {"GIF", "MP4", "PNG frames (directory)", "PNG picture"};
-constexpr const char* kExtensions[] = {".gif", ".mp4", "/", ".png"};
-constexpr const char* kLengths[] = {"until the sampler finishes", "N frames (the run spans them)",
-                                    "sweep sigma (max -> min)", "sweep SDE time (1 -> 0)"};
+constexpr const char* kExtensions[] = {".gif", ".mp4", "/", ".png"};  // of kFormats, in order
+
+// The sweep an export length asks for, if any.
+std::optional<exporting::Sweep> sweep_of(ExportLength length) {
+  if (length == ExportLength::SweepSigma) return exporting::Sweep::Sigma;
+  if (length == ExportLength::SweepTime) return exporting::Sweep::Time;
+  return std::nullopt;
+}
 
 int format_index(const char* path) {
   try {
@@ -63,15 +70,15 @@ void export_section(const app::AppContext& ctx, const layers::LayerTable& table,
   }
   float fps = float(p.settings.fps);
   if (ImGui::SliderFloat("frames/s", &fps, 1, 50, "%.0f")) p.settings.fps = fps;
-  ImGui::Combo("length", &p.length, kLengths, 4);
+  enum_combo("length", p.length);
   exporting::ExportSettings asked;  // only what sweep_conflict reads
-  if (p.length >= 2) asked.sweep = exporting::Sweep::Sigma;
+  asked.sweep = sweep_of(p.length);
   if (const auto why = exporting::sweep_conflict(ctx.scene(), asked)) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.75f, 0.3f, 1.0f));
     ImGui::TextWrapped("Cannot sweep: %s.", why->c_str());
     ImGui::PopStyleColor();
   }
-  if (p.length > 0) {
+  if (p.length != ExportLength::UntilFinished) {
     int frames = p.settings.frames > 0 ? p.settings.frames : exporting::kDefaultSweepFrames;
     if (ImGui::InputInt("frames", &frames)) p.settings.frames = frames;
     p.settings.frames = frames;
@@ -133,9 +140,8 @@ void run_export(app::AppContext& ctx, ExportPanel& p, double budget_seconds) {
     exporting::ExportSettings s = p.settings;
     s.out = p.path;
     s.title = p.title;
-    if (p.length == 0) s.frames = 0;
-    if (p.length == 2) s.sweep = exporting::Sweep::Sigma;
-    if (p.length == 3) s.sweep = exporting::Sweep::Time;
+    if (p.length == ExportLength::UntilFinished) s.frames = 0;
+    s.sweep = sweep_of(p.length);
     Scene scene = ctx.scene();
     if (p.custom_layers) scene.layers = p.layers;
     if (s.train_steps_per_frame == 0) scene.ui.training = false;

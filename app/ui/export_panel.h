@@ -6,12 +6,33 @@
 #include <string>
 
 #include "app/export/export_settings.h"
+#include "core/common/enum_table.h"
 #include "app/layers/layer_table.h"
 #include "app/state/app_context.h"
 
 namespace scorelab::exporting {
 class ExportJob;
 }
+
+namespace scorelab::ui {
+
+// How long the export runs: the sampler's run (until it finishes, or spread over N frames), or a
+// sweep of the noise level with the particles hidden.
+enum class ExportLength { UntilFinished, Frames, SweepSigma, SweepTime };
+
+}  // namespace scorelab::ui
+
+namespace scorelab {
+template <>
+struct EnumTable<ui::ExportLength> {
+  static constexpr std::string_view what = "export length";
+  static constexpr EnumName<ui::ExportLength> names[] = {
+      {ui::ExportLength::UntilFinished, "until_finished", "until the sampler finishes"},
+      {ui::ExportLength::Frames, "frames", "N frames (the run spans them)"},
+      {ui::ExportLength::SweepSigma, "sweep_sigma", "sweep sigma (max -> min)"},
+      {ui::ExportLength::SweepTime, "sweep_time", "sweep SDE time (1 -> 0)"}};
+};
+}  // namespace scorelab
 
 namespace scorelab::ui {
 
@@ -23,7 +44,7 @@ struct ExportPanel {
   exporting::ExportSettings settings;  // size, fps, frames, legend, caption, background, ...
   char path[512] = "scorelab.gif";
   char title[256] = "";
-  int length = 0;              // 0 until the sampler finishes, 1 N frames, 2 σ sweep, 3 t sweep
+  ExportLength length = ExportLength::UntilFinished;
   bool custom_layers = false;  // false: the layers the view shows
   LayersConfig layers;         // the export's own layers once edited here
   bool start_requested = false, cancel_requested = false;
