@@ -94,11 +94,21 @@ void export_section(const app::AppContext& ctx, const layers::LayerTable& table,
   // Layers: the view's until one is changed here.
   LayersConfig edit = p.custom_layers ? p.layers : ctx.scene().layers;
   bool layers_changed = false;
-  int column = 0;
+  // Checkboxes in a flow: each on the current line while it fits whole, otherwise on the next.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  bool first = true;
   for (const auto& layer : table.all()) {
     bool on = layer->on(edit);
-    if (column++ % 3 != 0) ImGui::SameLine();
-    if (ImGui::Checkbox(std::string(layer->label()).c_str(), &on)) {
+    const std::string label(layer->label());
+    const float w = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x +
+                    ImGui::CalcTextSize(label.c_str()).x;
+    if (!first) {
+      ImGui::SameLine();
+      if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
+    }
+    first = false;
+    if (ImGui::Checkbox(label.c_str(), &on)) {
       layer->set_on(edit, on);
       layers_changed = true;
     }

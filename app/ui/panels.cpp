@@ -397,7 +397,7 @@ bool sampler_section(const app::AppContext& ctx, PanelState& st, Scene& s, Comma
     }
     changed |= enum_combo("particles follow", s.ui.particle_source);
   }
-  changed |= slider(presenter ? "steps/frame" : "speed (steps/frame)", s.ui.steps_per_frame, 0.01,
+  changed |= slider("steps/frame", s.ui.steps_per_frame, 0.01,
                     1000, "%.3g", true);
   const app::Particles& p = ctx.particles();
   if (button(s.ui.playing ? "Pause (Space)" : "Play (Space)"))
@@ -499,7 +499,8 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
     ImGui::End();
     return changed;
   }
-  ImGui::PushItemWidth(-ImGui::GetFontSize() * 8);
+  // Widgets leave 10 font heights for their labels (the longest, "particles follow", fits).
+  ImGui::PushItemWidth(-ImGui::GetFontSize() * 10);
   if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= data_section(ctx, st, edit);
   if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen))

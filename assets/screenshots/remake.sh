@@ -35,3 +35,4 @@ S=assets/screenshots/scenes
 shot $out/split_error.png 1280x800 --scene $S/split_error.json --frames 300  # 3,000 training steps
 shot $out/noised_data.png 1280x800 --scene $S/noised_data.json --frames 3
 shot $out/spirals_help.png 1280x800 --scene $S/spirals_help.json --frames 90
+shot $out/export_panel.png 1280x800 --frames 20 --export "$(mktemp -d)/export.gif"  # mid-export

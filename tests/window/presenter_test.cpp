@@ -92,9 +92,18 @@ TEST_CASE("presenter mode at 3840x2160: the plot keeps 60% of the width, labels 
   check_layout(ui_report("presenter_4k", pc, 3840, 2160, "--presenter", 2), 3840, 2160);
 }
 
-TEST_CASE("without presenter mode the bitmap font stays") {
-  const json r = ui_report("normal_720", scene_with(json::parse(R"({"kind": "reverse_sde"})")),
-                           1280, 720, "");
+TEST_CASE("without presenter mode the bitmap font stays, and no label is cut at the right") {
+  const json r = ui_report("normal_720", scene_with(json::parse(R"({"kind": "reverse_sde",
+                           "corrector": "langevin"})")), 1280, 720, "");
   CHECK(r["font_px"].get<float>() == 13);
   CHECK(r["missing_glyphs"].get<std::string>() != "");  // ProggyClean is ASCII
+  // The full side panel scrolls, so items may lie below its window; none is cut at its right edge.
+  REQUIRE(r["items"].size() >= 20);
+  for (const json& it : r["items"]) {
+    const std::string text = it["text"];
+    const float x0 = it["rect"][0], x1 = it["rect"][2], wx1 = it["window_rect"][2];
+    INFO("item '" << text << "' from x " << x0 << " to " << x1 << ", window to " << wx1);
+    CHECK(it["text_size"][0].get<float>() <= x1 - x0 + 0.5f);
+    CHECK(x1 <= wx1);
+  }
 }
