@@ -20,9 +20,7 @@ std::uint8_t to_byte(float v) { return static_cast<std::uint8_t>(v * 255.0f + 0.
 
 }  // namespace
 
-ParticleCanvas::ParticleCanvas()
-    : stamps_gpu_(render::CanvasTexture::Format::R32F),
-      dots_gpu_(render::CanvasTexture::Format::RG8) {}
+ParticleCanvas::ParticleCanvas() = default;
 
 bool ParticleCanvas::fit(int w, int h, const view::WorldRect& world) {
   if (w == w_ && h == h_ && world.cx == world_.cx && world.cy == world_.cy &&
@@ -33,12 +31,13 @@ bool ParticleCanvas::fit(int w, int h, const view::WorldRect& world) {
   world_ = world;
   tiles_x_ = (w + kTile - 1) / kTile;
   tiles_y_ = (h + kTile - 1) / kTile;
-  stamps_gpu_.resize(w, h);
-  dots_gpu_.resize(w, h);
+  texture_.resize(w, h);
   dots_.assign(std::size_t(w) * std::size_t(h) * 2, 0);
+  colour_.assign(std::size_t(w) * std::size_t(h), 0);
   tile_dots_.assign(std::size_t(tiles_x_) * std::size_t(tiles_y_), 0);
+  // Every tile counts as shown: the resized texture's contents are undefined until uploaded.
+  tile_shown_.assign(std::size_t(tiles_x_) * std::size_t(tiles_y_), 1);
   painted_rows_ = {0, 0};
-  dot_rows_ = {0, h};  // the resized texture's contents are undefined until uploaded
   clear_trails();
   return true;
 }
@@ -46,14 +45,13 @@ bool ParticleCanvas::fit(int w, int h, const view::WorldRect& world) {
 void ParticleCanvas::clear_trails() {
   stamps_.assign(std::size_t(w_) * std::size_t(h_), kNever);
   tile_newest_.assign(std::size_t(tiles_x_) * std::size_t(tiles_y_), kNever);
-  stamp_rows_ = {0, h_};
+  changed_ = true;
 }
 
 void ParticleCanvas::stamp_segments(const Points& prev, const Points& next, float stamp,
                                     float max_px) {
   const float sx = float(w_) / float(2 * world_.hw), sy = float(h_) / float(2 * world_.hh);
   const float ox = float(world_.cx - world_.hw), oy = float(world_.cy - world_.hh);
-  Rows touched{h_, 0};
   for (Index i = 0; i < next.cols(); ++i) {
     const float x0 = (prev(0, i) - ox) * sx, y0 = (prev(1, i) - oy) * sy;
     const float x1 = (next(0, i) - ox) * sx, y1 = (next(1, i) - oy) * sy;
@@ -74,10 +72,34 @@ void ParticleCanvas::stamp_segments(const Points& prev, const Points& next, floa
       float& tile = tile_newest_[std::size_t(py / kTile) * std::size_t(tiles_x_) +
                                  std::size_t(px / kTile)];
       tile = std::max(tile, value);
-      touched = {std::min(touched.first, py), std::max(touched.second, py + 1)};
     }
   }
-  stamp_rows_ = hull(stamp_rows_, touched);
+  changed_ = true;
+}
+
+void ParticleCanvas::DotStamps::make(float size_px, float rim_px) {
+  if (size_px == size && rim_px == rim) return;
+  size = size_px;
+  rim = rim_px;
+  const float radius = 0.5f * size_px;
+  reach = radius + 0.5f;  // pixel centres farther than this from the centre get nothing
+  n = int(std::floor(2 * reach)) + 2;
+  for (int qy = 0; qy < kSteps; ++qy)
+    for (int qx = 0; qx < kSteps; ++qx) {
+      std::vector<std::uint8_t>& k = stamps[std::size_t(qy * kSteps + qx)];
+      k.assign(std::size_t(n * n * 2), 0);
+      // The centre sits (q + ½) / kSteps of a pixel past the stamp's first pixel's left edge,
+      // plus `reach`.
+      const float fx = (float(qx) + 0.5f) / kSteps, fy = (float(qy) + 0.5f) / kSteps;
+      for (int j = 0; j < n; ++j)
+        for (int i = 0; i < n; ++i) {
+          const float dx = float(i) + 0.5f - reach - fx, dy = float(j) + 0.5f - reach - fy;
+          const float r = std::sqrt(dx * dx + dy * dy);  // pixels from the centre
+          const std::size_t at = std::size_t(j * n + i) * 2;
+          k[at] = to_byte(std::clamp(radius - r + 0.5f, 0.0f, 1.0f));
+          k[at + 1] = rim_px > 0 ? to_byte(std::clamp(r - (radius - rim_px) + 0.5f, 0.0f, 1.0f)) : 0;
+        }
+    }
 }
 
 void ParticleCanvas::paint_dots(const Points& x, float size_px, float rim_px) {
@@ -88,37 +110,43 @@ void ParticleCanvas::paint_dots(const Points& x, float size_px, float rim_px) {
               dots_.begin() + std::ptrdiff_t(old.second) * w_ * 2, std::uint8_t(0));
   std::fill(tile_dots_.begin(), tile_dots_.end(), std::uint8_t(0));
 
+  // Discs are copied from stamps made for centres quantised to a quarter pixel (an eighth at
+  // most from the true centre, which no one sees), not evaluated per pixel.
+  dot_stamps_.make(size_px, rim_px);
+  const DotStamps& ds = dot_stamps_;
   const float sx = float(w_) / float(2 * world_.hw), sy = float(h_) / float(2 * world_.hh);
   const float ox = float(world_.cx - world_.hw), oy = float(world_.cy - world_.hh);
-  const float radius = 0.5f * size_px;
-  const float reach = radius + 0.5f;  // pixel centres beyond this from the centre get nothing
   Rows painted{h_, 0};
   for (Index i = 0; i < x.cols(); ++i) {
     const float cx = (x(0, i) - ox) * sx, cy = (x(1, i) - oy) * sy;
-    if (!(cx > -reach && cx < float(w_) + reach && cy > -reach && cy < float(h_) + reach))
+    if (!(cx > -ds.reach && cx < float(w_) + ds.reach && cy > -ds.reach &&
+          cy < float(h_) + ds.reach))
       continue;  // outside, or not finite
-    const int px0 = std::max(0, int(std::floor(cx - reach))),
-              px1 = std::min(w_ - 1, int(std::floor(cx + reach)));
-    const int py0 = std::max(0, int(std::floor(cy - reach))),
-              py1 = std::min(h_ - 1, int(std::floor(cy + reach)));
-    for (int py = py0; py <= py1; ++py) {
-      const float ddy = float(py) + 0.5f - cy;
-      for (int px = px0; px <= px1; ++px) {
-        const float ddx = float(px) + 0.5f - cx;
-        const float r = std::sqrt(ddx * ddx + ddy * ddy);  // pixels from the centre
-        const std::uint8_t cover = to_byte(std::clamp(radius - r + 0.5f, 0.0f, 1.0f));
-        const std::size_t at = (std::size_t(py) * std::size_t(w_) + std::size_t(px)) * 2;
-        if (cover <= dots_[at]) continue;  // nothing here, or another disc covers more
-        dots_[at] = cover;
-        dots_[at + 1] =
-            rim_px > 0 ? to_byte(std::clamp(r - (radius - rim_px) + 0.5f, 0.0f, 1.0f)) : 0;
-        tile_dots_[std::size_t(py / kTile) * std::size_t(tiles_x_) + std::size_t(px / kTile)] = 1;
-        painted = {std::min(painted.first, py), std::max(painted.second, py + 1)};
-      }
+    const float left = cx - ds.reach, bottom = cy - ds.reach;
+    const int px0 = int(std::floor(left)), py0 = int(std::floor(bottom));
+    const int qx = std::min(int((left - float(px0)) * DotStamps::kSteps), DotStamps::kSteps - 1);
+    const int qy = std::min(int((bottom - float(py0)) * DotStamps::kSteps), DotStamps::kSteps - 1);
+    const std::uint8_t* k = ds.stamps[std::size_t(qy * DotStamps::kSteps + qx)].data();
+    const int i0 = std::max(0, -px0), i1 = std::min(ds.n, w_ - px0);
+    const int j0 = std::max(0, -py0), j1 = std::min(ds.n, h_ - py0);
+    if (i0 >= i1 || j0 >= j1) continue;
+    for (int j = j0; j < j1; ++j) {
+      const std::uint8_t* src = k + std::size_t(j * ds.n) * 2;
+      std::uint8_t* dst = dots_.data() + (std::size_t(py0 + j) * std::size_t(w_) + std::size_t(px0)) * 2;
+      for (int i = i0; i < i1; ++i)
+        if (src[2 * i] > dst[2 * i]) {  // the disc covering the pixel more wins
+          dst[2 * i] = src[2 * i];
+          dst[2 * i + 1] = src[2 * i + 1];
+        }
     }
+    const int tx0 = (px0 + i0) / kTile, tx1 = (px0 + i1 - 1) / kTile;
+    for (int ty = (py0 + j0) / kTile; ty <= (py0 + j1 - 1) / kTile; ++ty)
+      for (int tx = tx0; tx <= tx1; ++tx)
+        tile_dots_[std::size_t(ty) * std::size_t(tiles_x_) + std::size_t(tx)] = 1;
+    painted = {std::min(painted.first, py0 + j0), std::max(painted.second, py0 + j1)};
   }
   painted_rows_ = painted;
-  dot_rows_ = hull(dot_rows_, hull(old, painted));
+  changed_ = true;
 }
 
 const std::vector<int>& ParticleCanvas::live_rects(float oldest_visible) {
@@ -140,17 +168,71 @@ const std::vector<int>& ParticleCanvas::live_rects(float oldest_visible) {
   return rects_;
 }
 
-void ParticleCanvas::draw(render::Painter& painter, const render::Painter::CanvasStyle& style) {
-  if (stamp_rows_.first < stamp_rows_.second)
-    stamps_gpu_.upload_rows(stamps_.data() + std::size_t(stamp_rows_.first) * std::size_t(w_),
-                            stamp_rows_.first, stamp_rows_.second - stamp_rows_.first);
-  if (dot_rows_.first < dot_rows_.second)
-    dots_gpu_.upload_rows(dots_.data() + std::size_t(dot_rows_.first) * std::size_t(w_) * 2,
-                          dot_rows_.first, dot_rows_.second - dot_rows_.first);
-  stamp_rows_ = dot_rows_ = {0, 0};
+void ParticleCanvas::composite_tile(int tx, int ty, bool live, const Style& style) {
+  const int x0 = tx * kTile, x1 = std::min(w_, x0 + kTile);
+  const int y0 = ty * kTile, y1 = std::min(h_, y0 + kTile);
+  if (!live) {
+    for (int y = y0; y < y1; ++y)
+      std::fill_n(colour_.begin() + std::ptrdiff_t(y) * w_ + x0, x1 - x0, 0u);
+    return;
+  }
+  // Branch-free per pixel, so the compiler vectorises the row (~0.5 ns a pixel with AVX2).
+  const float trails = style.length > 0 ? 1.0f : 0.0f;
+  const float inv_length = style.length > 0 ? 1.0f / style.length : 0.0f;
+  const render::Rgba& d = style.dot;
+  const render::Rgba& r = style.rim;
+  const render::Rgba& t = style.trail;
+  const float rim_a = d[3] * r[3] - d[3];  // the dot's opacity change towards its rim
+  for (int y = y0; y < y1; ++y) {
+    const std::size_t row = std::size_t(y) * std::size_t(w_);
+    const float* stamp = stamps_.data() + row;
+    const std::uint8_t* dot = dots_.data() + 2 * row;
+    std::uint32_t* out = colour_.data() + row;
+    for (int x = x0; x < x1; ++x) {
+      // The trail's opacity: trail.a (1 − age / length)², none once as old as the trail.
+      const float fresh = std::max(1.0f - (style.now - stamp[x]) * inv_length, 0.0f);
+      const float trail_a = trails * t[3] * fresh * fresh;
+      // The dot: its colour towards the rim's by the rim share, opacity × coverage.
+      const float cover = float(dot[2 * x]) * (1.0f / 255);
+      const float rim = float(dot[2 * x + 1]) * (1.0f / 255);
+      const float dot_a = (d[3] + rim_a * rim) * cover;
+      // The dot over the trail, straight alpha: the colour is a convex mix of the two, so every
+      // channel stays in [0, 1].
+      const float a = dot_a + trail_a * (1 - dot_a);
+      const float inv_a = a > 0 ? 1.0f / a : 0.0f;
+      const float wd = dot_a * inv_a, wt = trail_a * (1 - dot_a) * inv_a;
+      const auto channel = [&](int c) {
+        const float v = (d[c] + (r[c] - d[c]) * rim) * wd + t[c] * wt;
+        return std::uint32_t(v * 255 + 0.5f);
+      };
+      out[x] = channel(0) | channel(1) << 8 | channel(2) << 16 | std::uint32_t(a * 255 + 0.5f) << 24;
+    }
+  }
+}
+
+void ParticleCanvas::draw(render::Painter& painter, const Style& style) {
   // A stamp s shows while 1 − (now − s) / length > 0, i.e. s > now − length.
   const float oldest = style.length > 0 ? style.now - style.length : HUGE_VALF;
-  painter.particle_canvas(stamps_gpu_, dots_gpu_, live_rects(oldest), style);
+  const std::vector<int>& rects = live_rects(oldest);
+  if (changed_ || !(style == composited_)) {
+    // Every tile that is live now, or was shown before and is not any more.
+    Rows rows{h_, 0};
+    for (int ty = 0; ty < tiles_y_; ++ty)
+      for (int tx = 0; tx < tiles_x_; ++tx) {
+        const std::size_t tile = std::size_t(ty) * std::size_t(tiles_x_) + std::size_t(tx);
+        const bool live = tile_dots_[tile] != 0 || tile_newest_[tile] > oldest;
+        if (!live && !tile_shown_[tile]) continue;
+        composite_tile(tx, ty, live, style);
+        tile_shown_[tile] = live;
+        rows = hull(rows, {ty * kTile, std::min(h_, (ty + 1) * kTile)});
+      }
+    if (rows.first < rows.second)
+      texture_.upload_rows(colour_.data() + std::size_t(rows.first) * std::size_t(w_), rows.first,
+                           rows.second - rows.first);
+    changed_ = false;
+    composited_ = style;
+  }
+  painter.canvas(texture_, rects);
 }
 
 }  // namespace scorelab::layers

@@ -1,21 +1,26 @@
-// ParticleCanvas: one panel's picture of the particles (their dots and trails), painted on the CPU
-// and drawn with one pass over the tiles that show something (render::Painter::particle_canvas).
+// ParticleCanvas: one panel's picture of the particles (their dots and trails), painted and
+// composited on the CPU and drawn with one pass over the tiles that show something
+// (render::Painter::canvas).
 //
 // Why on the CPU: software GL (Mesa llvmpipe, what a class's laptop or a CI machine may have)
 // spends ~0.2 µs setting up each point sprite and ~0.4 µs each line, so 20,000 dots cost ~5 ms a
 // frame and 20,000 trail segments ~8 ms, where painting their few pixels here costs well under a
-// millisecond. One pass then shows both, over only the tiles they touch. On a GPU the pass costs
-// what the sprites did.
+// millisecond. The composite is done here too: software GL samples an RGBA8 texture in a plain
+// pass far faster than it runs a shader that fetches and fades two planes per pixel. On a GPU the
+// pass costs what the sprites did.
 //
-// Two planes, one texel per panel pixel, row 0 at the bottom as GL stores textures:
+// Planes, one value per panel pixel, row 0 at the bottom as GL stores textures:
 // - stamps (float): trails. Particle update k writes the newest segment of each trail, stamped
-//   k − 1 at its older end rising to k at the newer; later segments overwrite earlier ones. The
-//   shader fades a pixel by its age, now − stamp.
+//   k − 1 at its older end rising to k at the newer; later segments overwrite earlier ones. A
+//   pixel shows the trail colour with opacity trail.a (1 − (now − stamp) / length)², gone after
+//   `length` updates.
 // - dots (two bytes): each particle's disc, as coverage and the share of it that is rim (the disc
 //   formula of shaders/points.frag); repainted whenever the particles move. Where discs overlap
 //   the one covering the pixel more wins (the sprites blended: the same for opaque centres).
-// Only the rows that changed are uploaded.
+// - colour (RGBA8, straight alpha): the dot over the trail, composited only in live tiles and
+//   only when something changed; the rows it changed are uploaded.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -45,10 +50,15 @@ class ParticleCanvas {
   // units), with a rim rim_px wide inside its edge (0: no rim).
   void paint_dots(const Points& x, float size_px, float rim_px);
 
-  // Uploads what changed and draws the canvas over the painter's current panel: dots in
-  // style.dot / style.rim, trails in style.trail faded over style.length updates before
-  // style.now (length 0: dots only).
-  void draw(render::Painter& painter, const render::Painter::CanvasStyle& style);
+  // How the planes are coloured: dots in `dot` with a `rim`; trails in `trail`, faded over
+  // `length` updates before the stamp `now` (length 0: dots only).
+  struct Style {
+    render::Rgba dot, rim, trail;
+    float now = 0, length = 0;
+    bool operator==(const Style&) const = default;
+  };
+  // Composites what changed, uploads it and draws the canvas over the painter's current panel.
+  void draw(render::Painter& painter, const Style& style);
 
   // What the pass covers: rectangles of live tiles (x0 y0 x1 y1, canvas pixels), one per run of
   // live tiles along a tile row. A tile is live if it holds a dot or a stamp newer than
@@ -58,14 +68,31 @@ class ParticleCanvas {
  private:
   int w_ = 0, h_ = 0, tiles_x_ = 0, tiles_y_ = 0;
   view::WorldRect world_{};
-  std::vector<float> stamps_;         // w × h
-  std::vector<std::uint8_t> dots_;    // w × h × (coverage, rim share)
-  std::vector<float> tile_newest_;    // per tile: its newest stamp
+  // A disc's (coverage, rim share) bytes in an n × n block, for each of kSteps² sub-pixel
+  // positions of its centre; remade when the size or rim changes.
+  struct DotStamps {
+    static constexpr int kSteps = 4;
+    float size = -1, rim = -1, reach = 0;
+    int n = 0;
+    std::array<std::vector<std::uint8_t>, kSteps * kSteps> stamps;
+    void make(float size_px, float rim_px);
+  };
+
+  // Colours the pixels of tile (tx, ty), or clears them when it is not live.
+  void composite_tile(int tx, int ty, bool live, const Style& style);
+
+  std::vector<float> stamps_;            // w × h
+  std::vector<std::uint8_t> dots_;       // w × h × (coverage, rim share)
+  std::vector<std::uint32_t> colour_;    // w × h, RGBA8 (R in the lowest byte)
+  std::vector<float> tile_newest_;       // per tile: its newest stamp
   std::vector<std::uint8_t> tile_dots_;  // per tile: holds a dot
-  // Rows [lo, hi) to upload before the next draw, and the rows the current dots are on.
-  std::pair<int, int> stamp_rows_{0, 0}, dot_rows_{0, 0}, painted_rows_{0, 0};
+  std::vector<std::uint8_t> tile_shown_;  // per tile: coloured in the texture
+  std::pair<int, int> painted_rows_{0, 0};  // the rows the current dots are on
+  bool changed_ = true;                  // the planes changed since the last composite
+  Style composited_;                     // the style of the last composite
+  DotStamps dot_stamps_;
   std::vector<int> rects_;
-  render::CanvasTexture stamps_gpu_, dots_gpu_;
+  render::CanvasTexture texture_;
 };
 
 }  // namespace scorelab::layers

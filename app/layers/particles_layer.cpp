@@ -70,7 +70,7 @@ class ParticlesLayer final : public Layer {
       p.rim_px = rim_px;
     }
 
-    render::Painter::CanvasStyle style;
+    ParticleCanvas::Style style;
     style.dot = palette.particle;
     style.rim = palette.particle_rim;
     style.trail = palette.particle;

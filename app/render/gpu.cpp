@@ -133,7 +133,7 @@ void FloatTexture::bind(int unit) const {
 
 // ---- CanvasTexture -------------------------------------------------------------------------------
 
-CanvasTexture::CanvasTexture(Format format) : format_(format) {
+CanvasTexture::CanvasTexture() {
   glGenTextures(1, &texture_);
   glBindTexture(GL_TEXTURE_2D, texture_);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
@@ -147,22 +147,15 @@ void CanvasTexture::resize(int width, int height) {
   width_ = width;
   height_ = height;
   glBindTexture(GL_TEXTURE_2D, texture_);
-  if (format_ == Format::R32F)
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, width, height, 0, GL_RED, GL_FLOAT, nullptr);
-  else
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RG8, width, height, 0, GL_RG, GL_UNSIGNED_BYTE, nullptr);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
   check_gl("CanvasTexture::resize");
 }
 
-void CanvasTexture::upload_rows(const void* data, int y0, int rows) {
+void CanvasTexture::upload_rows(const std::uint32_t* rgba, int y0, int rows) {
   if (rows <= 0) return;
   glBindTexture(GL_TEXTURE_2D, texture_);
-  // Rows of RG8 texels are 2 × width bytes: any width is 2-aligned, not always 4-aligned.
-  glPixelStorei(GL_UNPACK_ALIGNMENT, format_ == Format::R32F ? 4 : 2);
-  if (format_ == Format::R32F)
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, y0, width_, rows, GL_RED, GL_FLOAT, data);
-  else
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, y0, width_, rows, GL_RG, GL_UNSIGNED_BYTE, data);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, y0, width_, rows, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
 }
 
 }  // namespace scorelab::render

@@ -2,6 +2,7 @@
 // updated in place. Each owns its GL name (RAII, move-only); all need a current GL context.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -66,27 +67,24 @@ class FloatTexture {
   int width_ = 0, height_ = 0;
 };
 
-// A texture the size of a panel that a layer paints on the CPU and uploads by ranges of rows (the
-// particles' canvas: app/layers/particle_canvas.h). One texel per panel pixel, nearest filtering,
-// row 0 at the bottom. Storage is reallocated only when the size changes (contents then undefined
-// until uploaded).
+// A texture the size of a panel that a layer paints on the CPU (straight-alpha RGBA8, the
+// format software GL samples fastest) and uploads by ranges of rows: the particles' canvas,
+// app/layers/particle_canvas.h. One texel per panel pixel, nearest filtering, row 0 at the
+// bottom. Storage is reallocated only when the size changes (contents then undefined until
+// uploaded).
 class CanvasTexture {
  public:
-  enum class Format { R32F, RG8 };  // one float; two bytes (unsigned normalised)
-  explicit CanvasTexture(Format format);
+  CanvasTexture();
   ~CanvasTexture();
   CanvasTexture(const CanvasTexture&) = delete;
   CanvasTexture& operator=(const CanvasTexture&) = delete;
 
   void resize(int width, int height);
-  // Rows [y0, y0 + rows) from `data` (width() texels per row, row y0 first).
-  void upload_rows(const void* data, int y0, int rows);
+  // Rows [y0, y0 + rows) from `rgba` (width() texels of 4 bytes per row, row y0 first).
+  void upload_rows(const std::uint32_t* rgba, int y0, int rows);
   GLuint texture() const { return texture_; }
-  int width() const { return width_; }
-  int height() const { return height_; }
 
  private:
-  Format format_;
   GLuint texture_ = 0;
   int width_ = 0, height_ = 0;
 };

@@ -43,7 +43,7 @@ Painter::Painter() {
                                             "#define COLORMAP " + std::to_string(map) + "\n");
   arrow_ = std::make_unique<Program>("arrow.vert", "arrow.frag");
   points_ = std::make_unique<Program>("points.vert", "points.frag");
-  particle_canvas_ = std::make_unique<Program>("particle_canvas.vert", "particle_canvas.frag");
+  canvas_ = std::make_unique<Program>("canvas.vert", "canvas.frag");
   lines_ = std::make_unique<Program>("lines.vert", "lines.frag");
   quad_vao_.bind();
   quad_.upload(kQuad, sizeof kQuad);
@@ -197,8 +197,7 @@ void Painter::arrows(const VertexArray& vao, GLsizei count, float opacity) {
   draw(0, false);
 }
 
-void Painter::particle_canvas(const CanvasTexture& stamps, const CanvasTexture& dots,
-                              const std::vector<int>& rects, const CanvasStyle& style) {
+void Painter::canvas(const CanvasTexture& texture, const std::vector<int>& rects) {
   if (rects.empty()) return;
   canvas_scratch_.clear();
   for (std::size_t r = 0; r + 3 < rects.size(); r += 4) {
@@ -206,20 +205,12 @@ void Painter::particle_canvas(const CanvasTexture& stamps, const CanvasTexture& 
     const float x1 = float(rects[r + 2]), y1 = float(rects[r + 3]);
     canvas_scratch_.insert(canvas_scratch_.end(), {x0, y0, x1, y0, x1, y1, x0, y0, x1, y1, x0, y1});
   }
-  particle_canvas_->use();
+  canvas_->use();
   glActiveTexture(GL_TEXTURE0 + 1);
-  glBindTexture(GL_TEXTURE_2D, stamps.texture());
-  glActiveTexture(GL_TEXTURE0 + 2);
-  glBindTexture(GL_TEXTURE_2D, dots.texture());
-  glUniform1i(particle_canvas_->uniform("u_stamps"), 1);
-  glUniform1i(particle_canvas_->uniform("u_dots"), 2);
-  glUniform2f(particle_canvas_->uniform("u_size"), float(fb_.w), float(fb_.h));
-  glUniform2i(particle_canvas_->uniform("u_origin"), fb_.x, fb_.y);
-  glUniform1f(particle_canvas_->uniform("u_now"), style.now);
-  glUniform1f(particle_canvas_->uniform("u_length"), style.length);
-  glUniform4fv(particle_canvas_->uniform("u_dot"), 1, style.dot.data());
-  glUniform4fv(particle_canvas_->uniform("u_rim"), 1, style.rim.data());
-  glUniform4fv(particle_canvas_->uniform("u_trail"), 1, style.trail.data());
+  glBindTexture(GL_TEXTURE_2D, texture.texture());
+  glUniform1i(canvas_->uniform("u_canvas"), 1);
+  glUniform2f(canvas_->uniform("u_size"), float(fb_.w), float(fb_.h));
+  glUniform2i(canvas_->uniform("u_origin"), fb_.x, fb_.y);
   canvas_vao_.bind();
   canvas_vertices_.upload(canvas_scratch_.data(), sizeof(float) * canvas_scratch_.size());
   glDrawArrays(GL_TRIANGLES, 0, GLsizei(canvas_scratch_.size() / 2));

@@ -74,16 +74,9 @@ class Painter {
   // The panel's colours (the heatmap's gain, the arrows' rims), set with begin_panel.
   void set_palette(const Palette& palette) { palette_ = palette; }
   const Palette& current_palette() const { return palette_; }
-  // The particles' canvas (app/layers/particle_canvas.h) over the panel, one pass over `rects`
-  // (canvas pixels, x0 y0 x1 y1 each; the canvas has the panel's pixel size). Per pixel: the dot
-  // (coverage and rim share from `dots`) over the trail (the stamp s in `stamps`, shown with
-  // opacity trail.a (1 − (now − s) / length)²; length 0: no trails). shaders/particle_canvas.*
-  struct CanvasStyle {
-    Rgba dot, rim, trail;
-    float now = 0, length = 0;
-  };
-  void particle_canvas(const CanvasTexture& stamps, const CanvasTexture& dots,
-                       const std::vector<int>& rects, const CanvasStyle& style);
+  // A canvas painted on the CPU (app/layers/particle_canvas.h) over the panel, blended, in one
+  // pass over `rects` (canvas pixels, x0 y0 x1 y1 each; the canvas has the panel's pixel size).
+  void canvas(const CanvasTexture& texture, const std::vector<int>& rects);
 
   // Vertex layouts the layers fill: lines (x, y, r, g, b, a per vertex) and arrows (the shared
   // arrow shape per vertex; base xy, vector xy, colour value per instance).
@@ -94,7 +87,7 @@ class Painter {
 
  private:
   std::unique_ptr<Program> field_[2];  // one per colormap (viridis, magma)
-  std::unique_ptr<Program> arrow_, points_, particle_canvas_, lines_;
+  std::unique_ptr<Program> arrow_, points_, canvas_, lines_;
   VertexArray quad_vao_, canvas_vao_;
   Buffer quad_, arrow_shape_, canvas_vertices_;
   std::vector<float> canvas_scratch_;  // the rects as triangles
