@@ -56,8 +56,9 @@ LossTrend run_steps(TrainingSession& session, int steps, int window) {
 // Budget: 10,000 steps of batch 256, Adam lr 3e-3, continuous VE DSM (σ 0.01 … 10), seed 1,
 // evaluated with the EMA weights. Measured on the development machine (AVX-512):
 // 0.087 at σ = 0.1, 0.022 at σ = 1, 0.013 at σ = 3. Bounds leave ~2× room for other SIMD widths.
-// Sanitizers: 300 steps, whose last 50 losses must average below the first 50,
-// finite errors on 2,000 points per level, and 200 Langevin particles × 5 steps per level finite.
+// Sanitizers: 300 steps, whose last 50 losses must average below the first 50 (measured under
+// ASan: 0.86 → 0.77), errors on 2,000 points per level below 1, the zero score's (measured 0.63,
+// 0.31, 0.20), and 200 Langevin particles × 5 steps per level, all finite.
 TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score — annealed Langevin finds all modes") {
   const GaussianMixture gmm = ring8();
   TrainConfig cfg;
@@ -85,8 +86,8 @@ TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score — annealed La
     Points x;
     gmm.sample(kStatistics ? 20000 : 2000, rng, x, lv);
     const double err = relative_error(learned, gmm, lv, x);
-    CHECK(std::isfinite(err));
-    if (kStatistics) CHECK(err < bound);
+    MESSAGE("relative error at σ = " << sigma << ": " << err);
+    CHECK(err < (kStatistics ? bound : 1.0));  // 1.0: the error of the zero score
   }
 
   // Annealed Langevin with the learned score: σ 5 → 0.1 (the learned score is poor below that),
@@ -120,8 +121,9 @@ TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score — annealed La
 // Exact score matching on clean data (one level, no perturbation, 3,000 steps, seed 2): the
 // learned score is right where the data is and wrong where it is not. Measured: relative error
 // 0.010 on data samples, 0.14 in the low-density regions (the ring's centre and beyond radius 6).
-// Sanitizers: 150 steps, whose last 30 losses must average below the first 30,
-// and finite errors on 400 + 400 points.
+// Sanitizers: 150 steps, whose last 30 losses must average below the first 30 (measured under
+// ASan: −0.10 → −4.1); on 400 + 400 points the error near the data below 1 (the zero score's;
+// measured 0.64) and the error far from it finite (at this budget the two are alike, 0.62).
 TEST_CASE("exact score matching on clean data: small error near the data, large far from it") {
   const GaussianMixture gmm = ring8();
   TrainConfig cfg;
@@ -157,9 +159,11 @@ TEST_CASE("exact score matching on clean data: small error near the data, large 
   };
   const double e_near = err(near), e_far = err(far);
   MESSAGE("relative error near the data " << e_near << ", far from it " << e_far);
-  REQUIRE(std::isfinite(e_near));
   REQUIRE(std::isfinite(e_far));
-  if (!kStatistics) return;
+  if (!kStatistics) {
+    CHECK(e_near < 1.0);  // the error of the zero score
+    return;
+  }
   CHECK(e_near < 0.03);
   CHECK(e_far > 0.06);
   CHECK(e_far > 5 * e_near);
