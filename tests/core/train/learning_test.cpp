@@ -1,9 +1,16 @@
 // Learning works: with a fixed seed and a stated budget, the trained score is close to the exact
 // one, sampling with it finds every mode, exact score matching shows the low-density pitfall,
 // and a diverging run is caught and rolled back.
+//
+// Under the sanitizers (SCORELAB_SANITIZED, set by tests/CMakeLists.txt) the two learning tests
+// run the same code with a short budget and check what that budget can show (no guard message,
+// the loss falls, everything finite, the shapes); their statistical bounds need the Release run
+// (10,000 + 3,000 steps took ~340 s under ASan+UBSan).
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <numeric>
+#include <vector>
 
 #include "core/distributions/datasets.h"
 #include "core/nn/learned_score.h"
@@ -13,6 +20,12 @@
 using namespace scorelab;
 
 namespace {
+
+#ifdef SCORELAB_SANITIZED
+constexpr bool kStatistics = false;
+#else
+constexpr bool kStatistics = true;
+#endif
 
 DataSource from(const GaussianMixture& gmm) {
   return [gmm](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); };
@@ -27,11 +40,25 @@ double relative_error(const ScoreModel& learned, const GaussianMixture& gmm, Noi
   return (got - exact).squaredNorm() / exact.squaredNorm();
 }
 
+// Runs `steps` training steps; returns the mean loss of the first and of the last `window` steps.
+struct LossTrend {
+  double first, last;
+};
+LossTrend run_steps(TrainingSession& session, int steps, int window) {
+  std::vector<double> loss;
+  for (int i = 0; i < steps; ++i) loss.push_back(session.step().loss);
+  const auto mean = [&](auto begin) { return std::accumulate(begin, begin + window, 0.0) / window; };
+  return {mean(loss.begin()), mean(loss.end() - window)};
+}
+
 }  // namespace
 
 // Budget: 10,000 steps of batch 256, Adam lr 3e-3, continuous VE DSM (σ 0.01 … 10), seed 1,
 // evaluated with the EMA weights. Measured on the development machine (AVX-512):
 // 0.087 at σ = 0.1, 0.022 at σ = 1, 0.013 at σ = 3. Bounds leave ~2× room for other SIMD widths.
+// Sanitizers: 300 steps, whose last 50 losses must average below the first 50 (measured under
+// ASan: 0.86 → 0.77), errors on 2,000 points per level below 1, the zero score's (measured 0.63,
+// 0.31, 0.20), and 200 Langevin particles × 5 steps per level, all finite.
 TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score — annealed Langevin finds all modes") {
   const GaussianMixture gmm = ring8();
   TrainConfig cfg;
@@ -42,8 +69,10 @@ TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score — annealed La
   cfg.batch = 256;
   cfg.seed = 1;
   TrainingSession session(cfg, from(gmm));
-  for (int i = 0; i < 10000; ++i) session.step();
+  const LossTrend loss = run_steps(session, kStatistics ? 10000 : 300, 50);
+  MESSAGE("mean loss of the first 50 steps " << loss.first << ", of the last 50 " << loss.last);
   CHECK(session.warning().empty());
+  CHECK(loss.last < loss.first);
   const LearnedScore learned(session.snapshot(), /*use_ema=*/true);
 
   const Sde ve(cfg.sde);
@@ -55,8 +84,10 @@ TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score — annealed La
     CAPTURE(sigma);
     const NoiseLevel lv = ve.level(std::log(sigma / 0.01) / std::log(1000.0));
     Points x;
-    gmm.sample(20000, rng, x, lv);
-    CHECK(relative_error(learned, gmm, lv, x) < bound);
+    gmm.sample(kStatistics ? 20000 : 2000, rng, x, lv);
+    const double err = relative_error(learned, gmm, lv, x);
+    MESSAGE("relative error at σ = " << sigma << ": " << err);
+    CHECK(err < (kStatistics ? bound : 1.0));  // 1.0: the error of the zero score
   }
 
   // Annealed Langevin with the learned score: σ 5 → 0.1 (the learned score is poor below that),
@@ -65,13 +96,16 @@ TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score — annealed La
   const SigmaSchedule schedule{ScheduleKind::Geometric, 0.1, 5.0, 10, 7.0};
   AnnealedLangevinConfig ald;
   ald.epsilon = 2e-3;
-  ald.steps_per_level = 50;
+  ald.steps_per_level = kStatistics ? 50 : 5;
   auto sampler = make_sampler(ald, schedule, cfg.sde);
   Rng srng(9);
-  sampler->start(2000, srng);
+  const Index particles = kStatistics ? 2000 : 200;
+  sampler->start(particles, srng);
   sampler->run(learned, srng);
   const Points& p = sampler->particles();
+  REQUIRE(p.cols() == particles);
   REQUIRE(p.allFinite());
+  if (!kStatistics) return;
   std::array<int, 8> count{};
   for (Index i = 0; i < p.cols(); ++i) {
     const double angle = std::atan2(p(1, i), p(0, i));
@@ -87,6 +121,9 @@ TEST_CASE("DSM on the 8-Gaussian ring learns the perturbed score — annealed La
 // Exact score matching on clean data (one level, no perturbation, 3,000 steps, seed 2): the
 // learned score is right where the data is and wrong where it is not. Measured: relative error
 // 0.010 on data samples, 0.14 in the low-density regions (the ring's centre and beyond radius 6).
+// Sanitizers: 150 steps, whose last 30 losses must average below the first 30 (measured under
+// ASan: −0.10 → −4.1); on 400 + 400 points the error near the data below 1 (the zero score's;
+// measured 0.64) and the error far from it finite (at this budget the two are alike, 0.62).
 TEST_CASE("exact score matching on clean data: small error near the data, large far from it") {
   const GaussianMixture gmm = ring8();
   TrainConfig cfg;
@@ -98,12 +135,16 @@ TEST_CASE("exact score matching on clean data: small error near the data, large 
   cfg.adam.lr = 1e-3;
   cfg.seed = 2;
   TrainingSession session(cfg, from(gmm));
-  for (int i = 0; i < 3000; ++i) session.step();
+  const LossTrend loss = run_steps(session, kStatistics ? 3000 : 150, 30);
+  MESSAGE("mean loss of the first 30 steps " << loss.first << ", of the last 30 " << loss.last);
+  CHECK(session.warning().empty());
+  CHECK(loss.last < loss.first);
   const LearnedScore learned(session.snapshot(), true);
 
   Rng rng(5);
-  Points near, far(2, 4000);
-  gmm.sample(4000, rng, near);
+  const Index points = kStatistics ? 4000 : 400;
+  Points near, far(2, points);
+  gmm.sample(points, rng, near);
   for (Index i = 0; i < far.cols(); ++i) {
     const double a = 2 * M_PI * rng.uniform();
     const double r = i % 2 ? 6 + 2 * rng.uniform() : 1.5 * std::sqrt(rng.uniform());
@@ -117,6 +158,12 @@ TEST_CASE("exact score matching on clean data: small error near the data, large 
     return (got - exact).squaredNorm() / exact.squaredNorm();
   };
   const double e_near = err(near), e_far = err(far);
+  MESSAGE("relative error near the data " << e_near << ", far from it " << e_far);
+  REQUIRE(std::isfinite(e_far));
+  if (!kStatistics) {
+    CHECK(e_near < 1.0);  // the error of the zero score
+    return;
+  }
   CHECK(e_near < 0.03);
   CHECK(e_far > 0.06);
   CHECK(e_far > 5 * e_near);
