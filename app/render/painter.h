@@ -1,7 +1,7 @@
 // The Painter: the render engine the layers draw with. It owns the GL programs every layer shares
-// (colormapped fields, lines, points, instanced arrows, CPU-painted canvases) and the current panel's viewport
-// and camera; each layer owns its own buffers and textures (app/layers). Needs a current GL 3.3
-// context.
+// (colormapped fields, lines, points, instanced arrows, CPU-painted canvases) and the current
+// panel's viewport and camera; each layer owns its own buffers and textures (app/layers). Needs a
+// current GL 3.3 context.
 #pragma once
 #include <array>
 #include <memory>
