@@ -20,8 +20,6 @@ std::uint8_t to_byte(float v) { return static_cast<std::uint8_t>(v * 255.0f + 0.
 
 }  // namespace
 
-ParticleCanvas::ParticleCanvas() = default;
-
 bool ParticleCanvas::fit(int w, int h, const view::WorldRect& world) {
   if (w == w_ && h == h_ && world.cx == world_.cx && world.cy == world_.cy &&
       world.hw == world_.hw && world.hh == world_.hh)
@@ -149,16 +147,19 @@ void ParticleCanvas::paint_dots(const Points& x, float size_px, float rim_px) {
   changed_ = true;
 }
 
+bool ParticleCanvas::live(int tx, int ty, float oldest_visible) const {
+  const std::size_t t = std::size_t(ty) * std::size_t(tiles_x_) + std::size_t(tx);
+  return tile_dots_[t] != 0 || tile_newest_[t] > oldest_visible;
+}
+
 const std::vector<int>& ParticleCanvas::live_rects(float oldest_visible) {
   rects_.clear();
   for (int ty = 0; ty < tiles_y_; ++ty) {
     int run_start = -1;
     for (int tx = 0; tx <= tiles_x_; ++tx) {
-      const std::size_t t = std::size_t(ty) * std::size_t(tiles_x_) + std::size_t(tx);
-      const bool live =
-          tx < tiles_x_ && (tile_dots_[t] != 0 || tile_newest_[t] > oldest_visible);
-      if (live && run_start < 0) run_start = tx;
-      if (!live && run_start >= 0) {
+      const bool on = tx < tiles_x_ && live(tx, ty, oldest_visible);
+      if (on && run_start < 0) run_start = tx;
+      if (!on && run_start >= 0) {
         rects_.insert(rects_.end(), {run_start * kTile, ty * kTile, std::min(w_, tx * kTile),
                                      std::min(h_, (ty + 1) * kTile)});
         run_start = -1;
@@ -220,10 +221,10 @@ void ParticleCanvas::draw(render::Painter& painter, const Style& style) {
     for (int ty = 0; ty < tiles_y_; ++ty)
       for (int tx = 0; tx < tiles_x_; ++tx) {
         const std::size_t tile = std::size_t(ty) * std::size_t(tiles_x_) + std::size_t(tx);
-        const bool live = tile_dots_[tile] != 0 || tile_newest_[tile] > oldest;
-        if (!live && !tile_shown_[tile]) continue;
-        composite_tile(tx, ty, live, style);
-        tile_shown_[tile] = live;
+        const bool on = live(tx, ty, oldest);
+        if (!on && !tile_shown_[tile]) continue;
+        composite_tile(tx, ty, on, style);
+        tile_shown_[tile] = on;
         rows = hull(rows, {ty * kTile, std::min(h_, (ty + 1) * kTile)});
       }
     if (rows.first < rows.second)

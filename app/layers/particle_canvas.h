@@ -35,8 +35,6 @@ class ParticleCanvas {
   static constexpr float kNever = -1e30f;  // the stamp of a pixel no trail crossed
   static constexpr int kTile = 32;         // pixels; the pass covers only tiles that show something
 
-  ParticleCanvas();
-
   // Makes the canvas w × h pixels showing `world` (data units). When either changed, both planes
   // are cleared and true is returned (trails drawn in another view are not shown in this one).
   bool fit(int w, int h, const view::WorldRect& world);
@@ -60,12 +58,13 @@ class ParticleCanvas {
   // Composites what changed, uploads it and draws the canvas over the painter's current panel.
   void draw(render::Painter& painter, const Style& style);
 
+ private:
+  // A tile is live if it holds a dot or a stamp newer than `oldest_visible`.
+  bool live(int tx, int ty, float oldest_visible) const;
   // What the pass covers: rectangles of live tiles (x0 y0 x1 y1, canvas pixels), one per run of
-  // live tiles along a tile row. A tile is live if it holds a dot or a stamp newer than
-  // `oldest_visible`.
+  // live tiles along a tile row.
   const std::vector<int>& live_rects(float oldest_visible);
 
- private:
   int w_ = 0, h_ = 0, tiles_x_ = 0, tiles_y_ = 0;
   view::WorldRect world_{};
   // A disc's (coverage, rim share) bytes in an n × n block, for each of kSteps² sub-pixel

@@ -105,8 +105,7 @@ void Painter::end_panel() {
   check_gl("panel");
 }
 
-void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float hi, Colormap map,
-                    float opacity, bool fill, bool contours, float spacing) {
+Program& Painter::use_field(Colormap map, const FloatTexture& tex, const Grid& grid) {
   Program& prog = *field_[map == Colormap::Viridis ? 0 : 1];
   prog.use();
   tex.bind(0);
@@ -115,6 +114,12 @@ void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float h
   glUniform4f(prog.uniform("u_rect"), float(grid.x0), float(grid.y0), float(grid.x1),
               float(grid.y1));
   glUniform4fv(prog.uniform("u_view"), 1, view_.data());
+  return prog;
+}
+
+void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float hi, Colormap map,
+                    float opacity, bool fill, bool contours, float spacing) {
+  Program& prog = use_field(map, tex, grid);
   glUniform1f(prog.uniform("u_lo"), lo);
   glUniform1f(prog.uniform("u_hi"), hi);
   glUniform1f(prog.uniform("u_opacity"), opacity);
@@ -135,13 +140,7 @@ void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float h
 
 void Painter::level_line(const FloatTexture& tex, const Grid& grid, float level, float range,
                          const Rgba& color, float width_px) {
-  Program& prog = *field_[0];
-  prog.use();
-  tex.bind(0);
-  glUniform1i(prog.uniform("u_field"), 0);
-  glUniform4f(prog.uniform("u_rect"), float(grid.x0), float(grid.y0), float(grid.x1),
-              float(grid.y1));
-  glUniform4fv(prog.uniform("u_view"), 1, view_.data());
+  Program& prog = use_field(Colormap::Viridis, tex, grid);  // no fill: the colormap is unused
   glUniform1f(prog.uniform("u_lo"), -3.0e38f);  // lines wherever the value is
   glUniform1f(prog.uniform("u_hi"), 3.0e38f);
   glUniform1f(prog.uniform("u_opacity"), 1.0f);

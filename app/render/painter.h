@@ -36,9 +36,6 @@ struct Palette {
 };
 Palette palette(const Scene& scene);
 
-// The particles' colour: one that stands out on the heatmap's colormap (palette(scene).particle).
-inline Rgba particle_color(const Scene& scene) { return palette(scene).particle; }
-
 // Enables attribute `index` as `size` floats at `offset` bytes of a `stride`-byte vertex (divisor
 // 1: per instance).
 void float_attribute(GLuint index, int size, GLsizei stride, std::size_t offset,
@@ -86,6 +83,9 @@ class Painter {
   const FramebufferRect& panel_rect() const { return fb_; }  // the current panel's pixels
 
  private:
+  // The field program of `map` in use, reading `tex` over `grid` in the panel's camera.
+  Program& use_field(Colormap map, const FloatTexture& tex, const Grid& grid);
+
   std::unique_ptr<Program> field_[2];  // one per colormap (viridis, magma)
   std::unique_ptr<Program> arrow_, points_, canvas_, lines_;
   VertexArray quad_vao_, canvas_vao_;
