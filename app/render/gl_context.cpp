@@ -6,6 +6,7 @@
 #include <GLFW/glfw3.h>
 
 #include <cstdio>
+#include <string_view>
 
 #include "core/common/error.h"
 
@@ -37,6 +38,10 @@ GlContext::GlContext(int width, int height, bool visible) {
     glfwTerminate();
     throw InputError("cannot load OpenGL 3.3 functions");
   }
+  const auto* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  const std::string_view name = renderer ? renderer : "";
+  software_ = name.find("llvmpipe") != name.npos || name.find("softpipe") != name.npos ||
+              name.find("swrast") != name.npos;
 }
 
 GlContext::~GlContext() {

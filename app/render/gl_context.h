@@ -16,9 +16,13 @@ class GlContext {
   GlContext& operator=(const GlContext&) = delete;
 
   GLFWwindow* window() const { return window_; }
+  // True when the renderer rasterises on the CPU's cores (Mesa's llvmpipe, softpipe or swrast),
+  // as CI and machines without a GPU do: then a frame competes with background work for them.
+  bool software_rasteriser() const { return software_; }
 
  private:
   GLFWwindow* window_ = nullptr;
+  bool software_ = false;
 };
 
 }  // namespace scorelab::render

@@ -82,10 +82,11 @@ void AppContext::rebuild_trainer() {
                      start_->adam_steps, start_->adam_m, start_->adam_v);
   }
   // A thread inherits the nice value of the thread that creates it: the Trainer is built on a
-  // short-lived thread below the UI (lower_thread_priority), so training takes what the UI leaves.
+  // short-lived thread below the UI (lower_thread_priority), so training takes what the UI leaves;
+  // it also steps aside while a frame rasterises (background_gate).
   std::thread([&] {
     lower_thread_priority();
-    trainer_ = std::make_unique<Trainer>(std::move(session));
+    trainer_ = std::make_unique<Trainer>(std::move(session), &background_gate());
   }).join();
   trainer_->publish_interval = 1.0 / 30.0;
   set_trainer_running(scene_.ui.training);

@@ -17,6 +17,8 @@
 
 #include <sys/resource.h>
 
+#include "core/common/foreground_gate.h"
+
 namespace scorelab::app {
 
 // Background work (the trainer, the jobs below) runs below the UI thread: nice +10 for the calling
@@ -26,6 +28,16 @@ namespace scorelab::app {
 inline void lower_thread_priority() {
   constexpr int kBackgroundNice = 10;
   setpriority(PRIO_PROCESS, 0, kBackgroundNice);  // 0: this thread
+}
+
+// Nice alone is not enough under software GL: a frame waits for the slowest of the rasteriser's
+// threads, one per core, and a niced thread holding a core still delays it by its time slice. So
+// background work also passes this gate (the trainer between steps, the quality meter and the
+// model-density map between their sampler or ODE steps), and the window closes it while a frame
+// rasterises (window.cpp). One per process, as the cores are: it outlives every worker.
+inline ForegroundGate& background_gate() {
+  static ForegroundGate gate;
+  return gate;
 }
 
 // What a running job sees.

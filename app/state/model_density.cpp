@@ -37,6 +37,7 @@ ModelDensityMap compute(const ModelDensityRequest& r, JobControl& control) {
   std::atomic<bool> cancel{false};
   LikelihoodControl lc;
   lc.cancel = &cancel;
+  lc.gate = &background_gate();
   const auto step = [&](double base, double share) {
     return [&, base, share](double f) {
       control.progress(base + share * f);

@@ -110,6 +110,7 @@ void QualityMeter::start_measurement(const Input& in) {
     auto sampler = make_sampler(c, SigmaSchedule{}, sampler_sde);
     QualityOptions options = set.options;
     options.sigma_hat_min = std::max(options.sigma_hat_min, target->band_floor);
+    options.gate = &background_gate();
     Rng root(set.seed);
     (void)root.split();  // the reference's stream
     Rng rng = root.split();

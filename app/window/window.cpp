@@ -22,6 +22,7 @@
 #include "app/layers/layer_table.h"
 #include "app/render/painter.h"
 #include "app/state/app_context.h"
+#include "app/state/jobs.h"
 #include "app/state/session_files.h"
 #include "app/ui/input.h"
 #include "app/ui/panels.h"
@@ -316,6 +317,14 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     }
     if (frame == last_frame && options.particles_out)
       write_file_atomic(*options.particles_out, cli::particles_csv(ctx.particles().positions()));
+    // Software GL rasterises the frame on every core: background work (training, measurements)
+    // waits at its gate until the frame is drawn, then has a core again while the frame is
+    // presented and the next one prepared (background_gate, app/state/jobs.h).
+    if (sys.gl.software_rasteriser()) {
+      app::background_gate().close();
+      glFinish();
+      app::background_gate().open();
+    }
     glfwSwapBuffers(sys.window);
 
     frame_ms = std::chrono::duration<float, std::milli>(Clock::now() - frame_start).count();
@@ -337,7 +346,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                   "{\"frames\": %d, \"warmup_frames\": %d, \"width\": %d, \"height\": %d, "
                   "\"p50_ms\": %.2f, \"p95_ms\": %.2f, \"mean_ms\": %.2f, \"max_ms\": %.2f, "
                   "\"training_steps_per_second\": %.1f, \"particles\": %ld, "
-                  "\"particles_with_trail\": %ld, \"sampler_restarts\": %d}\n",
+                  "\"particles_with_trail\": %ld, \"sampler_restarts\": %d, "
+                  "\"software_rasteriser\": %s}\n",
                   int(frame_times.size()), kBenchWarmup, options.width, options.height,
                   percentile(frame_times, 0.5), percentile(frame_times, 0.95),
                   frame_times.empty()
@@ -350,7 +360,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                       ? long(std::min<Index>(ctx.scene().layers.particles.trail_particles,
                                              ctx.particles().display().cols()))
                       : 0L,
-                  bench_restarts);
+                  bench_restarts, sys.gl.software_rasteriser() ? "true" : "false");
     out << json;
   }
   return exit_code;

@@ -142,6 +142,7 @@ bool log_likelihood(const ScoreModel& model, const Sde& sde, const Points& x,
   const auto work = [&](int worker, LikelihoodStats& st) {
     const std::function<bool()> stop = [&] {
       if (worker == 0) report();
+      pass(control.gate);
       return cancelled();
     };
     Values out;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/common/enum_table.h"
+#include "core/common/foreground_gate.h"
 #include "core/common/points.h"
 #include "core/common/rng.h"
 #include "core/noise/sde.h"
@@ -64,6 +65,8 @@ struct LikelihoodControl {
   std::function<void(double fraction)> progress;
   // Checked before every ODE step; when it reads true the run stops and returns false.
   const std::atomic<bool>* cancel = nullptr;
+  // Passed by every worker before every ODE step (null: never waits).
+  const ForegroundGate* gate = nullptr;
 };
 
 struct LikelihoodStats {

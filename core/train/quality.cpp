@@ -96,11 +96,14 @@ QualityReport measure_quality(const ScoreModel& learned, const ScoreModel& exact
   assert(reference.n == options.particles);
   QualityReport r;
   r.levels = quality_levels(sde, options.sigma_hat_min, options.bands);
-  for (const NoiseLevel& lv : r.levels)
+  for (const NoiseLevel& lv : r.levels) {
+    pass(options.gate);
     r.rel_error.push_back(relative_score_error(learned, exact, data, lv, options.error_points, rng));
+  }
 
   sampler.start(options.particles, rng);
-  sampler.run(learned, rng);
+  do pass(options.gate);  // sampler.run, with the gate between steps
+  while (sampler.step(learned, rng));
   Points truth;
   data(options.particles, rng, truth);
   const Points& x = sampler.particles();

@@ -16,6 +16,7 @@
 #include <functional>
 #include <vector>
 
+#include "core/common/foreground_gate.h"
 #include "core/common/rng.h"
 #include "core/distributions/gaussian_mixture.h"
 #include "core/noise/schedule.h"
@@ -59,6 +60,9 @@ struct QualityOptions {
   double sigma_hat_min = 0.01;  // the smallest band's σ̂, data units
   Index error_points = 1000;  // points per band
   Index particles = 1000;     // samples for the energy distance (and the reference's n)
+  // Passed between bands and before every sampler step (null: never waits). Not a setting of the
+  // measurement: the same snapshot and seed read the same with or without it.
+  const ForegroundGate* gate = nullptr;
 };
 
 struct QualityReport {

@@ -12,7 +12,8 @@ using Clock = std::chrono::steady_clock;
 Trainer::Trainer(const TrainConfig& config, DataSource data)
     : Trainer(std::make_unique<TrainingSession>(config, std::move(data))) {}
 
-Trainer::Trainer(std::unique_ptr<TrainingSession> session) : session_(std::move(session)) {
+Trainer::Trainer(std::unique_ptr<TrainingSession> session, const ForegroundGate* gate)
+    : session_(std::move(session)), gate_(gate) {
   publish(*session_, false, 0.0);
   thread_ = std::thread([this] { loop(); });
 }
@@ -127,6 +128,7 @@ void Trainer::loop() {
       if (one_step) --pending_steps_;
     }
     if (running || one_step) {
+      pass(gate_);  // outside the lock: commands and snapshots go on while the gate is closed
       s.step();
       ++rate_steps;
     }

@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/common/foreground_gate.h"
 #include "core/train/training_session.h"
 
 namespace scorelab {
@@ -29,8 +30,10 @@ struct TrainerSnapshot {
 class Trainer {
  public:
   Trainer(const TrainConfig& config, DataSource data);
-  // Runs a session prepared by the caller (e.g. restored from a checkpoint).
-  explicit Trainer(std::unique_ptr<TrainingSession> session);
+  // Runs a session prepared by the caller (e.g. restored from a checkpoint). With a gate, the
+  // loop passes it before every step (core/common/foreground_gate.h); it must outlive the trainer.
+  explicit Trainer(std::unique_ptr<TrainingSession> session,
+                   const ForegroundGate* gate = nullptr);
   ~Trainer();  // stops and joins the thread
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -78,6 +81,7 @@ class Trainer {
   bool idle_ = false;  // the loop is waiting with nothing to do
 
   std::unique_ptr<TrainingSession> session_;  // touched only by the training thread after start
+  const ForegroundGate* gate_ = nullptr;
   mutable std::mutex snap_mu_;                // guards only the pointer below
   std::shared_ptr<const TrainerSnapshot> published_;
   std::thread thread_;
