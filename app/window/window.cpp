@@ -78,6 +78,9 @@ void apply_style(const UiLook& look, bool vector_font) {
   ImGuiStyle style;
   ImGui::StyleColorsDark(&style);
   style.WindowRounding = 0;
+  // Opaque: the window clears to this colour, which is also the plot's background, so the side
+  // panel is drawn without a background of its own (panels.cpp).
+  style.Colors[ImGuiCol_WindowBg] = ImVec4(0.07f, 0.07f, 0.09f, 1);
   if (look.presenter) {
     style.Colors[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
     style.Colors[ImGuiCol_TextDisabled] = ImVec4(0.78f, 0.78f, 0.78f, 1);
@@ -297,7 +300,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
 
     // Draw: the plot panels' layers with GL, then ImGui on top.
     glViewport(0, 0, fb_w, fb_h);
-    glClearColor(0.07f, 0.07f, 0.09f, 1.0f);  // also the plot's background
+    // The style's window colour: the plot's background and the side panel's (drawn without one).
+    const ImVec4 background = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(background.x, background.y, background.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     const float sx = float(fb_w) / std::max(win_w, 1), sy = float(fb_h) / std::max(win_h, 1);
     for (layers::PanelFrame& f : frames) {
