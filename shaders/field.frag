@@ -1,22 +1,26 @@
 #version 330 core
-// A scalar field from an R32F texture: colormap between u_lo and u_hi, and anti-aliased contour
-// lines every u_spacing units of the raw value (drawn here, per pixel, from the same texture).
+// A scalar field from an R32F texture: colormap from u_lo over 1 / u_inv_range, and anti-aliased
+// contour lines every 1 / u_inv_spacing units of the raw value (per pixel, from the same texture).
+// The engine builds it three times (defines after #version): FILL 1 with COLORMAP 0 or 1 (the
+// colours, with the lines over them), and FILL 0 (only the lines, over what is below).
+// No branches: software GL (llvmpipe) runs both sides of a branch for every block of pixels, and
+// this pass covers the whole panel every frame.
 in vec2 v_uv;
 uniform sampler2D u_field;   // R32F, one texel per grid cell
-uniform float u_lo, u_hi;    // value range mapped to the colormap's ends
+uniform float u_lo;          // the value at the colormap's start; no lines below it
+uniform float u_inv_range;   // 1 / (value at the colormap's end − u_lo)
 uniform float u_opacity;     // [0, 1]
 uniform float u_gain;        // colours × this (presenter mode dims the heatmap)
-uniform int u_fill;          // 1: the colormap; 0: only the contour lines, over what is below
-uniform int u_contours;      // 1: draw contour lines
-uniform float u_spacing;     // value between contour lines
+uniform float u_contours;    // 1: draw contour lines, 0: none
+uniform float u_inv_spacing; // 1 / value between contour lines
 uniform float u_line_px;     // contour line width, pixels
-uniform float u_offset;      // contours at u_offset + k u_spacing (k integer)
-uniform vec4 u_line_color;   // contour lines without fill: their colour and opacity
+uniform float u_offset;      // contours at u_offset + k spacing (k integer)
+uniform vec4 u_line_color;   // FILL 0: the lines' colour and opacity
 out vec4 frag;
 
 // Polynomial fits of matplotlib's viridis and magma (Matt Zucconi, CC0); the C++ twin is
-// app/render/colormap.cpp. The program is built once per colormap (COLORMAP 0 viridis, 1 magma,
-// defined by the engine) so a pixel evaluates one polynomial of constants.
+// app/render/colormap.cpp. A fill program is built per colormap (COLORMAP 0 viridis, 1 magma) so a
+// pixel evaluates one polynomial of constants.
 vec3 viridis(float t) {
   const vec3 c0 = vec3(0.2777273272234177, 0.005407344544966578, 0.3340998053353061);
   const vec3 c1 = vec3(0.1050930431085774, 1.404613529898575, 1.384590162594685);
@@ -40,23 +44,20 @@ vec3 magma(float t) {
 
 void main() {
   float v = texture(u_field, v_uv).r;
-  float t = clamp((v - u_lo) / max(u_hi - u_lo, 1e-12), 0.0, 1.0);
+  // Distance to the nearest level in pixels (the level's spacing over the value's screen
+  // gradient), blended over one pixel: a line of constant width at any zoom.
+  float level = (v - u_offset) * u_inv_spacing;
+  float px = abs(fract(level + 0.5) - 0.5) / max(fwidth(level), 1e-6);
+  float line = clamp(0.5 * u_line_px + 0.5 - px, 0.0, 1.0) * step(u_lo, v) * u_contours;
+#if FILL
+  float t = clamp((v - u_lo) * u_inv_range, 0.0, 1.0);
 #if COLORMAP == 0
-  vec3 color = clamp(viridis(t), 0.0, 1.0);
+  vec3 color = clamp(viridis(t), 0.0, 1.0) * u_gain;
 #else
-  vec3 color = clamp(magma(t), 0.0, 1.0);
+  vec3 color = clamp(magma(t), 0.0, 1.0) * u_gain;
 #endif
-  color *= u_gain;
-  float line = 0.0;
-  if (u_contours == 1 && v > u_lo) {
-    // Distance to the nearest level in pixels (the level's spacing over the value's screen
-    // gradient), blended over one pixel: a line of constant width at any zoom.
-    float level = (v - u_offset) / u_spacing;
-    float px = abs(fract(level + 0.5) - 0.5) / max(fwidth(level), 1e-6);
-    line = 1.0 - clamp(px - 0.5 * u_line_px + 0.5, 0.0, 1.0);
-  }
-  if (u_fill == 1)
-    frag = vec4(mix(color, vec3(1.0), 0.4 * line), u_opacity);
-  else
-    frag = vec4(u_line_color.rgb, u_line_color.a * line);
+  frag = vec4(mix(color, vec3(1.0), 0.4 * line), u_opacity);
+#else
+  frag = vec4(u_line_color.rgb, u_line_color.a * line);
+#endif
 }

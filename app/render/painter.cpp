@@ -39,8 +39,9 @@ Palette palette(const Scene& scene) {
 
 Painter::Painter() {
   for (int map = 0; map < 2; ++map)
-    field_[map] = std::make_unique<Program>("field.vert", "field.frag",
-                                            "#define COLORMAP " + std::to_string(map) + "\n");
+    field_fill_[map] = std::make_unique<Program>(
+        "field.vert", "field.frag", "#define FILL 1\n#define COLORMAP " + std::to_string(map) + "\n");
+  field_lines_ = std::make_unique<Program>("field.vert", "field.frag", "#define FILL 0\n");
   arrow_ = std::make_unique<Program>("arrow.vert", "arrow.frag");
   points_ = std::make_unique<Program>("points.vert", "points.frag");
   canvas_ = std::make_unique<Program>("canvas.vert", "canvas.frag");
@@ -105,8 +106,7 @@ void Painter::end_panel() {
   check_gl("panel");
 }
 
-Program& Painter::use_field(Colormap map, const FloatTexture& tex, const Grid& grid) {
-  Program& prog = *field_[map == Colormap::Viridis ? 0 : 1];
+Program& Painter::use_field(Program& prog, const FloatTexture& tex, const Grid& grid) {
   prog.use();
   tex.bind(0);
   glUniform1i(prog.uniform("u_field"), 0);
@@ -119,14 +119,14 @@ Program& Painter::use_field(Colormap map, const FloatTexture& tex, const Grid& g
 
 void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float hi, Colormap map,
                     float opacity, bool fill, bool contours, float spacing) {
-  Program& prog = use_field(map, tex, grid);
+  Program& prog =
+      use_field(fill ? *field_fill_[map == Colormap::Viridis ? 0 : 1] : *field_lines_, tex, grid);
   glUniform1f(prog.uniform("u_lo"), lo);
-  glUniform1f(prog.uniform("u_hi"), hi);
+  glUniform1f(prog.uniform("u_inv_range"), 1.0f / std::max(hi - lo, 1e-12f));
   glUniform1f(prog.uniform("u_opacity"), opacity);
   glUniform1f(prog.uniform("u_gain"), palette_.heat_gain);
-  glUniform1i(prog.uniform("u_fill"), fill ? 1 : 0);
-  glUniform1i(prog.uniform("u_contours"), contours ? 1 : 0);
-  glUniform1f(prog.uniform("u_spacing"), spacing);
+  glUniform1f(prog.uniform("u_contours"), contours ? 1.0f : 0.0f);
+  glUniform1f(prog.uniform("u_inv_spacing"), 1.0f / spacing);
   glUniform1f(prog.uniform("u_line_px"), 1.2f * pixel_scale_);
   glUniform1f(prog.uniform("u_offset"), 0.0f);
   glUniform4f(prog.uniform("u_line_color"), 1, 1, 1, 0.4f);
@@ -140,15 +140,11 @@ void Painter::field(const FloatTexture& tex, const Grid& grid, float lo, float h
 
 void Painter::level_line(const FloatTexture& tex, const Grid& grid, float level, float range,
                          const Rgba& color, float width_px) {
-  Program& prog = use_field(Colormap::Viridis, tex, grid);  // no fill: the colormap is unused
+  Program& prog = use_field(*field_lines_, tex, grid);
   glUniform1f(prog.uniform("u_lo"), -3.0e38f);  // lines wherever the value is
-  glUniform1f(prog.uniform("u_hi"), 3.0e38f);
-  glUniform1f(prog.uniform("u_opacity"), 1.0f);
-  glUniform1f(prog.uniform("u_gain"), 1.0f);
-  glUniform1i(prog.uniform("u_fill"), 0);
-  glUniform1i(prog.uniform("u_contours"), 1);
+  glUniform1f(prog.uniform("u_contours"), 1.0f);
   // One spacing wider than the values' range: `level` is the only line.
-  glUniform1f(prog.uniform("u_spacing"), 2 * std::max(range, 1e-6f));
+  glUniform1f(prog.uniform("u_inv_spacing"), 1.0f / (2 * std::max(range, 1e-6f)));
   glUniform1f(prog.uniform("u_offset"), level);
   glUniform4fv(prog.uniform("u_line_color"), 1, color.data());
   glUniform1f(prog.uniform("u_line_px"), width_px * pixel_scale_);

@@ -83,10 +83,11 @@ class Painter {
   const FramebufferRect& panel_rect() const { return fb_; }  // the current panel's pixels
 
  private:
-  // The field program of `map` in use, reading `tex` over `grid` in the panel's camera.
-  Program& use_field(Colormap map, const FloatTexture& tex, const Grid& grid);
+  // `prog` (one of the field programs) in use, reading `tex` over `grid` in the panel's camera.
+  Program& use_field(Program& prog, const FloatTexture& tex, const Grid& grid);
 
-  std::unique_ptr<Program> field_[2];  // one per colormap (viridis, magma)
+  std::unique_ptr<Program> field_fill_[2];  // colours and lines, one per colormap (viridis, magma)
+  std::unique_ptr<Program> field_lines_;    // the lines only
   std::unique_ptr<Program> arrow_, points_, canvas_, lines_;
   VertexArray quad_vao_, canvas_vao_;
   Buffer quad_, arrow_shape_, canvas_vertices_;
