@@ -128,7 +128,8 @@ EnergyNumbers measure_energy(const LevelTarget& target, const NoiseLevel& level,
   target.sample(level, out.n, rng, y);
   out.energy = energy_distance(x, y);
   const ExactSampler at_level = [&](Index n, Rng& r, Points& o) { target.sample(level, n, r, o); };
-  const EnergyReference ref = energy_reference(at_level, out.n, kEnergyPairs, rng);
+  const EnergyReference ref =
+      energy_reference(at_level, out.n, kEnergyPairs, rng, &background_gate());
   out.null_p95 = ref.p95;
   const auto& e = ref.null_energies;  // sorted
   out.null_median = 0.5 * (e[(e.size() - 1) / 2] + e[e.size() / 2]);

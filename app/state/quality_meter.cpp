@@ -83,7 +83,8 @@ void QualityMeter::start_target(const Scene& scene, long revision) {
         Rng root(set.seed);
         Rng ref_rng = root.split();
         t->reference =
-            energy_reference(t->data, set.options.particles, set.reference_pairs, ref_rng);
+            energy_reference(t->data, set.options.particles, set.reference_pairs, ref_rng,
+                             &background_gate());
         if (!(t->reference.p95 > 0))
           throw InputError("every exact sample is the same point: there is nothing to compare");
         return std::shared_ptr<const QualityTarget>(std::move(t));

@@ -22,12 +22,14 @@ double energy_distance(const Points& x, const Points& y) {
   return 2 * mean_dist(x, y) - mean_dist(x, x) - mean_dist(y, y);
 }
 
-EnergyReference energy_reference(const ExactSampler& exact, Index n, int pairs, Rng& rng) {
+EnergyReference energy_reference(const ExactSampler& exact, Index n, int pairs, Rng& rng,
+                                 const ForegroundGate* gate) {
   assert(pairs >= 1 && n >= 1);
   EnergyReference ref;
   ref.n = n;
   Points a, b;
   for (int i = 0; i < pairs; ++i) {
+    pass(gate);
     exact(n, rng, a);
     exact(n, rng, b);
     ref.null_energies.push_back(energy_distance(a, b));

@@ -35,12 +35,14 @@ double energy_distance(const Points& x, const Points& y);
 
 // The exact-vs-exact null distribution of the energy distance for n-point samples: `pairs` draws,
 // sorted; p95 is its 95th percentile (linear interpolation). Compute once per target and size.
+// The gate, if any, is passed before each pair.
 struct EnergyReference {
   Index n = 0;
   std::vector<double> null_energies;  // sorted ascending
   double p95 = 0;
 };
-EnergyReference energy_reference(const ExactSampler& exact, Index n, int pairs, Rng& rng);
+EnergyReference energy_reference(const ExactSampler& exact, Index n, int pairs, Rng& rng,
+                                 const ForegroundGate* gate = nullptr);
 
 // Fraction of the points assigned to each component of the clean mixture (argmax of
 // log π_k + log N(x; μ_k, Σ_k)).
