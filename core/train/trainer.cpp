@@ -128,7 +128,9 @@ void Trainer::loop() {
       if (one_step) --pending_steps_;
     }
     if (running || one_step) {
-      pass(gate_);  // outside the lock: commands and snapshots go on while the gate is closed
+      // A unit of background work, outside the lock: commands and snapshots go on while it
+      // waits at the gate.
+      const ForegroundGate::Unit unit(gate_);
       s.step();
       ++rate_steps;
     }
