@@ -31,14 +31,12 @@ inline void lower_thread_priority() {
 }
 
 // Nice alone is not enough under software GL: a frame waits for the slowest of the rasteriser's
-// threads, one per core, and a niced thread holding a core still delays it by its time slice (and
-// the UI thread can wait a scheduler tick behind one when background threads outnumber the free
-// cores). So background work also runs in units of this gate (the trainer's steps, the quality
-// meter's and the model-density map's sampler or ODE steps, energy-distance blocks), at most one
-// per core but the UI thread's at a time, and none while the window rasterises a frame
-// (window.cpp). One per process, as the cores are: it outlives every worker.
+// threads, one per core, and a niced thread holding a core still delays it by its time slice. So
+// background work also passes this gate (the trainer between steps, the quality meter and the
+// model-density map between their sampler or ODE steps), and the window closes it while a frame
+// rasterises (window.cpp). One per process, as the cores are: it outlives every worker.
 inline ForegroundGate& background_gate() {
-  static ForegroundGate gate(int(std::thread::hardware_concurrency()) - 1);
+  static ForegroundGate gate;
   return gate;
 }
 

@@ -1,51 +1,36 @@
-// ForegroundGate: how background work shares the cores with a foreground that needs them.
+// ForegroundGate: where background work steps aside while the foreground needs every core.
 //
-// Background work (training steps, quality measurements, likelihood maps) runs in units, each
-// holding one of the gate's `slots` while it runs. A unit starts only while the gate is open and a
-// slot is free; one already running finishes. The window closes the gate while software GL
-// rasterises a frame: llvmpipe runs one rasteriser thread per core, and a frame is as late as its
-// slowest thread, so a background thread holding a core then (even at nice +10) delays the whole
-// frame. Between frames the slots keep background threads from outnumbering the cores the UI
-// thread leaves: with more runnable threads than cores, the UI thread can wait a whole scheduler
-// tick (4 ms) behind a niced one.
-//
-// A unit is a scope (Unit): from a few hundred microseconds to about a millisecond of work, so the
-// foreground never waits longer than that for a core. Nested units on one thread (of any gate)
-// count as their outer unit.
+// The window closes it while software GL rasterises a frame: llvmpipe runs one rasteriser thread
+// per core, and a frame is as late as its slowest thread, so a training step that takes a core
+// then (even at nice +10) delays the whole frame. Background loops (the trainer between steps, a
+// quality measurement between sampler steps, a likelihood map between ODE steps) call pass() at
+// their natural boundaries: it returns at once while the gate is open and waits while it is
+// closed. A unit of work already running finishes; none starts while the gate is closed.
 #pragma once
-#include <condition_variable>
-#include <mutex>
+#include <atomic>
 
 namespace scorelab {
 
 class ForegroundGate {
  public:
-  explicit ForegroundGate(int slots = 1);
-
   // The foreground's side. Every close() must be followed by an open(): work waits until then.
-  void close();
-  void open();
-  bool closed() const;
+  void close() { closed_.store(true, std::memory_order_release); }
+  void open() {
+    closed_.store(false, std::memory_order_release);
+    closed_.notify_all();
+  }
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
 
-  // The background's side: a unit of work, holding a slot for its lifetime. A null gate never
-  // waits (headless runs, tests).
-  class Unit {
-   public:
-    explicit Unit(const ForegroundGate* gate);
-    ~Unit();
-    Unit(const Unit&) = delete;
-    Unit& operator=(const Unit&) = delete;
-
-   private:
-    const ForegroundGate* held_ = nullptr;  // null when nested or without a gate
-  };
+  // The background's side: returns once the gate is open.
+  void pass() const { closed_.wait(true, std::memory_order_acquire); }
 
  private:
-  const int slots_;
-  mutable std::mutex mu_;
-  mutable std::condition_variable cv_;
-  bool closed_ = false;
-  mutable int busy_ = 0;  // slots held
+  std::atomic<bool> closed_{false};
 };
+
+// A null gate never holds work back (headless runs, tests).
+inline void pass(const ForegroundGate* gate) {
+  if (gate) gate->pass();
+}
 
 }  // namespace scorelab

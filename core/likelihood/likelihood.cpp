@@ -6,7 +6,6 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -141,13 +140,9 @@ bool log_likelihood(const ScoreModel& model, const Sde& sde, const Points& x,
   // progress after each of its steps, so the callback stays on the calling thread.
   std::atomic<int> running{0};  // helpers still working
   const auto work = [&](int worker, LikelihoodStats& st) {
-    // Each ODE step is a unit of the gate: the slot is held from one step's check to the next,
-    // and given back when the worker is done.
-    std::optional<ForegroundGate::Unit> unit;
     const std::function<bool()> stop = [&] {
       if (worker == 0) report();
-      unit.reset();
-      unit.emplace(control.gate);
+      pass(control.gate);
       return cancelled();
     };
     Values out;

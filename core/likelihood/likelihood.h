@@ -65,7 +65,7 @@ struct LikelihoodControl {
   std::function<void(double fraction)> progress;
   // Checked before every ODE step; when it reads true the run stops and returns false.
   const std::atomic<bool>* cancel = nullptr;
-  // Each worker's ODE steps are units of this gate (null: never waits).
+  // Passed by every worker before every ODE step (null: never waits).
   const ForegroundGate* gate = nullptr;
 };
 

@@ -8,21 +8,15 @@
 
 namespace scorelab {
 
-double energy_distance(const Points& x, const Points& y, const ForegroundGate* gate) {
+double energy_distance(const Points& x, const Points& y) {
   // Mean pairwise distance; the inner loop is one vectorisable expression over b's columns, and
-  // each row sum is accumulated in double. A unit of the gate is 128 rows (~0.1 ms at 1,000
-  // columns): 1,000 × 1,000 points take ~3 ms, too long to hold a core a frame needs.
-  auto mean_dist = [gate](const Points& a, const Points& b) {
+  // each row sum is accumulated in double.
+  auto mean_dist = [](const Points& a, const Points& b) {
     const Eigen::ArrayXf bx = b.row(0).transpose(), by = b.row(1).transpose();
     double sum = 0;
-    for (Index i0 = 0; i0 < a.cols(); i0 += 128) {
-      const ForegroundGate::Unit unit(gate);
-      for (Index i = i0; i < std::min<Index>(i0 + 128, a.cols()); ++i)
-        sum += static_cast<double>(((bx - a(0, i)).square() + (by - a(1, i)).square())
-                                       .sqrt()
-                                       .template cast<double>()
-                                       .sum());
-    }
+    for (Index i = 0; i < a.cols(); ++i)
+      sum += static_cast<double>(
+          ((bx - a(0, i)).square() + (by - a(1, i)).square()).sqrt().template cast<double>().sum());
     return sum / (static_cast<double>(a.cols()) * static_cast<double>(b.cols()));
   };
   return 2 * mean_dist(x, y) - mean_dist(x, x) - mean_dist(y, y);
@@ -35,12 +29,10 @@ EnergyReference energy_reference(const ExactSampler& exact, Index n, int pairs, 
   ref.n = n;
   Points a, b;
   for (int i = 0; i < pairs; ++i) {
-    {
-      const ForegroundGate::Unit unit(gate);
-      exact(n, rng, a);
-      exact(n, rng, b);
-    }
-    ref.null_energies.push_back(energy_distance(a, b, gate));  // its own units
+    pass(gate);
+    exact(n, rng, a);
+    exact(n, rng, b);
+    ref.null_energies.push_back(energy_distance(a, b));
   }
   std::sort(ref.null_energies.begin(), ref.null_energies.end());
   const double pos = 0.95 * (pairs - 1);
@@ -107,27 +99,18 @@ QualityReport measure_quality(const ScoreModel& learned, const ScoreModel& exact
   QualityReport r;
   r.levels = quality_levels(sde, options.sigma_hat_min, options.bands);
   for (const NoiseLevel& lv : r.levels) {
-    const ForegroundGate::Unit unit(options.gate);
+    pass(options.gate);
     r.rel_error.push_back(relative_score_error(learned, exact, data, lv, options.error_points, rng));
   }
 
+  sampler.start(options.particles, rng);
+  do pass(options.gate);  // sampler.run, with the gate between steps
+  while (sampler.step(learned, rng));
   Points truth;
-  {
-    const ForegroundGate::Unit unit(options.gate);
-    sampler.start(options.particles, rng);
-  }
-  for (bool more = true; more;) {  // sampler.run, a unit per step
-    const ForegroundGate::Unit unit(options.gate);
-    more = sampler.step(learned, rng);
-  }
-  {
-    const ForegroundGate::Unit unit(options.gate);
-    data(options.particles, rng, truth);
-  }
+  data(options.particles, rng, truth);
   const Points& x = sampler.particles();
   r.samples_finite = x.allFinite();
-  r.energy = r.samples_finite ? energy_distance(x, truth, options.gate)
-                              : std::numeric_limits<double>::infinity();
+  r.energy = r.samples_finite ? energy_distance(x, truth) : std::numeric_limits<double>::infinity();
   r.energy_p95 = reference.p95;
   r.energy_ratio = r.energy / reference.p95;
   if (mixture) {

@@ -30,13 +30,12 @@ namespace scorelab {
 using ExactSampler = std::function<void(Index n, Rng& rng, Points& out)>;
 
 // Energy distance of two point sets (V-statistic, ≥ 0, zero iff the same empirical law), in data
-// units. O(n m): 1,000 × 1,000 points take a few milliseconds. Blocks of rows are units of the
-// gate, if any.
-double energy_distance(const Points& x, const Points& y, const ForegroundGate* gate = nullptr);
+// units. O(n m): 1,000 × 1,000 points take a few milliseconds.
+double energy_distance(const Points& x, const Points& y);
 
 // The exact-vs-exact null distribution of the energy distance for n-point samples: `pairs` draws,
 // sorted; p95 is its 95th percentile (linear interpolation). Compute once per target and size.
-// Each pair's draws and its distance's blocks are units of the gate, if any.
+// The gate, if any, is passed before each pair.
 struct EnergyReference {
   Index n = 0;
   std::vector<double> null_energies;  // sorted ascending
@@ -63,8 +62,8 @@ struct QualityOptions {
   double sigma_hat_min = 0.01;  // the smallest band's σ̂, data units
   Index error_points = 1000;  // points per band
   Index particles = 1000;     // samples for the energy distance (and the reference's n)
-  // Each band, sampler step and energy block is a unit of this gate (null: never waits). Not a
-  // setting of the measurement: the same snapshot and seed read the same with or without it.
+  // Passed between bands and before every sampler step (null: never waits). Not a setting of the
+  // measurement: the same snapshot and seed read the same with or without it.
   const ForegroundGate* gate = nullptr;
 };
 

@@ -128,9 +128,7 @@ void Trainer::loop() {
       if (one_step) --pending_steps_;
     }
     if (running || one_step) {
-      // A unit of background work, outside the lock: commands and snapshots go on while it
-      // waits at the gate.
-      const ForegroundGate::Unit unit(gate_);
+      pass(gate_);  // outside the lock: commands and snapshots go on while the gate is closed
       s.step();
       ++rate_steps;
     }

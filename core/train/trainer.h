@@ -30,8 +30,8 @@ struct TrainerSnapshot {
 class Trainer {
  public:
   Trainer(const TrainConfig& config, DataSource data);
-  // Runs a session prepared by the caller (e.g. restored from a checkpoint). With a gate, every
-  // step is a unit of it (core/common/foreground_gate.h); it must outlive the trainer.
+  // Runs a session prepared by the caller (e.g. restored from a checkpoint). With a gate, the
+  // loop passes it before every step (core/common/foreground_gate.h); it must outlive the trainer.
   explicit Trainer(std::unique_ptr<TrainingSession> session,
                    const ForegroundGate* gate = nullptr);
   ~Trainer();  // stops and joins the thread
