@@ -126,7 +126,7 @@ EnergyNumbers measure_energy(const LevelTarget& target, const NoiseLevel& level,
   const Points x = particles.leftCols(out.n);
   Points y;
   target.sample(level, out.n, rng, y);
-  out.energy = energy_distance(x, y);
+  out.energy = energy_distance(x, y, &background_gate());
   const ExactSampler at_level = [&](Index n, Rng& r, Points& o) { target.sample(level, n, r, o); };
   const EnergyReference ref =
       energy_reference(at_level, out.n, kEnergyPairs, rng, &background_gate());

@@ -30,8 +30,9 @@ namespace scorelab {
 using ExactSampler = std::function<void(Index n, Rng& rng, Points& out)>;
 
 // Energy distance of two point sets (V-statistic, ≥ 0, zero iff the same empirical law), in data
-// units. O(n m): 1,000 × 1,000 points take a few milliseconds.
-double energy_distance(const Points& x, const Points& y);
+// units. O(n m): 1,000 × 1,000 points take a few milliseconds. The gate, if any, is passed
+// between blocks of rows.
+double energy_distance(const Points& x, const Points& y, const ForegroundGate* gate = nullptr);
 
 // The exact-vs-exact null distribution of the energy distance for n-point samples: `pairs` draws,
 // sorted; p95 is its 95th percentile (linear interpolation). Compute once per target and size.
