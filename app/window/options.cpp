@@ -16,7 +16,7 @@ namespace {
 constexpr const char* kFlags[] = {"--scene",         "--size",   "--frames", "--screenshot",
                                   "--bench-frames",  "--export", "--lesson", "--step",
                                   "--particles-out", "--press",  "--save",   "--presenter",
-                                  "--ui-report"};
+                                  "--ui-report",     "--paced"};
 
 bool is_scene_file(const std::string& arg) {
   return arg.size() > 5 && arg.compare(arg.size() - 5, 5, ".json") == 0 && arg[0] != '-';
@@ -59,8 +59,8 @@ Options parse_options(const std::vector<std::string>& args) {
     }
     if (std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags))
       throw InputError("unknown window flag '" + flag + "'");
-    if (flag == "--presenter") {  // the one flag without a value
-      o.presenter = true;
+    if (flag == "--presenter" || flag == "--paced") {  // the flags without a value
+      (flag == "--presenter" ? o.presenter : o.paced) = true;
       continue;
     }
     if (i + 1 >= args.size()) throw InputError(flag + " needs a value");
@@ -124,6 +124,8 @@ Options parse_options(const std::vector<std::string>& args) {
     throw InputError("--export needs --frames N (a scripted run)");
   if (o.frames > 0 && o.bench_frames > 0)
     throw InputError("--frames and --bench-frames exclude each other");
+  if (o.paced && o.bench_frames == 0)
+    throw InputError("--paced needs --bench-frames N (interactive runs are always paced)");
   return o;
 }
 

@@ -20,6 +20,9 @@ struct Options {
   // writes its output: the window and the command line give the same particles for one scene.
   std::optional<std::string> particles_out;
   int bench_frames = 0;                   // > 0: frame-time benchmark, JSON on stdout
+  // Benchmark: frames paced at the display's rate as in an interactive run (frame times then
+  // include the wait), instead of drawn back to back.
+  bool paced = false;
   // Scripted: press the Export panel's button at the first frame with this output path (the
   // panel's other settings at their defaults); the run goes on until the export is complete.
   std::optional<std::string> export_path;
@@ -46,7 +49,7 @@ inline constexpr const char* kUsage =
     "                [--presenter] [--frames N [--screenshot out.png] [--export anim.gif]\n"
     "                [--particles-out final.csv] [--press F:KEY,...] [--save session.json]\n"
     "                [--ui-report items.json]]\n"
-    "       scorelab --bench-frames N [--scene FILE] [--size WxH]\n"
+    "       scorelab --bench-frames N [--paced] [--scene FILE] [--size WxH]\n"
     "  Opens the visualizer window (no arguments: the default scene, 8-Gaussian ring, training\n"
     "  on). --presenter starts in presenter mode (P toggles it): a large vector font, the side\n"
     "  panel cut to the sampler's controls, high-contrast colours, thicker lines and points.\n"
@@ -59,7 +62,8 @@ inline constexpr const char* kUsage =
     "  model, if saved with one). --lesson opens a lesson (assets/lessons/*.json) at step K\n"
     "  (default 1), as its Lessons menu does. --bench-frames prints JSON with p50/p95 frame\n"
     "  times, training steps per second (training on) and sampler restarts (a finished run\n"
-    "  starts the next one). --ui-report (tests) writes the last frame's labelled widgets, their\n"
-    "  rectangles and text sizes, as JSON.\n";
+    "  starts the next one); frames are drawn back to back, or with --paced at the display's rate\n"
+    "  as interactive runs are (frame times then include the wait). --ui-report (tests) writes\n"
+    "  the last frame's labelled widgets, their rectangles and text sizes, as JSON.\n";
 
 }  // namespace scorelab::window

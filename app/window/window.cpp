@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <numeric>
 #include <optional>
@@ -93,6 +94,13 @@ void apply_style(const UiLook& look, bool vector_font) {
   ImGui::GetIO().FontGlobalScale = vector_font ? 1.0f : look.scale;
 }
 
+// One refresh of the primary monitor (1/60 s when it cannot be read).
+Clock::duration display_period() {
+  const GLFWvidmode* mode = glfwGetVideoMode(glfwGetPrimaryMonitor());
+  const int hz = mode && mode->refreshRate > 0 ? mode->refreshRate : 60;
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / hz));
+}
+
 double percentile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -130,6 +138,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   WindowSystem sys(options.width, options.height);
   // Scripted and benchmark runs go as fast as they can; interactive runs follow the display.
   glfwSwapInterval(mode.scripted || bench ? 0 : 1);
+  const auto frame_period = display_period();
   render::Painter painter;
   layers::LayerTable table;
   app::AppContext ctx(std::move(scene), mode, std::move(opened.model));
@@ -331,6 +340,11 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       app::background_gate().open();
     }
     glfwSwapBuffers(sys.window);
+    // Interactive runs draw at most at the display's rate. With vsync the swap has already waited
+    // for it; software GL has no vsync and would draw a hundred frames a second or more, so the
+    // rest of the period is slept here, and background work (training) has the cores meanwhile.
+    if (!mode.scripted && (!bench || options.paced))
+      std::this_thread::sleep_until(frame_start + frame_period);
 
     frame_ms = std::chrono::duration<float, std::milli>(Clock::now() - frame_start).count();
     if (bench && frame == kBenchWarmup) {
