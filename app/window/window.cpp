@@ -152,7 +152,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   std::optional<UiLook> applied_look;
   ui::ItemReport item_report;
   float frame_ms = 0;
-  std::vector<double> frame_times;  // benchmark, ms
+  std::vector<double> frame_times;  // benchmark: start to start of the next frame, ms
+  std::vector<double> busy_times;   // benchmark: each frame's work, without the pacing wait, ms
   constexpr int kBenchWarmup = 30;  // frames not measured (first uploads, trainer spin-up)
   long bench_start_step = 0;
   int bench_restarts = 0;  // sampler runs that finished during the measured frames and restarted
@@ -340,6 +341,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       app::background_gate().open();
     }
     glfwSwapBuffers(sys.window);
+    // The frame's work, from its start to the picture presented (without the wait below).
+    const double busy_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - frame_start).count();
     // Interactive runs draw at most at the display's rate. With vsync the swap has already waited
     // for it; software GL has no vsync and would draw a hundred frames a second or more, so the
     // rest of the period is slept here, and background work (training) has the cores meanwhile.
@@ -351,7 +355,10 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
       bench_start = Clock::now();
       bench_start_step = ctx.training() && ctx.training()->model ? ctx.training()->model->step : 0;
     }
-    if (bench && frame > kBenchWarmup) frame_times.push_back(frame_ms);
+    if (bench && frame > kBenchWarmup) {
+      frame_times.push_back(frame_ms);
+      busy_times.push_back(busy_ms);
+    }
     // A scripted export from the panel keeps the run going until it is written (or failed).
     if (last_frame > 0 && frame >= last_frame && !panel_state.exporter.job) break;
   }
@@ -366,7 +373,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                   "\"p50_ms\": %.2f, \"p95_ms\": %.2f, \"mean_ms\": %.2f, \"max_ms\": %.2f, "
                   "\"training_steps_per_second\": %.1f, \"particles\": %ld, "
                   "\"particles_with_trail\": %ld, \"sampler_restarts\": %d, "
-                  "\"software_rasteriser\": %s}\n",
+                  "\"software_rasteriser\": %s, \"paced\": %s, \"busy_p50_ms\": %.2f, "
+                  "\"busy_p95_ms\": %.2f}\n",
                   int(frame_times.size()), kBenchWarmup, options.width, options.height,
                   percentile(frame_times, 0.5), percentile(frame_times, 0.95),
                   frame_times.empty()
@@ -379,7 +387,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                       ? long(std::min<Index>(ctx.scene().layers.particles.trail_particles,
                                              ctx.particles().display().cols()))
                       : 0L,
-                  bench_restarts, sys.gl.software_rasteriser() ? "true" : "false");
+                  bench_restarts, sys.gl.software_rasteriser() ? "true" : "false",
+                  options.paced ? "true" : "false", percentile(busy_times, 0.5),
+                  percentile(busy_times, 0.95));
     out << json;
   }
   return exit_code;
