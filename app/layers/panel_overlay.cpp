@@ -12,6 +12,7 @@
 #include "app/layers/widgets.h"
 #include "app/render/colormap.h"
 #include "app/render/painter.h"
+#include "app/view/placement.h"
 #include "core/scene/exact_score.h"
 
 namespace scorelab::layers {
@@ -250,26 +251,18 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     bool row = false;
     lay_out(row);
     if (stack_h > avail && legends.size() > 1) lay_out(row = true);
-    // The four corners, top right first (preferred on a tie): count the data points under each.
+    // Where the legends hide the fewest data points: a corner, else along an edge (a narrow
+    // split half of a ring has data in every corner).
     const float left = rect.x + 3 * lh, right = rect.x + rect.w - margin - stack_w;
     const float bottom = bottom_limit - stack_h;
-    const ImVec2 corners[] = {{right, top}, {left, top}, {right, bottom}, {left, bottom}};
     const Points& data = f.ctx.data_points();
-    int best = 0;
-    Index best_count = -1;
-    for (int c = 0; c < 4; ++c) {
-      Index count = 0;
-      for (Index i = 0; i < data.cols(); ++i) {
-        const Eigen::Vector2f p = view::to_pixels(s.view, rect, data(0, i), data(1, i));
-        count += p.x() >= corners[c].x && p.x() <= corners[c].x + stack_w &&
-                 p.y() >= corners[c].y && p.y() <= corners[c].y + stack_h;
-      }
-      if (best_count < 0 || count < best_count) {
-        best = c;
-        best_count = count;
-      }
-    }
-    float x = corners[best].x, y = corners[best].y;
+    std::vector<Eigen::Vector2f> data_px;
+    data_px.reserve(std::size_t(data.cols()));
+    for (Index i = 0; i < data.cols(); ++i)
+      data_px.push_back(view::to_pixels(s.view, rect, data(0, i), data(1, i)));
+    const Eigen::Vector2f best =
+        view::least_covered_spot(left, top, right, bottom, stack_w, stack_h, data_px);
+    float x = best.x(), y = best.y();
     for (const ColourBar& b : bars) {
       if (row) {
         b.draw(dl, x, y);

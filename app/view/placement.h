@@ -1,0 +1,16 @@
+// Where a box (the legends) goes in a panel so that it hides the fewest data points.
+#pragma once
+#include <Eigen/Core>
+#include <vector>
+
+namespace scorelab::view {
+
+// The top-left corner, in window pixels, for a w × h box whose corner may lie anywhere in
+// [left, right] × [top, bottom], covering the fewest of `points` (window pixels). Tried in order:
+// the four corners (top right, top left, bottom right, bottom left), then 7 positions along each
+// edge; the first of the best wins, so a corner is kept while it covers no more than an edge
+// position. Never inside: there the box would hide what lies between the data.
+Eigen::Vector2f least_covered_spot(float left, float top, float right, float bottom, float w,
+                                   float h, const std::vector<Eigen::Vector2f>& points);
+
+}  // namespace scorelab::view
