@@ -32,9 +32,10 @@ inline void lower_thread_priority() {
 
 // Nice alone is not enough under software GL: a frame waits for the slowest of the rasteriser's
 // threads, one per core, and a niced thread holding a core still delays it by its time slice. So
-// background work also passes this gate (the trainer between steps, the quality meter and the
-// model-density map between their sampler or ODE steps), and the window closes it while a frame
-// rasterises (window.cpp). One per process, as the cores are: it outlives every worker.
+// background work also passes this gate (the trainer between steps; the quality meter between
+// score-error bands, sampler steps and energy-distance blocks; the model-density map between ODE
+// steps), and the window closes it while a frame rasterises (window.cpp). One per process, as the
+// cores are: it outlives every worker.
 inline ForegroundGate& background_gate() {
   static ForegroundGate gate;
   return gate;

@@ -4,8 +4,9 @@
 // per core, and a frame is as late as its slowest thread, so a training step that takes a core
 // then (even at nice +10) delays the whole frame. Background loops (the trainer between steps, a
 // quality measurement between sampler steps, a likelihood map between ODE steps) call pass() at
-// their natural boundaries: it returns at once while the gate is open and waits while it is
-// closed. A unit of work already running finishes; none starts while the gate is closed.
+// their natural boundaries, at most about a millisecond of work apart: it returns at once while
+// the gate is open and waits while it is closed. A unit of work already running finishes; none
+// starts while the gate is closed.
 #pragma once
 #include <atomic>
 
