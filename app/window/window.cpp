@@ -12,11 +12,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 #include <cstdio>
 #include <numeric>
 #include <optional>
 #include <ostream>
+#include <thread>
 #include <vector>
 
 #include "app/cli/csv.h"
@@ -94,9 +94,10 @@ void apply_style(const UiLook& look, bool vector_font) {
   ImGui::GetIO().FontGlobalScale = vector_font ? 1.0f : look.scale;
 }
 
-// One refresh of the primary monitor (1/60 s when it cannot be read).
+// One refresh of the primary monitor (1/60 s when there is none or it cannot be read).
 Clock::duration display_period() {
-  const GLFWvidmode* mode = glfwGetVideoMode(glfwGetPrimaryMonitor());
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
   const int hz = mode && mode->refreshRate > 0 ? mode->refreshRate : 60;
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / hz));
 }
