@@ -27,6 +27,10 @@ GlContext::GlContext(int width, int height, bool visible) {
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
   glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
+  // Nothing is depth-tested or stencilled (layers are drawn in order): no such buffers, which
+  // software GL would otherwise carry through every frame (~0.5 ms CPU a frame at 1280×800).
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
   window_ = glfwCreateWindow(width, height, "scorelab", nullptr, nullptr);
   if (!window_) {
     glfwTerminate();
