@@ -220,9 +220,9 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       dl->AddCircle(m, r, IM_COL32(255, 255, 255, 180), 32, 1.5f);
     }
   }
-  // Legends last (nothing is drawn over them), in the corner of the panel that covers the fewest
-  // data points, below the caption lines when at the top and above the readout lines when at the
-  // bottom. Stacked in a column; in a row when a column does not fit (a short panel: split view
+  // Legends last (nothing is drawn over them), at the place along the panel's border that covers
+  // the fewest data points (view::least_covered_spot), below the caption lines when at the top and
+  // above the readout lines when at the bottom. Stacked in a column; in a row when a column does not fit (a short panel: split view
   // over a lesson's text). Bars are 140 pixels (× scale) long, at most 22% of the panel's height,
   // shorter when they would not all fit.
   if (!legends.empty()) {

@@ -1,17 +1,22 @@
 // Legend placement (see placement.h).
 #include "app/view/placement.h"
 
+#include <array>
+
 namespace scorelab::view {
 
 Eigen::Vector2f least_covered_spot(float left, float top, float right, float bottom, float w,
                                    float h, const std::vector<Eigen::Vector2f>& points) {
-  std::vector<Eigen::Vector2f> spots = {
-      {right, top}, {left, top}, {right, bottom}, {left, bottom}};
-  constexpr int kSteps = 8;
+  constexpr int kSteps = 8;  // 7 places inside each edge
+  std::array<Eigen::Vector2f, 4 * kSteps> spots;  // every frame: no allocation
+  spots[0] = {right, top}, spots[1] = {left, top}, spots[2] = {right, bottom};
+  spots[3] = {left, bottom};
   for (int k = 1; k < kSteps; ++k) {
     const float a = float(k) / kSteps;
     const float x = left + a * (right - left), y = top + a * (bottom - top);
-    spots.insert(spots.end(), {{x, top}, {x, bottom}, {right, y}, {left, y}});
+    const std::size_t at = std::size_t(4 * k);
+    spots[at] = {x, top}, spots[at + 1] = {x, bottom}, spots[at + 2] = {right, y};
+    spots[at + 3] = {left, y};
   }
   Eigen::Vector2f best = spots.front();
   std::size_t best_count = points.size() + 1;
