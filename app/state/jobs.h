@@ -2,7 +2,8 @@
 // worker thread that the runner starts once and joins at the end (never a thread per frame). A job
 // reports its progress and checks for cancellation through its JobControl; the UI thread polls its
 // handle and takes the result when it is done, so nothing is ever written into UI state from the
-// worker. Jobs run one at a time, in the order submitted.
+// worker. Jobs run one at a time, in the order submitted, below the UI thread
+// (lower_thread_priority: the worker lowers itself before its first job).
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -135,6 +136,7 @@ class JobRunner {
 
  private:
   void loop() {
+    lower_thread_priority();
     for (;;) {
       std::function<void()> next;
       {

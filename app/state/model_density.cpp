@@ -19,9 +19,8 @@ namespace {
 
 // The job itself (on the runner's thread): everything it reads is in `r`.
 ModelDensityMap compute(const ModelDensityRequest& r, JobControl& control) {
-  // Below the UI thread: the job's thread and the likelihood's helper threads, which inherit the
-  // nice value, take what the UI leaves of the two cores while a map is computed.
-  lower_thread_priority();
+  // The runner's worker runs below the UI thread (jobs.h), and so do the likelihood's helper
+  // threads, which inherit its priority: a map takes what the UI leaves of the cores.
   const LearnedScore model(r.model, r.ema);
   const Sde sde(r.sde);
   LikelihoodOptions o;

@@ -72,7 +72,6 @@ void QualityMeter::start_target(const Scene& scene, long revision) {
   const QualityMeterSettings set = settings_;
   target_job_ =
       runner_.submit<std::shared_ptr<const QualityTarget>>([data, seed, set](JobControl&) {
-        lower_thread_priority();
         auto t = std::make_shared<QualityTarget>();
         Rng data_rng = scene_streams(seed).data;  // the window's exact score, draw for draw
         SceneData scene_data = make_scene_data(data, data_rng);
@@ -99,7 +98,6 @@ void QualityMeter::start_measurement(const Input& in) {
   const long revision = in.data_revision;
   const QualityMeterSettings set = settings_;
   measure_job_ = runner_.submit<QualityReading>([=](JobControl&) {
-    lower_thread_priority();
     const LearnedScore learned(model, ema);
     SdeParams sampler_sde = sde;
     sampler_sde.N = set.sde_steps;
