@@ -205,7 +205,6 @@ void Painter::canvas(const CanvasTexture& texture, const std::vector<int>& rects
   glBindTexture(GL_TEXTURE_2D, texture.texture());
   glUniform1i(canvas_->uniform("u_canvas"), 1);
   glUniform2f(canvas_->uniform("u_size"), float(fb_.w), float(fb_.h));
-  glUniform2i(canvas_->uniform("u_origin"), fb_.x, fb_.y);
   canvas_vao_.bind();
   canvas_vertices_.upload(canvas_scratch_.data(), sizeof(float) * canvas_scratch_.size());
   glDrawArrays(GL_TRIANGLES, 0, GLsizei(canvas_scratch_.size() / 2));
