@@ -30,7 +30,7 @@ bool ParticleCanvas::fit(int w, int h, const view::WorldRect& world) {
   tiles_x_ = (w + kTile - 1) / kTile;
   tiles_y_ = (h + kTile - 1) / kTile;
   texture_.resize(w, h);
-  dots_.assign(std::size_t(w) * std::size_t(h) * 2, 0);
+  dots_.assign(std::size_t(w) * std::size_t(h), 0);
   colour_.assign(std::size_t(w) * std::size_t(h), 0);
   tile_dots_.assign(std::size_t(tiles_x_) * std::size_t(tiles_y_), 0);
   // Every tile counts as shown: the resized texture's contents are undefined until uploaded.
@@ -84,8 +84,8 @@ void ParticleCanvas::DotStamps::make(float size_px, float rim_px) {
   n = int(std::floor(2 * reach)) + 2;
   for (int qy = 0; qy < kSteps; ++qy)
     for (int qx = 0; qx < kSteps; ++qx) {
-      std::vector<std::uint8_t>& k = stamps[std::size_t(qy * kSteps + qx)];
-      k.assign(std::size_t(n * n * 2), 0);
+      std::vector<std::uint16_t>& k = stamps[std::size_t(qy * kSteps + qx)];
+      k.assign(std::size_t(n * n), 0);
       // The centre sits (q + ½) / kSteps of a pixel past the stamp's first pixel's left edge,
       // plus `reach`.
       const float fx = (float(qx) + 0.5f) / kSteps, fy = (float(qy) + 0.5f) / kSteps;
@@ -93,9 +93,10 @@ void ParticleCanvas::DotStamps::make(float size_px, float rim_px) {
         for (int i = 0; i < n; ++i) {
           const float dx = float(i) + 0.5f - reach - fx, dy = float(j) + 0.5f - reach - fy;
           const float r = std::sqrt(dx * dx + dy * dy);  // pixels from the centre
-          const std::size_t at = std::size_t(j * n + i) * 2;
-          k[at] = to_byte(std::clamp(radius - r + 0.5f, 0.0f, 1.0f));
-          k[at + 1] = rim_px > 0 ? to_byte(std::clamp(r - (radius - rim_px) + 0.5f, 0.0f, 1.0f)) : 0;
+          const std::uint8_t cover = to_byte(std::clamp(radius - r + 0.5f, 0.0f, 1.0f));
+          const std::uint8_t rim =
+              rim_px > 0 ? to_byte(std::clamp(r - (radius - rim_px) + 0.5f, 0.0f, 1.0f)) : 0;
+          k[std::size_t(j * n + i)] = cover > 0 ? std::uint16_t(cover << 8 | rim) : 0;
         }
     }
 }
@@ -104,8 +105,8 @@ void ParticleCanvas::paint_dots(const Points& x, float size_px, float rim_px) {
   // Clear the previous dots (the rows they were on), then paint the new ones.
   const Rows old = painted_rows_;
   if (old.first < old.second)
-    std::fill(dots_.begin() + std::ptrdiff_t(old.first) * w_ * 2,
-              dots_.begin() + std::ptrdiff_t(old.second) * w_ * 2, std::uint8_t(0));
+    std::fill(dots_.begin() + std::ptrdiff_t(old.first) * w_,
+              dots_.begin() + std::ptrdiff_t(old.second) * w_, std::uint16_t(0));
   std::fill(tile_dots_.begin(), tile_dots_.end(), std::uint8_t(0));
 
   // Discs are copied from stamps made for centres quantised to a quarter pixel (an eighth at
@@ -124,18 +125,14 @@ void ParticleCanvas::paint_dots(const Points& x, float size_px, float rim_px) {
     const int px0 = int(std::floor(left)), py0 = int(std::floor(bottom));
     const int qx = std::min(int((left - float(px0)) * DotStamps::kSteps), DotStamps::kSteps - 1);
     const int qy = std::min(int((bottom - float(py0)) * DotStamps::kSteps), DotStamps::kSteps - 1);
-    const std::uint8_t* k = ds.stamps[std::size_t(qy * DotStamps::kSteps + qx)].data();
+    const std::uint16_t* k = ds.stamps[std::size_t(qy * DotStamps::kSteps + qx)].data();
     const int i0 = std::max(0, -px0), i1 = std::min(ds.n, w_ - px0);
     const int j0 = std::max(0, -py0), j1 = std::min(ds.n, h_ - py0);
     if (i0 >= i1 || j0 >= j1) continue;
     for (int j = j0; j < j1; ++j) {
-      const std::uint8_t* src = k + std::size_t(j * ds.n) * 2;
-      std::uint8_t* dst = dots_.data() + (std::size_t(py0 + j) * std::size_t(w_) + std::size_t(px0)) * 2;
-      for (int i = i0; i < i1; ++i)
-        if (src[2 * i] > dst[2 * i]) {  // the disc covering the pixel more wins
-          dst[2 * i] = src[2 * i];
-          dst[2 * i + 1] = src[2 * i + 1];
-        }
+      const std::uint16_t* src = k + std::size_t(j * ds.n);
+      std::uint16_t* dst = dots_.data() + std::size_t(py0 + j) * std::size_t(w_) + std::size_t(px0);
+      for (int i = i0; i < i1; ++i) dst[i] = std::max(dst[i], src[i]);  // more coverage wins
     }
     const int tx0 = (px0 + i0) / kTile, tx1 = (px0 + i1 - 1) / kTile;
     for (int ty = (py0 + j0) / kTile; ty <= (py0 + j1 - 1) / kTile; ++ty)
@@ -187,15 +184,15 @@ void ParticleCanvas::composite_tile(int tx, int ty, bool live, const Style& styl
   for (int y = y0; y < y1; ++y) {
     const std::size_t row = std::size_t(y) * std::size_t(w_);
     const float* stamp = stamps_.data() + row;
-    const std::uint8_t* dot = dots_.data() + 2 * row;
+    const std::uint16_t* dot = dots_.data() + row;
     std::uint32_t* out = colour_.data() + row;
     for (int x = x0; x < x1; ++x) {
       // The trail's opacity: trail.a (1 − age / length)², none once as old as the trail.
       const float fresh = std::max(1.0f - (style.now - stamp[x]) * inv_length, 0.0f);
       const float trail_a = trails * t[3] * fresh * fresh;
       // The dot: its colour towards the rim's by the rim share, opacity × coverage.
-      const float cover = float(dot[2 * x]) * (1.0f / 255);
-      const float rim = float(dot[2 * x + 1]) * (1.0f / 255);
+      const float cover = float(dot[x] >> 8) * (1.0f / 255);
+      const float rim = float(dot[x] & 0xff) * (1.0f / 255);
       const float dot_a = (d[3] + rim_a * rim) * cover;
       // The dot over the trail, straight alpha: the colour is a convex mix of the two, so every
       // channel stays in [0, 1].

@@ -14,9 +14,10 @@
 //   k − 1 at its older end rising to k at the newer; later segments overwrite earlier ones. A
 //   pixel shows the trail colour with opacity trail.a (1 − (now − stamp) / length)², gone after
 //   `length` updates.
-// - dots (two bytes): each particle's disc, as coverage and the share of it that is rim (the disc
-//   formula of shaders/points.frag); repainted whenever the particles move. Where discs overlap
-//   the one covering the pixel more wins (the sprites blended: the same for opaque centres).
+// - dots (16 bits: coverage << 8 | rim share): each particle's disc, as coverage and the share of
+//   it that is rim (the disc formula of shaders/points.frag); repainted whenever the particles
+//   move. Where discs overlap the one covering the pixel more wins (the sprites blended: the same
+//   for opaque centres), which with coverage in the high byte is a branch-free max.
 // - colour (RGBA8, straight alpha): the dot over the trail, composited only in live tiles and
 //   only when something changed; the rows it changed are uploaded.
 #pragma once
@@ -67,13 +68,13 @@ class ParticleCanvas {
 
   int w_ = 0, h_ = 0, tiles_x_ = 0, tiles_y_ = 0;
   view::WorldRect world_{};
-  // A disc's (coverage, rim share) bytes in an n × n block, for each of kSteps² sub-pixel
-  // positions of its centre; remade when the size or rim changes.
+  // A disc's dot values (coverage << 8 | rim share) in an n × n block, for each of kSteps²
+  // sub-pixel positions of its centre; remade when the size or rim changes.
   struct DotStamps {
     static constexpr int kSteps = 4;
     float size = -1, rim = -1, reach = 0;
     int n = 0;
-    std::array<std::vector<std::uint8_t>, kSteps * kSteps> stamps;
+    std::array<std::vector<std::uint16_t>, kSteps * kSteps> stamps;
     void make(float size_px, float rim_px);
   };
 
@@ -81,7 +82,7 @@ class ParticleCanvas {
   void composite_tile(int tx, int ty, bool live, const Style& style);
 
   std::vector<float> stamps_;            // w × h
-  std::vector<std::uint8_t> dots_;       // w × h × (coverage, rim share)
+  std::vector<std::uint16_t> dots_;      // w × h, coverage << 8 | rim share
   std::vector<std::uint32_t> colour_;    // w × h, RGBA8 (R in the lowest byte)
   std::vector<float> tile_newest_;       // per tile: its newest stamp
   std::vector<std::uint8_t> tile_dots_;  // per tile: holds a dot
