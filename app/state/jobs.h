@@ -3,7 +3,7 @@
 // reports its progress and checks for cancellation through its JobControl; the UI thread polls its
 // handle and takes the result when it is done, so nothing is ever written into UI state from the
 // worker. Jobs run one at a time, in the order submitted, below the UI thread
-// (lower_thread_priority: the worker lowers itself before its first job).
+// (lower_thread_priority: the worker lowers itself before each job).
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -16,27 +16,45 @@
 #include <string>
 #include <thread>
 
+#include <sched.h>
 #include <sys/resource.h>
 
 #include "core/common/foreground_gate.h"
 
 namespace scorelab::app {
 
-// Background work (the trainer, the jobs below) runs below the UI thread: nice +10 for the calling
-// thread (per thread on Linux; threads it then creates inherit it). When the two cores are
-// contended the UI thread and software GL's rasteriser threads come first, and background work
-// takes what they leave. Best effort: where it fails the thread keeps the UI's priority.
+// Background work (the trainer, the jobs below) runs below the UI thread; threads it creates
+// inherit its priority (per thread on Linux). Best effort: where it fails, the thread keeps the
+// UI's priority.
+//   Nice  nice +10: when the cores are contended the UI comes first, and background work still
+//         gets a small share (training goes on beside other busy programs).
+//   Idle  SCHED_IDLE: only cores that nothing else wants. The window chooses it when it draws
+//         with software GL (window.cpp), where a frame needs every core: the scheduler lets a
+//         niced thread it has picked run out its time slice (~3 ms) while the UI thread, a
+//         rasteriser thread or the X server waits, and an idle-policy thread gives way at once.
+enum class BackgroundPriority { Nice, Idle };
+
+// The process's choice, read when a background thread starts.
+inline std::atomic<BackgroundPriority>& background_priority() {
+  static std::atomic<BackgroundPriority> priority{BackgroundPriority::Nice};
+  return priority;
+}
+
 inline void lower_thread_priority() {
+  if (background_priority().load() == BackgroundPriority::Idle) {
+    sched_param unused{};
+    if (sched_setscheduler(0, SCHED_IDLE, &unused) == 0) return;  // 0: this thread
+  }
   constexpr int kBackgroundNice = 10;
   setpriority(PRIO_PROCESS, 0, kBackgroundNice);  // 0: this thread
 }
 
-// Nice alone is not enough under software GL: a frame waits for the slowest of the rasteriser's
-// threads, one per core, and a niced thread holding a core still delays it by its time slice. So
-// background work also passes this gate (the trainer between steps; the quality meter between
-// score-error bands, sampler steps and energy-distance blocks; the model-density map between ODE
-// steps), and the window closes it while a frame rasterises (window.cpp). One per process, as the
-// cores are: it outlives every worker.
+// Priority alone is not enough under software GL: a frame waits for the slowest of the
+// rasteriser's threads, one per core. So background work also passes this gate (the trainer
+// between steps; the quality meter between score-error bands, sampler steps and energy-distance
+// blocks; the model-density map between ODE steps), and the window closes it while a frame
+// rasterises and is presented (window.cpp). One per process, as the cores are: it outlives every
+// worker.
 inline ForegroundGate& background_gate() {
   static ForegroundGate gate;
   return gate;
@@ -136,7 +154,6 @@ class JobRunner {
 
  private:
   void loop() {
-    lower_thread_priority();
     for (;;) {
       std::function<void()> next;
       {
@@ -148,7 +165,8 @@ class JobRunner {
         running_cancel_ = std::move(cancels_.front());
         cancels_.pop_front();
       }
-      next();  // a cancelled job returns at once
+      lower_thread_priority();  // as the process chooses now (a runner may predate the window)
+      next();                   // a cancelled job returns at once
       std::lock_guard<std::mutex> lock(mutex_);
       running_cancel_ = nullptr;
     }

@@ -137,6 +137,14 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   mode.scripted = options.frames > 0;
 
   WindowSystem sys(options.width, options.height);
+  // Software GL rasterises a frame on every core: the background threads started below (training,
+  // measurements) run only on cores nothing else wants (BackgroundPriority, app/state/jobs.h),
+  // for as long as this window runs.
+  struct BackgroundPriorityScope {
+    app::BackgroundPriority before = app::background_priority().load();
+    ~BackgroundPriorityScope() { app::background_priority() = before; }
+  } priority_scope;
+  if (sys.gl.software_rasteriser()) app::background_priority() = app::BackgroundPriority::Idle;
   // Scripted and benchmark runs go as fast as they can; interactive runs follow the display.
   glfwSwapInterval(mode.scripted || bench ? 0 : 1);
   const auto frame_period = display_period();
@@ -170,12 +178,29 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     panel_state.exporter.open = 3;
   }
 
+  // Software GL: background work (training, measurements) waits at its gate (background_gate,
+  // app/state/jobs.h) from a frame's rasterisation (glFinish) through its swap to the next frame's
+  // window and input queries. llvmpipe rasterises on every core, and a frame is as late as its
+  // slowest thread; the swap and the queries are round trips to the X server, which waited up to
+  // a whole scheduler tick (4 ms) for a core while niced background threads held both. Background
+  // work has the cores while this thread prepares a frame, while an export renders and during the
+  // pacing wait. The gate is opened whenever the loop ends, so no worker waits at it for good.
+  const bool software = sys.gl.software_rasteriser();
+  ForegroundGate& gate = app::background_gate();
+  struct OpenAtExit {
+    ~OpenAtExit() { app::background_gate().open(); }
+  } open_at_exit;
+
   for (int frame = 1; !glfwWindowShouldClose(sys.window) && !quit; ++frame) {
     const auto frame_start = Clock::now();
     glfwPollEvents();
     // A running export renders a few of its frames first, outside this frame's ImGui frame (it
     // has its own ImGui context and offscreen target), within a budget that keeps the UI fluid.
+    const ui::ExportPanel& exporter = panel_state.exporter;
+    const bool exporting = exporter.job || exporter.start_requested || exporter.cancel_requested;
+    if (exporting) gate.open();
     ui::run_export(ctx, panel_state.exporter, kExportBudgetSeconds);
+    if (exporting && software) gate.close();
 
     // Sizes: ImGui works in window coordinates, GL in framebuffer pixels (HiDPI: 2× or more).
     int win_w, win_h, fb_w, fb_h;
@@ -203,6 +228,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    gate.open();  // the window and input queries are done
     // Scripted key presses: down for one frame, as the GLFW backend reports a real key.
     for (const auto& [at, key] : options.presses)
       if (at == frame || at == frame - 1) ImGui::GetIO().KeysDown[key] = at == frame;
@@ -333,13 +359,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     }
     if (frame == last_frame && options.particles_out)
       write_file_atomic(*options.particles_out, cli::particles_csv(ctx.particles().positions()));
-    // Software GL rasterises the frame on every core: background work (training, measurements)
-    // waits at its gate until the frame is drawn, then has a core again while the frame is
-    // presented and the next one prepared (background_gate, app/state/jobs.h).
-    if (sys.gl.software_rasteriser()) {
-      app::background_gate().close();
+    if (software) {  // rasterise with the gate closed (see above), until the next frame's queries
+      gate.close();
       glFinish();
-      app::background_gate().open();
     }
     glfwSwapBuffers(sys.window);
     // The frame's work, from its start to the picture presented (without the wait below).
@@ -348,8 +370,11 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     // Interactive runs draw at most at the display's rate. With vsync the swap has already waited
     // for it; software GL has no vsync and would draw a hundred frames a second or more, so the
     // rest of the period is slept here, and background work (training) has the cores meanwhile.
-    if (!mode.scripted && (!bench || options.paced))
+    if (!mode.scripted && (!bench || options.paced)) {
+      gate.open();
       std::this_thread::sleep_until(frame_start + frame_period);
+      if (software) gate.close();
+    }
 
     frame_ms = std::chrono::duration<float, std::milli>(Clock::now() - frame_start).count();
     if (bench && frame == kBenchWarmup) {

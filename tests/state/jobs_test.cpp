@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include <sched.h>
 #include <sys/resource.h>
 
 #include "app/state/jobs.h"
@@ -99,4 +100,21 @@ TEST_CASE("jobs: every job runs below the calling thread's priority") {
   const std::optional<int> job_nice = job->take();
   REQUIRE(job_nice.has_value());
   CHECK(*job_nice > ui_nice);
+}
+
+TEST_CASE("jobs: with the idle background priority, a job's thread runs SCHED_IDLE") {
+  // The window chooses it under software GL, where a frame needs every core: an idle-policy thread
+  // gives way at once, where a niced one runs out its time slice first.
+  struct Restore {
+    BackgroundPriority before = background_priority().load();
+    ~Restore() { background_priority() = before; }
+  } restore;
+  JobRunner runner;  // made before the choice, as the window's quality meter is
+  background_priority() = BackgroundPriority::Idle;
+  auto job = runner.submit<int>([](JobControl&) { return sched_getscheduler(0); });
+  wait_finished(*job);
+  const std::optional<int> policy = job->take();
+  REQUIRE(policy.has_value());
+  CHECK(*policy == SCHED_IDLE);
+  CHECK(sched_getscheduler(0) != SCHED_IDLE);  // the caller keeps its own
 }
