@@ -1,12 +1,13 @@
 // ForegroundGate: where background work steps aside while the foreground needs every core.
 //
-// The window closes it while software GL rasterises a frame: llvmpipe runs one rasteriser thread
-// per core, and a frame is as late as its slowest thread, so a training step that takes a core
-// then (even at nice +10) delays the whole frame. Background loops (the trainer between steps, a
+// The window closes it while software GL rasterises and presents a frame: llvmpipe runs one
+// rasteriser thread per core, and a frame is as late as its slowest thread, so a training step
+// that takes a core then delays the whole frame. Background loops (the trainer between steps, a
 // quality measurement between sampler steps, a likelihood map between ODE steps) call pass() at
 // their natural boundaries, at most about a millisecond of work apart: it returns at once while
 // the gate is open and waits while it is closed. A unit of work already running finishes; none
-// starts while the gate is closed.
+// starts while the gate is closed. The thread that closes the gate never passes it itself until
+// it has opened it again (it would wait for itself).
 #pragma once
 #include <atomic>
 
