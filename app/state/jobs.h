@@ -28,10 +28,13 @@ namespace scorelab::app {
 // UI's priority.
 //   Nice  nice +10: when the cores are contended the UI comes first, and background work still
 //         gets a small share (training goes on beside other busy programs).
-//   Idle  SCHED_IDLE: only cores that nothing else wants. The window chooses it when it draws
-//         with software GL (window.cpp), where a frame needs every core: the scheduler lets a
-//         niced thread it has picked run out its time slice (~3 ms) while the UI thread, a
-//         rasteriser thread or the X server waits, and an idle-policy thread gives way at once.
+//   Idle  SCHED_IDLE, on every core but the first: only cores that nothing else wants. The
+//         window chooses it when it draws with software GL (window.cpp), where a frame needs
+//         every core. perf sched showed a niced thread the scheduler had picked run out its time
+//         slice (~3 ms) while the UI thread, a rasteriser thread or the X server waited; an
+//         idle-policy thread gives way sooner. Kept off the first core, background threads never
+//         take the core the UI thread leaves for a moment (a round trip to the X server) and
+//         make it wait for the next scheduler tick (4 ms) to get it back.
 enum class BackgroundPriority { Nice, Idle };
 
 // The process's choice, read when a background thread starts.
@@ -40,8 +43,22 @@ inline std::atomic<BackgroundPriority>& background_priority() {
   return priority;
 }
 
+// Confines the calling thread to the cores it may use but the first, when it may use two or more.
+inline void leave_first_core() {
+  cpu_set_t cores;
+  CPU_ZERO(&cores);
+  if (sched_getaffinity(0, sizeof cores, &cores) != 0 || CPU_COUNT(&cores) < 2) return;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &cores)) {
+      CPU_CLR(c, &cores);
+      break;
+    }
+  sched_setaffinity(0, sizeof cores, &cores);  // best effort, as the rest
+}
+
 inline void lower_thread_priority() {
   if (background_priority().load() == BackgroundPriority::Idle) {
+    leave_first_core();
     sched_param unused{};
     if (sched_setscheduler(0, SCHED_IDLE, &unused) == 0) return;  // 0: this thread
   }

@@ -102,7 +102,7 @@ TEST_CASE("jobs: every job runs below the calling thread's priority") {
   CHECK(*job_nice > ui_nice);
 }
 
-TEST_CASE("jobs: with the idle background priority, a job's thread runs SCHED_IDLE") {
+TEST_CASE("jobs: with the idle background priority, a job's thread runs SCHED_IDLE off one core") {
   // The window chooses it under software GL, where a frame needs every core: an idle-policy thread
   // gives way at once, where a niced one runs out its time slice first.
   struct Restore {
@@ -111,10 +111,25 @@ TEST_CASE("jobs: with the idle background priority, a job's thread runs SCHED_ID
   } restore;
   JobRunner runner;  // made before the choice, as the window's quality meter is
   background_priority() = BackgroundPriority::Idle;
-  auto job = runner.submit<int>([](JobControl&) { return sched_getscheduler(0); });
+  struct Seen {
+    int policy = -1, cores = 0;
+  };
+  auto job = runner.submit<Seen>([](JobControl&) {
+    Seen seen;
+    seen.policy = sched_getscheduler(0);
+    cpu_set_t cores;
+    CPU_ZERO(&cores);
+    if (sched_getaffinity(0, sizeof cores, &cores) == 0) seen.cores = CPU_COUNT(&cores);
+    return seen;
+  });
   wait_finished(*job);
-  const std::optional<int> policy = job->take();
-  REQUIRE(policy.has_value());
-  CHECK(*policy == SCHED_IDLE);
+  const std::optional<Seen> seen = job->take();
+  REQUIRE(seen.has_value());
+  CHECK(seen->policy == SCHED_IDLE);
   CHECK(sched_getscheduler(0) != SCHED_IDLE);  // the caller keeps its own
+  // Every core the caller may use but one, when it may use two or more.
+  cpu_set_t mine;
+  CPU_ZERO(&mine);
+  REQUIRE(sched_getaffinity(0, sizeof mine, &mine) == 0);
+  CHECK(seen->cores == (CPU_COUNT(&mine) >= 2 ? CPU_COUNT(&mine) - 1 : CPU_COUNT(&mine)));
 }
