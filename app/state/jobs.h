@@ -37,7 +37,7 @@ namespace scorelab::app {
 //         make it wait for the next scheduler tick (4 ms) to get it back.
 enum class BackgroundPriority { Nice, Idle };
 
-// The process's choice, read when a background thread starts.
+// The process's choice, read by lower_thread_priority (a job runner calls it before each job).
 inline std::atomic<BackgroundPriority>& background_priority() {
   static std::atomic<BackgroundPriority> priority{BackgroundPriority::Nice};
   return priority;

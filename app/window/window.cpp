@@ -182,7 +182,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   // app/state/jobs.h) from a frame's rasterisation (glFinish) through its swap to the next frame's
   // window and input queries. llvmpipe rasterises on every core, and a frame is as late as its
   // slowest thread; the swap and the queries are round trips to the X server, which waited up to
-  // a whole scheduler tick (4 ms) for a core while niced background threads held both. Background
+  // a whole scheduler tick (4 ms) for a core while background threads held both. Background
   // work has the cores while this thread prepares a frame, while an export renders and during the
   // pacing wait. The gate is opened whenever the loop ends, so no worker waits at it for good.
   const bool software = sys.gl.software_rasteriser();
