@@ -1,8 +1,8 @@
 // QualityMeter: the Model & training panel's live quality readout (core/train/quality.h) for the
 // current learned snapshot, measured in the background so that no frame waits for it.
 //
-// Two kinds of background job, on the meter's own JobRunner (one worker thread, niced like the
-// trainer so the UI thread comes first):
+// Two kinds of background job, on the meter's own JobRunner (one worker thread, below the UI
+// thread like the trainer, so the UI comes first):
 //   target       once per data (AppContext::data_revision): the exact score, the exact data
 //                stream, the mixture (mode weights) and the exact-vs-exact energy reference
 //                (~0.5 s at 1,000 points × 100 pairs)

@@ -5,7 +5,7 @@
 // that wants results independent of the thread count gives each task its own output and combines
 // them itself in a fixed order (TrainingSession does: a chunk of the batch per task). The
 // threads are created once, in the constructor, and inherit that thread's scheduling priority
-// (nice value on Linux); nothing is created per call.
+// (nice value, scheduling policy and cores on Linux); nothing is created per call.
 #pragma once
 #include <condition_variable>
 #include <cstdint>

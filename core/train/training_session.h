@@ -131,7 +131,7 @@ class TrainingSession {
   };
   std::vector<Chunk> chunks_;
   // Created by the first step, on the thread that runs the steps, so that the workers inherit
-  // its priority (the window's trainer runs niced).
+  // its priority (the window's trainer runs below the UI thread).
   std::unique_ptr<ThreadPool> pool_;
   ValuesT<float> per_sample_;
   ValuesT<float> band_;  // each sample's position in the loss-history bands
