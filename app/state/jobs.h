@@ -29,12 +29,12 @@ namespace scorelab::app {
 //   Nice  nice +10: when the cores are contended the UI comes first, and background work still
 //         gets a small share (training goes on beside other busy programs).
 //   Idle  SCHED_IDLE, on every core but the first: only cores that nothing else wants. The
-//         window chooses it when it draws with software GL (window.cpp), where a frame needs
-//         every core. perf sched showed a niced thread the scheduler had picked run out its time
-//         slice (~3 ms) while the UI thread, a rasteriser thread or the X server waited; an
-//         idle-policy thread gives way sooner. Kept off the first core, background threads never
-//         take the core the UI thread leaves for a moment (a round trip to the X server) and
-//         make it wait for the next scheduler tick (4 ms) to get it back.
+//         window chooses it when it draws with software GL, unscripted (window.cpp), where a
+//         frame needs every core. perf sched showed a niced thread the scheduler had picked run
+//         out its time slice (~3 ms) while the UI thread, a rasteriser thread or the X server
+//         waited; an idle-policy thread gives way sooner. Kept off the first core, background
+//         threads never take the core the UI thread leaves for a moment (a round trip to the X
+//         server) and make it wait for the next scheduler tick (4 ms) to get it back.
 enum class BackgroundPriority { Nice, Idle };
 
 // The process's choice, read by lower_thread_priority (a job runner calls it before each job).
