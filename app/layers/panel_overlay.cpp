@@ -222,8 +222,8 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   }
   // Legends last (nothing is drawn over them), at the place along the panel's border that covers
   // the fewest data points (view::least_covered_spot), below the caption lines when at the top and
-  // above the readout lines when at the bottom. Stacked in a column; in a row when a column does not fit (a short panel: split view
-  // over a lesson's text). Bars are 140 pixels (× scale) long, at most 22% of the panel's height,
+  // above the readout lines when at the bottom. Stacked in a column; in a row when a column does
+  // not fit (a short panel: split view over a lesson's text). Bars are 140 pixels (× scale) long, at most 22% of the panel's height,
   // shorter when they would not all fit.
   if (!legends.empty()) {
     const float gap = 12 * options.scale, margin = 6, top = caption_bottom;

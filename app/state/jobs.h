@@ -18,6 +18,7 @@
 
 #include <sched.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "core/common/foreground_gate.h"
 
@@ -43,11 +44,13 @@ inline std::atomic<BackgroundPriority>& background_priority() {
   return priority;
 }
 
-// Confines the calling thread to the cores it may use but the first, when it may use two or more.
+// Confines the calling thread to the cores the process's main (UI) thread may use but the first,
+// when those are two or more. From the main thread's set, not the caller's: a job runner calls
+// this before every job, and must not give up another core each time.
 inline void leave_first_core() {
   cpu_set_t cores;
   CPU_ZERO(&cores);
-  if (sched_getaffinity(0, sizeof cores, &cores) != 0 || CPU_COUNT(&cores) < 2) return;
+  if (sched_getaffinity(getpid(), sizeof cores, &cores) != 0 || CPU_COUNT(&cores) < 2) return;
   for (int c = 0; c < CPU_SETSIZE; ++c)
     if (CPU_ISSET(c, &cores)) {
       CPU_CLR(c, &cores);

@@ -137,6 +137,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   mode.scripted = options.frames > 0;
 
   WindowSystem sys(options.width, options.height);
+  const bool software = sys.gl.software_rasteriser();
   // Software GL rasterises a frame on every core: the background threads started below (training,
   // measurements) run only on cores nothing else wants (BackgroundPriority, app/state/jobs.h),
   // for as long as this window runs. Not in scripted runs: they are not timed, and their frames
@@ -146,8 +147,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     app::BackgroundPriority before = app::background_priority().load();
     ~BackgroundPriorityScope() { app::background_priority() = before; }
   } priority_scope;
-  if (sys.gl.software_rasteriser() && !mode.scripted)
-    app::background_priority() = app::BackgroundPriority::Idle;
+  if (software && !mode.scripted) app::background_priority() = app::BackgroundPriority::Idle;
   // Scripted and benchmark runs go as fast as they can; interactive runs follow the display.
   glfwSwapInterval(mode.scripted || bench ? 0 : 1);
   const auto frame_period = display_period();
@@ -188,22 +188,31 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   // a whole scheduler tick (4 ms) for a core while background threads held both. Background
   // work has the cores while this thread prepares a frame, while an export renders and during the
   // pacing wait. The gate is opened whenever the loop ends, so no worker waits at it for good.
-  const bool software = sys.gl.software_rasteriser();
   ForegroundGate& gate = app::background_gate();
   struct OpenAtExit {
     ~OpenAtExit() { app::background_gate().open(); }
   } open_at_exit;
+  // Runs `work` (an export's frames, the pacing wait) with background work going on, in a stretch
+  // where the gate is otherwise closed.
+  const auto with_background_work = [&](const auto& work) {
+    gate.open();
+    work();
+    if (software) gate.close();
+  };
 
   for (int frame = 1; !glfwWindowShouldClose(sys.window) && !quit; ++frame) {
     const auto frame_start = Clock::now();
     glfwPollEvents();
     // A running export renders a few of its frames first, outside this frame's ImGui frame (it
     // has its own ImGui context and offscreen target), within a budget that keeps the UI fluid.
+    const auto export_frames = [&] {
+      ui::run_export(ctx, panel_state.exporter, kExportBudgetSeconds);
+    };
     const ui::ExportPanel& exporter = panel_state.exporter;
-    const bool exporting = exporter.job || exporter.start_requested || exporter.cancel_requested;
-    if (exporting) gate.open();
-    ui::run_export(ctx, panel_state.exporter, kExportBudgetSeconds);
-    if (exporting && software) gate.close();
+    if (exporter.job || exporter.start_requested || exporter.cancel_requested)
+      with_background_work(export_frames);
+    else
+      export_frames();  // nothing to render: the gate stays as it is
 
     // Sizes: ImGui works in window coordinates, GL in framebuffer pixels (HiDPI: 2× or more).
     int win_w, win_h, fb_w, fb_h;
@@ -373,11 +382,8 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     // Interactive runs draw at most at the display's rate. With vsync the swap has already waited
     // for it; software GL has no vsync and would draw a hundred frames a second or more, so the
     // rest of the period is slept here, and background work (training) has the cores meanwhile.
-    if (!mode.scripted && (!bench || options.paced)) {
-      gate.open();
-      std::this_thread::sleep_until(frame_start + frame_period);
-      if (software) gate.close();
-    }
+    if (!mode.scripted && (!bench || options.paced))
+      with_background_work([&] { std::this_thread::sleep_until(frame_start + frame_period); });
 
     frame_ms = std::chrono::duration<float, std::milli>(Clock::now() - frame_start).count();
     if (bench && frame == kBenchWarmup) {
@@ -416,7 +422,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
                       ? long(std::min<Index>(ctx.scene().layers.particles.trail_particles,
                                              ctx.particles().display().cols()))
                       : 0L,
-                  bench_restarts, sys.gl.software_rasteriser() ? "true" : "false",
+                  bench_restarts, software ? "true" : "false",
                   app::background_priority().load() == app::BackgroundPriority::Idle ? "idle"
                                                                                      : "nice",
                   options.paced ? "true" : "false", percentile(busy_times, 0.5),
