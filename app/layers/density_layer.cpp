@@ -4,9 +4,8 @@
 // the exact conditional density p_t(x | y) instead — what the guided particles sample — and its
 // legend says so.
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/ui/widgets.h"
 #include "core/sample/conditioning.h"
-#include "core/scene/exact_score.h"
 
 namespace scorelab::layers {
 
@@ -28,7 +27,7 @@ class DensityLayer final : public Layer {
   void compute(PanelFrame& f) override {
     if (!shown(f)) return;
     (void)field(f);
-    update_conditional(f);
+    conditional_[std::size_t(f.panel)] = f.fields.conditional(f.inputs, f.layers().density.resolution);
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
@@ -36,12 +35,12 @@ class DensityLayer final : public Layer {
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return;
     GridTexture& g = gpu_[f.panel];
-    if (const Conditional* c = conditional(f)) {
+    if (const app::ConditionalDensity* c = conditional(f)) {
       // The exact conditional density instead (the guided particles' target).
-      g.update(c->grid, c->log_p, -c->revision);  // negative: apart from the plain field's
+      g.update(c->key.grid, c->log_p, -c->revision);  // negative: apart from the plain field's
       const auto& cfg = f.layers().density;
       const app::DensityRange r = app::density_range(c->stats, cfg, f.ctx.density_scale());
-      painter.field(g.texture, c->grid, r.lo, r.hi, cfg.colormap, 1.0f, /*fill=*/true,
+      painter.field(g.texture, c->key.grid, r.lo, r.hi, cfg.colormap, 1.0f, /*fill=*/true,
                     cfg.contours, float(cfg.contour_spacing));
       return;
     }
@@ -60,10 +59,10 @@ class DensityLayer final : public Layer {
     if (!shown(f)) return std::nullopt;
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return std::nullopt;
-    if (const Conditional* c = conditional(f)) {
+    if (const app::ConditionalDensity* c = conditional(f)) {
       const app::DensityRange r = app::density_range(c->stats, f.layers().density,
                                                      f.ctx.density_scale());
-      const Conditioning& k = *sampler_condition(f.ctx.scene().sampler);
+      const Conditioning& k = *c->key.condition;  // what the map was computed for
       std::string title = k.kind == Conditioning::Kind::Class
                               ? "log p_t(x | component " + std::to_string(k.component) + ")"
                               : std::string("log p_t(x | y)");
@@ -79,47 +78,10 @@ class DensityLayer final : public Layer {
   }
 
  private:
-  // The exact density of the data conditioned on the sampler's observation or class (guidance
-  // only: imputation has no exact target), at the panel's level, on the density field's grid.
-  struct Conditional {
-    Conditioning condition;
-    long data_revision = -1;
-    Grid grid;
-    double t = -1;
-    Values log_p;
-    FieldStats stats;
-    long revision = 0;
-    bool valid = false;
-  };
-  void update_conditional(PanelFrame& f) {
-    Conditional& c = conditional_[f.panel];
-    const Conditioning* k = sampler_condition(f.ctx.scene().sampler);
-    const auto comps = mixture_components(f.ctx.scene().data);
-    if (!k || !k->guides() || !comps) {
-      c.valid = false;
-      return;
-    }
-    const Grid& grid = field(f).key.grid;
-    if (c.valid && c.condition == *k && c.data_revision == f.ctx.data_revision() &&
-        c.grid == grid && c.t == f.inputs.level.t)
-      return;
-    try {
-      const GuidedScore guided(f.ctx.exact(), *comps, *k);
-      guided.target().log_density(grid.points(), f.inputs.level, c.log_p);
-    } catch (const InputError&) {
-      c.valid = false;  // the edit path reports a bad condition; draw the plain density
-      return;
-    }
-    c.stats = value_stats(c.log_p);
-    replace_non_finite(c.log_p, c.stats.min);
-    c.condition = *k, c.data_revision = f.ctx.data_revision(), c.grid = grid;
-    c.t = f.inputs.level.t;
-    ++c.revision;
-    c.valid = true;
-  }
-  const Conditional* conditional(const PanelFrame& f) const {
-    const Conditional& c = conditional_[f.panel];
-    return c.valid ? &c : nullptr;
+  // This frame's exact conditional density (PanelFields::conditional), null when the sampler's
+  // condition does not guide: computed in compute(), read by draw() and legend().
+  const app::ConditionalDensity* conditional(const PanelFrame& f) const {
+    return conditional_[std::size_t(f.panel)];
   }
 
   // A learned panel with the model-density layer on shows the model's own density instead (or
@@ -135,8 +97,7 @@ class DensityLayer final : public Layer {
     return f.fields.density(f.inputs, f.layers().density.resolution);
   }
   PerPanel<GridTexture> gpu_;
-  // Mutable: made on first use, which may be a const legend call.
-  mutable PerPanel<Conditional> conditional_;
+  std::array<const app::ConditionalDensity*, kMaxPanels> conditional_{};
 };
 
 }  // namespace

@@ -2,43 +2,26 @@
 // forwards from t = eps to their codes x(T) (cyan, joined to their points by faint lines), then
 // the codes go backwards to t = eps (magenta, over the data); the readout along the bottom is the
 // round trip's largest distance, which shows that decoding returns the points. The panel's score
-// (exact, or learned). RK45 at rtol = atol = 1e-5, run on the UI thread: 100 points take a few
-// milliseconds with the exact score, ~0.1 s with a learned one, so while training runs a learned
-// encoding is redone at most every 2 s (scripted runs: whenever the model changed).
+// (exact, or learned); PanelFields::encoding (app/state/fields.h) computes it and says when.
 #include <cstdio>
 
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
-#include "app/state/model_density.h"
-#include "core/likelihood/encoding.h"
+#include "app/ui/widgets.h"
 
 namespace scorelab::layers {
 
 namespace {
 
-constexpr double kTol = 1e-5;
-constexpr double kLearnedInterval = 2.0;  // seconds between learned recomputes while training
-
-struct Key {
-  long data_revision = -1, model_step = -2;
-  FieldSource source = FieldSource::Exact;
-  int points = 0;
-  bool ema = true;
-  SdeParams sde;
-  bool operator==(const Key&) const = default;
-};
-
-struct PanelState {
-  Key key;
-  double computed_at = -1e9;
-  Points data, codes, decoded;  // 2 × n
-  double max_error = 0;         // data units
-  std::string error;
-  long revision = 0;
-  bool made = false;
+// GPU copies of one panel's encoding.
+struct Gpu {
   render::VertexArray code_vao, back_vao, line_vao;
   render::Buffer code_buf, back_buf, line_buf;
   long uploaded = -1;
+  Gpu() {
+    render::Painter::make_point_layout(code_vao, code_buf);
+    render::Painter::make_point_layout(back_vao, back_buf);
+    render::Painter::make_line_layout(line_vao, line_buf);
+  }
 };
 
 class EncodingLayer final : public Layer {
@@ -54,68 +37,37 @@ class EncodingLayer final : public Layer {
   }
 
   void compute(PanelFrame& f) override {
-    PanelState& st = state_[f.panel];
-    const ScoreModel* model = f.ctx.model(f.inputs.source);
-    if (!model) return;
-    const Scene& s = f.ctx.scene();
-    const Key key{f.ctx.data_revision(), f.inputs.source == FieldSource::Learned ? f.ctx.model_step() : -1,
-                  f.inputs.source, s.layers.encoding.points, s.ui.use_ema, s.noise.sde};
-    if (key == st.key) return;
-    const bool only_step = f.inputs.source == FieldSource::Learned && st.key.model_step >= 0 &&
-                           Key{key.data_revision, st.key.model_step, key.source, key.points,
-                               key.ema, key.sde} == st.key;
-    if (only_step && !f.inputs.scripted && f.inputs.now - st.computed_at < kLearnedInterval) return;
-    st.key = key;
-    st.computed_at = f.inputs.now;
-    const Points& all = f.ctx.data_points();
-    st.data = all.leftCols(std::min<Index>(s.layers.encoding.points, all.cols()));
-    try {
-      const Sde sde(s.noise.sde);
-      const double eps = app::model_density_eps(s.noise.sde, 0.0);
-      PointsT<double> codes, back;
-      encode(*model, sde, st.data, eps, kTol, codes);
-      decode(*model, sde, codes, eps, kTol, back);
-      st.codes = codes.cast<float>();
-      st.decoded = back.cast<float>();
-      st.max_error = st.data.cols() ? (back - st.data.cast<double>()).colwise().norm().maxCoeff() : 0;
-      st.error.clear();
-    } catch (const std::exception& e) {
-      st.codes.resize(2, 0), st.decoded.resize(2, 0);
-      st.error = std::string("encoding: ") + e.what();
-    }
-    ++st.revision;
+    encoding_[std::size_t(f.panel)] = f.fields.encoding(f.inputs, f.layers().encoding.points);
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
-    PanelState& st = state_[f.panel];
-    if (st.codes.cols() == 0) return;
-    if (!st.made) {
-      render::Painter::make_point_layout(st.code_vao, st.code_buf);
-      render::Painter::make_point_layout(st.back_vao, st.back_buf);
-      render::Painter::make_line_layout(st.line_vao, st.line_buf);
-      st.made = true;
-    }
-    if (st.uploaded != st.revision) {
-      st.code_buf.upload(st.codes.data(), sizeof(float) * st.codes.size());
-      st.back_buf.upload(st.decoded.data(), sizeof(float) * st.decoded.size());
+    const app::Encoding* e = encoding(f);
+    if (!e || e->codes.cols() == 0) return;
+    const app::Encoding& st = *e;
+    Gpu& g = gpu_[f.panel];
+    if (g.uploaded != st.revision) {
+      g.code_buf.upload(st.codes.data(), sizeof(float) * st.codes.size());
+      g.back_buf.upload(st.decoded.data(), sizeof(float) * st.decoded.size());
       // Lines: (x, y, r, g, b, a) per vertex, point then code.
       std::vector<float> v;
       v.reserve(std::size_t(st.codes.cols()) * 12);
       for (Index i = 0; i < st.codes.cols(); ++i)
         for (const Points* p : {&st.data, &st.codes})
           v.insert(v.end(), {(*p)(0, i), (*p)(1, i), 0.8f, 0.9f, 1.0f, 0.25f});
-      st.line_buf.upload(v.data(), sizeof(float) * v.size());
-      st.uploaded = st.revision;
+      g.line_buf.upload(v.data(), sizeof(float) * v.size());
+      g.uploaded = st.revision;
     }
     const auto n = static_cast<GLsizei>(st.codes.cols());
-    if (f.layers().encoding.lines) painter.lines(st.line_vao, 2 * n);
+    if (f.layers().encoding.lines) painter.lines(g.line_vao, 2 * n);
     const float px = painter.pixel_scale();
-    painter.points(st.code_vao, n, 4 * px, {0.3f, 0.9f, 1.0f, 0.95f});    // codes: cyan
-    painter.points(st.back_vao, n, 2.5f * px, {1.0f, 0.3f, 0.9f, 0.95f});  // decoded: magenta
+    painter.points(g.code_vao, n, 4 * px, {0.3f, 0.9f, 1.0f, 0.95f});    // codes: cyan
+    painter.points(g.back_vao, n, 2.5f * px, {1.0f, 0.3f, 0.9f, 0.95f});  // decoded: magenta
   }
 
   std::vector<ReadoutLine> readouts(const PanelFrame& f) const override {
-    const PanelState& st = state_[f.panel];
+    const app::Encoding* e = encoding(f);
+    if (!e) return {};
+    const app::Encoding& st = *e;
     if (!st.error.empty()) return {{st.error, IM_COL32(255, 120, 100, 255)}};
     if (st.codes.cols() == 0) return {};
     char text[200];
@@ -125,8 +77,14 @@ class EncodingLayer final : public Layer {
   }
 
  private:
-  // Mutable: a panel's state is made on first use, which may be a const overlay call.
-  mutable PerPanel<PanelState> state_;
+  // This frame's encoding (PanelFields::encoding), null while a learned panel has no snapshot:
+  // asked for in compute(), read by draw() and readouts().
+  const app::Encoding* encoding(const PanelFrame& f) const {
+    return encoding_[std::size_t(f.panel)];
+  }
+
+  PerPanel<Gpu> gpu_;
+  std::array<const app::Encoding*, kMaxPanels> encoding_{};
 };
 
 }  // namespace

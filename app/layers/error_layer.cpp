@@ -12,7 +12,7 @@
 #include <cstdio>
 
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/ui/widgets.h"
 
 namespace scorelab::layers {
 
@@ -38,7 +38,11 @@ class ErrorLayer final : public Layer {
   void compute(PanelFrame& f) override {
     if (!shown(f)) return;
     (void)f.fields.error(f.inputs, f.layers().error);
-    if (f.layers().error.low_density_outline.on) update_threshold(f);
+    const auto& outline = f.layers().error.low_density_outline;
+    outline_[std::size_t(f.panel)] =
+        outline.on ? f.fields.outline(f.inputs, outline.quantile) : nullptr;
+    // The outline is a contour of the density field.
+    if (outline.on) (void)f.fields.density(f.inputs, f.layers().density.resolution);
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
@@ -78,7 +82,7 @@ class ErrorLayer final : public Layer {
                            ? "error: |learned - exact| / |exact|, unweighted"
                            : "error: p(x) |learned - exact|^2, as trained",
                        IM_COL32(255, 220, 160, 255)});
-    if (f.layers().error.low_density_outline.on && outline_[f.panel].valid) {
+    if (outline(f)) {
       char legend[120];
       std::snprintf(legend, sizeof legend, "line: p at its %.3g%% quantile over the data, lower beyond",
                     100 * f.layers().error.low_density_outline.quantile);
@@ -96,57 +100,27 @@ class ErrorLayer final : public Layer {
   }
   static constexpr ImU32 kOutlineColor = IM_COL32(90, 230, 255, 255);  // cyan: apart from magma
 
-  // The level of log p the outline follows, for the panel's current level and data.
-  struct Outline {
-    bool valid = false;
-    double t = -1, m = 0, s = 0, quantile = -1;
-    long data_revision = -1;
-    float threshold = 0;  // log p at the quantile
-    GridTexture texture;  // the panel's log p (a copy of the density field's grid)
-  };
-
-  // The quantile of log p over (at most 1,000 evenly spaced) data points at the panel's level,
-  // recomputed only when the level, the data or the quantile changed.
-  void update_threshold(PanelFrame& f) {
-    Outline& o = outline_[f.panel];
-    const NoiseLevel& l = f.inputs.level;
-    const double q = f.layers().error.low_density_outline.quantile;
-    if (o.t == l.t && o.m == l.m && o.s == l.s && o.quantile == q &&
-        o.data_revision == f.ctx.data_revision())
-      return;
-    o.t = l.t, o.m = l.m, o.s = l.s, o.quantile = q, o.data_revision = f.ctx.data_revision();
-    o.valid = false;
-    const Points& data = f.ctx.data_points();
-    if (data.cols() == 0) return;
-    const Index step = std::max<Index>(1, data.cols() / 1000);
-    Points x(2, (data.cols() + step - 1) / step);
-    for (Index i = 0, j = 0; i < data.cols(); i += step, ++j) x.col(j) = data.col(i);
-    Values log_p;
-    if (!exact_log_density(f.ctx.exact(), x, l, log_p)) return;
-    std::vector<float> v;
-    for (Index i = 0; i < log_p.size(); ++i)
-      if (std::isfinite(log_p[i])) v.push_back(log_p[i]);
-    if (v.empty()) return;
-    const std::size_t k = std::min(v.size() - 1, std::size_t(q * double(v.size())));
-    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
-    o.threshold = v[k];
-    o.valid = true;
+  // This frame's outline level (PanelFields::outline), null when the outline is off or has none:
+  // computed in compute(), read by draw() and readouts().
+  const app::DensityOutline* outline(const PanelFrame& f) const {
+    return outline_[std::size_t(f.panel)];
   }
 
   void draw_outline(render::Painter& painter, PanelFrame& f) {
-    Outline& o = outline_[f.panel];
-    if (!f.layers().error.low_density_outline.on || !o.valid) return;
+    const app::DensityOutline* o = outline(f);
+    if (!o) return;
     const app::DensityField& d = f.fields.density(f.inputs, f.layers().density.resolution);
-    o.texture.update(d.key.grid, d.log_density, d.revision);
-    const float range = std::max(std::abs(d.stats.max - o.threshold),
-                                 std::abs(d.stats.min - o.threshold)) + 1.0f;
-    painter.level_line(o.texture.texture, d.key.grid, o.threshold, range, {0, 0, 0, 1}, 4.0f);
-    painter.level_line(o.texture.texture, d.key.grid, o.threshold, range,
+    GridTexture& texture = outline_gpu_[f.panel];  // the panel's log p (the density field's grid)
+    texture.update(d.key.grid, d.log_density, d.revision);
+    const float range = std::max(std::abs(d.stats.max - o->threshold),
+                                 std::abs(d.stats.min - o->threshold)) + 1.0f;
+    painter.level_line(texture.texture, d.key.grid, o->threshold, range, {0, 0, 0, 1}, 4.0f);
+    painter.level_line(texture.texture, d.key.grid, o->threshold, range,
                        {90 / 255.0f, 230 / 255.0f, 1, 1}, 2.2f);
   }
 
-  PerPanel<GridTexture> gpu_;
-  mutable PerPanel<Outline> outline_;  // made on first use, also by the (const) overlay
+  PerPanel<GridTexture> gpu_, outline_gpu_;
+  std::array<const app::DensityOutline*, kMaxPanels> outline_{};
 };
 
 }  // namespace

@@ -33,7 +33,7 @@ struct PanelFrame {
   int row = 0, column = 0;       // its place in the layout's grid
   view::WorldRect world;         // what the panel shows, data units
   view::PixelRect rect;          // where, in overlay (ImGui) pixels
-  app::PanelFields& fields;      // the panel's field cache
+  app::PanelFields& fields;      // the panel's derived fields (owned by the context)
   app::FieldInputs inputs;       // its level, source and models this frame
   float line_scale = 1;          // lines, arrows and points: overlay pixels per UI pixel
 
@@ -133,7 +133,8 @@ class Layer {
   }
 
   // ---- per panel, per frame (only while on) ----------------------------------------------------
-  // Brings what it draws up to date (CPU; the panel's field cache recomputes only what changed).
+  // Asks the panel's fields (f.fields, owned by the context) for what it draws; they recompute
+  // only what their key says changed. No caches of its own: a layer keeps only GPU copies.
   virtual void compute(PanelFrame&) {}
   // Draws with the painter into the panel's viewport (GL).
   virtual void draw(render::Painter&, PanelFrame&) {}

@@ -35,7 +35,7 @@ std::vector<const Layer*> LayerTable::by_key() const {
   return out;
 }
 
-PanelFrame LayerTable::frame(const app::AppContext& ctx, const view::PanelLayout& layout,
+PanelFrame LayerTable::frame(app::AppContext& ctx, const view::PanelLayout& layout,
                              int panel, double now, float line_scale) {
   const view::WorldRect& world = layout.worlds[panel];
   return PanelFrame{ctx,
@@ -44,7 +44,7 @@ PanelFrame LayerTable::frame(const app::AppContext& ctx, const view::PanelLayout
                     panel % layout.columns,
                     world,
                     layout.rects[panel],
-                    fields_[panel],
+                    ctx.fields(panel),
                     app::field_inputs(ctx, panel, world, now),
                     line_scale};
 }

@@ -18,9 +18,9 @@ class LayerTable {
   const std::vector<std::unique_ptr<Layer>>& all() const { return layers_; }  // drawing order
   std::vector<const Layer*> by_key() const;  // the order of their keys (panels, help)
 
-  // Panel `panel` of `layout`: its world rectangle, pixel rectangle, field cache and inputs;
-  // line_scale as draw() will get it, per overlay pixel (PanelFrame::line_scale).
-  PanelFrame frame(const app::AppContext& ctx, const view::PanelLayout& layout, int panel,
+  // Panel `panel` of `layout`: its world rectangle, pixel rectangle, fields (the context's) and
+  // inputs; line_scale as draw() will get it, per overlay pixel (PanelFrame::line_scale).
+  PanelFrame frame(app::AppContext& ctx, const view::PanelLayout& layout, int panel,
                    double now, float line_scale);
   // compute() of every layer that is on.
   void compute(PanelFrame& f);
@@ -30,7 +30,6 @@ class LayerTable {
 
  private:
   std::vector<std::unique_ptr<Layer>> layers_;
-  std::array<app::PanelFields, kMaxPanels> fields_;
 };
 
 }  // namespace scorelab::layers

@@ -3,11 +3,13 @@
 #include "app/state/app_context.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <thread>
 
 
 #include "core/common/error.h"
+#include "core/distributions/point_spacing.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/limits.h"
 #include "core/scene/scene_run.h"
@@ -52,6 +54,11 @@ AppContext::AppContext(Scene scene, RunMode mode, std::shared_ptr<const Checkpoi
 
 AppContext::~AppContext() = default;
 
+JobRunner& AppContext::jobs() const {
+  if (!jobs_) jobs_ = std::make_unique<JobRunner>();
+  return *jobs_;
+}
+
 void AppContext::report(StatusMessage::Kind kind, std::string text) {
   status_ = {kind, std::move(text)};
 }
@@ -62,6 +69,7 @@ void AppContext::rebuild_data() {
   exact_ = std::move(data.exact);
   data_points_ = std::move(data.points);
   suggested_sigma_max_ = suggest_sigma_max(data_points_);
+  point_spacing_ = median_nearest_distance(data_points_);
   ++data_revision_;
   ++rebuilds_.data;
 }
@@ -245,6 +253,9 @@ void AppContext::run(Command command) {
     case Command::CancelModelDensity:
       ++model_density_cancels_;
       return;
+    case Command::ShowQuality:
+      quality_wanted_ = true;
+      return;
   }
   apply(next);
 }
@@ -271,18 +282,8 @@ void AppContext::rescale_density() {
   Points x(2, (n + step - 1) / step);
   for (Index i = 0, j = 0; i < n; i += step, ++j) x.col(j) = data_points_.col(i);
   // Below the typical spacing of the points an empirical mixture is a set of spikes no view can
-  // resolve: the median distance to the nearest other point.
-  std::vector<float> nearest(std::size_t(x.cols()), INFINITY);
-  for (Index i = 0; i < x.cols(); ++i)
-    for (Index j = i + 1; j < x.cols(); ++j) {
-      const float d = (x.col(i) - x.col(j)).norm();
-      nearest[i] = std::min(nearest[i], d);
-      nearest[j] = std::min(nearest[j], d);
-    }
-  std::nth_element(nearest.begin(), nearest.begin() + nearest.size() / 2, nearest.end());
-  const double spacing = std::isfinite(nearest[nearest.size() / 2])
-                             ? double(nearest[nearest.size() / 2])
-                             : 0.0;
+  // resolve (computed once per data: rebuild_data).
+  const double spacing = point_spacing_;
   // A sample-only dataset or a drawing (no mixture): its fields are drawn at s ≥ the spacing.
   if (!mixture_components(scene_.data) && spacing > kMinFieldStd) field_std_floor_ = spacing;
   if (!exact_->has_log_density()) return;
@@ -346,6 +347,7 @@ void AppContext::derive_panels() {
 }
 
 void AppContext::update() {
+  ++updates_;
   // 1. Training: the newest snapshot, never waiting for a step; scripted runs take a fixed number
   // of steps per frame and wait for them.
   if (mode_.scripted && scene_.ui.training && mode_.train_steps_per_frame > 0) {
@@ -382,8 +384,25 @@ void AppContext::update() {
   // 3. What each panel shows this frame.
   derive_panels();
 
-  // 4. The live numbers of the particles (measured in the background).
-  if (scene_.ui.numbers) numbers_.update(*this);
+  // 4. The readouts asked for, measured in the background: the live numbers of the particles,
+  // and the quality of the learned model while its section shows (request_quality()).
+  if (scene_.ui.numbers) numbers_.update(*this, jobs());
+  if (quality_wanted_) {
+    QualityMeter::Input in;
+    in.scene = &scene_;
+    in.data_revision = data_revision_;
+    if (train_snap_) in.model = train_snap_->model;
+    in.use_ema = scene_.ui.use_ema;
+    in.wait = mode_.scripted;
+    // Seconds, for the rate limit: scripted runs count frames, so their readouts are
+    // deterministic.
+    in.now = mode_.scripted ? double(updates_) / 60.0
+                            : std::chrono::duration<double>(
+                                  std::chrono::steady_clock::now().time_since_epoch())
+                                  .count();
+    quality_.update(in, jobs());
+    quality_wanted_ = false;
+  }
 }
 
 }  // namespace scorelab::app

@@ -1,7 +1,9 @@
 // AppContext: everything the window owns in one struct (no static UI state): the Scene (every
 // setting, the single source of truth), the exact score, the Trainer, the particles, each panel's
-// level for this frame and the messages for the status bar. It computes through core/ and never
-// touches GL; the layers (app/layers) read it.
+// level for this frame, the messages for the status bar, and everything derived from them — each
+// panel's fields (PanelFields), the quality meter and the live numbers — with the one job runner
+// all background work but training runs on. It computes through core/ and never touches GL; the
+// layers (app/layers) and the panels (app/ui) read it and draw.
 //
 // How state changes, the one channel: the UI edits a copy of the scene and posts Commands; the
 // window hands both to submit() once per frame. apply() diffs the old and new scene (SceneDiff,
@@ -16,8 +18,11 @@
 
 #include "app/state/commands.h"
 #include "app/state/edit_history.h"
+#include "app/state/fields.h"
+#include "app/state/jobs.h"
 #include "app/state/numbers.h"
 #include "app/state/particles.h"
+#include "app/state/quality_meter.h"
 #include "core/nn/learned_score.h"
 #include "core/scene/checkpoint.h"
 #include "core/scene/scene.h"
@@ -65,23 +70,6 @@ struct PanelView {
 // The t of small-multiples panel i across levels: evenly spaced from t_min (i = 0) to t_max.
 double multiples_t(const MultiplesConfig& m, int i);
 
-// The colour range of log p shared by every panel and level (layers.density.lock_scale): the top is
-// the largest log p of the data points at the smallest level (t = 0, its std at least kMinFieldStd
-// and the median distance between neighbouring points, below which an empirical mixture is only
-// spikes), the bottom `range` nats below. In small multiples across SDEs the top is the largest
-// over the three processes' smallest levels, so one colour means one log p in every panel.
-struct DensityScale {
-  bool valid = false;  // false without an exact log-density
-  float top = 0;       // nats
-  // The colours use it: layers.density.lock_scale, or always in small multiples (comparing the
-  // panels is their point, so their colours must mean the same log p whatever the lock says).
-  bool locked = false;
-};
-
-// Floor of the noise std for fields: empirical mixtures and learned scores need s > 0 (VP and
-// sub-VP reach s = 0 at t = 0).
-inline constexpr double kMinFieldStd = 1e-3;
-
 // The level a panel set to time t shows (before the follow-the-particles rule): noise.sde at t, or
 // with ui.discrete_levels the schedule level nearest to t. Its std is at least kMinFieldStd.
 NoiseLevel level_at(const Scene& scene, double t);
@@ -121,8 +109,9 @@ class AppContext {
   const Rebuilds& rebuilds() const { return rebuilds_; }
 
   // ---- per frame ----------------------------------------------------------------------------
-  // Takes the trainer's newest snapshot (never waits), advances the particles (budgeted) and
-  // derives each panel's view (level, source) for this frame.
+  // Takes the trainer's newest snapshot (never waits), advances the particles (budgeted),
+  // derives each panel's view (level, source) for this frame and brings the readouts asked for
+  // (the live numbers, the quality meter) up to date.
   void update();
 
   // Exports: from now on update() takes the particles to exactly `steps` sampler steps (fewer once
@@ -142,6 +131,15 @@ class AppContext {
   const Particles& particles() const { return particles_; }
   // The Numbers section's readings (updated by update() while ui.numbers is on).
   const LiveNumbers& numbers() const { return numbers_; }
+  // The quality readout of the learned model, updated by update() while the panel showing it
+  // posts Command::ShowQuality (only then: a measurement costs ~70 ms of a core).
+  const QualityMeter& quality() const { return quality_; }
+  // Panel p's derived fields: the layers ask for what they draw (PanelFields recomputes only what
+  // its key says changed) and read it.
+  PanelFields& fields(int p) { return fields_[std::size_t(p)]; }
+  // The one background worker of everything derived (model density, quality, live numbers),
+  // started on first use. Jobs run one at a time, in order, below the UI thread (jobs.h).
+  JobRunner& jobs() const;
   const PanelView& panel(int p) const { return panels_[p]; }
   int panel_count() const { return scorelab::panel_count(scene_.view); }
   double suggested_sigma_max() const { return suggested_sigma_max_; }
@@ -149,6 +147,9 @@ class AppContext {
   // The smallest std fields are drawn at: kMinFieldStd, or for data without a mixture (a
   // sample-only dataset, a drawing) the median distance between neighbouring points.
   double field_std_floor() const { return field_std_floor_; }
+  // The median distance from a data point to its nearest other point (data units; computed once
+  // per data revision).
+  double point_spacing() const { return point_spacing_; }
   long data_revision() const { return data_revision_; }
 
   // How many times the model-density map was requested / cancelled (Commands); the model-density
@@ -182,6 +183,7 @@ class AppContext {
   double suggested_sigma_max_ = 0;
   DensityScale density_scale_;
   double field_std_floor_ = kMinFieldStd;
+  double point_spacing_ = 0;
 
   std::shared_ptr<const Checkpoint> start_;
   std::unique_ptr<Trainer> trainer_;
@@ -195,12 +197,20 @@ class AppContext {
   Particles particles_;
   std::optional<int> particle_target_;
   LiveNumbers numbers_;
+  QualityMeter quality_;
+  bool quality_wanted_ = false;
+  long updates_ = 0;  // update() calls: scripted runs' clock (a frame is 1/60 s)
+  std::array<PanelFields, kMaxPanels> fields_;
   std::array<PanelView, kMaxPanels> panels_;
   SceneDiff last_diff_;
   Rebuilds rebuilds_;
   EditHistory history_;
   StatusMessage status_;
   long model_density_requests_ = 0, model_density_cancels_ = 0;
+  // Last: destroyed first, so its worker is joined (its jobs cancelled) before anything above
+  // goes. Its jobs own copies of what they read. Mutable: submitting work changes nothing the
+  // context shows.
+  mutable std::unique_ptr<JobRunner> jobs_;
 };
 
 }  // namespace scorelab::app

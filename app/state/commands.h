@@ -23,6 +23,7 @@ enum class Command {
   TogglePresenter, // P: presenter mode (ui.presenter)
   ComputeModelDensity,  // M: (re)compute the model-density map of the learned panels
   CancelModelDensity,   // stop that computation
+  ShowQuality,          // the quality readout shows this frame: the next update keeps measuring
 };
 
 // The keys that post commands, with what the help overlay says of them. Key codes are GLFW's
@@ -76,6 +77,7 @@ constexpr std::string_view command_name(Command c) {
     case Command::TogglePresenter: return "toggle presenter";
     case Command::ComputeModelDensity: return "compute model density";
     case Command::CancelModelDensity: return "cancel model density";
+    case Command::ShowQuality: return "show quality";
   }
   return "?";
 }

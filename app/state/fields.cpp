@@ -3,6 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+
+#include "app/state/app_context.h"
+#include "core/likelihood/encoding.h"
+#include "core/likelihood/likelihood.h"
+#include "core/scene/exact_score.h"
 
 namespace scorelab::app {
 
@@ -17,8 +23,13 @@ Grid grid_over(const view::WorldRect& r, int across) {
 }
 
 FieldKey key_for(const Grid& g, const FieldInputs& in, bool learned) {
-  return {g, in.level.t, in.level.m, in.level.s, in.data_revision,
-          learned ? in.model_step : -1, learned ? in.ema : true};
+  FieldKey k;
+  k.grid = g;
+  k.t = in.level.t, k.m = in.level.m, k.s = in.level.s;
+  k.data_revision = in.data_revision;
+  k.model_step = learned ? in.model_step : -1;
+  k.ema = learned ? in.ema : true;
+  return k;
 }
 
 // Only the model step differs: a newer snapshot of the same view (rate-limited).
@@ -91,12 +102,18 @@ FieldInputs field_inputs(const AppContext& ctx, int panel, const view::WorldRect
   FieldInputs in;
   in.rect = rect;
   in.level = ctx.panel(panel).level;
+  in.scene = &ctx.scene();
   in.source = ctx.panel(panel).source;
   in.exact = &ctx.exact();
   in.learned = ctx.learned();
+  in.data_points = &ctx.data_points();
+  in.training = ctx.training();
   in.data_revision = ctx.data_revision();
   in.model_step = ctx.model_step();
   in.ema = ctx.scene().ui.use_ema;
+  in.model_density_requests = ctx.model_density_requests();
+  in.model_density_cancels = ctx.model_density_cancels();
+  in.jobs = &ctx.jobs();
   in.now = now;
   in.scripted = ctx.mode().scripted;
   return in;
@@ -153,6 +170,143 @@ const ErrorMap* PanelFields::error(const FieldInputs& in, const LayersConfig::Er
     error_at_ = in.now;
   }
   return &error_;
+}
+
+const ConditionalDensity* PanelFields::conditional(const FieldInputs& in, int resolution) {
+  const Scene& scene = *in.scene;
+  const Conditioning* k = sampler_condition(scene.sampler);
+  const auto comps = mixture_components(scene.data);
+  if (!k || !k->guides() || !comps) {
+    conditional_valid_ = false;
+    return nullptr;
+  }
+  FieldKey key = key_for(grid_over(in.rect, resolution), in, false);
+  key.condition = *k;
+  if (conditional_valid_ && key == conditional_.key) return &conditional_;
+  conditional_valid_ = false;
+  try {
+    const GuidedScore guided(*in.exact, *comps, *k);
+    guided.target().log_density(key.grid.points(), in.level, conditional_.log_p);
+  } catch (const InputError&) {
+    return nullptr;  // the edit path reports a bad condition; the plain density is drawn
+  }
+  conditional_.stats = value_stats(conditional_.log_p);
+  replace_non_finite(conditional_.log_p, conditional_.stats.min);
+  conditional_.key = key;
+  ++conditional_.revision;
+  conditional_valid_ = true;
+  return &conditional_;
+}
+
+const DensityOutline* PanelFields::outline(const FieldInputs& in, double quantile) {
+  FieldKey key;
+  key.t = in.level.t, key.m = in.level.m, key.s = in.level.s;
+  key.data_revision = in.data_revision;
+  if (key == outline_.key && quantile == outline_.quantile)
+    return outline_valid_ ? &outline_ : nullptr;
+  outline_.key = key;
+  outline_.quantile = quantile;
+  outline_valid_ = false;
+  const Points& data = *in.data_points;
+  if (data.cols() == 0) return nullptr;
+  const Index step = std::max<Index>(1, data.cols() / 1000);
+  Points x(2, (data.cols() + step - 1) / step);
+  for (Index i = 0, j = 0; i < data.cols(); i += step, ++j) x.col(j) = data.col(i);
+  Values log_p;
+  if (!exact_log_density(*in.exact, x, in.level, log_p)) return nullptr;
+  std::vector<float> v;
+  for (Index i = 0; i < log_p.size(); ++i)
+    if (std::isfinite(log_p[i])) v.push_back(log_p[i]);
+  if (v.empty()) return nullptr;
+  const std::size_t k = std::min(v.size() - 1, std::size_t(quantile * double(v.size())));
+  std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
+  outline_.threshold = v[k];
+  outline_valid_ = true;
+  return &outline_;
+}
+
+const Encoding* PanelFields::encoding(const FieldInputs& in, int points) {
+  constexpr double kTol = 1e-5;
+  constexpr double kLearnedInterval = 2.0;  // seconds between learned recomputes while training
+  const bool learned = in.source == FieldSource::Learned;
+  const ScoreModel* model = learned ? in.learned : in.exact;
+  if (!model) return nullptr;
+  FieldKey key;
+  key.sde = in.scene->noise.sde;
+  key.data_revision = in.data_revision;
+  key.model_step = learned ? in.model_step : -1;
+  key.ema = learned ? in.ema : true;
+  const bool same_settings = encoding_valid_ && encoding_.source == in.source &&
+                             encoding_.points == points;
+  if (same_settings && key == encoding_.key) return &encoding_;
+  // A newer snapshot of the same model alone is taken at most every kLearnedInterval.
+  const bool only_step = same_settings && learned && only_snapshot_changed(encoding_.key, key);
+  if (only_step && !in.scripted && in.now - encoding_.computed_at < kLearnedInterval)
+    return &encoding_;
+  Encoding& e = encoding_;
+  e.key = key;
+  e.source = in.source;
+  e.points = points;
+  e.computed_at = in.now;
+  const Points& all = *in.data_points;
+  e.data = all.leftCols(std::min<Index>(points, all.cols()));
+  try {
+    const Sde sde(key.sde);
+    const double eps = model_density_eps(key.sde, 0.0);
+    PointsT<double> codes, back;
+    encode(*model, sde, e.data, eps, kTol, codes);
+    decode(*model, sde, codes, eps, kTol, back);
+    e.codes = codes.cast<float>();
+    e.decoded = back.cast<float>();
+    e.max_error =
+        e.data.cols() ? (back - e.data.cast<double>()).colwise().norm().maxCoeff() : 0;
+    e.error.clear();
+  } catch (const std::exception& ex) {
+    e.codes.resize(2, 0), e.decoded.resize(2, 0);
+    e.error = std::string("encoding: ") + ex.what();
+  }
+  ++e.revision;
+  encoding_valid_ = true;
+  return &encoding_;
+}
+
+const ModelDensityPanel& PanelFields::model_density(const FieldInputs& in,
+                                                    const LayersConfig::ModelDensity& cfg) {
+  ModelDensityPanel& st = model_density_;
+  if (in.model_density_cancels != st.seen_cancels) {
+    st.seen_cancels = in.model_density_cancels;
+    st.density.cancel();
+  }
+  const bool asked = in.model_density_requests != st.seen_requests;
+  if ((asked || !st.started) && in.training && in.training->model) {
+    st.seen_requests = in.model_density_requests;
+    st.started = true;
+    st.error.clear();
+    const Scene& s = *in.scene;
+    ModelDensityRequest r;
+    r.grid = grid_over(in.rect, cfg.resolution);
+    r.model = in.training->model;
+    r.ema = s.ui.use_ema;
+    r.sde = s.noise.sde;
+    r.tol = cfg.tol;
+    r.eps = model_density_eps(s.noise.sde, in.level.t);
+    r.nll_points = cfg.nll_points;
+    r.data = make_data_source(s.data);
+    r.seed = s.seed ^ 0x6d6f64656cULL;  // its own stream: the same draws for any map
+    st.density.start(*in.jobs, std::move(r));
+  }
+  if (in.scripted) st.density.wait();
+  if (st.density.poll(&st.error)) {
+    // The exact NLL of the same draws at the same level, here on the UI thread (the exact model
+    // belongs to it).
+    ModelDensityMap& m = *st.density.map();
+    if (m.held_out.cols() > 0 && in.exact->has_log_density()) {
+      Values lp;
+      in.exact->log_density(m.held_out, Sde(in.scene->noise.sde).level(m.eps), lp);
+      m.nll_exact = mean_nll(lp);
+    }
+  }
+  return st;
 }
 
 }  // namespace scorelab::app

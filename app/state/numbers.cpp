@@ -151,7 +151,7 @@ Reading measure(const LevelTarget& target, const NoiseLevel& level, const Points
 
 // ---- the window's readings ------------------------------------------------------------------
 
-void LiveNumbers::update(const AppContext& ctx) {
+void LiveNumbers::update(const AppContext& ctx, JobRunner& jobs) {
   if (ctx.data_revision() != data_revision_) {
     data_revision_ = ctx.data_revision();
     target_ = std::make_shared<const LevelTarget>(level_target(ctx));
@@ -199,8 +199,7 @@ void LiveNumbers::update(const AppContext& ctx) {
     return;
   }
   submitted_at_ = now;
-  if (!runner_) runner_ = std::make_unique<JobRunner>();
-  job_ = runner_->submit<Reading>(std::move(work));
+  job_ = jobs.submit<Reading>(std::move(work));
 }
 
 }  // namespace scorelab::app

@@ -100,7 +100,8 @@ Reading measure(const LevelTarget& target, const NoiseLevel& level, const Points
 // deterministic.
 class LiveNumbers {
  public:
-  void update(const AppContext& ctx);
+  // Takes a finished reading and starts the next one on `jobs` when due.
+  void update(const AppContext& ctx, JobRunner& jobs);
 
   const LevelTarget* target() const { return target_.get(); }  // null before the first update
   bool has_modes() const { return target_ && target_->mixture.has_value(); }
@@ -119,7 +120,6 @@ class LiveNumbers {
   Rng rng_;
   std::optional<Reading> reading_;
   std::shared_ptr<Job<Reading>> job_;
-  std::unique_ptr<JobRunner> runner_;  // last: joined first; made on the first background job
 };
 
 }  // namespace scorelab::app

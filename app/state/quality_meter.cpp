@@ -9,6 +9,7 @@
 
 #include "core/common/error.h"
 #include "core/distributions/datasets.h"
+#include "core/distributions/point_spacing.h"
 #include "core/sample/sampler.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/streams.h"
@@ -40,17 +41,7 @@ bool current(const QualityReading& r, const QualityMeter::Input& in) {
 double quality_band_floor(const DataConfig& data, const Points& exact_points) {
   const auto* name = std::get_if<std::string>(&data.source);
   if (!name || find_dataset(*name).mixture || exact_points.cols() < 2) return 0;
-  // Median distance to the nearest other point, over at most 2,000 evenly spaced points.
-  const Index n = exact_points.cols(), step = std::max<Index>(1, n / 2000);
-  std::vector<float> nearest;
-  for (Index i = 0; i < n; i += step) {
-    float best = INFINITY;
-    for (Index j = 0; j < n; ++j)
-      if (j != i) best = std::min(best, (exact_points.col(i) - exact_points.col(j)).norm());
-    nearest.push_back(best);
-  }
-  std::nth_element(nearest.begin(), nearest.begin() + nearest.size() / 2, nearest.end());
-  return 6.0 * nearest[nearest.size() / 2];
+  return 6.0 * median_nearest_distance(exact_points);
 }
 
 QualityMeter::QualityMeter(QualityMeterSettings settings) : settings_(settings) {}
@@ -59,7 +50,7 @@ bool QualityMeter::busy() const {
   return (target_job_ && !target_job_->finished()) || (measure_job_ && !measure_job_->finished());
 }
 
-void QualityMeter::start_target(const Scene& scene, long revision) {
+void QualityMeter::start_target(const Scene& scene, long revision, JobRunner& jobs) {
   if (target_job_) target_job_->cancel();
   if (measure_job_) measure_job_->cancel();
   measure_job_.reset();
@@ -71,7 +62,7 @@ void QualityMeter::start_target(const Scene& scene, long revision) {
   const std::uint64_t seed = scene.seed;
   const QualityMeterSettings set = settings_;
   target_job_ =
-      runner_.submit<std::shared_ptr<const QualityTarget>>([data, seed, set](JobControl&) {
+      jobs.submit<std::shared_ptr<const QualityTarget>>([data, seed, set](JobControl&) {
         auto t = std::make_shared<QualityTarget>();
         Rng data_rng = scene_streams(seed).data;  // the window's exact score, draw for draw
         SceneData scene_data = make_scene_data(data, data_rng);
@@ -90,14 +81,14 @@ void QualityMeter::start_target(const Scene& scene, long revision) {
       });
 }
 
-void QualityMeter::start_measurement(const Input& in) {
+void QualityMeter::start_measurement(const Input& in, JobRunner& jobs) {
   std::shared_ptr<const QualityTarget> target = target_;
   std::shared_ptr<const ModelSnapshot> model = in.model;
   const bool ema = in.use_ema;
   const SdeParams sde = in.scene->noise.sde;
   const long revision = in.data_revision;
   const QualityMeterSettings set = settings_;
-  measure_job_ = runner_.submit<QualityReading>([=](JobControl&) {
+  measure_job_ = jobs.submit<QualityReading>([=](JobControl&) {
     const LearnedScore learned(model, ema);
     SdeParams sampler_sde = sde;
     sampler_sde.N = set.sde_steps;
@@ -147,21 +138,21 @@ void QualityMeter::poll() {
   }
 }
 
-void QualityMeter::update(const Input& in) {
+void QualityMeter::update(const Input& in, JobRunner& jobs) {
   // Step 0 is the initial snapshot every trainer publishes: weights nobody has trained yet.
   const bool trained = in.model && in.model->step > 0;
   for (;;) {
     poll();
     if (target_revision_ != in.data_revision) {
       reading_.reset();
-      start_target(*in.scene, in.data_revision);
+      start_target(*in.scene, in.data_revision, jobs);
     }
     // A new measurement: once the target exists, when the model or the process changed, and
     // while training runs at most every `interval` (at once when nothing true is on screen).
     // A failed measurement is retried after `interval` only.
     if (target_ && trained && !measure_job_ && !(reading_ && current(*reading_, in))) {
       const bool stale = !(reading_ && describes(*reading_, in)) && measure_error_.empty();
-      if (stale || in.now - last_start_ >= settings_.interval) start_measurement(in);
+      if (stale || in.now - last_start_ >= settings_.interval) start_measurement(in, jobs);
     }
     // Waiting: until every handle has been taken by poll() (a job that finished after this
     // iteration's poll may have made another one due).

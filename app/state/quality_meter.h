@@ -1,8 +1,8 @@
 // QualityMeter: the Model & training panel's live quality readout (core/train/quality.h) for the
 // current learned snapshot, measured in the background so that no frame waits for it.
 //
-// Two kinds of background job, on the meter's own JobRunner (one worker thread, below the UI
-// thread like the trainer, so the UI comes first):
+// Two kinds of background job, on the job runner its owner passes in (the AppContext's one
+// worker, below the UI thread like the trainer, so the UI comes first):
 //   target       once per data (AppContext::data_revision): the exact score, the exact data
 //                stream, the mixture (mode weights) and the exact-vs-exact energy reference
 //                (~0.5 s at 1,000 points × 100 pairs)
@@ -93,9 +93,9 @@ class QualityMeter {
     bool wait = false;  // scripted frames: block until what this call starts is done, so the
                         // readout of a frame depends only on the scene and the step
   };
-  // Once per frame while the readout is shown: takes finished results and starts what is due.
-  // Never blocks unless in.wait.
-  void update(const Input& in);
+  // Once per frame while the readout is shown: takes finished results and starts what is due on
+  // `jobs`. Never blocks unless in.wait.
+  void update(const Input& in, JobRunner& jobs);
 
   // The newest reading that is true of the current model, or null (then note() says why).
   const QualityReading* reading() const { return shown_ ? &*reading_ : nullptr; }
@@ -106,8 +106,8 @@ class QualityMeter {
  private:
   void poll();
   bool busy() const;
-  void start_target(const Scene& scene, long revision);
-  void start_measurement(const Input& in);
+  void start_target(const Scene& scene, long revision, JobRunner& jobs);
+  void start_measurement(const Input& in, JobRunner& jobs);
 
   QualityMeterSettings settings_;
   std::shared_ptr<const QualityTarget> target_;
@@ -115,11 +115,10 @@ class QualityMeter {
   std::string target_error_, measure_error_;  // the last failed job's message
   std::optional<QualityReading> reading_;
   bool shown_ = false;
-  std::string note_;
+  std::string note_ = "starting the quality measure...";
   double last_start_ = -1e300;  // `now` of the last measurement started
   std::shared_ptr<Job<std::shared_ptr<const QualityTarget>>> target_job_;
   std::shared_ptr<Job<QualityReading>> measure_job_;
-  JobRunner runner_;  // last: destroyed first, joining the worker before the rest goes
 };
 
 }  // namespace scorelab::app

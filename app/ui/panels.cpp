@@ -2,8 +2,8 @@
 // widget reads and writes a field of the edited scene copy.
 #include "app/ui/panels.h"
 
-#include "app/layers/widgets.h"
-#include "app/layers/item_report.h"
+#include "app/ui/widgets.h"
+#include "app/ui/item_report.h"
 #include "app/ui/numbers_panel.h"
 #include "app/ui/quality_panel.h"
 #include "app/ui/sampler_widgets.h"
@@ -359,7 +359,7 @@ bool model_section(const app::AppContext& ctx, PanelState& st, Scene& s, Command
                 training_rate(ctx).c_str());
     loss_plot(*snap);
   }
-  quality_readout(ctx, st.quality);  // measured only while this section is open
+  quality_readout(ctx, commands);  // measured only while this section is open
   return changed;
 }
 

@@ -8,7 +8,6 @@
 
 #include "app/layers/layer_table.h"
 #include "app/state/app_context.h"
-#include "app/state/quality_meter.h"
 #include "app/ui/export_panel.h"
 #include "app/ui/session_menu.h"
 #include "app/ui/lesson_panel.h"
@@ -26,7 +25,6 @@ struct PanelState {
   ExportPanel exporter;         // the Export section's form and running job
   SessionUi session;            // the File menu: current file, recent files, dialogs
   LessonUi lessons;             // the open lesson and the Lessons menu
-  app::QualityMeter quality;    // the Model & training section's quality readout and its jobs
 };
 
 // What the UI posts in one frame besides its scene edit (app/state/commands.h).

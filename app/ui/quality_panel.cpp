@@ -113,15 +113,9 @@ void mode_weights_chart(const QualityReport& q, const GaussianMixture& mixture) 
 
 }  // namespace
 
-void quality_readout(const app::AppContext& ctx, app::QualityMeter& meter) {
-  app::QualityMeter::Input in;
-  in.scene = &ctx.scene();
-  in.data_revision = ctx.data_revision();
-  if (const TrainerSnapshot* snap = ctx.training()) in.model = snap->model;
-  in.use_ema = ctx.scene().ui.use_ema;
-  in.wait = ctx.mode().scripted;
-  in.now = in.wait ? ImGui::GetFrameCount() / 60.0 : ImGui::GetTime();
-  meter.update(in);
+void quality_readout(const app::AppContext& ctx, std::vector<app::Command>& commands) {
+  commands.push_back(app::Command::ShowQuality);  // measured only while this readout shows
+  const app::QualityMeter& meter = ctx.quality();
 
   const app::QualityReading* r = meter.reading();
   if (!r) {

@@ -2,14 +2,16 @@
 // model (app/state/quality_meter.h) as a score-error-by-σ̂ chart, the energy test of its samples
 // and its mode weights against the true weights.
 #pragma once
+#include <vector>
+
 #include "app/state/app_context.h"
 #include "app/state/quality_meter.h"
 
 namespace scorelab::ui {
 
-// Feeds the meter this frame's model (interactive: wall time; scripted: 60 frames a second and
-// waiting for the result, so frames are deterministic), then draws its reading or why there is
-// none.
-void quality_readout(const app::AppContext& ctx, app::QualityMeter& meter);
+// Draws the context's quality reading (AppContext::quality) or why there is none, and posts
+// Command::ShowQuality so the measurement goes on while the readout shows (the context measures:
+// interactive on wall time, scripted at 60 frames a second, waiting for the result).
+void quality_readout(const app::AppContext& ctx, std::vector<app::Command>& commands);
 
 }  // namespace scorelab::ui

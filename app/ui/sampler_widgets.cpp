@@ -3,7 +3,7 @@
 
 #include <imgui.h>
 
-#include "app/layers/widgets.h"
+#include "app/ui/widgets.h"
 
 namespace scorelab::ui {
 

@@ -29,7 +29,7 @@
 #include "app/ui/panels.h"
 #include "app/layers/panel_overlay.h"
 #include "app/render/gl_context.h"
-#include "app/layers/item_report.h"
+#include "app/ui/item_report.h"
 #include "app/window/fonts.h"
 #include "app/window/screenshot.h"
 #include "core/common/atomic_file.h"

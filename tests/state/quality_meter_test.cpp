@@ -11,6 +11,7 @@
 #include "core/train/training_session.h"
 
 using namespace scorelab;
+using app::JobRunner;
 using app::QualityMeter;
 
 namespace {
@@ -92,7 +93,8 @@ TEST_CASE("quality meter: its reading equals a direct measure_quality on the sam
     const auto session = trained(scene, 20);
     const auto snap = session->snapshot();
     QualityMeter meter(small_settings());
-    meter.update(input(scene, snap, 0.0));
+    JobRunner jobs;  // after the meter: joined before it goes
+    meter.update(input(scene, snap, 0.0), jobs);
     const app::QualityReading* r = meter.reading();
     INFO(meter.note());
     REQUIRE(r != nullptr);
@@ -128,29 +130,30 @@ TEST_CASE("quality meter: a reading is shown only while it is true of the model 
   const Scene scene = small_scene("ring8", SdeKind::VE);
   auto session = trained(scene, 10);
   QualityMeter meter(small_settings());
+  JobRunner jobs;  // after the meter: joined before it goes
 
-  meter.update(input(scene, nullptr, 0.0));
+  meter.update(input(scene, nullptr, 0.0), jobs);
   CHECK(meter.reading() == nullptr);
   CHECK(meter.note().find("no learned model") != std::string::npos);
 
-  meter.update(input(scene, session->snapshot(), 0.0));
+  meter.update(input(scene, session->snapshot(), 0.0), jobs);
   REQUIRE(meter.reading());
   CHECK(meter.reading()->step == 10);
 
   // Newer steps within the interval keep the older reading, labelled with its own step.
   session->step();
-  meter.update(input(scene, session->snapshot(), 1.0));
+  meter.update(input(scene, session->snapshot(), 1.0), jobs);
   REQUIRE(meter.reading());
   CHECK(meter.reading()->step == 10);
   // After the interval, the newer step is measured.
-  meter.update(input(scene, session->snapshot(), 2.5));
+  meter.update(input(scene, session->snapshot(), 2.5), jobs);
   REQUIRE(meter.reading());
   CHECK(meter.reading()->step == 11);
 
   // Raw weights on screen: the EMA reading is not theirs and is re-measured at once.
   QualityMeter::Input raw = input(scene, session->snapshot(), 2.6);
   raw.use_ema = false;
-  meter.update(raw);
+  meter.update(raw, jobs);
   REQUIRE(meter.reading());
   CHECK_FALSE(meter.reading()->ema);
 
@@ -158,11 +161,11 @@ TEST_CASE("quality meter: a reading is shown only while it is true of the model 
   // than nothing: the old reading is never shown for it.
   QualityMeter::Input fresh = input(scene, trained(scene, 3)->snapshot(), 2.7);
   fresh.wait = false;
-  meter.update(fresh);
+  meter.update(fresh, jobs);
   CHECK(meter.reading() == nullptr);
   CHECK(meter.note().find("measuring the model at step 3") != std::string::npos);
   fresh.wait = true;
-  meter.update(fresh);
+  meter.update(fresh, jobs);
   REQUIRE(meter.reading());
   CHECK(meter.reading()->step == 3);
 
@@ -171,7 +174,7 @@ TEST_CASE("quality meter: a reading is shown only while it is true of the model 
   finer.noise.sde.N = 2000;
   QualityMeter::Input same = input(finer, fresh.model, 2.75);
   same.wait = false;
-  meter.update(same);
+  meter.update(same, jobs);
   CHECK(meter.reading() != nullptr);
 
   // Another noise process: the bands and sampler differ, so the reading is hidden until remeasured.
@@ -179,7 +182,7 @@ TEST_CASE("quality meter: a reading is shown only while it is true of the model 
   vp.noise.sde.kind = SdeKind::VP;
   QualityMeter::Input other = input(vp, fresh.model, 2.8);
   other.wait = false;
-  meter.update(other);
+  meter.update(other, jobs);
   CHECK(meter.reading() == nullptr);
 }
 
@@ -190,7 +193,8 @@ TEST_CASE("quality meter: one drawn point has no energy test, and says so") {
   scene.data.source = one;
   const auto session = trained(scene, 5);
   QualityMeter meter(small_settings());
-  meter.update(input(scene, session->snapshot(), 0.0));
+  JobRunner jobs;  // after the meter: joined before it goes
+  meter.update(input(scene, session->snapshot(), 0.0), jobs);
   CHECK(meter.reading() == nullptr);
   CHECK(meter.note().find("same point") != std::string::npos);
 }

@@ -1,0 +1,186 @@
+// Derived state has one owner: each panel's fields live in the AppContext (PanelFields), keyed by
+// everything they depend on. These tests check each cache's invalidation directly, without a
+// display: an input that changed recomputes (the revision moves and the key holds the new
+// input), an input that did not leaves the result alone.
+#include <doctest/doctest.h>
+
+#include "app/state/app_context.h"
+#include "app/state/fields.h"
+#include "core/scene/exact_score.h"
+
+#include "state/state_testing.h"
+
+using namespace scorelab;
+using app::AppContext;
+using app::FieldInputs;
+using state_testing::scripted;
+
+namespace {
+
+const view::WorldRect kRect{0, 0, 6, 6};  // centre (0, 0), half-sizes 6 × 6 data units
+
+// ring8 (a mixture), a reverse-SDE sampler guided by an observation of x1.
+Scene guided_scene() {
+  Scene s;
+  s.particles = 100;
+  s.ui.training = false;
+  s.sampler = ReverseSdeConfig{};
+  Conditioning& c = *sampler_condition(s.sampler);
+  c.kind = Conditioning::Kind::Observation;
+  c.x1 = 2.0;
+  return s;
+}
+
+FieldInputs inputs(AppContext& ctx) {
+  return app::field_inputs(ctx, 0, kRect, 0.0);
+}
+
+// The same t under another process: every level of the panel moves (m and s), t does not.
+Scene with_sde(Scene s, SdeKind kind) {
+  s.noise.sde.kind = kind;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("fields: the density invalidates on a level change and on nothing else") {
+  AppContext ctx(guided_scene(), scripted());
+  app::PanelFields& f = ctx.fields(0);
+  const long first = f.density(inputs(ctx), 32).revision;
+  CHECK(f.density(inputs(ctx), 32).revision == first);  // same inputs: kept
+  REQUIRE(ctx.apply(with_sde(ctx.scene(), SdeKind::VP)));
+  const app::DensityField& d = f.density(inputs(ctx), 32);
+  CHECK(d.revision == first + 1);
+  CHECK(d.key.s == doctest::Approx(ctx.panel(0).level.s));
+  CHECK(d.key.m == doctest::Approx(ctx.panel(0).level.m));
+}
+
+TEST_CASE("fields: the conditional density invalidates on an SDE change at the same t") {
+  AppContext ctx(guided_scene(), scripted());
+  app::PanelFields& f = ctx.fields(0);
+  const app::ConditionalDensity* ve = f.conditional(inputs(ctx), 32);
+  REQUIRE(ve != nullptr);
+  const double t = ve->key.t, s_ve = ve->key.s;
+  const Values log_p_ve = ve->log_p;
+  const long revision = ve->revision;
+
+  REQUIRE(ctx.apply(with_sde(ctx.scene(), SdeKind::VP)));
+  REQUIRE(ctx.panel(0).level.t == t);  // the same t: only m and s tell the levels apart
+  const app::ConditionalDensity* vp = f.conditional(inputs(ctx), 32);
+  REQUIRE(vp != nullptr);
+  CHECK(vp->revision == revision + 1);
+  CHECK(vp->key.s == doctest::Approx(ctx.panel(0).level.s));
+  CHECK(vp->key.s != doctest::Approx(s_ve));
+  // The map itself is of the new level: it equals a direct computation there.
+  const GuidedScore guided(ctx.exact(), *mixture_components(ctx.scene().data),
+                           *sampler_condition(ctx.scene().sampler));
+  Values want;
+  guided.target().log_density(vp->key.grid.points(), ctx.panel(0).level, want);
+  REQUIRE(want.size() == vp->log_p.size());
+  CHECK((want - vp->log_p).cwiseAbs().maxCoeff() < 1e-4f);
+  CHECK((log_p_ve - vp->log_p).cwiseAbs().maxCoeff() > 0.1f);  // and it did change
+}
+
+TEST_CASE(
+    "fields: the conditional density invalidates on a new observation, and is gone "
+    "without guidance") {
+  AppContext ctx(guided_scene(), scripted());
+  app::PanelFields& f = ctx.fields(0);
+  const long revision = f.conditional(inputs(ctx), 32)->revision;
+  Scene edit = ctx.scene();
+  sampler_condition(edit.sampler)->x1 = -2.0;
+  REQUIRE(ctx.apply(edit));
+  const app::ConditionalDensity* c = f.conditional(inputs(ctx), 32);
+  REQUIRE(c != nullptr);
+  CHECK(c->revision == revision + 1);
+  CHECK(c->key.condition->x1 == -2.0);
+
+  sampler_condition(edit.sampler)->kind = Conditioning::Kind::None;
+  REQUIRE(ctx.apply(edit));
+  CHECK(f.conditional(inputs(ctx), 32) == nullptr);
+}
+
+TEST_CASE("fields: the low-density outline invalidates on a level, data or quantile change") {
+  AppContext ctx(guided_scene(), scripted());
+  app::PanelFields& f = ctx.fields(0);
+  const app::DensityOutline* o = f.outline(inputs(ctx), 0.05);
+  REQUIRE(o != nullptr);
+  const float at_ve = o->threshold;
+  CHECK(f.outline(inputs(ctx), 0.05)->threshold == at_ve);
+
+  o = f.outline(inputs(ctx), 0.25);  // a larger quantile: a higher level of log p
+  CHECK(o->threshold > at_ve);
+
+  REQUIRE(ctx.apply(with_sde(ctx.scene(), SdeKind::VP)));
+  o = f.outline(inputs(ctx), 0.05);
+  CHECK(o->key.s == doctest::Approx(ctx.panel(0).level.s));
+  CHECK(o->threshold != doctest::Approx(at_ve));
+
+  Scene edit = ctx.scene();
+  edit.data.points = 300;  // fewer data points: a new draw
+  REQUIRE(ctx.apply(edit));
+  CHECK(f.outline(inputs(ctx), 0.05)->key.data_revision == ctx.data_revision());
+}
+
+TEST_CASE("fields: the encoding invalidates on any change of the process, not only its level") {
+  AppContext ctx(guided_scene(), scripted());
+  app::PanelFields& f = ctx.fields(0);
+  const app::Encoding* e = f.encoding(inputs(ctx), 20);
+  REQUIRE(e != nullptr);
+  CHECK(e->error.empty());
+  CHECK(e->codes.cols() == 20);
+  CHECK(e->max_error < 1e-2);  // decoding returns the points
+  const long revision = e->revision;
+  CHECK(f.encoding(inputs(ctx), 20)->revision == revision);
+
+  // σ_max moves the whole VE process but not the panel's t (and a level at small t barely).
+  Scene edit = ctx.scene();
+  edit.noise.sde.sigma_max = 20;
+  REQUIRE(ctx.apply(edit));
+  e = f.encoding(inputs(ctx), 20);
+  CHECK(e->revision == revision + 1);
+  CHECK(e->key.sde.sigma_max == 20);
+
+  CHECK(f.encoding(inputs(ctx), 10)->codes.cols() == 10);  // fewer points: recomputed
+}
+
+TEST_CASE("fields: the model-density map starts once by itself, then only on request") {
+  app::RunMode mode = scripted();
+  mode.train_steps_per_frame = 2;
+  Scene scene = guided_scene();
+  scene.ui.training = true;
+  scene.layers.model_density.resolution = 8;
+  scene.layers.model_density.nll_points = 20;
+  AppContext ctx(scene, mode);
+  ctx.update();  // two training steps: a snapshot
+  REQUIRE(ctx.training() != nullptr);
+  app::PanelFields& f = ctx.fields(0);
+  const auto& cfg = ctx.scene().layers.model_density;
+  const app::ModelDensityMap* m = f.model_density(inputs(ctx), cfg).density.map();
+  REQUIRE(m != nullptr);  // scripted: the job was waited for
+  const long revision = m->revision, step = m->step;
+  CHECK(std::isfinite(m->nll_learned));
+  CHECK(std::isfinite(m->nll_exact));
+
+  ctx.update();  // the model moves on; the map does not follow by itself
+  CHECK(f.model_density(inputs(ctx), cfg).density.map()->revision == revision);
+  ctx.run(app::Command::ComputeModelDensity);
+  m = f.model_density(inputs(ctx), cfg).density.map();
+  CHECK(m->revision == revision + 1);
+  CHECK(m->step > step);
+}
+
+TEST_CASE("derived state: the quality meter measures on the context's job runner while shown") {
+  app::RunMode mode = scripted();
+  mode.train_steps_per_frame = 2;
+  Scene scene = guided_scene();
+  scene.ui.training = true;
+  AppContext ctx(scene, mode);
+  ctx.update();
+  CHECK(ctx.quality().reading() == nullptr);  // not asked for: nothing measured
+  ctx.run(app::Command::ShowQuality);
+  ctx.update();  // scripted: waits for the measurement
+  const app::QualityReading* r = ctx.quality().reading();
+  REQUIRE(r != nullptr);
+  CHECK(r->step == ctx.model_step());
+}
