@@ -103,6 +103,7 @@ void AppContext::rebuild_trainer() {
   guided_learned_.reset();
   learned_step_ = -1;
   last_train_warning_.clear();
+  last_train_error_.clear();
   ++rebuilds_.trainer;
 }
 
@@ -366,6 +367,11 @@ void AppContext::update() {
     last_train_warning_ = train_snap_->warning;
     if (!last_train_warning_.empty())
       report(StatusMessage::Kind::Warning, "training: " + last_train_warning_);
+  }
+  if (train_snap_ && train_snap_->error != last_train_error_) {
+    last_train_error_ = train_snap_->error;
+    if (!last_train_error_.empty())
+      report(StatusMessage::Kind::Error, "training stopped: " + last_train_error_);
   }
 
   // 2. Particles: steps_per_frame (fractions accumulate), at most ~6 ms of work per frame

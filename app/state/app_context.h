@@ -193,6 +193,7 @@ class AppContext {
   long learned_step_ = -1;
   bool learned_ema_ = true;
   std::string last_train_warning_;
+  std::string last_train_error_;
 
   Particles particles_;
   std::optional<int> particle_target_;

@@ -12,25 +12,56 @@ namespace scorelab::app {
 
 namespace fs = std::filesystem;
 
-std::string model_file_name(const std::string& scene_path) {
-  return fs::path(scene_path).filename().replace_extension(".ckpt").string();
+std::string model_file_name(const std::string& scene_path, const std::string& old_model_file) {
+  const std::string first = fs::path(scene_path).filename().replace_extension(".ckpt").string();
+  return old_model_file == first ? first + "2" : first;
 }
 
-void save_session(const std::string& path, Scene scene, const Checkpoint* model) {
-  scene.ui.model_file = model ? model_file_name(path) : "";
-  const std::string text = to_json(scene).dump(2) + "\n";
-  if (!model) {
-    write_file_atomic(path, text);
-    return;
+namespace {
+
+// What the scene file at `path` names as its model now: "" if there is no such file, or it names
+// none, or it cannot be read (then it is replaced whole, and no checkpoint of it is removed).
+std::string current_model_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return "";
+  try {
+    const nlohmann::json j = nlohmann::json::parse(read_input_file(path, "scene file", 64 << 20));
+    const nlohmann::json& name = j.at("ui").at("model_file");
+    return name.is_string() ? name.get<std::string>() : "";
+  } catch (const std::exception&) {
+    return "";
   }
-  const std::string model_path = (fs::path(path).parent_path() / scene.ui.model_file).string();
-  if (model_path == path)
-    throw InputError(path + ": the scene file needs an extension other than .ckpt");
-  // Both complete under temporary names before either replaces an old file.
-  PendingFile weights(model_path, serialize_checkpoint(*model));
-  PendingFile settings(path, text);
-  weights.commit();
-  settings.commit();
+}
+
+}  // namespace
+
+void save_session(const std::string& path, Scene scene, const Checkpoint* model) {
+  const fs::path dir = fs::path(path).parent_path();
+  const std::string first = model_file_name(path), second = model_file_name(path, first);
+  const std::string old_model = current_model_file(path);
+  scene.ui.model_file = model ? model_file_name(path, old_model) : "";
+  const std::string text = to_json(scene).dump(2) + "\n";
+  const std::string name = fs::path(path).filename().string();
+  if (model && (name == first || name == second))
+    throw InputError(path + ": the scene file needs an extension other than .ckpt or .ckpt2");
+  check_output(path);  // a scene that cannot be written costs no checkpoint
+  const std::string model_path = (dir / scene.ui.model_file).string();
+  // Under a name the old scene does not reference: the old pair stays whole until the scene
+  // below replaces the old one.
+  if (model) write_file_atomic(model_path, serialize_checkpoint(*model));
+  try {
+    write_file_atomic(path, text);  // the commit point
+  } catch (...) {
+    std::error_code ec;
+    if (model) fs::remove(model_path, ec);  // referenced by nothing
+    throw;
+  }
+  // Nothing references the old checkpoint now. Only this scene's own names are removed: a
+  // hand-edited ui.model_file may name a file other sessions use.
+  if (old_model != scene.ui.model_file && (old_model == first || old_model == second)) {
+    std::error_code ec;
+    fs::remove(dir / old_model, ec);
+  }
 }
 
 OpenedSession open_session(const std::string& path) {

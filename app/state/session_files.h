@@ -12,14 +12,20 @@
 
 namespace scorelab::app {
 
-// The checkpoint file saved with `scene_path`: "dir/lesson.json" → "lesson.ckpt" (a file name in
-// the same folder, as ui.model_file stores it).
-std::string model_file_name(const std::string& scene_path);
+// The checkpoint file saved with `scene_path`, a file name in the same folder as ui.model_file
+// stores it. Saves alternate between two names, "dir/lesson.json" → "lesson.ckpt" and
+// "lesson.ckpt2", so that a new checkpoint never replaces the one the old scene file names:
+// the name returned is the first of the two unless `old_model_file` (what the scene file on disk
+// names now) is that one. No other scene's checkpoint has either name (each is "<stem>.ckpt" of
+// this scene's own stem, or ends in ".ckpt2", which no "<stem>.ckpt" does).
+std::string model_file_name(const std::string& scene_path, const std::string& old_model_file = "");
 
 // Writes `scene` to `path` (JSON, current version) and, when `model` is given, the model as a
-// checkpoint beside it, with ui.model_file naming it. Both files are written under temporary
-// names and renamed only when both are complete, so a failure leaves the old files as they were.
-// Throws InputError naming the path.
+// checkpoint beside it, with ui.model_file naming it. The scene file is the one commit point: the
+// checkpoint is written first under the name the old scene does not use (model_file_name), then
+// the scene is replaced atomically, then the old scene's checkpoint is removed (best effort). A
+// failure or a crash at any point leaves the old scene with its old model or the new scene with
+// its new model. Throws InputError naming the path; on failure nothing of the old pair changed.
 void save_session(const std::string& path, Scene scene, const Checkpoint* model = nullptr);
 
 // A session read from disk: the scene, and the model its ui.model_file names (null if none).

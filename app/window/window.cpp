@@ -139,7 +139,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   WindowSystem sys(options.width, options.height);
   const bool software = sys.gl.software_rasteriser();
   // Software GL rasterises a frame on every core: the background threads started below (training,
-  // measurements) run only on cores nothing else wants (BackgroundPriority, app/state/jobs.h),
+  // measurements) run only on cores nothing else wants (BackgroundPriority, thread_priority.h),
   // for as long as this window runs. Not in scripted runs: they are not timed, and their frames
   // wait for their measurements, which at idle priority would wait for every busy program on the
   // machine (a parallel test run slowed a screenshot's frame to 2.5 s).

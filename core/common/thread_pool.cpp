@@ -1,6 +1,7 @@
 #include "core/common/thread_pool.h"
 
 #include <cassert>
+#include <chrono>
 #include <utility>
 
 namespace scorelab {
@@ -19,7 +20,8 @@ ThreadPool::~ThreadPool() {
   for (std::thread& t : workers_) t.join();
 }
 
-void ThreadPool::run(int n, const std::function<void(int)>& task) {
+void ThreadPool::run(int n, const std::function<void(int)>& task,
+                     const std::function<void()>& waiting) {
   if (workers_.empty() || n <= 1) {  // nothing to share: no wake-ups
     for (int i = 0; i < n; ++i) task(i);
     return;
@@ -36,7 +38,16 @@ void ThreadPool::run(int n, const std::function<void(int)>& task) {
   start_cv_.notify_all();
   drain();
   std::unique_lock lock(mu_);
-  done_cv_.wait(lock, [&] { return busy_ == 0; });
+  const auto done = [&] { return busy_ == 0; };
+  if (!waiting) {
+    done_cv_.wait(lock, done);
+  } else {
+    while (!done_cv_.wait_for(lock, std::chrono::milliseconds(20), done)) {
+      lock.unlock();  // the callback may take a while; workers must not wait for it
+      waiting();
+      lock.lock();
+    }
+  }
   task_ = nullptr;
   if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }

@@ -29,7 +29,9 @@ class ThreadPool {
 
   // Runs task(i) for i in [0, n) and waits for all of them. If tasks throw, the first exception
   // is rethrown here after every task has finished. Not reentrant: one run at a time.
-  void run(int n, const std::function<void(int)>& task);
+  // `waiting` (may be empty) is called on the calling thread every 20 ms while it waits for the
+  // workers' last tasks, e.g. to report progress from that thread. It must not throw.
+  void run(int n, const std::function<void(int)>& task, const std::function<void()>& waiting = {});
 
  private:
   void work();   // the worker loop

@@ -2,15 +2,13 @@
 #include "core/likelihood/likelihood.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <exception>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/common/thread_pool.h"
 
 namespace scorelab {
 
@@ -112,16 +110,15 @@ bool log_likelihood(const ScoreModel& model, const Sde& sde, const Points& x,
       probe = probe.unaryExpr([](float z) { return z < 0 ? -1.0f : 1.0f; });
   }
 
-  // Chunks are fixed by the options alone; threads take them in any order, and a chunk's
-  // answer depends only on its own points, so the result does not depend on the thread count.
+  // Chunks are fixed by the options alone; the pool's threads take them in any order, and a
+  // chunk's answer depends only on its own points, so the result does not depend on the thread
+  // count. The pool is this call's own: its threads inherit the caller's priority (the window
+  // runs this on a lowered background thread), and concurrent calls never share one.
   const Index chunks = (n + options.chunk - 1) / options.chunk;
   std::vector<std::atomic<float>> fraction(static_cast<std::size_t>(chunks));
   for (auto& f : fraction) f.store(0.0f);
-  std::atomic<Index> next{0};
   std::atomic<bool> failed{false};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  std::vector<LikelihoodStats> thread_stats;
+  std::vector<LikelihoodStats> chunk_stats(static_cast<std::size_t>(chunks));
   const auto cancelled = [&] {
     return failed.load(std::memory_order_relaxed) ||
            (control.cancel && control.cancel->load(std::memory_order_relaxed));
@@ -136,56 +133,43 @@ bool log_likelihood(const ScoreModel& model, const Sde& sde, const Points& x,
     }
     control.progress(done / static_cast<double>(n));
   };
-  // One worker: takes chunks until none is left. The calling thread (worker 0) also reports
-  // progress after each of its steps, so the callback stays on the calling thread.
-  std::atomic<int> running{0};  // helpers still working
-  const auto work = [&](int worker, LikelihoodStats& st) {
-    const std::function<bool()> stop = [&] {
-      if (worker == 0) report();
-      pass(control.gate);
-      return cancelled();
-    };
+  // One task per chunk. The calling thread reports progress after each of its steps, and every
+  // 20 ms while the workers finish their last chunks, so the callback stays on the calling thread.
+  const std::thread::id caller = std::this_thread::get_id();
+  const std::function<bool()> stop = [&] {
+    if (std::this_thread::get_id() == caller) report();
+    pass(control.gate);
+    return cancelled();
+  };
+  const auto solve = [&](int task) {
+    const Index c = task;
+    if (cancelled()) return;
+    const Index i0 = c * options.chunk, m = std::min(options.chunk, n - i0);
+    const Points* p = nullptr;
+    Points chunk_probe;
+    if (hutchinson) chunk_probe = probe.middleCols(i0, m), p = &chunk_probe;
     Values out;
     PointsT<double> xT;
     ValuesT<double> delta;
     try {
-      for (Index c = next++; c < chunks && !cancelled(); c = next++) {
-        const Index i0 = c * options.chunk, m = std::min(options.chunk, n - i0);
-        const Points* p = nullptr;
-        Points chunk_probe;
-        if (hutchinson) chunk_probe = probe.middleCols(i0, m), p = &chunk_probe;
-        if (!solve_chunk(model, sde, x.middleCols(i0, m), options, p, out, stop,
-                         fraction[static_cast<std::size_t>(c)], st, xT, delta))
-          return;
-        log_p.segment(i0, m) = out;  // disjoint columns per chunk: no lock needed
-        if (end) end->x.middleCols(i0, m) = xT, end->delta.segment(i0, m) = delta;
-      }
+      if (!solve_chunk(model, sde, x.middleCols(i0, m), options, p, out, stop,
+                       fraction[static_cast<std::size_t>(c)],
+                       chunk_stats[static_cast<std::size_t>(c)], xT, delta))
+        return;
     } catch (...) {
-      const std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      failed = true;
+      failed = true;  // the other chunks stop at their next step; the pool rethrows this
+      throw;
     }
+    log_p.segment(i0, m) = out;  // disjoint columns per chunk: no lock needed
+    if (end) end->x.middleCols(i0, m) = xT, end->delta.segment(i0, m) = delta;
   };
-  const auto helper = [&](int worker, LikelihoodStats& st) {
-    work(worker, st);
-    --running;
-  };
-  const int threads = static_cast<int>(std::min<Index>(thread_count(options.threads), chunks));
-  thread_stats.resize(static_cast<std::size_t>(std::max(threads, 1)));
-  std::vector<std::thread> helpers;
-  running = threads - 1;
-  for (int w = 1; w < threads; ++w)
-    helpers.emplace_back(helper, w, std::ref(thread_stats[static_cast<std::size_t>(w)]));
-  work(0, thread_stats[0]);
-  // The calling thread keeps the progress moving while the helpers finish their last chunks.
-  while (control.progress && running.load() > 0 && !cancelled()) {
-    report();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  for (std::thread& h : helpers) h.join();
-  if (error) std::rethrow_exception(error);
+  ThreadPool pool(static_cast<int>(
+      std::clamp<Index>(thread_count(options.threads), 1, std::max<Index>(chunks, 1))));
+  pool.run(static_cast<int>(chunks), solve, [&] {
+    if (!cancelled()) report();
+  });
   if (stats)
-    for (const LikelihoodStats& st : thread_stats)
+    for (const LikelihoodStats& st : chunk_stats)
       stats->evaluations += st.evaluations, stats->steps += st.steps;
   if (control.cancel && control.cancel->load()) return false;
   if (control.progress) control.progress(1.0);

@@ -1,6 +1,7 @@
 #include "core/train/trainer.h"
 
 #include <chrono>
+#include <exception>
 #include <utility>
 
 #include "core/common/error.h"
@@ -83,6 +84,7 @@ void Trainer::publish(TrainingSession& s, bool running, double steps_per_second)
   snap->history = s.history();
   snap->steps_per_second = steps_per_second;
   snap->warning = s.warning();
+  snap->error = error_;
   snap->running = running;
   std::shared_ptr<const TrainerSnapshot> old;
   {
@@ -129,8 +131,19 @@ void Trainer::loop() {
     }
     if (running || one_step) {
       pass(gate_);  // outside the lock: commands and snapshots go on while the gate is closed
-      s.step();
-      ++rate_steps;
+      try {
+        s.step();
+        error_.clear();
+        ++rate_steps;
+      } catch (const std::exception& e) {
+        // A failing step (e.g. a data source that throws) must not end the process: stop, keep
+        // the last published weights, and say why. Starting again retries.
+        error_ = e.what();
+        std::lock_guard lock(mu_);
+        running_ = false;
+        pending_steps_ = 0;
+        running = false;
+      }
     }
     const auto now = Clock::now();
     const double since_rate = std::chrono::duration<double>(now - rate_start).count();

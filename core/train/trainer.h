@@ -6,7 +6,8 @@
 // copy, so reading never waits for a training step and never stops one. (libstdc++ 12's
 // atomic<shared_ptr> does the same with a spin bit that ThreadSanitizer cannot see.) The
 // trainer publishes at most every `publish_interval` seconds while running, and after every
-// step while paused, and never publishes non-finite weights.
+// step while paused, and never publishes non-finite weights. A step that throws stops training
+// (the trainer stays alive and paused) and its message is published as `error`.
 #pragma once
 #include <condition_variable>
 #include <memory>
@@ -24,6 +25,7 @@ struct TrainerSnapshot {
   LossHistory history;
   double steps_per_second = 0;  // measured over the last second of running
   std::string warning;          // the divergence guard's last message, "" if none
+  std::string error;            // why the last step failed and training stopped, "" if it did not
   bool running = false;
 };
 
@@ -81,6 +83,7 @@ class Trainer {
   bool idle_ = false;  // the loop is waiting with nothing to do
 
   std::unique_ptr<TrainingSession> session_;  // touched only by the training thread after start
+  std::string error_;  // the last step's exception message, "" once a step succeeds (thread only)
   const ForegroundGate* gate_ = nullptr;
   mutable std::mutex snap_mu_;                // guards only the pointer below
   std::shared_ptr<const TrainerSnapshot> published_;

@@ -12,6 +12,9 @@
 #include "app/state/app_context.h"
 #include "app/state/session_files.h"
 #include "core/common/error.h"
+#include "core/distributions/datasets.h"
+#include "core/scene/checkpoint.h"
+#include "core/train/training_session.h"
 
 #include "state/state_testing.h"
 
@@ -190,6 +193,60 @@ TEST_CASE("session: a saved model comes back with the scene, weights identical")
   REQUIRE(other.training());
   REQUIRE(other.training()->model);
   CHECK(other.training()->model->step == saved.step);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("session: the scene file is the one commit point of a save with its model") {
+  const fs::path dir = temp_dir();
+  const Scene s = small_scene();
+  const GaussianMixture gmm = ring8();
+  TrainingSession session(s.train,
+                          [gmm](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); });
+  session.step();
+  const Checkpoint one = make_checkpoint(session, s);
+  session.step();
+  const Checkpoint two = make_checkpoint(session, s);
+  REQUIRE(one.params != two.params);
+
+  // Saves alternate between two names, so a new checkpoint never replaces the one the old scene
+  // names; once the new scene is in place, the old checkpoint is removed.
+  const std::string path = (dir / "pair.json").string();
+  const auto saved = [&](const Checkpoint* model, const char* name) {
+    app::save_session(path, s, model);
+    const app::OpenedSession opened = app::open_session(path);
+    CHECK(opened.scene.ui.model_file == name);
+    if (model) {
+      REQUIRE(opened.model);
+      CHECK(opened.model->params == model->params);
+    } else {
+      CHECK(opened.model == nullptr);
+    }
+  };
+  saved(&one, "pair.ckpt");
+  saved(&two, "pair.ckpt2");
+  CHECK_FALSE(fs::exists(dir / "pair.ckpt"));
+  saved(&one, "pair.ckpt");
+  CHECK_FALSE(fs::exists(dir / "pair.ckpt2"));
+  saved(nullptr, "");
+  CHECK_FALSE(fs::exists(dir / "pair.ckpt"));
+
+  // A scene write that fails after the new checkpoint was written: the scene's name leaves no room
+  // for its temporary's (".<name>.tmp-XXXXXXXX" is longer than the 255 bytes a name may have),
+  // while the checkpoint's shorter name does. The old pair is left as it was, byte for byte, and
+  // the unreferenced new checkpoint is removed.
+  const std::string stem(225, 's');
+  const std::string long_path = (dir / (stem + "." + std::string(20, 'j'))).string();
+  Scene old_scene = s;
+  old_scene.ui.model_file = stem + ".ckpt";
+  save_checkpoint((dir / old_scene.ui.model_file).string(), one);
+  std::ofstream(long_path) << to_json(old_scene).dump(2);
+  const std::string old_text = read(long_path), old_weights = read(dir / old_scene.ui.model_file);
+  CHECK_THROWS_WITH_AS(app::save_session(long_path, s, &two), doctest::Contains("cannot write"),
+                       InputError);
+  CHECK(read(long_path) == old_text);
+  CHECK(read(dir / old_scene.ui.model_file) == old_weights);
+  CHECK_FALSE(fs::exists(dir / (stem + ".ckpt2")));
+  CHECK(load_checkpoint((dir / old_scene.ui.model_file).string()).params == one.params);
   fs::remove_all(dir);
 }
 

@@ -2,7 +2,9 @@
 // builds this suite with it). Short: a few steps suffice for the race detector to see every path.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "core/common/thread_pool.h"
@@ -22,6 +24,32 @@ TEST_CASE("the pool runs every task exactly once per call, and passes an excepti
   pool.run(2, [&](int i) { runs[i] = -1; });  // still usable after a throw
   CHECK(runs[0] == -1);
   CHECK(runs[1] == -1);
+}
+
+TEST_CASE("while the workers finish, the calling thread is called back every 20 ms") {
+  ThreadPool pool(2);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::atomic<bool> worker_started{false}, release{false};
+  std::atomic<int> waits{0};
+  bool waiting_on_caller = true;  // written only by the calling thread
+  // The caller's task returns once a worker holds the other one, which the worker keeps until the
+  // caller has been called back 3 times while waiting for it.
+  pool.run(
+      2,
+      [&](int) {
+        if (std::this_thread::get_id() == caller) {
+          while (!worker_started) std::this_thread::yield();
+        } else {
+          worker_started = true;
+          while (!release) std::this_thread::yield();
+        }
+      },
+      [&] {
+        waiting_on_caller = waiting_on_caller && std::this_thread::get_id() == caller;
+        if (++waits >= 3) release = true;
+      });
+  CHECK(waiting_on_caller);
+  CHECK(waits >= 3);
 }
 
 TEST_CASE("a training session steps on 3 threads and matches 1 thread") {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <thread>
 
 #include "core/distributions/datasets.h"
@@ -89,4 +90,35 @@ TEST_CASE("a diverging trainer never publishes non-finite weights and says why")
   trainer.wait_idle();
   CHECK(bad == 0);
   CHECK(trainer.snapshot()->warning.find("diverged") != std::string::npos);
+}
+
+TEST_CASE("a step that throws stops training, keeps the trainer alive and says why") {
+  // The data source fails from its 6th batch on; a step draws its batch before it changes
+  // anything, so the weights of the 5 good steps stay published.
+  std::atomic<int> calls{0};
+  std::atomic<bool> fail{true};
+  const GaussianMixture gmm = ring8();
+  DataSource flaky = [&, gmm](Index n, Rng& rng, Points& out) {
+    if (fail && ++calls > 5) throw std::runtime_error("the data file vanished");
+    gmm.sample(n, rng, out);
+  };
+  Trainer trainer(small_config(), flaky);
+  trainer.publish_interval = 0.0;
+  trainer.start();
+  trainer.wait_idle();
+  auto snap = trainer.snapshot();
+  CHECK_FALSE(snap->running);
+  CHECK(snap->error == "the data file vanished");
+  REQUIRE(snap->model);
+  CHECK(snap->model->step == 5);
+  CHECK(snap->model->params.allFinite());
+
+  // Alive: once the source works again, a step succeeds and the error is cleared.
+  fail = false;
+  trainer.step_once();
+  trainer.wait_idle();
+  snap = trainer.snapshot();
+  CHECK(snap->model->step == 6);
+  CHECK(snap->error.empty());
+  CHECK_FALSE(snap->running);
 }
