@@ -370,8 +370,16 @@ void AppContext::update() {
   }
   if (train_snap_ && train_snap_->error != last_train_error_) {
     last_train_error_ = train_snap_->error;
-    if (!last_train_error_.empty())
+    if (!last_train_error_.empty()) {
+      // The trainer has stopped: the training switch says so too (one edit, as a click on it),
+      // so the panel and the status bar never claim a run that is not going on.
+      if (scene_.ui.training) {
+        Scene stopped = scene_;
+        stopped.ui.training = false;
+        apply(stopped);
+      }
       report(StatusMessage::Kind::Error, "training stopped: " + last_train_error_);
+    }
   }
 
   // 2. Particles: steps_per_frame (fractions accumulate), at most ~6 ms of work per frame

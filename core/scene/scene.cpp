@@ -121,7 +121,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, MlpConf
 
 // The "train" block is flat: objective, optimiser and schedule of updates side by side.
 template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, TrainConfig> {
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, TrainSettings> {
   v("objective", c.objective.kind);
   v("levels", c.objective.levels);
   v("likelihood_weighting", c.objective.likelihood_weighting);
@@ -567,12 +567,7 @@ void validate(const Scene& scene) {
   validate_window(scene);
 }
 
-TrainConfig Scene::train_config() const {
-  TrainConfig c = train;
-  c.sde = noise.sde;
-  c.schedule = noise.schedule;
-  return c;
-}
+TrainConfig Scene::train_config() const { return TrainConfig{train, noise.sde, noise.schedule}; }
 
 Scene parse_scene(const json& file) {
   // Older versions are rewritten as the current one first (core/scene/scene_version.h).

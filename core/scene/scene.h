@@ -308,9 +308,9 @@ struct Scene {
   DataConfig data;
   NoiseConfig noise;
   SamplerConfig sampler = ReverseSdeConfig{};
-  // Model and training settings; its sde and schedule are ignored (the noise block above is
-  // the one truth): use train_config() for the complete configuration.
-  TrainConfig train;
+  // Model and training settings; the process they train for is the noise block above:
+  // train_config() joins the two.
+  TrainSettings train;
   ViewConfig view;      // window only
   LayersConfig layers;  // window only
   UiConfig ui;          // window only

@@ -7,14 +7,10 @@ namespace {
 
 // Training settings the trainer changes between steps (Trainer::set_learning_rate, set_batch,
 // set_objective); any other difference starts a new run from fresh weights.
-bool same_run(TrainConfig a, TrainConfig b) {
+bool same_run(TrainSettings a, TrainSettings b) {
   a.adam.lr = b.adam.lr;
   a.batch = b.batch;
   a.objective = b.objective;
-  // The noise processes of the train block are ignored: Scene::train_config() takes the noise
-  // block's (which changes the objective in place).
-  a.sde = b.sde;
-  a.schedule = b.schedule;
   return a == b;
 }
 

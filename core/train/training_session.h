@@ -29,17 +29,25 @@ namespace scorelab {
 // Draws n fresh training points into out (2 × n) with the given generator.
 using DataSource = std::function<void(Index n, Rng& rng, Points& out)>;
 
-struct TrainConfig {
+// The training settings a scene holds (its "train" block): network, objective, optimiser, batch,
+// seed. No noise process: the scene's noise block is the one process, and TrainConfig adds it.
+struct TrainSettings {
   MlpConfig model;
   ObjectiveConfig objective;
-  SdeParams sde;            // noise process for continuous levels
-  SigmaSchedule schedule;   // noise scales for discrete levels
   AdamConfig adam;
   double ema_rate = 0.999;  // EMA target decay per step
   int batch = 256;          // training points per step, ≥ 1
   std::uint64_t seed = 0;   // initial weights, embedding frequencies and the data/noise stream
   // Threads a training step uses, [0, 64]; 0 = auto (training_threads). Never changes results.
   int threads = 0;
+  bool operator==(const TrainSettings&) const = default;
+};
+
+// What a TrainingSession runs: the settings and the noise process they train for
+// (Scene::train_config() joins a scene's train and noise blocks).
+struct TrainConfig : TrainSettings {
+  SdeParams sde;            // noise process for continuous levels
+  SigmaSchedule schedule;   // noise scales for discrete levels
   bool operator==(const TrainConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field

@@ -200,7 +200,7 @@ TEST_CASE("session: the scene file is the one commit point of a save with its mo
   const fs::path dir = temp_dir();
   const Scene s = small_scene();
   const GaussianMixture gmm = ring8();
-  TrainingSession session(s.train,
+  TrainingSession session(s.train_config(),
                           [gmm](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); });
   session.step();
   const Checkpoint one = make_checkpoint(session, s);

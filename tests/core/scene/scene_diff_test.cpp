@@ -61,8 +61,6 @@ TEST_CASE("scene diff: each block's edit rebuilds exactly what it should") {
   CHECK(flags_of_edit([](Scene& s) { s.train.model.width = 64; }) == "train_restart");
   CHECK(flags_of_edit([](Scene& s) { s.train.ema_rate = 0.99; }) == "train_restart");
   CHECK(flags_of_edit([](Scene& s) { s.train.adam.beta1 = 0.8; }) == "train_restart");
-  // The train block's own noise processes are ignored (the noise block is the one truth).
-  CHECK(flags_of_edit([](Scene& s) { s.train.sde.sigma_max = 99; }).empty());
   CHECK(flags_of_edit([](Scene& s) { s.sampler = LangevinConfig{}; }) == "sampler");
   CHECK(flags_of_edit([](Scene& s) { std::get<ReverseSdeConfig>(s.sampler).snr = 0.2; }) ==
         "sampler");

@@ -24,7 +24,7 @@ TEST_CASE("every model and train field round-trips through the scene file") {
   s.train.seed = 123456789012345ull;
   const Scene back = parse_scene(json::parse(to_json(s).dump()));
   CHECK(back == s);
-  const TrainConfig& t = back.train;
+  const TrainSettings& t = back.train;
   CHECK(t.model.width == 48);
   CHECK(t.model.depth == 2);
   CHECK(t.model.activation == Activation::Softplus);
