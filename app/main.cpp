@@ -1,13 +1,15 @@
 // scorelab's entry point: no arguments or a window flag first (--scene, --frames, ...) open the
 // visualizer window; every other command goes through the command-line table in app/cli, plus
-// `export`, which needs OpenGL and so lives with the window code.
+// the two that need what headless commands lack: `export` (OpenGL) and `bench-edit` (the
+// window's state).
 #include <exception>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "app/cli/cli.h"
-#include "app/export/export_command.h"
+#include "app/cli/export_command.h"
+#include "app/window/edit_bench.h"
 #include "app/window/options.h"
 #include "app/window/window.h"
 #include "core/common/error.h"
@@ -16,7 +18,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (!scorelab::window::is_window_command(args)) {
     const scorelab::cli::Command* const window_commands[] = {
-        &scorelab::exporting::export_command()};
+        &scorelab::exporting::export_command(), &scorelab::window::edit_bench_command()};
     return scorelab::cli::run(args, std::cout, std::cerr, window_commands);
   }
   scorelab::window::Options options;

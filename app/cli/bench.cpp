@@ -22,8 +22,6 @@
 #include <unistd.h>
 
 #include "app/cli/command.h"
-#include "app/state/app_context.h"
-#include "app/state/quality_meter.h"
 #include "core/distributions/datasets.h"
 #include "core/distributions/empirical_mixture.h"
 #include "core/field/field.h"
@@ -450,8 +448,7 @@ json time_to_quality_case(const TtqCase& c, SdeKind kind, const TtqRecipe& recip
   return result;
 }
 
-// The window's quality meter (core/train/quality.h) as the lead's background job would run it:
-// The window's quality meter (app/state/quality_meter.h) at its settings: 8 bands × 1,000 points,
+// The window's quality meter's recipe (QualityRecipe, core/train/quality.h): 8 bands × 1,000 points,
 // 1,000 particles through the reverse SDE (Euler–Maruyama, 100 steps), ring8 under VE, a freshly
 // initialised default model (cost does not depend on the weights): one measurement, and the
 // energy reference it computes once per data target (100 exact-vs-exact pairs).
@@ -461,7 +458,7 @@ json quality_meter(bool quick) {
   TrainConfig cfg;
   const TrainingSession session(cfg, data);
   const LearnedScore learned(session.snapshot(), /*use_ema=*/true);
-  const app::QualityMeterSettings meter;
+  const QualityRecipe meter;
   SdeParams meter_sde = cfg.sde;
   meter_sde.N = meter.sde_steps;
   auto sampler = make_sampler(ReverseSdeConfig{}, SigmaSchedule{}, meter_sde);
@@ -644,40 +641,6 @@ json export_mp4(bool quick) {
   return export_workload(".mp4", quick);
 }
 
-// ---- a slider edit in the window -----------------------------------------------------------------
-
-// The cost of one slider edit through AppContext::apply (validate, diff, rebuild what changed), as
-// the window makes it while a slider is dragged: the level slider (view.left.t, nothing to rebuild)
-// and the sampler speed, on the default scene and with a 20,000-point drawn set. Median of many.
-json apply_edit(bool quick) {
-  const int reps = quick ? 20 : 2000;
-  const auto time_edits = [&](Scene scene) {
-    scene.ui.training = false;
-    app::RunMode mode;
-    mode.scripted = true;
-    app::AppContext ctx(scene, mode);
-    std::vector<double> ms;
-    for (int r = 0; r < reps; ++r) {
-      Scene edit = ctx.scene();
-      edit.view.left.t = 0.1 + 0.8 * (r % 100) / 100.0;  // a drag of the level slider
-      edit.ui.steps_per_frame = 1 + r % 7;
-      const auto t0 = Clock::now();
-      ctx.apply(edit);
-      ms.push_back(1e3 * seconds_since(t0));
-    }
-    std::sort(ms.begin(), ms.end());
-    return json{{"median_ms", ms[ms.size() / 2]}, {"p95_ms", ms[ms.size() * 95 / 100]},
-                {"edits", reps}};
-  };
-  Scene drawn = parse_scene_text(default_scene_json(), "default scene");
-  PointSet set;
-  Rng rng(1);
-  for (int i = 0; i < 20'000; ++i) set.points.emplace_back(4 * rng.normal(), 4 * rng.normal());
-  drawn.data.source = std::move(set);
-  return {{"default_scene", time_edits(parse_scene_text(default_scene_json(), "default scene"))},
-          {"drawn_20000_points", time_edits(drawn)}};
-}
-
 // ---- the table ----------------------------------------------------------------------------------
 
 struct Workload {
@@ -699,7 +662,6 @@ constexpr Workload kWorkloads[] = {
     {"likelihood_learned", likelihood_learned},
     {"export_gif", export_gif},
     {"export_mp4", export_mp4},
-    {"apply_edit", apply_edit},
     {"quality_meter", quality_meter},
     {"time_to_quality", time_to_quality},
 };

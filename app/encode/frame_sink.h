@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/encode/image.h"
+#include "app/render/image.h"
 
 namespace scorelab::encode {
 

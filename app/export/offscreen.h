@@ -1,7 +1,7 @@
 // OffscreenTarget: a framebuffer object of any size (independent of the window) that an export
 // draws into and reads back, so the window's own framebuffer and size are never touched.
 #pragma once
-#include "app/encode/image.h"
+#include "app/render/image.h"
 #include "app/render/gl.h"
 
 namespace scorelab::exporting {

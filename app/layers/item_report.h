@@ -1,0 +1,32 @@
+// The test-only UI report (`--ui-report FILE`): the labelled ImGui items drawn in one frame, each
+// with its rectangle, the size of its text and the rectangle of the window it is in, so a test can
+// check that no label is cut off and every item is inside the window on screen. Widgets call
+// report_item() right after they are drawn; it records only while a report is being collected
+// (ImGui's io.UserData points at it), so normal runs pay one pointer test.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace scorelab::ui {
+
+struct ReportedItem {
+  std::string text;           // the item's visible text (before any "##")
+  float x0, y0, x1, y1;       // the item's rectangle (ImGui::GetItemRectMin/Max), window pixels
+  float text_w, text_h;       // ImGui::CalcTextSize(text)
+  float wx0, wy0, wx1, wy1;   // its window's rectangle
+};
+
+struct ItemReport {
+  std::vector<ReportedItem> items;
+  float display_w = 0, display_h = 0;  // the window (viewport) size
+  float font_px = 0;                   // the font's size this frame
+  std::string missing_glyphs;          // of σ ε ∇ ∫ ₓ ₀ ₉ ≥, those the font lacks ("U+03C3 ...")
+  // JSON: {"display": [w, h], "font_px": f, "missing_glyphs": "...", "items": [{"text", "rect": [x0, y0, x1,
+  // y1], "text_size": [w, h], "window_rect": [...]}, ...]}
+  std::string json() const;
+};
+
+// Records the last item drawn (its label `text`, cut at "##") if a report is being collected.
+void report_item(const char* text);
+
+}  // namespace scorelab::ui

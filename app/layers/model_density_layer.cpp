@@ -13,7 +13,7 @@
 #include <cstdio>
 
 #include "app/layers/layer.h"
-#include "app/ui/widgets.h"
+#include "app/layers/widgets.h"
 
 namespace scorelab::layers {
 

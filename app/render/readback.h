@@ -1,6 +1,6 @@
 // Reading pixels back from OpenGL into an image (screenshots, export frames).
 #pragma once
-#include "app/encode/image.h"
+#include "app/render/image.h"
 #include "app/render/gl.h"
 
 namespace scorelab::render {

@@ -99,7 +99,7 @@ class AppContext {
   // the scene is refused; then nothing changed.
   bool open(Scene scene, std::shared_ptr<const Checkpoint> model);
   const EditHistory& history() const { return history_; }
-  // What the last applied edit rebuilt (tests and the apply_edit benchmark read it).
+  // What the last applied edit rebuilt (tests and `scorelab bench-edit` read it).
   const SceneDiff& last_diff() const { return last_diff_; }
   // How many times each piece was rebuilt since construction (tests: "rebuilds exactly what it
   // should and nothing else").

@@ -41,15 +41,11 @@
 
 namespace scorelab::app {
 
-struct QualityMeterSettings {
-  // 8 bands of 1,000 points from σ̂ = 0.01 to σ̂(1); 1,000 samples for the energy distance.
-  QualityOptions options;
-  int reference_pairs = 100;  // exact-vs-exact draws behind the 95th percentile (20 gave a p95
-                              // low enough that exact samples failed 1 time in 8)
-  int sde_steps = 100;        // reverse-SDE steps (exact ring8 samples pass as often at 100 as
-                              // at 500: the discretisation is not what the number measures)
-  double interval = 2.0;      // seconds between measurements of a changing model
-  std::uint64_t seed = 1;     // the meter's own stream (never the scene's or the trainer's)
+// The recipe of a measurement (core/train/quality.h), and when and from which stream the meter
+// takes it.
+struct QualityMeterSettings : QualityRecipe {
+  double interval = 2.0;   // seconds between measurements of a changing model
+  std::uint64_t seed = 1;  // the meter's own stream (never the scene's or the trainer's)
 };
 
 // Below this σ̂ the exact score of a sample-only dataset (moons, spirals, …) is that of its

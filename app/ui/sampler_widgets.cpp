@@ -3,7 +3,7 @@
 
 #include <imgui.h>
 
-#include "app/ui/widgets.h"
+#include "app/layers/widgets.h"
 
 namespace scorelab::ui {
 

@@ -68,6 +68,17 @@ struct QualityOptions {
   const ForegroundGate* gate = nullptr;
 };
 
+// The quality measurement as the window's meter takes it (app/state/quality_meter.h) and the
+// benchmark times it: 8 bands of 1,000 points from σ̂ = 0.01 to σ̂(1), 1,000 samples for the
+// energy distance, drawn by a 100-step reverse SDE.
+struct QualityRecipe {
+  QualityOptions options;
+  int reference_pairs = 100;  // exact-vs-exact draws behind the 95th percentile (20 gave a p95
+                              // low enough that exact samples failed 1 time in 8)
+  int sde_steps = 100;        // reverse-SDE steps (exact ring8 samples pass as often at 100 as
+                              // at 500: the discretisation is not what the number measures)
+};
+
 struct QualityReport {
   std::vector<NoiseLevel> levels;  // K band levels, σ̂ ascending
   std::vector<double> rel_error;   // K: E‖s_θ − s‖² / E‖s‖² at each level

@@ -230,5 +230,23 @@ TEST_CASE("the real binary answers --help") {
   for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
   CHECK(::pclose(pipe) == 0);
   CHECK(text.find("Usage: scorelab <command>") != std::string::npos);
-  CHECK(text.find("  export") != std::string::npos);  // the window-side command is listed too
+  CHECK(text.find("  export") != std::string::npos);  // the window-side commands are listed too
+  CHECK(text.find("  bench-edit") != std::string::npos);
+}
+
+TEST_CASE("the real binary's bench-edit --quick prints the edit cost of both scenes as JSON") {
+  const std::string cmd = std::string("'") + SCORELAB_BINARY + "' bench-edit --quick 2>/dev/null";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
+  CHECK(::pclose(pipe) == 0);
+  const nlohmann::json j = nlohmann::json::parse(text);
+  for (const char* scene : {"default_scene", "drawn_20000_points"}) {
+    CAPTURE(scene);
+    CHECK(j[scene]["edits"] == 20);
+    CHECK(j[scene]["median_ms"].get<double>() > 0);
+    CHECK(j[scene]["p95_ms"].get<double>() >= j[scene]["median_ms"].get<double>());
+  }
 }

@@ -1,6 +1,6 @@
 // `scorelab export` (see export_command.h): flags → ExportSettings, a hidden GL context, the job
 // loop with progress on stderr, and Ctrl-C / SIGTERM as a clean cancel (no file left behind).
-#include "app/export/export_command.h"
+#include "app/cli/export_command.h"
 
 #include <algorithm>
 #include <charconv>
