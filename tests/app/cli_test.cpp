@@ -221,28 +221,31 @@ TEST_CASE("bench --quick prints one JSON object with every workload") {
   CHECK(j["machine"].contains("cpu"));
 }
 
-TEST_CASE("the real binary answers --help") {
-  const std::string cmd = std::string("'") + SCORELAB_BINARY + "' --help";
+namespace {
+
+// What the real binary prints on stdout for `args` (stderr dropped); its exit status must be 0.
+std::string real_binary_output(const std::string& args) {
+  const std::string cmd = std::string("'") + SCORELAB_BINARY + "' " + args + " 2>/dev/null";
   FILE* pipe = ::popen(cmd.c_str(), "r");
   REQUIRE(pipe != nullptr);
   std::string text;
   char buf[4096];
   for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
   CHECK(::pclose(pipe) == 0);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("the real binary answers --help") {
+  const std::string text = real_binary_output("--help");
   CHECK(text.find("Usage: scorelab <command>") != std::string::npos);
   CHECK(text.find("  export") != std::string::npos);  // the window-side commands are listed too
   CHECK(text.find("  bench-edit") != std::string::npos);
 }
 
 TEST_CASE("the real binary's bench-edit --quick prints the edit cost of both scenes as JSON") {
-  const std::string cmd = std::string("'") + SCORELAB_BINARY + "' bench-edit --quick 2>/dev/null";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string text;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
-  CHECK(::pclose(pipe) == 0);
-  const nlohmann::json j = nlohmann::json::parse(text);
+  const nlohmann::json j = nlohmann::json::parse(real_binary_output("bench-edit --quick"));
   for (const char* scene : {"default_scene", "drawn_20000_points"}) {
     CAPTURE(scene);
     CHECK(j[scene]["edits"] == 20);
