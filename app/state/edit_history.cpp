@@ -3,15 +3,8 @@
 namespace scorelab::app {
 
 Scene with_unrecorded_fields(Scene scene, const Scene& keep) {
-  scene.ui.playing = keep.ui.playing;
-  scene.ui.run = keep.ui.run;
-  scene.ui.training = keep.ui.training;
-  scene.ui.show_help = keep.ui.show_help;
-  scene.ui.show_panels = keep.ui.show_panels;
-  scene.view.center_x = keep.view.center_x;
-  scene.view.center_y = keep.view.center_y;
-  scene.view.half_height = keep.view.half_height;
-  return scene;
+  return with_fields_of(std::move(scene), keep,
+                        {FieldRole::Camera, FieldRole::Playback, FieldRole::Display});
 }
 
 bool is_recorded_edit(const Scene& before, const Scene& after) {

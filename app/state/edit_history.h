@@ -2,10 +2,11 @@
 //
 // The history keeps whole scenes (a scene is a few kilobytes; a drawn point set at most a few
 // megabytes, kMaxUndo of them bounded by the data limits), so undo restores the exact previous
-// state by construction. What is not an edit and never recorded: the transport (playing, run,
-// training, help, panels shown) and the camera (pan and zoom), which change every wheel notch;
-// undo keeps their current values. One gesture (a slider dragged, a centre moved with the mouse)
-// is one entry, however many frames it lasts.
+// state by construction. What is not an edit and never recorded are the fields whose role
+// (FieldRole, core/scene/scene.h) is not Content: the camera (pan and zoom, which change every
+// wheel notch), playback (playing, run, training) and the window's display (UI scale, panels,
+// help, presenter mode); undo keeps their current values. One gesture (a slider dragged, a centre
+// moved with the mouse) is one entry, however many frames it lasts.
 #pragma once
 #include <cstddef>
 #include <deque>
@@ -17,10 +18,10 @@ namespace scorelab::app {
 
 inline constexpr std::size_t kMaxUndo = 100;  // entries kept; the oldest is dropped beyond
 
-// `scene` with the fields undo does not touch (transport, camera) taken from `keep`.
+// `scene` with the fields undo does not touch (camera, playback, display) taken from `keep`.
 Scene with_unrecorded_fields(Scene scene, const Scene& keep);
 
-// Whether going from `before` to `after` is an edit undo records (not only transport or camera).
+// Whether going from `before` to `after` is an edit undo records (a Content field changed).
 bool is_recorded_edit(const Scene& before, const Scene& after);
 
 class EditHistory {

@@ -26,11 +26,8 @@ bool LessonPlayer::navigate(std::span<const Command> commands, const Scene& curr
   }
   if (step == step_) return false;
   step_ = step;
-  edit = lesson_.steps[std::size_t(step_)].scene;
-  edit.ui.ui_scale = current.ui.ui_scale;
-  edit.ui.show_panels = current.ui.show_panels;
-  edit.ui.show_help = current.ui.show_help;
-  edit.ui.presenter = current.ui.presenter;
+  // The viewer's display settings stay theirs (FieldRole::Display); the rest is the step's.
+  edit = with_fields_of(lesson_.steps[std::size_t(step_)].scene, current, {FieldRole::Display});
   return true;
 }
 

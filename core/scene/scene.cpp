@@ -5,11 +5,15 @@
 #include "core/sample/sampler_registry.h"
 #include "core/scene/exact_score.h"
 
+#include <algorithm>
+#include <cassert>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <memory>
 #include <set>
+#include <span>
+#include <vector>
 
 #include "core/common/error.h"
 #include "core/common/input_file.h"
@@ -151,9 +155,9 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, PanelCo
 
 template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, ViewConfig> {
-  v("center_x", c.center_x);
-  v("center_y", c.center_y);
-  v("half_height", c.half_height);
+  v("center_x", c.center_x, FieldRole::Camera);
+  v("center_y", c.center_y, FieldRole::Camera);
+  v("half_height", c.half_height, FieldRole::Camera);
   v("split", c.split);
   v("left", c.left);
   v("right", c.right);
@@ -269,18 +273,18 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersC
 
 template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfig> {
-  v("ui_scale", c.ui_scale);
-  v("show_panels", c.show_panels);
-  v("show_help", c.show_help);
-  v("training", c.training);
-  v("playing", c.playing);
+  v("ui_scale", c.ui_scale, FieldRole::Display);
+  v("show_panels", c.show_panels, FieldRole::Display);
+  v("show_help", c.show_help, FieldRole::Display);
+  v("training", c.training, FieldRole::Playback);
+  v("playing", c.playing, FieldRole::Playback);
   v("steps_per_frame", c.steps_per_frame);
   v("particle_source", c.particle_source);
   v("use_ema", c.use_ema);
   v("follow_sampler", c.follow_sampler);
   v("discrete_levels", c.discrete_levels);
-  v("presenter", c.presenter);
-  v("run", c.run);
+  v("presenter", c.presenter, FieldRole::Display);
+  v("run", c.run, FieldRole::Playback);
   v("model_file", c.model_file);
   v("numbers", c.numbers);
   v("marginal_angle", c.marginal_angle);
@@ -334,6 +338,11 @@ struct Reader {
   void operator()(const std::string& key, C& x) {
     read_object(r, key, x);
   }
+  // A field's role does not change how it is read.
+  template <class T>
+  void operator()(const std::string& key, T& x, FieldRole) {
+    (*this)(key, x);
+  }
 
   // Reads the optional object `key` of `parent` into c (absent: c keeps its defaults).
   template <class C>
@@ -347,6 +356,11 @@ struct Reader {
 
 struct Writer {
   json& j;
+
+  template <class T>
+  void operator()(const std::string& key, const T& x, FieldRole) {  // written as any other
+    (*this)(key, x);
+  }
 
   template <class T>
   void operator()(const std::string& key, const T& x) {
@@ -568,6 +582,52 @@ void validate(const Scene& scene) {
 }
 
 TrainConfig Scene::train_config() const { return TrainConfig{train, noise.sde, noise.schedule}; }
+
+// ---- fields by role ------------------------------------------------------------------------------
+
+namespace {
+
+// Walks one block's fields (and its nested blocks') in the visitor's order, listing those whose
+// role is in `roles`: as assignments into it (`into`), or as the addresses to assign from (`from`).
+struct RoleFields {
+  std::span<const FieldRole> roles;
+  std::vector<std::function<void(const void*)>>* into = nullptr;
+  std::vector<const void*>* from = nullptr;
+
+  template <class T>
+  void operator()(const std::string&, T& x) {  // Content
+    if constexpr (kIsBlock<std::remove_const_t<T>>) fields(*this, x);
+  }
+  template <class T>
+  void operator()(const std::string&, T& x, FieldRole role) {
+    if (std::find(roles.begin(), roles.end(), role) == roles.end()) return;
+    if constexpr (!std::is_const_v<T>) {
+      if (into) into->push_back([&x](const void* src) { x = *static_cast<const T*>(src); });
+    }
+    if (from) from->push_back(&x);
+  }
+};
+
+template <class C>
+void copy_fields_of(C& to, const C& from, std::span<const FieldRole> roles) {
+  std::vector<std::function<void(const void*)>> assign;
+  std::vector<const void*> source;
+  fields(RoleFields{roles, &assign, nullptr}, to);
+  fields(RoleFields{roles, nullptr, &source}, from);
+  assert(assign.size() == source.size());  // the same type: the same fields in the same order
+  for (std::size_t i = 0; i < assign.size(); ++i) assign[i](source[i]);
+}
+
+}  // namespace
+
+Scene with_fields_of(Scene scene, const Scene& from, std::initializer_list<FieldRole> roles) {
+  const std::span<const FieldRole> r(roles.begin(), roles.size());
+  // Roles other than Content are declared in the window's blocks only.
+  copy_fields_of(scene.view, from.view, r);
+  copy_fields_of(scene.layers, from.layers, r);
+  copy_fields_of(scene.ui, from.ui, r);
+  return scene;
+}
 
 Scene parse_scene(const json& file) {
   // Older versions are rewritten as the current one first (core/scene/scene_version.h).

@@ -86,6 +86,7 @@
 // Both noise blocks are kept (and checked) whatever the sampler, so switching samplers in the UI
 // never meets a stale invalid value.
 #pragma once
+#include <initializer_list>
 #include "core/common/enum_table.h"
 #include <cstdint>
 #include <string>
@@ -321,6 +322,22 @@ struct Scene {
 
 // Checks the scene's values; parse_scene calls it, a UI calls it after an edit.
 void validate(const Scene& scene);
+
+// What a scene field is for, declared once beside its JSON name in the field lists of scene.cpp
+// (a field without a role is Content). Undo (app/state/edit_history.h) and lesson steps
+// (app/state/lesson_player.h) take their rules from it:
+//   Content   what a class looks at (data, noise, sampler, model, layers, levels): each edit is an
+//             undo step; a lesson step sets it
+//   Camera    where the view looks (view.center_x, center_y, half_height): moved by panning and
+//             zooming, never an undo step; a lesson step sets it
+//   Playback  what runs (ui.playing, ui.run, ui.training): the keys that start and stop things
+//             are not undo steps; a lesson step sets them
+//   Display   how the window presents itself to its viewer (ui.ui_scale, show_panels, show_help,
+//             presenter): neither an undo step nor changed by a lesson step
+enum class FieldRole { Content, Camera, Playback, Display };
+
+// `scene` with its fields of the given roles taken from `from`.
+Scene with_fields_of(Scene scene, const Scene& from, std::initializer_list<FieldRole> roles);
 
 Scene parse_scene(const nlohmann::json& json);  // strict; validates
 nlohmann::json to_json(const Scene& scene);

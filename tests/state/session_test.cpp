@@ -115,6 +115,8 @@ TEST_CASE("undo takes a whole gesture back in one step and skips transport and c
   ctx.submit(moved);
   ctx.run(Command::PlayPause);
   ctx.run(Command::NextRun);
+  // Nor is the window's display: presenter mode is the viewer's (FieldRole::Display).
+  ctx.run(Command::TogglePresenter);
   CHECK(ctx.history().undo_count() == 1);
   const Scene before_undo = ctx.scene();
   undo(ctx);
@@ -124,6 +126,7 @@ TEST_CASE("undo takes a whole gesture back in one step and skips transport and c
   CHECK(ctx.scene().view.half_height == before_undo.view.half_height);
   CHECK(ctx.scene().ui.run == before_undo.ui.run);
   CHECK(ctx.scene().ui.playing == before_undo.ui.playing);
+  CHECK(ctx.scene().ui.presenter);
   // Nothing left: undo says so and changes nothing.
   const Scene now = ctx.scene();
   undo(ctx);
