@@ -9,6 +9,7 @@
 #include "core/likelihood/encoding.h"
 #include "core/likelihood/likelihood.h"
 #include "core/scene/exact_score.h"
+#include "core/scene/streams.h"
 
 namespace scorelab::app {
 
@@ -292,7 +293,7 @@ const ModelDensityPanel& PanelFields::model_density(const FieldInputs& in,
     r.eps = model_density_eps(s.noise.sde, in.level.t);
     r.nll_points = cfg.nll_points;
     r.data = make_data_source(s.data);
-    r.seed = s.seed ^ 0x6d6f64656cULL;  // its own stream: the same draws for any map
+    r.rng = scene_streams(s.seed).held_out;  // the same draws for any map of the scene
     st.density.start(*in.jobs, std::move(r));
   }
   if (in.scripted) st.density.wait();

@@ -29,7 +29,7 @@ ModelDensityMap compute(const ModelDensityRequest& r, JobControl& control) {
   // The held-out draws are a small part of the work; the grid's progress is what the bar shows.
   Points held_out;
   if (r.nll_points > 0) {
-    Rng rng(r.seed);
+    Rng rng = r.rng;
     r.data(r.nll_points, rng, held_out);
   }
   const double grid_share = double(r.grid.size()) / double(r.grid.size() + held_out.cols());

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "app/state/jobs.h"
+#include "core/common/rng.h"
 #include "core/field/field.h"
 #include "core/nn/learned_score.h"
 #include "core/noise/sde.h"
@@ -39,7 +40,7 @@ struct ModelDensityRequest {
   double eps = 1e-3;      // the ODE's start time: the map is log p_eps (model_density_eps)
   int nll_points = 300;
   DataSource data;        // fresh draws for the held-out NLL
-  std::uint64_t seed = 0; // of those draws
+  Rng rng;                // of those draws: the scene's held-out stream (core/scene/streams.h)
 };
 
 // The ODE's start time for a panel at time t: t itself, so the map is the model's log p_t beside

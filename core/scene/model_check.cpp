@@ -10,6 +10,7 @@
 #include "core/nn/learned_score.h"
 #include "core/scene/limits.h"
 #include "core/scene/exact_score.h"
+#include "core/scene/streams.h"
 #include "core/train/objective.h"
 
 namespace scorelab {
@@ -18,8 +19,6 @@ namespace {
 constexpr Index kHeldOutPoints = 4096;
 constexpr Index kCheckParticles = 256;
 constexpr double kMaxCheckSeconds = 60;  // estimated (core/scene/limits.h)
-// Seeds the held-out draws apart from the training stream (which is seeded by train.seed).
-constexpr std::uint64_t kHeldOutSalt = 0x6865'6c64'6f75'7421ull;  // "heldout!"
 
 // A measured value for a message: 4 significant digits (these are estimates, not settings).
 std::string rounded(double v) {
@@ -31,7 +30,7 @@ std::string rounded(double v) {
 }  // namespace
 
 DataRegion data_region(const Scene& scene) {
-  Rng rng(scene.seed ^ kHeldOutSalt);
+  Rng rng = scene_streams(scene.seed).held_out;
   Points x;
   make_data_source(scene.data)(kHeldOutPoints, rng, x);
   DataRegion region;
@@ -55,8 +54,11 @@ ModelVerdict check_trained_model(const Checkpoint& c, const Eigen::VectorXf& ini
   const auto snapshot = c.snapshot();
   const Mlp& mlp = *snapshot->mlp;
 
-  // 1. Held-out loss: the same batch and noise for both weight vectors.
-  Rng rng(config.seed ^ kHeldOutSalt);
+  // 1. Held-out loss: the same batch and noise for both weight vectors. The held-out stream (apart
+  // from the training streams, which train.seed seeds), split once for the batch, again for the
+  // samples below.
+  Rng held_out = scene_streams(c.scene.seed).held_out;
+  Rng rng = held_out.split();
   Points x0;
   make_data_source(c.scene.data)(kHeldOutPoints, rng, x0);
   const Objective objective(config.objective, Sde(config.sde), config.schedule);
@@ -83,7 +85,7 @@ ModelVerdict check_trained_model(const Checkpoint& c, const Eigen::VectorXf& ini
   }
   const LearnedScore score(snapshot, /*use_ema=*/true);
   auto sampler = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde);
-  Rng sampler_rng(scene.seed ^ kHeldOutSalt);
+  Rng sampler_rng = held_out.split();
   sampler->start(kCheckParticles, sampler_rng);
   while (sampler->step(score, sampler_rng)) {
   }

@@ -28,3 +28,28 @@ TEST_CASE("scene_streams: Rng(seed) split twice, data first, then particles") {
 
 }  // namespace
 }  // namespace scorelab
+
+namespace scorelab {
+namespace {
+
+TEST_CASE("scene_streams: display, then held_out, split after data and particles") {
+  for (std::uint64_t seed : {0ull, 1ull, 12345678901234ull}) {
+    SceneStreams s = scene_streams(seed);
+    Rng root(seed);
+    (void)root.split(), (void)root.split();  // data, particles
+    Rng display = root.split(), held_out = root.split();
+    for (int k = 0; k < 4; ++k) {
+      CHECK(s.display.next_u64() == display.next_u64());
+      CHECK(s.held_out.next_u64() == held_out.next_u64());
+    }
+  }
+  SceneStreams s = scene_streams(7);
+  const std::uint64_t d = s.data.next_u64(), p = s.particles.next_u64(),
+                      h = s.held_out.next_u64(), v = s.display.next_u64();
+  CHECK(h != d);
+  CHECK(h != p);
+  CHECK(h != v);
+}
+
+}  // namespace
+}  // namespace scorelab
