@@ -82,9 +82,8 @@ std::vector<NoiseLevel> quality_levels(const Sde& sde, double sigma_hat_min, int
   return out;
 }
 
-double relative_score_error(const ScoreModel& learned, const ScoreModel& exact,
-                            const ExactSampler& data, const NoiseLevel& level, Index points,
-                            Rng& rng) {
+double band_score_error(const ScoreModel& exact, const ScoreModel& learned,
+                        const ExactSampler& data, const NoiseLevel& level, Index points, Rng& rng) {
   Points x0, z(2, points), x, want, got;
   data(points, rng, x0);
   rng.fill_normal(z);
@@ -103,7 +102,7 @@ QualityReport measure_quality(const ScoreModel& learned, const ScoreModel& exact
   r.levels = quality_levels(sde, options.sigma_hat_min, options.bands);
   for (const NoiseLevel& lv : r.levels) {
     pass(options.gate);
-    r.rel_error.push_back(relative_score_error(learned, exact, data, lv, options.error_points, rng));
+    r.rel_error.push_back(band_score_error(exact, learned, data, lv, options.error_points, rng));
   }
 
   sampler.start(options.particles, rng);

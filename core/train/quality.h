@@ -53,10 +53,11 @@ std::vector<double> mode_weights(const GaussianMixture& mixture, const Points& x
 // σ̂(1) (t from Sde::time_of_sigma_hat, clamped to [0, 1]).
 std::vector<NoiseLevel> quality_levels(const Sde& sde, double sigma_hat_min, int bands);
 
-// E‖learned − exact‖² / E‖exact‖² at `level`, over `points` fresh points of p_level.
-double relative_score_error(const ScoreModel& learned, const ScoreModel& exact,
-                            const ExactSampler& data, const NoiseLevel& level, Index points,
-                            Rng& rng);
+// E‖learned − exact‖² / E‖exact‖² at `level`, over `points` fresh points of p_level: one number
+// for a noise band, weighted by where the data is (the field's relative_score_error, a map, is
+// per point and unweighted). Arguments in the field's order: exact first.
+double band_score_error(const ScoreModel& exact, const ScoreModel& learned,
+                        const ExactSampler& data, const NoiseLevel& level, Index points, Rng& rng);
 
 struct QualityOptions {
   int bands = 8;              // score-error bands, ≥ 1

@@ -75,7 +75,7 @@ Outcome train_and_measure(const GaussianMixture& gmm, SdeKind kind, const char* 
 
   Rng rng(5);
   const double t001 = std::max(0.0, sde.time_of_sigma_hat(0.01));
-  const double err = relative_score_error(learned, gmm, data, sde.level(t001), kErrorPoints, rng);
+  const double err = band_score_error(gmm, learned, data, sde.level(t001), kErrorPoints, rng);
 
   // The scene's default sampler: reverse SDE, Euler–Maruyama, N = 1000, denoised at the end.
   // (Sanitizers: 50 steps, one run; the memory paths are those of the full run.)
