@@ -29,6 +29,7 @@
 #include "core/nn/learned_score.h"
 #include "core/sample/sampler.h"
 #include "core/train/quality.h"
+#include "core/train/recipes.h"
 #include "core/train/training_session.h"
 
 namespace scorelab::cli {
@@ -549,12 +550,7 @@ json likelihood_exact(bool quick) {
 //   points_per_s stays on one thread, as the other workloads of this bench.
 json likelihood_learned(bool quick) {
   const GaussianMixture gmm = ring8();
-  TrainConfig cfg;
-  cfg.sde = {SdeKind::VP, 0.01, 10.0, 0.1, 20.0, 1000};
-  cfg.model = default_model_for(SdeKind::VP);
-  cfg.adam.lr = 3e-3;
-  cfg.batch = 256;
-  cfg.seed = 1;
+  const TrainConfig cfg = ring8_vp_likelihood_recipe();  // the likelihood test's model
   TrainingSession session(cfg, [gmm](Index n, Rng& r, Points& out) { gmm.sample(n, r, out); });
   for (int i = 0; i < (quick ? 50 : 2000); ++i) session.step();
   const LearnedScore model(session.snapshot(), /*use_ema=*/true);

@@ -16,6 +16,7 @@
 #include "core/likelihood/encoding.h"
 #include "core/likelihood/likelihood.h"
 #include "core/nn/learned_score.h"
+#include "core/train/recipes.h"
 #include "core/train/training_session.h"
 
 using namespace scorelab;
@@ -292,12 +293,7 @@ TEST_CASE("chunked RK45 agrees with one batch system, and threads do not change 
 
 TEST_CASE("learned score on the 8-Gaussian ring: NLL within 0.4 nats of the exact NLL") {
   const GaussianMixture gmm = ring8();
-  TrainConfig cfg;
-  cfg.sde = {SdeKind::VP, 0.01, 10.0, 0.1, 20.0, 1000};
-  cfg.model = default_model_for(SdeKind::VP);
-  cfg.adam.lr = 3e-3;
-  cfg.batch = 256;
-  cfg.seed = 1;
+  const TrainConfig cfg = ring8_vp_likelihood_recipe();  // the likelihood_learned bench's model
   TrainingSession session(cfg, [gmm](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); });
   const bool full = SCORELAB_RELEASE_NUMERICS;
   for (int i = 0; i < (full ? 2000 : 100); ++i) session.step();
