@@ -1,12 +1,13 @@
 // A Layer: one thing the plot can draw (the density heatmap, the score arrows, the particles, ...),
-// all of it in one file: its entry in the table (label, key, on/off in the scene's layers block),
-// its widgets in the Layers panel, its compute step (fields through the panel's cache), its GL
-// draw and its legend. The window, the export, the Layers panel, the keyboard and the overlay
-// only ever iterate the table (layer_table.h).
+// all of its drawing in one file: its entry in the table (label, key, on/off in the scene's layers
+// block), its widgets in the Layers panel, its compute step (asking the panel's PanelFields, which
+// the context owns, for what it draws), its GL draw and its legend. The window, the export, the
+// Layers panel, the keyboard and the overlay only ever iterate the table (layer_table.h).
 //
 // Adding a layer: its settings block in LayersConfig (core/scene/scene.h, with its JSON fields in
 // scene.cpp), one file here defining the class and its make_ function, one line in
-// layer_table.cpp.
+// layer_table.cpp; and when it shows something new computed from the scene, that result as a keyed
+// member of PanelFields (app/state/fields.h, with its invalidation test in tests/state).
 #pragma once
 #include <imgui.h>
 
