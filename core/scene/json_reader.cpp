@@ -271,9 +271,10 @@ std::string JsonReader::string(const std::string& key, const std::string& fallba
   const nlohmann::json& v = lookup(key);
   if (!has(key)) return fallback;
   if (!v.is_string()) wrong_type(path(key), "a string", v);
-  // Every string of a scene is a name (a kind, a dataset): a long one is a mistake, and quoting
-  // it whole in the "unknown name" message would bury the message.
-  constexpr std::size_t kMaxName = 64;
+  // Every string of a scene is a name (a kind, a dataset) or a file name (ui.model_file, which a
+  // saved session writes as its own stem plus ".ckpt2"): longer than a file name can be is a
+  // mistake (the message quotes only the start of it).
+  constexpr std::size_t kMaxName = 255;  // NAME_MAX of Linux file systems, bytes
   if (v.get_ref<const std::string&>().size() > kMaxName)
     throw InputError(path(key) + " must be a name of at most " + std::to_string(kMaxName) +
                      " characters, got " + described(v));

@@ -235,7 +235,7 @@ TEST_CASE("values are quoted as short excerpts, never whole") {
         "s.json: particles must be an integer, got an array [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, "
         "12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, …] (34 elements)");
   CHECK(scene_error("{\"data\": {\"dataset\": \"" + std::string(3000, 'b') + "\"}}")
-            .find("s.json: data.dataset must be a name of at most 64 characters, got a string "
+            .find("s.json: data.dataset must be a name of at most 255 characters, got a string "
                   "\"bbbbbbbbbbbbbbbbbbbbbbbb…\" (3000 characters)") == 0);
   const std::string unclosed = "{\"data\": {\"dataset\": \"" + std::string(100000, 'c');
   const std::string perr = scene_error(unclosed);

@@ -253,6 +253,28 @@ TEST_CASE("session: the scene file is the one commit point of a save with its mo
   fs::remove_all(dir);
 }
 
+TEST_CASE("session: a session saved under a long name opens again, with its model") {
+  // ui.model_file is the scene's stem plus ".ckpt" or ".ckpt2": a file name up to 255 bytes,
+  // which the scene reader must take back (it once refused any string over 64 characters).
+  const fs::path dir = temp_dir();
+  const Scene s = small_scene();
+  const GaussianMixture gmm = ring8();
+  TrainingSession session(s.train_config(),
+                          [gmm](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); });
+  session.step();
+  const Checkpoint model = make_checkpoint(session, s);
+  const std::string path = (dir / (std::string(150, 'l') + ".json")).string();
+  for (int save = 0; save < 2; ++save) {  // .ckpt, then .ckpt2
+    CAPTURE(save);
+    app::save_session(path, s, &model);
+    const app::OpenedSession opened = app::open_session(path);
+    CHECK(opened.scene.ui.model_file.size() == 150 + (save == 0 ? 5 : 6));
+    REQUIRE(opened.model);
+    CHECK(opened.model->params == model.params);
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("session: a newer, malformed or missing file is refused and the session is untouched") {
   const fs::path dir = temp_dir();
   const struct {
