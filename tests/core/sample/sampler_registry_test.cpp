@@ -1,10 +1,13 @@
 // The sampler registry has one row per SamplerConfig alternative, in order, and every row's
-// defaults build a sampler and round-trip through a scene file under its key.
+// defaults build a sampler, round-trip through a scene file under its key, validate, and have a
+// cost estimate: a sampler missing any of these fails here.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <set>
 
 #include "core/sample/sampler_registry.h"
+#include "core/scene/limits.h"
 #include "core/scene/scene.h"
 
 using namespace scorelab;
@@ -25,6 +28,17 @@ TEST_CASE("sampler registry: one row per kind, in variant order, each buildable"
     s.sampler = rows[i].defaults;
     CHECK(parse_scene(to_json(s)) == s);
     CHECK(to_json(s)["sampler"]["kind"] == std::string(rows[i].key));
+    CHECK_NOTHROW(validate(s));
+    // Its cost (core/scene/limits.cpp): the sampler item's memory and time of one step over the
+    // particles, finite and positive, and a whole run of at least one step.
+    const SceneCost cost = estimate_cost(s, {.sample = true});
+    REQUIRE(cost.items.size() == 1);
+    const CostItem& item = cost.items.front();
+    CHECK(std::isfinite(item.bytes));
+    CHECK(item.bytes > 0);
+    CHECK(std::isfinite(item.step_seconds));
+    CHECK(item.step_seconds > 0);
+    CHECK(item.steps >= 1);
   }
   CHECK(keys.size() == rows.size());
   CHECK(labels.size() == rows.size());
