@@ -51,6 +51,13 @@ Scene edited(Scene s, int i) {
   return s;
 }
 
+// A training session of `s`'s model and process on the 8-Gaussian ring (no step taken yet).
+TrainingSession ring8_session(const Scene& s) {
+  const GaussianMixture gmm = ring8();
+  return TrainingSession(s.train_config(),
+                         [gmm](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); });
+}
+
 fs::path temp_dir() {
   const fs::path d = fs::temp_directory_path() / ("scorelab_session_" + std::to_string(getpid()));
   fs::create_directories(d);
@@ -202,9 +209,7 @@ TEST_CASE("session: a saved model comes back with the scene, weights identical")
 TEST_CASE("session: the scene file is the one commit point of a save with its model") {
   const fs::path dir = temp_dir();
   const Scene s = small_scene();
-  const GaussianMixture gmm = ring8();
-  TrainingSession session(s.train_config(),
-                          [gmm](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); });
+  TrainingSession session = ring8_session(s);
   session.step();
   const Checkpoint one = make_checkpoint(session, s);
   session.step();
@@ -258,9 +263,7 @@ TEST_CASE("session: a session saved under a long name opens again, with its mode
   // which the scene reader must take back (it once refused any string over 64 characters).
   const fs::path dir = temp_dir();
   const Scene s = small_scene();
-  const GaussianMixture gmm = ring8();
-  TrainingSession session(s.train_config(),
-                          [gmm](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); });
+  TrainingSession session = ring8_session(s);
   session.step();
   const Checkpoint model = make_checkpoint(session, s);
   const std::string path = (dir / (std::string(150, 'l') + ".json")).string();
