@@ -45,6 +45,7 @@ AppContext::AppContext(Scene scene, RunMode mode, std::shared_ptr<const Checkpoi
     : scene_(std::move(scene)), mode_(mode), start_(std::move(start)) {
   if (start_) scene_.train = start_->scene.train;  // the architecture the weights belong to
   rebuild_data();
+  measure_prior();
   rebuild_trainer();
   rebuild_guidance();
   restart_particles();
@@ -68,10 +69,15 @@ void AppContext::rebuild_data() {
   SceneData data = make_scene_data(scene_.data, rng);
   exact_ = std::move(data.exact);
   data_points_ = std::move(data.points);
-  suggested_sigma_max_ = suggest_sigma_max(data_points_);
+  fit_data_ = scorelab::fit_data(scene_.data, scene_.seed);
   point_spacing_ = median_nearest_distance(data_points_);
   ++data_revision_;
   ++rebuilds_.data;
+}
+
+void AppContext::measure_prior() {
+  prior_shift_ = scorelab::prior_shift(fit_data_, scene_.noise.sde);
+  fitted_sigma_max_ = scorelab::fitted_sigma_max(fit_data_, scene_.noise.sde.sigma_min);
 }
 
 void AppContext::rebuild_trainer() {
@@ -155,9 +161,36 @@ bool AppContext::open(Scene scene, std::shared_ptr<const Checkpoint> model) {
   return true;
 }
 
-bool AppContext::apply(const Scene& next) {
+namespace {
+
+// σ_max follows the data where the scene says so (core/scene/noise_fit.h): refitted when the data,
+// the seed (a sample-only dataset's draw) or a flag or σ_min changed, else kept from `current`
+// (a refit redraws a sample-only dataset: not on every slider frame).
+void refit_noise(const Scene& current, Scene& next) {
+  const NoiseConfig& a = current.noise;
+  NoiseConfig& b = next.noise;
+  const bool same_inputs = current.data == next.data && current.seed == next.seed &&
+                           a.sde_sigma_max_from_data == b.sde_sigma_max_from_data &&
+                           a.schedule_sigma_max_from_data == b.schedule_sigma_max_from_data &&
+                           a.sde.sigma_min == b.sde.sigma_min &&
+                           a.schedule.sigma_min == b.schedule.sigma_min;
+  if (!same_inputs) {
+    fit_noise_to_data(next);
+    b.sde.validate();
+    b.schedule.validate();
+    return;
+  }
+  if (b.sde_sigma_max_from_data) b.sde.sigma_max = a.sde.sigma_max;
+  if (b.schedule_sigma_max_from_data) b.schedule.sigma_max = a.schedule.sigma_max;
+}
+
+}  // namespace
+
+bool AppContext::apply(const Scene& edit) {
+  Scene next = edit;
   try {
     validate(next);
+    refit_noise(scene_, next);
     // What this machine can run in a window (memory, time per frame): refused, not attempted.
     check_window_cost(next);
   } catch (const InputError& e) {
@@ -169,6 +202,7 @@ bool AppContext::apply(const Scene& next) {
   scene_ = next;
   last_diff_ = d;
   if (d.data) rebuild_data();
+  if (d.data || !(before_noise == next.noise)) measure_prior();
   if (d.train_restart) {
     rebuild_trainer();
   } else {

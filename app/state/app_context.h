@@ -25,6 +25,7 @@
 #include "app/state/quality_meter.h"
 #include "core/nn/learned_score.h"
 #include "core/scene/checkpoint.h"
+#include "core/scene/noise_fit.h"
 #include "core/scene/scene.h"
 #include "core/scene/scene_diff.h"
 #include "core/train/trainer.h"
@@ -142,7 +143,11 @@ class AppContext {
   JobRunner& jobs() const;
   const PanelView& panel(int p) const { return panels_[p]; }
   int panel_count() const { return scorelab::panel_count(scene_.view); }
-  double suggested_sigma_max() const { return suggested_sigma_max_; }
+  // How far the SDE's prior is from the true p_T (core/scene/noise_fit.h): the fraction of
+  // reverse-SDE samples it sends to the wrong component, for the scene's process as set.
+  double prior_shift() const { return prior_shift_; }
+  // The σ_max a "from data" VE SDE would take for this data (noise_fit.h), data units.
+  double fitted_sigma_max() const { return fitted_sigma_max_; }
   const DensityScale& density_scale() const { return density_scale_; }
   // The smallest std fields are drawn at: kMinFieldStd, or for data without a mixture (a
   // sample-only dataset, a drawing) the median distance between neighbouring points.
@@ -169,6 +174,7 @@ class AppContext {
   void advance_particles(const ScoreModel& score, int steps, double budget);
   void rebuild_guidance();
   void rebuild_data();
+  void measure_prior();
   void rebuild_trainer();
   void restart_particles();
   void set_trainer_running(bool on);
@@ -180,7 +186,8 @@ class AppContext {
   std::unique_ptr<ScoreModel> exact_;
   Points data_points_;
   long data_revision_ = 0;
-  double suggested_sigma_max_ = 0;
+  FitData fit_data_;  // the data as the σ_max fit sees it (per data revision)
+  double prior_shift_ = 0, fitted_sigma_max_ = 0;
   DensityScale density_scale_;
   double field_std_floor_ = kMinFieldStd;
   double point_spacing_ = 0;

@@ -192,6 +192,18 @@ void schedule_plot(const app::AppContext& ctx, const Scene& s) {
   dl->AddText(ImVec2(p0.x + 6, p0.y + 2), IM_COL32(230, 230, 230, 255), label);
 }
 
+// How far the SDE's prior is from the true p_T, in the one number a class can judge: the share of
+// reverse-SDE samples it sends to the wrong mode (core/scene/noise_fit.h). Red beyond the fit's
+// tolerance, with the σ_max that would fit.
+void prior_readout(const app::AppContext& ctx) {
+  const double shift = ctx.prior_shift();
+  const bool off = shift > kPriorShiftTolerance;
+  const ImVec4 colour = off ? ImVec4(1.0f, 0.45f, 0.4f, 1.0f) : ImGui::GetStyle().Colors[ImGuiCol_Text];
+  ImGui::TextColored(colour, "prior vs true p_T: %.1f%% of samples to the wrong mode", 100 * shift);
+  if (off && ctx.scene().noise.sde.kind == SdeKind::VE)
+    ImGui::TextColored(colour, "  (sigma max %.3g would fit this data)", ctx.fitted_sigma_max());
+}
+
 bool noise_section(app::AppContext& ctx, Scene& s) {
   bool changed = false;
   // Each noise block only while something uses it: the discrete schedule drives annealed
@@ -205,19 +217,15 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
     ImGui::TextDisabled("discrete levels (annealed Langevin, discrete training)");
     changed |= enum_combo("schedule", s.noise.schedule.kind);
     changed |= slider("sigma min", s.noise.schedule.sigma_min, 1e-3, 10, "%.3g", true);
-    changed |= slider("sigma max", s.noise.schedule.sigma_max, 0.1, 1e4, "%.3g", true);
+    changed |= ImGui::Checkbox("sigma max from data", &s.noise.schedule_sigma_max_from_data);
+    help_marker("NCSNv2 technique 1: sigma max = the largest distance between two data points.");
+    if (slider("sigma max", s.noise.schedule.sigma_max, 0.1, 1e4, "%.3g", true))
+      changed = true, s.noise.schedule_sigma_max_from_data = false;  // set by hand: kept
     changed |= slider("levels L", s.noise.schedule.levels, 1, 100);
     if (s.noise.schedule.kind == ScheduleKind::Karras)
       changed |= slider("rho", s.noise.schedule.rho, 0.5, 20);
     schedule_plot(ctx, s);
     ImGui::Separator();
-  }
-  ImGui::Text("suggested sigma max: %.3g", ctx.suggested_sigma_max());
-  help_marker("NCSNv2 technique 1: the largest distance between two data points.");
-  ImGui::SameLine();
-  if (ImGui::SmallButton("use")) {
-    s.noise.schedule.sigma_max = s.noise.sde.sigma_max = ctx.suggested_sigma_max();
-    changed = true;
   }
   if (sde_sampler || !discrete_training) {
     ImGui::Separator();
@@ -225,12 +233,18 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
     changed |= enum_combo("SDE", s.noise.sde.kind);
     if (s.noise.sde.kind == SdeKind::VE) {
       changed |= slider("SDE sigma min", s.noise.sde.sigma_min, 1e-3, 10, "%.3g", true);
-      changed |= slider("SDE sigma max", s.noise.sde.sigma_max, 0.1, 1e4, "%.3g", true);
+      changed |= ImGui::Checkbox("SDE sigma max from data", &s.noise.sde_sigma_max_from_data);
+      help_marker("At least the largest distance between two data points (NCSNv2), and large "
+                  "enough that the prior N(0, sigma max^2 I) stands in for the true p_T: at most "
+                  "0.2% of samples sent to the wrong mode.");
+      if (slider("SDE sigma max", s.noise.sde.sigma_max, 0.1, 1e4, "%.3g", true))
+        changed = true, s.noise.sde_sigma_max_from_data = false;  // set by hand: kept
     } else {
       changed |= slider("beta min", s.noise.sde.beta_min, 0.01, 10, "%.3g", true);
       changed |= slider("beta max", s.noise.sde.beta_max, 1, 100, "%.3g", true);
     }
     changed |= slider("N steps", s.noise.sde.N, 10, 2000);
+    prior_readout(ctx);
   }
   ImGui::Separator();
   changed |= ImGui::Checkbox("walk the discrete schedule", &s.ui.discrete_levels);
@@ -383,6 +397,10 @@ bool sampler_section(const app::AppContext& ctx, PanelState& st, Scene& s, Comma
     ImGui::EndCombo();
   }
   changed |= sampler_widgets(s.sampler);  // the widgets of the chosen kind only
+  // The condition's widgets: in presenter mode only while one is set (the slide shows what moves).
+  if (Conditioning* c = sampler_condition(s.sampler);
+      c && (!presenter || c->kind != Conditioning::Kind::None))
+    changed |= condition_widgets(*c);
   if (sampler_condition(s.sampler)) {
     ImGui::Checkbox("click sets the observation", &st.observe_click);
     if (ImGui::IsItemHovered())

@@ -23,6 +23,22 @@ bool initial_widgets(InitialDistribution& d) {
 
 }  // namespace
 
+bool condition_widgets(Conditioning& c) {
+  bool changed = enum_combo("condition", c.kind);
+  if (c.kind == Conditioning::Kind::Imputation) {
+    changed |= enum_combo("imputation method", c.imputer);
+    if (c.observe == Conditioning::Observe::Both) c.observe = Conditioning::Observe::X1;
+  }
+  if (c.kind == Conditioning::Kind::Imputation || c.kind == Conditioning::Kind::Observation)
+    changed |= enum_combo("observed", c.observe);
+  if (c.kind == Conditioning::Kind::Observation)
+    changed |= slider("observation noise", c.noise, 1e-3, 10, "%.3g", true);
+  if (c.kind == Conditioning::Kind::Class) changed |= slider("component", c.component, 0, 63);
+  if (c.kind == Conditioning::Kind::Observation || c.kind == Conditioning::Kind::Class)
+    changed |= slider("guidance scale", c.scale, 0, 20, "%.3g");
+  return changed;
+}
+
 bool sampler_widgets(LangevinConfig& c) {
   bool changed = slider("step size", c.step_size, 1e-5, 10, "%.3g", true);
   changed |= slider("steps", c.steps, 1, 10000);

@@ -10,6 +10,10 @@ bool sampler_widgets(AnnealedLangevinConfig& c);
 bool sampler_widgets(ReverseSdeConfig& c);
 bool sampler_widgets(ProbabilityFlowConfig& c);
 
+// Controllable generation (core/sample/conditioning.h): kind, imputation method, observed
+// coordinates, noise, scale (a click in the plot sets the values); true when a value changed.
+bool condition_widgets(Conditioning& c);
+
 // The widgets of the active kind only; true when a value changed.
 inline bool sampler_widgets(SamplerConfig& config) {
   return std::visit([](auto& c) { return sampler_widgets(c); }, config);

@@ -81,9 +81,9 @@ double SigmaSchedule::time_of_index(int i) const {
   return 1.0 - static_cast<double>(i) / (levels - 1);
 }
 
-double suggest_sigma_max(const Points& data) {
-  if (data.cols() == 0) throw InputError("suggest_sigma_max: the point set is empty");
-  if (!data.allFinite()) throw InputError("suggest_sigma_max: the point set has NaN or infinity");
+double largest_pairwise_distance(const Points& data) {
+  if (data.cols() == 0) throw InputError("largest_pairwise_distance: the point set is empty");
+  if (!data.allFinite()) throw InputError("largest_pairwise_distance: the point set has NaN or infinity");
   // Andrew's monotone chain: the farthest pair lies on the convex hull.
   std::vector<Eigen::Vector2d> p(static_cast<std::size_t>(data.cols()));
   for (Index i = 0; i < data.cols(); ++i) p[i] = data.col(i).cast<double>();

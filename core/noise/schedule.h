@@ -46,9 +46,9 @@ struct SigmaSchedule {
   double sigma_at(int i) const;  // σ_i of a validated schedule
 };
 
-// NCSNv2 technique 1: σ_max ≈ the largest pairwise Euclidean distance of the data. Exact
+// The largest pairwise Euclidean distance of the points (NCSNv2 technique 1 sets σ_max to it). Exact
 // (convex hull, then all hull pairs). Throws InputError on an empty or non-finite point set.
-double suggest_sigma_max(const Points& data);
+double largest_pairwise_distance(const Points& data);
 
 // Keys and labels (core/common/enum_table.h).
 template <>

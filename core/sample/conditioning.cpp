@@ -2,6 +2,7 @@
 #include "core/sample/conditioning.h"
 
 #include <Eigen/LU>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -41,13 +42,19 @@ std::vector<GaussianComponent> posterior_components(const std::vector<GaussianCo
     H(0, 0) = 1, y[0] = c.x1;
     if (rows == 2) H(1, 1) = 1, y[1] = c.x2;
   }
+  double noise = c.noise;
+  if (c.kind == Conditioning::Kind::Imputation) {
+    double smallest = std::numeric_limits<double>::infinity();
+    for (const GaussianComponent& d : data) smallest = std::min(smallest, (H * d.cov * H.transpose())(0, 0));
+    noise = kImputationNoise * std::sqrt(smallest);
+  }
   std::vector<GaussianComponent> out = data;
   std::vector<double> log_w(data.size());
   double max_log_w = -std::numeric_limits<double>::infinity();
   for (std::size_t k = 0; k < data.size(); ++k) {
     const GaussianComponent& d = data[k];
     const Eigen::MatrixXd S =
-        H * d.cov * H.transpose() + c.noise * c.noise * Eigen::MatrixXd::Identity(rows, rows);
+        H * d.cov * H.transpose() + noise * noise * Eigen::MatrixXd::Identity(rows, rows);
     const Eigen::MatrixXd K = d.cov * H.transpose() * S.inverse();  // Kalman gain, 2 × rows
     const Eigen::VectorXd r = y - H * d.mean;
     out[k].mean = d.mean + K * r;
@@ -82,10 +89,14 @@ GaussianMixture make_target(const std::vector<GaussianComponent>& data, const Co
 
 GuidedScore::GuidedScore(const ScoreModel& base, const std::vector<GaussianComponent>& data,
                          const Conditioning& condition)
-    : base_(base), prior_(data), target_(make_target(data, condition)), scale_(condition.scale) {
+    : base_(base),
+      prior_(data),
+      target_(make_target(data, condition)),
+      // Exact imputation is the conditional itself, never a tempered one.
+      scale_(condition.kind == Conditioning::Kind::Imputation ? 1.0 : condition.scale) {
   condition.validate();
   if (!condition.guides())
-    throw std::logic_error("GuidedScore needs an observation or class conditioning");
+    throw std::logic_error("GuidedScore needs an observation, class or exact imputation");
 }
 
 void GuidedScore::guidance(const Points& x, const NoiseLevel& level, Points& out) const {

@@ -1,9 +1,16 @@
 // Controllable generation (SCORE_SPEC §5): sampling the data conditioned on an observation.
 //
-//   Imputation   fix one coordinate, x_c = value: score_sde's inpainter (get_pc_inpainter). The
-//                reverse-SDE sampler replaces the known coordinate by a fresh draw of its noisy
-//                marginal m(t)·value + s(t)·z after every corrector and predictor update. It is
-//                approximate (the unknown part never sees the exact p(x_u | x_k)).
+//   Imputation   fix one coordinate, x_c = value. Two methods:
+//                exact        the exact conditional score ∇ₓ log p_t(x | x_c = value). For mixture
+//                             data p_0(x | x_c) is again a mixture (the observation posterior below
+//                             with noise → 0), so this is the guidance below with that posterior;
+//                             the default, and the picture the exact panel shows.
+//                replacement  score_sde's inpainter (get_pc_inpainter): the reverse-SDE sampler
+//                             replaces the known coordinate by a fresh draw of its noisy marginal
+//                             m(t)·value + s(t)·z after every corrector and predictor update. An
+//                             APPROXIMATION: the unknown part never sees the exact p(x_u | x_k),
+//                             so mode weights come out wrong (README: its measured bias). Needs
+//                             no mixture (the only method for point sets and sample-only data).
 //   Observation  y = H x + N(0, noise² I) with H picking x₁, x₂ or both: the score gets the exact
 //                ∇ₓ log p_t(y | x_t) (SDEjax get_pc_conditional_sampler, with the classifier in
 //                closed form). For mixture data the posterior p_0(x | y) is again a mixture, and
@@ -30,17 +37,25 @@ namespace scorelab {
 // Observed values must lie within ±this many data units of the origin (the datasets live within
 // about ±20); beyond it an observation is refused as outside the world.
 inline constexpr double kObservationLimit = 1000.0;
+inline constexpr double kImputationNoise = 1e-3;  // relative, see posterior_components
 
 struct Conditioning {
   enum class Kind { None, Imputation, Observation, Class } kind = Kind::None;
+  enum class Imputer { Exact, Replacement } imputer = Imputer::Exact;  // Imputation's method
   enum class Observe { X1, X2, Both } observe = Observe::X1;  // which coordinates are seen
   double x1 = 0.0, x2 = 0.0;  // the observed value(s), data units, |v| ≤ kObservationLimit
   double noise = 0.1;         // Observation: the observation noise std, data units, (0, 100]
   int component = 0;          // Class: the mixture component k (0-based), < K
-  double scale = 1.0;         // Observation / Class: guidance scale, [0, 100]
+  double scale = 1.0;         // Observation / Class: guidance scale, [0, 100] (exact imputation: 1)
   bool operator==(const Conditioning&) const = default;
 
-  bool guides() const { return kind == Kind::Observation || kind == Kind::Class; }
+  // Followed through a GuidedScore (observation, class, exact imputation), which needs mixture
+  // data; replacement imputation is done by the reverse-SDE sampler itself.
+  bool guides() const {
+    return kind == Kind::Observation || kind == Kind::Class ||
+           (kind == Kind::Imputation && imputer == Imputer::Exact);
+  }
+  bool replaces() const { return kind == Kind::Imputation && imputer == Imputer::Replacement; }
   // Throws InputError naming "sampler.condition.<field>" and its range. Imputation of both
   // coordinates is refused (nothing would be left to sample).
   void validate() const;
@@ -70,6 +85,9 @@ class GuidedScore final : public ScoreModel {
 
 // The posterior mixture p_0(x | y) for y = H x + N(0, noise² I) (Kalman update per component;
 // weights ∝ π_k N(y; H μ_k, H Σ_k Hᵀ + noise² I)). Throws InputError if every weight underflows.
+// For exact imputation (x_c = value with no noise) the noise is kImputationNoise × the smallest
+// component std along x_c: the posterior's variance along x_c is then 1e-6 of that component's,
+// which keeps its covariance positive definite and is far below any level a sampler ends at.
 std::vector<GaussianComponent> posterior_components(const std::vector<GaussianComponent>& data,
                                                     const Conditioning& condition);
 
@@ -81,6 +99,15 @@ struct EnumTable<Conditioning::Kind> {
       {Conditioning::Kind::Imputation, "imputation", "imputation (fix a coordinate)"},
       {Conditioning::Kind::Observation, "observation", "noisy observation (posterior)"},
       {Conditioning::Kind::Class, "class", "class guidance (one component)"},
+  };
+};
+
+template <>
+struct EnumTable<Conditioning::Imputer> {
+  static constexpr std::string_view what = "imputation method";
+  static constexpr EnumName<Conditioning::Imputer> names[] = {
+      {Conditioning::Imputer::Exact, "exact", "exact conditional score"},
+      {Conditioning::Imputer::Replacement, "replacement", "replacement (approximate)"},
   };
 };
 

@@ -78,9 +78,9 @@ std::unique_ptr<Sampler> make_probability_flow(const ProbabilityFlowConfig& conf
                                                const SdeParams& sde) {
   const Sde process(sde);  // validates the SDE
   config.condition.validate();
-  if (config.condition.kind == Conditioning::Kind::Imputation)
-    throw InputError("sampler.condition 'imputation' needs the reverse_sde sampler (it replaces "
-                     "the known coordinate between stochastic steps)");
+  if (config.condition.replaces())
+    throw InputError("sampler.condition.method 'replacement' needs the reverse_sde sampler (it "
+                     "replaces the known coordinate between stochastic steps); 'exact' works here");
   require_in_range("sampler.steps", config.steps, 1, 1e6);
   require_in_range("sampler.rtol", config.rtol, 1e-7, 1.0);  // float particles: see the top
   require_above("sampler.atol", config.atol, 0.0);

@@ -47,7 +47,7 @@ class ReverseSdeSampler final : public ParticleSampler {
     if (imputing()) out.row(known_).setConstant(static_cast<float>(known_value_));
   }
 
-  bool imputing() const { return c_.condition.kind == Conditioning::Kind::Imputation; }
+  bool imputing() const { return c_.condition.replaces(); }
 
   // get_pc_inpainter, after every corrector and predictor update: the known coordinate becomes a
   // fresh draw of its noisy marginal at the update's level, m(t)·y + s(t)·z. With noisy = false

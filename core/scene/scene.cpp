@@ -19,6 +19,7 @@
 #include "core/common/input_file.h"
 #include "core/distributions/datasets.h"
 #include "core/scene/json_reader.h"
+#include "core/scene/noise_fit.h"
 #include "core/scene/scene_version.h"
 
 namespace scorelab {
@@ -58,6 +59,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Initial
 template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Conditioning> {
   v("kind", c.kind);
+  v("method", c.imputer);
   v("observe", c.observe);
   v("x1", c.x1);
   v("x2", c.x2);
@@ -571,9 +573,14 @@ void validate(const Scene& scene) {
   if (const Conditioning* c = sampler_condition(scene.sampler); c && c->guides()) {
     const std::optional<MixtureComponents> comps = mixture_components(scene.data);
     if (!comps)
-      throw InputError("sampler.condition.kind '" + std::string(to_string(c->kind)) +
-                       "' needs mixture data (its exact classifier), not a sample-only dataset "
-                       "or a drawn point set");
+      throw InputError(
+          "sampler.condition.kind '" + std::string(to_string(c->kind)) +
+          "' needs mixture data (its exact classifier), not a sample-only dataset or a drawn "
+          "point set" +
+          std::string(c->kind == Conditioning::Kind::Imputation
+                          ? " (for imputation of such data use \"method\": \"replacement\", "
+                            "the approximate inpainter)"
+                          : ""));
     const GaussianMixture gmm(*comps);
     (void)GuidedScore(gmm, *comps, *c);
   }
@@ -620,6 +627,33 @@ void copy_fields_of(C& to, const C& from, std::span<const FieldRole> roles) {
 
 }  // namespace
 
+namespace {
+
+// "sigma_max": "data" (or no "sigma_max") in noise.<block> means σ_max follows the data
+// (core/scene/noise_fit.h); a number keeps it. Returns which, and removes the "data" marker so
+// that the block's reader sees only numbers.
+bool take_sigma_max_source(json& j, const std::string& block) {
+  if (!j.is_object() || !j.contains("noise") || !j["noise"].is_object()) return true;
+  json& noise = j["noise"];
+  if (!noise.contains(block) || !noise[block].is_object()) return true;  // the reader reports it
+  json& b = noise[block];
+  const auto it = b.find("sigma_max");
+  if (it == b.end()) return true;
+  if (!it->is_string()) return false;
+  if (*it != "data")
+    throw InputError("noise." + block + ".sigma_max must be a number or \"data\", got " +
+                     json_excerpt(*it));
+  b.erase(it);
+  return true;
+}
+
+json with_sigma_max_source(json block, bool from_data) {
+  if (from_data) block["sigma_max"] = "data";
+  return block;
+}
+
+}  // namespace
+
 Scene with_fields_of(Scene scene, const Scene& from, std::initializer_list<FieldRole> roles) {
   const std::span<const FieldRole> r(roles.begin(), roles.size());
   // Roles other than Content are declared in the window's blocks only.
@@ -631,8 +665,10 @@ Scene with_fields_of(Scene scene, const Scene& from, std::initializer_list<Field
 
 Scene parse_scene(const json& file) {
   // Older versions are rewritten as the current one first (core/scene/scene_version.h).
-  const json j = migrate_scene(file);
+  json j = migrate_scene(file);
   Scene s;
+  s.noise.schedule_sigma_max_from_data = take_sigma_max_source(j, "schedule");
+  s.noise.sde_sigma_max_from_data = take_sigma_max_source(j, "sde");
   JsonReader r(j, "");
   (void)r.integer("version", kSceneVersion);  // checked by migrate_scene
   s.seed = r.unsigned_integer("seed", s.seed);
@@ -654,6 +690,11 @@ Scene parse_scene(const json& file) {
   Reader::read_object(r, "ui", s.ui);
   r.finish();
   validate(s);
+  // σ_max from the data once the data is known to be valid; then the fitted values are checked
+  // against the blocks' other fields (a σ_min near the limit).
+  fit_noise_to_data(s);
+  s.noise.schedule.validate();
+  s.noise.sde.validate();
   return s;
 }
 
@@ -663,8 +704,10 @@ json to_json(const Scene& s) {
           {"particles", s.particles},
           {"data", write_data(s.data)},
           {"noise",
-           {{"schedule", Writer::write_object(s.noise.schedule)},
-            {"sde", Writer::write_object(s.noise.sde)}}},
+           {{"schedule", with_sigma_max_source(Writer::write_object(s.noise.schedule),
+                                               s.noise.schedule_sigma_max_from_data)},
+            {"sde", with_sigma_max_source(Writer::write_object(s.noise.sde),
+                                          s.noise.sde_sigma_max_from_data)}}},
           {"sampler", write_sampler_config(s.sampler)},
           {"model", Writer::write_object(s.train.model)},
           {"train", Writer::write_object(s.train)},

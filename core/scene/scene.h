@@ -22,9 +22,12 @@
 //   },
 //   "noise": {
 //     "schedule": {"kind": "geometric" | "linear" | "karras", "sigma_min": 0.01,
-//                  "sigma_max": 10, "levels": 10, "rho": 7},         (annealed Langevin)
-//     "sde": {"kind": "ve" | "vp" | "subvp", "sigma_min": 0.01, "sigma_max": 10,
+//                  "sigma_max": "data", "levels": 10, "rho": 7},     (annealed Langevin)
+//     "sde": {"kind": "ve" | "vp" | "subvp", "sigma_min": 0.01, "sigma_max": "data",
 //             "beta_min": 0.1, "beta_max": 20, "N": 1000}            (reverse SDE, ODE)
+//     sigma_max: a number (data units), or "data" (the default): fitted to the data
+//     (core/scene/noise_fit.h: the SDE's so that the prior N(0, σ_max² I) stands in for p_T,
+//     the schedule's by NCSNv2's largest pairwise distance).
 //   },
 //   "sampler": {"kind": "reverse_sde", ...the fields of that kind's config in sample/sampler.h}
 //     "langevin":          step_size 0.01, steps 1000, sigma 0, init
@@ -37,13 +40,15 @@
 //     init (Langevin kinds only): {"kind": "uniform" | "gaussian", "lo": -8, "hi": 8, "std": 1}
 //     condition (reverse_sde and probability_flow; core/sample/conditioning.h): controllable
 //       generation, {"kind": "none" | "imputation" | "observation" | "class",
+//       "method": "exact" | "replacement"  (imputation: the exact conditional score, mixture data
+//                                         only; or score_sde's replacement inpainter, approximate),
 //       "observe": "x1" | "x2" | "both"  (the observed coordinates; imputation: x1 or x2),
 //       "x1": 0, "x2": 0                 (observed values, data units, |v| ≤ 1000),
 //       "noise": 0.1                     (observation noise std, data units, (0, 100]),
 //       "component": 0                   (class: mixture component index, < K),
 //       "scale": 1}                      (observation / class guidance scale, [0, 100])
-//       imputation needs reverse_sde; observation and class need mixture data (the classifier
-//       is exact), default "none".
+//       replacement imputation needs reverse_sde; observation, class and exact imputation need
+//       mixture data (the classifier is exact), default "none".
 //   "model": {              the score network (core/nn/mlp.h); the same defaults for every process
 //     "width": 128, "depth": 3, "activation": "silu" | "softplus" | "relu",
 //     "embedding": {"kind": "fourier_log_sigma" | "sinusoidal_time", "width": 32,
@@ -126,6 +131,12 @@ struct DataConfig {
 struct NoiseConfig {
   SigmaSchedule schedule;  // discrete σ levels (annealed Langevin)
   SdeParams sde;           // continuous process (reverse SDE, probability flow)
+  // Whether each block's σ_max follows the data (core/scene/noise_fit.h). A scene FILE turns it
+  // on unless it gives the block a number ("sigma_max": "data" or no key); a Scene built in code
+  // keeps the numbers it was built with. While on, the σ_max above holds the fitted value
+  // (fit_noise_to_data), refitted whenever the data changes.
+  bool sde_sigma_max_from_data = false;
+  bool schedule_sigma_max_from_data = false;
   bool operator==(const NoiseConfig&) const = default;
 };
 

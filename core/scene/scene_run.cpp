@@ -8,6 +8,17 @@
 
 namespace scorelab {
 
+namespace {
+
+// Exact imputation needs the mixture; the approximate method does not.
+std::string imputation_hint(const Conditioning& c) {
+  return c.kind == Conditioning::Kind::Imputation
+             ? " (imputation of such data: \"method\": \"replacement\", the approximate inpainter)"
+             : "";
+}
+
+}  // namespace
+
 std::unique_ptr<ScoreModel> make_guided_score(const Scene& scene, const ScoreModel& base) {
   const Conditioning* c = sampler_condition(scene.sampler);
   if (!c || !c->guides()) return nullptr;
@@ -15,7 +26,7 @@ std::unique_ptr<ScoreModel> make_guided_score(const Scene& scene, const ScoreMod
   if (!comps)
     throw InputError("sampler.condition '" + std::string(to_string(c->kind)) +
                      "' needs mixture data (its exact classifier), not a sample-only dataset or "
-                     "a drawn point set");
+                     "a drawn point set" + imputation_hint(*c));
   return std::make_unique<GuidedScore>(base, *comps, *c);
 }
 

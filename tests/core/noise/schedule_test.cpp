@@ -83,12 +83,12 @@ TEST_CASE("suggested σ_max is the exact largest pairwise distance") {
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j)
         brute = std::max(brute, (p.col(i).cast<double>() - p.col(j).cast<double>()).norm());
-    CHECK(suggest_sigma_max(p) == doctest::Approx(brute).epsilon(1e-12));
+    CHECK(largest_pairwise_distance(p) == doctest::Approx(brute).epsilon(1e-12));
   }
   Points line(2, 5);  // collinear points: a degenerate hull
   line << 0, 1, 2, 3, 4, 0, 1, 2, 3, 4;
-  CHECK(suggest_sigma_max(line) == doctest::Approx(4 * std::sqrt(2.0)));
-  CHECK_THROWS_AS(suggest_sigma_max(Points(2, 0)), InputError);
+  CHECK(largest_pairwise_distance(line) == doctest::Approx(4 * std::sqrt(2.0)));
+  CHECK_THROWS_AS(largest_pairwise_distance(Points(2, 0)), InputError);
   line(1, 2) = NAN;
-  CHECK_THROWS_AS(suggest_sigma_max(line), InputError);
+  CHECK_THROWS_AS(largest_pairwise_distance(line), InputError);
 }

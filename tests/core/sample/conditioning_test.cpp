@@ -136,9 +136,10 @@ TEST_CASE("posterior guidance for y = x1 + noise reproduces the exact conditiona
 // mode weights does not shrink with more particles. Measured (VE, reverse diffusion + Langevin
 // corrector, 4,000 particles): weights 0.64 / 0.36 against 0.70 / 0.30; means and variances within
 // 0.02. Tolerances: 0.12 on weights (twice the measured bias), 0.15 on means and variances.
-TEST_CASE("imputation x1 = a approximates the exact conditional of x2 (looser tolerance)") {
+TEST_CASE("replacement imputation x1 = a approximates the exact conditional of x2 (looser tolerance)") {
   Conditioning c;
   c.kind = Conditioning::Kind::Imputation;
+  c.imputer = Conditioning::Imputer::Replacement;
   c.observe = Conditioning::Observe::X1;
   c.x1 = 0.0;
   ReverseSdeConfig rs;
@@ -224,7 +225,9 @@ TEST_CASE("bad conditioning is refused with a message naming the field") {
   rejects(c, ReverseSdeConfig{}, "sampler.condition.scale");
   c = {};
   c.kind = Conditioning::Kind::Imputation;
+  c.imputer = Conditioning::Imputer::Replacement;
   rejects(c, ProbabilityFlowConfig{}, "reverse_sde");
+  c.imputer = Conditioning::Imputer::Exact;
   c.observe = Conditioning::Observe::Both;
   rejects(c, ReverseSdeConfig{}, "sampler.condition.observe");
   // Guidance needs mixture data.
@@ -236,4 +239,13 @@ TEST_CASE("bad conditioning is refused with a message naming the field") {
   rs.condition = g;
   scene.sampler = rs;
   CHECK_THROWS_AS(validate(scene), InputError);
+  // Exact imputation needs it too, and the message names the method that does not.
+  rs.condition = {};
+  rs.condition.kind = Conditioning::Kind::Imputation;
+  scene.sampler = rs;
+  CHECK_THROWS_WITH_AS(validate(scene), doctest::Contains("\"method\": \"replacement\""),
+                       InputError);
+  rs.condition.imputer = Conditioning::Imputer::Replacement;
+  scene.sampler = rs;
+  CHECK_NOTHROW(validate(scene));
 }

@@ -11,6 +11,7 @@
 #include "core/distributions/gaussian_mixture.h"
 #include "core/scene/exact_score.h"
 #include "core/sample/sampler_registry.h"
+#include "core/scene/noise_fit.h"
 #include "core/scene/scene.h"
 
 using namespace scorelab;
@@ -59,7 +60,11 @@ struct TempFile {
 }  // namespace
 
 TEST_CASE("an empty object is the default scene, and defaults are valid") {
-  CHECK(parse_scene(json::object()) == Scene{});
+  // A file's defaults are Scene{}'s, except that a file's σ_max follows its data (noise_fit.h).
+  Scene defaults;
+  defaults.noise.sde_sigma_max_from_data = defaults.noise.schedule_sigma_max_from_data = true;
+  fit_noise_to_data(defaults);
+  CHECK(parse_scene(json::object()) == defaults);
   CHECK_NOTHROW(validate(Scene{}));
 }
 

@@ -8,6 +8,7 @@
 #include "core/common/error.h"
 #include "core/scene/checkpoint.h"
 #include "core/scene/exact_score.h"
+#include "core/scene/noise_fit.h"
 #include "core/scene/scene.h"
 #include "core/scene/scene_version.h"
 #include "core/train/training_session.h"
@@ -27,7 +28,11 @@ TEST_CASE("scenes are written with the current version and read back identically
 
 TEST_CASE("a file without a version is read as the current version") {
   CHECK(scene_version(json::object()) == kSceneVersion);
-  CHECK(parse_scene(json::object()) == Scene{});
+  // A file's defaults are Scene{}'s, except that a file's σ_max follows its data (noise_fit.h).
+  Scene defaults;
+  defaults.noise.sde_sigma_max_from_data = defaults.noise.schedule_sigma_max_from_data = true;
+  fit_noise_to_data(defaults);
+  CHECK(parse_scene(json::object()) == defaults);
 }
 
 TEST_CASE("a version-1 file keeps the training recipe it was written with") {
