@@ -5,11 +5,17 @@
 
 namespace scorelab::cli {
 
-void append_float(std::string& s, float v) {
-  char buf[32];
+namespace {
+template <class S>
+void append_shortest(std::string& s, S v) {
+  char buf[32];  // the longest double, "-2.2250738585072014e-308", is 24 characters
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   s.append(buf, end);
 }
+}  // namespace
+
+void append_float(std::string& s, float v) { append_shortest(s, v); }
+void append_double(std::string& s, double v) { append_shortest(s, v); }
 
 std::string particles_csv(const Points& x) {
   std::string s = "x,y\n";

@@ -163,6 +163,11 @@ void EmpiricalMixture::log_density(const Points& x, const NoiseLevel& level, Val
   evaluate<float>(x, level, &out, nullptr, nullptr);
 }
 
+void EmpiricalMixture::log_density(const PointsT<double>& x, const NoiseLevel& level,
+                                   ValuesT<double>& out) const {
+  evaluate<double>(x, level, &out, nullptr, nullptr);
+}
+
 void EmpiricalMixture::divergence(const Points& x, const NoiseLevel& level, Values& out) const {
   evaluate<float>(x, level, nullptr, nullptr, &out);
 }

@@ -26,9 +26,12 @@ class EmpiricalMixture final : public ScoreModel {
                 PointsT<S>* score, ValuesT<S>* divergence) const;
 
   void score(const Points& x, const NoiseLevel& level, Points& out) const override;
-  // Capabilities: both exact, in float (evaluate<double> for a reference).
+  // Capabilities: both exact, in float (evaluate<double> for a reference); log_density also in
+  // double (evaluate<double>, for the likelihood's closed form).
   bool has_log_density() const override { return true; }
   void log_density(const Points& x, const NoiseLevel& level, Values& out) const override;
+  void log_density(const PointsT<double>& x, const NoiseLevel& level,
+                   ValuesT<double>& out) const override;
   bool has_divergence() const override { return true; }
   void divergence(const Points& x, const NoiseLevel& level, Values& out) const override;
 

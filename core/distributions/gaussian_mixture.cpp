@@ -189,6 +189,11 @@ void GaussianMixture::log_density(const Points& x, const NoiseLevel& level, Valu
   evaluate<float>(x, level, &out, nullptr, nullptr);
 }
 
+void GaussianMixture::log_density(const PointsT<double>& x, const NoiseLevel& level,
+                                  ValuesT<double>& out) const {
+  evaluate<double>(x, level, &out, nullptr, nullptr);
+}
+
 void GaussianMixture::divergence(const Points& x, const NoiseLevel& level, Values& out) const {
   evaluate<float>(x, level, nullptr, nullptr, &out);
 }

@@ -42,9 +42,12 @@ class GaussianMixture final : public ScoreModel {
                 PointsT<S>* score, ValuesT<S>* divergence) const;
 
   void score(const Points& x, const NoiseLevel& level, Points& out) const override;
-  // Capabilities: both exact, in float (evaluate<double> for a reference).
+  // Capabilities: both exact, in float (evaluate<double> for a reference); log_density also in
+  // double (evaluate<double>, for the likelihood's closed form).
   bool has_log_density() const override { return true; }
   void log_density(const Points& x, const NoiseLevel& level, Values& out) const override;
+  void log_density(const PointsT<double>& x, const NoiseLevel& level,
+                   ValuesT<double>& out) const override;
   bool has_divergence() const override { return true; }
   void divergence(const Points& x, const NoiseLevel& level, Values& out) const override;
   // J v with J = ∇² log p_level = Σ_k r_k ((u_k − s)(u_k − s)ᵀ − C_k⁻¹) (centred form), per point

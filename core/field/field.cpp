@@ -9,17 +9,20 @@
 
 namespace scorelab {
 
-Points Grid::points() const {
+template <class S>
+PointsT<S> Grid::points() const {
   assert(nx >= 1 && ny >= 1);
-  Points p(2, size());
+  PointsT<S> p(2, size());
   for (int j = 0; j < ny; ++j)
     for (int i = 0; i < nx; ++i) {
       const Index k = Index(j) * nx + i;
-      p(0, k) = static_cast<float>(x0 + (i + 0.5) * dx());
-      p(1, k) = static_cast<float>(y0 + (j + 0.5) * dy());
+      p(0, k) = static_cast<S>(x0 + (i + 0.5) * dx());
+      p(1, k) = static_cast<S>(y0 + (j + 0.5) * dy());
     }
   return p;
 }
+template Points Grid::points<float>() const;
+template PointsT<double> Grid::points<double>() const;
 
 bool exact_log_density(const ScoreModel& model, const Points& x, const NoiseLevel& level,
                        Values& out) {

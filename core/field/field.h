@@ -18,7 +18,10 @@ struct Grid {
   Index size() const { return Index(nx) * ny; }
   double dx() const { return (x1 - x0) / nx; }  // cell width, data units
   double dy() const { return (y1 - y0) / ny; }
-  Points points() const;                        // 2 × size(), the cell centres
+  // 2 × size(), the cell centres, computed in double and then stored as S (float for drawing;
+  // double where the centres feed a double computation, the likelihood CLI's --grid).
+  template <class S = float>
+  PointsT<S> points() const;
   bool operator==(const Grid&) const = default;
 };
 

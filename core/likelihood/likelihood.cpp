@@ -30,13 +30,13 @@ using State = Eigen::MatrixXd;  // 3 × n: rows x, y, Δ (nats)
 // One chunk: integrates y = [x; 0] from eps to T, leaves log p_eps in out. `stop` is checked
 // before every step (true: return false); `fraction` is set to the chunk's progress in t after
 // every accepted step, for the calling thread to read.
-bool solve_chunk(const ScoreModel& model, const Sde& sde, const Points& x,
-                 const LikelihoodOptions& o, const Points* probe, Values& out,
+bool solve_chunk(const ScoreModel& model, const Sde& sde, const PointsT<double>& x,
+                 const LikelihoodOptions& o, const Points* probe, ValuesT<double>& out,
                  const std::function<bool()>& stop, std::atomic<float>& fraction,
                  LikelihoodStats& stats, PointsT<double>& xT, ValuesT<double>& delta) {
   const Index n = x.cols();
   State y(3, n);
-  y.topRows(2) = x.cast<double>();
+  y.topRows(2) = x;
   y.row(2).setZero();
   // Scratch reused by every evaluation: float points for the model, its answers.
   Points xf(2, n), s(2, n), jv;
@@ -70,7 +70,7 @@ bool solve_chunk(const ScoreModel& model, const Sde& sde, const Points& x,
   stats.steps += ode.steps_taken();
   xT = y.topRows(2);
   delta = y.row(2).transpose();
-  out = (sde.prior_log_density(xT) + delta).cast<float>();
+  out = log_p_T(sde, xT) + delta;
   return true;
 }
 
@@ -81,8 +81,8 @@ int thread_count(int requested) {
 
 }  // namespace
 
-bool log_likelihood(const ScoreModel& model, const Sde& sde, const Points& x,
-                    const LikelihoodOptions& options, Values& log_p, Rng* rng,
+bool log_likelihood(const ScoreModel& model, const Sde& sde, const PointsT<double>& x,
+                    const LikelihoodOptions& options, ValuesT<double>& log_p, Rng* rng,
                     const LikelihoodControl& control, LikelihoodStats* stats, FlowEnd* end) {
   options.validate();
   const bool hutchinson = options.divergence == DivergenceMethod::Hutchinson;
@@ -148,7 +148,7 @@ bool log_likelihood(const ScoreModel& model, const Sde& sde, const Points& x,
     const Points* p = nullptr;
     Points chunk_probe;
     if (hutchinson) chunk_probe = probe.middleCols(i0, m), p = &chunk_probe;
-    Values out;
+    ValuesT<double> out;
     PointsT<double> xT;
     ValuesT<double> delta;
     try {
@@ -176,12 +176,34 @@ bool log_likelihood(const ScoreModel& model, const Sde& sde, const Points& x,
   return true;
 }
 
-double mean_nll(const Values& log_p) {
+bool log_likelihood(const ScoreModel& model, const Sde& sde, const Points& x,
+                    const LikelihoodOptions& options, Values& log_p, Rng* rng,
+                    const LikelihoodControl& control, LikelihoodStats* stats, FlowEnd* end) {
+  ValuesT<double> lp;
+  const bool done =
+      log_likelihood(model, sde, x.cast<double>().eval(), options, lp, rng, control, stats, end);
+  log_p = lp.cast<float>();
+  return done;
+}
+
+ValuesT<double> log_p_T(const Sde& sde, const PointsT<double>& x_T, const ScoreModel* exact) {
+  if (!exact) return sde.prior_log_density(x_T);
+  if (!exact->has_log_density())
+    throw InputError("this model has no log-density, so it gives no exact p_T");
+  ValuesT<double> out;
+  exact->log_density(x_T, sde.level(Sde::T), out);
+  return out;
+}
+
+template <class S>
+double mean_nll(const ValuesT<S>& log_p) {
   double sum = 0;
   Index k = 0;
   for (Index i = 0; i < log_p.size(); ++i)
     if (std::isfinite(log_p[i])) sum -= log_p[i], ++k;
   return k > 0 ? sum / k : NAN;
 }
+template double mean_nll(const ValuesT<float>&);
+template double mean_nll(const ValuesT<double>&);
 
 }  // namespace scorelab

@@ -7,12 +7,16 @@
 //
 // Units: log-densities in nats, per data-unit² in the plane (no dequantisation, no bits/dim).
 // What is computed is the density of the model's p_eps — the data pushed through the kernel at
-// t = eps — with the prior N(0, prior_std² I) standing in for p_T (the "prior mismatch").
+// t = eps — with the prior N(0, prior_std² I) standing in for p_T (the "prior mismatch": 0.39
+// nats on data draws of the default scene, ring8 under VE with σ_max = 10). Where the exact p_T is
+// known (the scene's data has a closed form), log_p_T(sde, x(T), &exact) + Δ(T) from FlowEnd
+// removes it (the CLI's --prior exact).
 // The state is [x; Δ] as a 3 × N double matrix, integrated by the one ODE module (ode.h) as one
 // system per chunk of points (32 by default, chunks spread over threads). RK45's step size is
 // shared by the chunk, but its error control is per point (OdeOptions::per_column_error): the
 // reference's RMS over the flattened batch lets single points miss the tolerance by 10×
-// (measured on ring8, 300 points: 8e-3 nats at 1e-5). The score comes from the model in float; coefficients and Δ are doubles.
+// (measured on ring8, 300 points: 8e-3 nats at 1e-5). Points, coefficients and Δ are doubles
+// from input to answer; only the score and divergence come from the model in float.
 //
 // Divergence ∇·s: Exact asks the model's divergence capability (closed form for mixtures, the
 // trace of the input Jacobian for the learned MLP). Hutchinson uses vᵀ J v with one Rademacher
@@ -76,7 +80,8 @@ struct LikelihoodStats {
 
 // Where the flow ended, per point: x(T) (data units) and Δ(T) = ∫_eps^T ∇·f̃ dt (nats), so that
 // log p_eps(x) = log p_T(x(T)) + Δ(T) for any p_T. log_likelihood uses the SDE's prior for p_T;
-// a test can put the exact p_T instead and so separate the ODE's error from the prior mismatch.
+// a caller that knows the exact p_T puts it in instead (log_p_T below) and so separates the ODE's
+// error from the prior mismatch.
 struct FlowEnd {
   PointsT<double> x;       // 2 × N
   ValuesT<double> delta;   // N
@@ -87,13 +92,29 @@ struct FlowEnd {
 // options, a non-finite point, or a model without the capability the method needs (divergence
 // for Exact, jvp for Hutchinson); std::runtime_error if RK45 finds no acceptable step.
 // Returns false if cancelled (log_p then holds only the chunks finished before).
+// The double entry is the solver; the float one widens x, calls it and rounds log_p to float
+// (the window's maps and the bench, where float suffices).
+bool log_likelihood(const ScoreModel& model, const Sde& sde, const PointsT<double>& x,
+                    const LikelihoodOptions& options, ValuesT<double>& log_p, Rng* rng = nullptr,
+                    const LikelihoodControl& control = {}, LikelihoodStats* stats = nullptr,
+                    FlowEnd* end = nullptr);
 bool log_likelihood(const ScoreModel& model, const Sde& sde, const Points& x,
                     const LikelihoodOptions& options, Values& log_p, Rng* rng = nullptr,
                     const LikelihoodControl& control = {}, LikelihoodStats* stats = nullptr,
                     FlowEnd* end = nullptr);
 
-// Mean negative log-likelihood in nats over the finite entries of log_p (NaN if none).
-double mean_nll(const Values& log_p);
+// log p_T(x_T) in nats for flow ends x_T (2 × N, data units), resized to N. With `exact` null:
+// the SDE's prior N(0, prior_std² I), what log_likelihood adds. Otherwise exact's log-density at
+// sde.level(T) in double — the true p_T when exact is the data's exact model, so that
+// log_p_T + Δ is log p_eps up to the ODE's error alone. Throws InputError if exact has no
+// log-density.
+ValuesT<double> log_p_T(const Sde& sde, const PointsT<double>& x_T,
+                        const ScoreModel* exact = nullptr);
+
+// Mean negative log-likelihood in nats over the finite entries of log_p (NaN if none), summed in
+// double; for float or double log_p.
+template <class S>
+double mean_nll(const ValuesT<S>& log_p);
 
 template <>
 struct EnumTable<DivergenceMethod> {

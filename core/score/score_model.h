@@ -26,8 +26,16 @@ class ScoreModel {
   // out[i] = log p_level(x.col(i)), in nats (density per data-unit² in the plane); resized to N.
   // The exact models have it; a learned score has no normalised density (its log-likelihood
   // comes from integrating the probability-flow ODE, core/likelihood).
+  // The double overload is the same density evaluated in double throughout, for references that
+  // float would limit (a float holds log p = −500 nats only to ±3e-5; the likelihood CLI prints
+  // its closed form to a double's digits). has_log_density() covers both.
   virtual bool has_log_density() const { return false; }
   virtual void log_density(const Points& x, const NoiseLevel& level, Values& out) const {
+    (void)x, (void)level, (void)out;
+    throw std::logic_error("this score model has no log-density (check has_log_density())");
+  }
+  virtual void log_density(const PointsT<double>& x, const NoiseLevel& level,
+                           ValuesT<double>& out) const {
     (void)x, (void)level, (void)out;
     throw std::logic_error("this score model has no log-density (check has_log_density())");
   }

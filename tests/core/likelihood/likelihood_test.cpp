@@ -130,6 +130,42 @@ TEST_CASE("mixtures under VE and VP: ODE log-likelihood matches the closed form 
   }
 }
 
+// A score with no log-density (s = −x, the standard normal's): log_p_T has no exact p_T from it.
+struct NoDensity final : ScoreModel {
+  void score(const Points& x, const NoiseLevel&, Points& out) const override { out = -x; }
+};
+
+// One solver: the float entry widens the points, calls the double one and rounds log p, so the
+// two agree bit for bit (after rounding); log p is log_p_T (the SDE's prior) + Δ exactly, and
+// log_p_T with an exact model is that model's double log-density at level(T).
+TEST_CASE("the double entry is the solver, and log_p_T gives the prior or the exact p_T") {
+  const GaussianMixture gmm = three_components();
+  const Sde sde(SdeParams{SdeKind::VE, 0.01, 10.0, 0.1, 20.0, 1000});
+  Rng rng(6);
+  Points x;
+  gmm.sample(40, rng, x);
+  LikelihoodOptions o;
+  Values lp_float;
+  ValuesT<double> lp_double;
+  FlowEnd end_float, end_double;
+  REQUIRE(log_likelihood(gmm, sde, x, o, lp_float, nullptr, {}, nullptr, &end_float));
+  REQUIRE(log_likelihood(gmm, sde, x.cast<double>().eval(), o, lp_double, nullptr, {}, nullptr,
+                         &end_double));
+  CHECK((lp_float.array() == lp_double.cast<float>().array()).all());
+  CHECK((end_float.x.array() == end_double.x.array()).all());
+  CHECK((end_float.delta.array() == end_double.delta.array()).all());
+  CHECK(((log_p_T(sde, end_double.x) + end_double.delta).array() == lp_double.array()).all());
+  ValuesT<double> want;
+  gmm.evaluate<double>(end_double.x, sde.level(Sde::T), &want, nullptr, nullptr);
+  CHECK((log_p_T(sde, end_double.x, &gmm).array() == want.array()).all());
+  // The model's double log_density capability is the same evaluation.
+  ValuesT<double> via_model;
+  static_cast<const ScoreModel&>(gmm).log_density(end_double.x, sde.level(Sde::T), via_model);
+  CHECK((via_model.array() == want.array()).all());
+  const NoDensity none;
+  CHECK_THROWS_AS(log_p_T(sde, end_double.x, &none), InputError);
+}
+
 // Fixed-step RK4 (the option): 200 steps reach the same answer within 1e-3 nats on ring8 VP
 // (measured 1.4e-4).
 TEST_CASE("fixed-step RK4 agrees with RK45") {
