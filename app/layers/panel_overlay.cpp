@@ -151,7 +151,10 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     else
       std::snprintf(level, sizeof level, "t %.3f  sigma %.3g", pv.level.t, pv.level.s);
     char who[64], where[128], caption[200];
-    std::snprintf(who, sizeof who, "%s%s", process, std::string(label_of(pv.source)).c_str());
+    // A guided scene's arrows are the guided score and its heatmap the conditional density
+    // (app/state/fields.h): the caption names the guidance, so no one reads them as p_t(x)'s.
+    std::snprintf(who, sizeof who, "%s%s%s", process, std::string(label_of(pv.source)).c_str(),
+                  f.ctx.guided(pv.source) ? " + guidance" : "");
     std::snprintf(where, sizeof where, "%s  %s", level,
                   pv.follows_particles ? "(following the particles)" : "(pinned)");
     std::snprintf(caption, sizeof caption, "%s  %s", who, where);

@@ -262,6 +262,9 @@ void AppContext::run(Command command) {
     case Command::TogglePanels:
       next.ui.show_panels = !scene_.ui.show_panels;
       break;
+    case Command::ToggleControls:
+      next.ui.controls = !scene_.ui.controls;
+      break;
     case Command::Undo:
     case Command::Redo: {
       const bool undo = command == Command::Undo;

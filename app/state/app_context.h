@@ -127,6 +127,12 @@ class AppContext {
   const ScoreModel* model(FieldSource source) const {
     return source == FieldSource::Exact ? exact_.get() : learned_.get();
   }
+  // That score with the scene's guidance (observation, class, exact imputation;
+  // core/sample/conditioning.h) added, as the particles follow it; null when nothing guides (or
+  // learned has no snapshot).
+  const ScoreModel* guided(FieldSource source) const {
+    return source == FieldSource::Exact ? guided_exact_.get() : guided_learned_.get();
+  }
   const TrainerSnapshot* training() const { return train_snap_.get(); }
   long model_step() const { return learned_step_; }  // −1 before the first snapshot
   const Particles& particles() const { return particles_; }

@@ -16,6 +16,7 @@ enum class Command {
   ResetTraining,   // fresh weights (same settings)
   ToggleHelp,      // H: the shortcut overlay
   TogglePanels,    // Tab: side panel and status bar
+  ToggleControls,  // C: presenter mode's side panel (hidden by default: the plot is the slide)
   Undo,            // Ctrl+Z: the edit before (app/state/edit_history.h)
   Redo,            // Ctrl+Y: the edit undone last
   NextStep,        // → / Page Down: the open lesson's next step
@@ -57,6 +58,7 @@ inline constexpr KeyBinding kKeyBindings[] = {
     {kGlfwKeyLeft, "Left", Command::PreviousStep, "lesson: previous step"},
     {kGlfwKeyPageUp, "PgUp", Command::PreviousStep, "lesson: previous step"},
     {'P', "P", Command::TogglePresenter, "presenter mode: large font, high contrast"},
+    {'C', "C", Command::ToggleControls, "presenter mode: show / hide the controls (side panel)"},
 };
 
 // For messages and tests.
@@ -70,6 +72,7 @@ constexpr std::string_view command_name(Command c) {
     case Command::ResetTraining: return "reset training";
     case Command::ToggleHelp: return "toggle help";
     case Command::TogglePanels: return "toggle panels";
+    case Command::ToggleControls: return "toggle controls";
     case Command::Undo: return "undo";
     case Command::Redo: return "redo";
     case Command::NextStep: return "next step";

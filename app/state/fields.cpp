@@ -107,6 +107,7 @@ FieldInputs field_inputs(const AppContext& ctx, int panel, const view::WorldRect
   in.source = ctx.panel(panel).source;
   in.exact = &ctx.exact();
   in.learned = ctx.learned();
+  in.guided = ctx.guided(in.source);
   in.data_points = &ctx.data_points();
   in.training = ctx.training();
   in.data_revision = ctx.data_revision();
@@ -128,14 +129,17 @@ const DensityField& PanelFields::density(const FieldInputs& in, int resolution) 
 
 const ArrowField* PanelFields::arrows(const FieldInputs& in, const LayersConfig::Score& cfg) {
   const bool learned = in.source == FieldSource::Learned;
-  const ScoreModel* model = learned ? in.learned : in.exact;
-  if (!model) {
+  // A guided scene's arrows are the score its particles follow (the guided one), never the
+  // unguided field the heatmap's conditional density would contradict.
+  const ScoreModel* model = in.guided ? in.guided : learned ? in.learned : in.exact;
+  if (!model || (learned && !in.learned)) {
     arrows_valid_ = false;  // learned source without a snapshot yet: nothing to draw
     return nullptr;
   }
   // A learned grid costs ~75 kFLOP per arrow: at most 48 across.
   const int across = learned ? std::min(cfg.grid, 48) : cfg.grid;
-  const FieldKey key = key_for(grid_over(in.rect, across), in, learned);
+  FieldKey key = key_for(grid_over(in.rect, across), in, learned);
+  if (in.guided) key.condition = *sampler_condition(in.scene->sampler);
   const bool settings = arrows_.length != cfg.length || arrows_.scale != cfg.scale ||
                         arrows_.seeds != (cfg.streamlines ? cfg.seeds : 0);
   const bool stale = !arrows_valid_ || settings || !(key == arrows_.key);

@@ -124,6 +124,9 @@ struct FieldInputs {
   const Scene* scene = nullptr;         // data, sampler (condition), noise, layers' settings
   const ScoreModel* exact = nullptr;
   const ScoreModel* learned = nullptr;  // null before the first snapshot
+  // The source's score with the scene's guidance added (what guided particles follow); null when
+  // the scene's condition does not guide.
+  const ScoreModel* guided = nullptr;
   const Points* data_points = nullptr;  // the training samples shown
   const TrainerSnapshot* training = nullptr;  // null before the first snapshot
   FieldSource source = FieldSource::Exact;

@@ -574,14 +574,15 @@ void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width
     report_item(text);
   }
   ImGui::SameLine();
+  // The one hint a screen shows: H (help) normally; C (the hidden controls) in presenter mode.
+  const char* hint = !presenter ? " | H: help" : ctx.scene().ui.controls ? "" : " | C: controls";
   // Small multiples: each panel's caption gives its level; one number here would be one panel's.
   if (ctx.scene().view.multiples.on)
     std::snprintf(text, sizeof text, "| %d panels, levels in their captions%s%s",
-                  ctx.panel_count(), p.finished() ? " | finished" : "",
-                  presenter ? "" : " | H: help");
+                  ctx.panel_count(), p.finished() ? " | finished" : "", hint);
   else
     std::snprintf(text, sizeof text, "| t %.3f  sigma %.4g%s%s", l.t, l.s,
-                  p.finished() ? " | finished" : "", presenter ? "" : " | H: help");
+                  p.finished() ? " | finished" : "", hint);
   ImGui::TextUnformatted(text);
   report_item(text);
   const app::StatusMessage& m = ctx.status();

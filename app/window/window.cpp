@@ -357,8 +357,9 @@ void FrameLoop::ui() {
   commands_.clear();
   if (s.ui.show_panels) {
     ui::session_menu(ctx_, panel_state_.session, commands_);
-    ui::side_panel(ctx_, table_, panel_state_, edit_, commands_, side_w_,
-                   plot_.y + plot_.h + lesson_h_, menu_h_);
+    if (side_w_ > 0)
+      ui::side_panel(ctx_, table_, panel_state_, edit_, commands_, side_w_,
+                     plot_.y + plot_.h + lesson_h_, menu_h_);
   }
   ui::lesson_panel(panel_state_.lessons, commands_, plot_.x, plot_.y + plot_.h, plot_.w, lesson_h_,
                    look_.presenter);
@@ -379,10 +380,12 @@ void FrameLoop::layout() {
   const Scene& s = ctx_.scene();
   menu_h_ = s.ui.show_panels ? ImGui::GetFrameHeight() : 0.0f;
   const float bar_h = s.ui.show_panels ? ui::status_bar_height() : 0.0f;
-  // Presenter mode: a panel 20 font heights wide, at most 36% of the window (the plot keeps
-  // more than 60% of the width at any size).
+  // Presenter mode: no side panel until C asks for it (the plot is the slide); then 20 font
+  // heights wide, at most 36% of the window (the plot keeps more than 60% of the width).
   side_w_ = !s.ui.show_panels ? 0
-            : look_.presenter ? std::min(20.0f * float(look_.font_px), 0.36f * float(win_w_))
+            : look_.presenter ? (s.ui.controls ? std::min(20.0f * float(look_.font_px),
+                                                          0.36f * float(win_w_))
+                                               : 0.0f)
                               : std::min(380.0f * ui_scale_, 0.45f * float(win_w_));
   // The open lesson's text runs along the bottom of the plot, never over it.
   lesson_h_ = ui::lesson_panel_height(panel_state_.lessons, float(win_w_) - side_w_, float(win_h_),

@@ -286,6 +286,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfi
   v("follow_sampler", c.follow_sampler);
   v("discrete_levels", c.discrete_levels);
   v("presenter", c.presenter, FieldRole::Display);
+  v("controls", c.controls, FieldRole::Display);
   v("run", c.run, FieldRole::Playback);
   v("model_file", c.model_file);
   v("numbers", c.numbers);

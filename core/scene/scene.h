@@ -301,6 +301,9 @@ struct UiConfig {
   // Lecture-hall mode: a large vector font, the side panel cut to the running sampler's controls,
   // high-contrast colours, thicker lines and points (P toggles it).
   bool presenter = false;
+  // Presenter mode's side panel (the controls), C toggles it. Hidden by default: in front of a
+  // class the plot is the slide (the lesson text runs below it, the status bar stays).
+  bool controls = false;
   // Which run of the sampler the particles show: their stream is split from the scene's seed
   // and this index, so Restart (R) increments it and the run round-trips through the file.
   std::uint64_t run = 0;
@@ -344,7 +347,7 @@ void validate(const Scene& scene);
 //   Playback  what runs (ui.playing, ui.run, ui.training): the keys that start and stop things
 //             are not undo steps; a lesson step sets them
 //   Display   how the window presents itself to its viewer (ui.ui_scale, show_panels, show_help,
-//             presenter): neither an undo step nor changed by a lesson step
+//             presenter, controls): neither an undo step nor changed by a lesson step
 enum class FieldRole { Content, Camera, Playback, Display };
 
 // `scene` with its fields of the given roles taken from `from`.

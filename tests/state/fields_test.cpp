@@ -184,3 +184,34 @@ TEST_CASE("derived state: the quality meter measures on the context's job runner
   REQUIRE(r != nullptr);
   CHECK(r->step == ctx.model_step());
 }
+
+TEST_CASE("fields: a guided scene's arrows are the guided score at their positions") {
+  AppContext ctx(guided_scene(), scripted());
+  app::PanelFields& f = ctx.fields(0);
+  LayersConfig::Score cfg;
+  cfg.grid = 12;
+  cfg.streamlines = false;
+  const FieldInputs in = inputs(ctx);
+  REQUIRE(in.guided != nullptr);
+  const app::ArrowField* a = f.arrows(in, cfg);
+  REQUIRE(a != nullptr);
+  REQUIRE(a->key.condition.has_value());
+  // What the particles follow: the exact score plus ∇ log p_t(y | x), at the panel's level.
+  Points want, plain;
+  in.guided->score(a->base, in.level, want);
+  ctx.exact().score(a->base, in.level, plain);
+  CHECK((a->raw - want).cwiseAbs().maxCoeff() <= 1e-4f * want.cwiseAbs().maxCoeff());
+  // ... which is not the unguided field (the guidance moves some arrows by a lot).
+  CHECK((plain - want).cwiseAbs().maxCoeff() > 0.1f * want.cwiseAbs().maxCoeff());
+  // Without a condition the arrows are the plain score again.
+  Scene s = ctx.scene();
+  *sampler_condition(s.sampler) = {};
+  REQUIRE(ctx.apply(s));
+  const FieldInputs plain_in = inputs(ctx);
+  CHECK(plain_in.guided == nullptr);
+  const app::ArrowField* b = f.arrows(plain_in, cfg);
+  REQUIRE(b != nullptr);
+  CHECK_FALSE(b->key.condition.has_value());
+  ctx.exact().score(b->base, plain_in.level, plain);
+  CHECK((b->raw - plain).cwiseAbs().maxCoeff() <= 1e-4f * plain.cwiseAbs().maxCoeff());
+}

@@ -31,15 +31,17 @@ json ui_report(const std::string& name, const json& scene, int w, int h, const s
   return json::parse(read_text(report));
 }
 
-// Every check of a presenter-mode frame at w × h.
-void check_layout(const json& r, int w, int h) {
+// Every check of a presenter-mode frame at w × h: with the controls (C) the side panel leaves
+// the plot at least 60% of the width; without them (the default) there is no side panel at all.
+void check_layout(const json& r, int w, int h, bool controls) {
   REQUIRE(r["display"][0].get<float>() == w);
   REQUIRE(r["display"][1].get<float>() == h);
   // Lecture size: about 30 lines fill the height; the vector font has the glyphs lessons write.
   CHECK(r["font_px"].get<float>() >= h / 32.0f);
   CHECK(r["missing_glyphs"].get<std::string>() == "");
   const json& items = r["items"];
-  REQUIRE(items.size() >= 6);  // the sampler's controls, the buttons, the status bar
+  // The sampler's controls, the buttons, the status bar; or the menu and the status bar.
+  REQUIRE(items.size() >= (controls ? 6u : 2u));
   float side_right = 0;
   bool status = false;
   for (const json& it : items) {
@@ -64,8 +66,12 @@ void check_layout(const json& r, int w, int h) {
     if (wx0 == 0 && wy1 < h && wx1 < w) side_right = std::max(side_right, wx1);
     if (wy1 == h && wx1 == w) status = true;                // the status bar, along the bottom
   }
-  CHECK(side_right > 0);
-  CHECK_MESSAGE(w - side_right >= 0.6f * w, "the plot is " << w - side_right << " of " << w);
+  if (controls) {
+    CHECK(side_right > 0);
+    CHECK_MESSAGE(w - side_right >= 0.6f * w, "the plot is " << w - side_right << " of " << w);
+  } else {
+    CHECK(side_right == 0);  // the plot is the slide: all of the width
+  }
   CHECK(status);
 }
 
@@ -78,18 +84,22 @@ json scene_with(const json& sampler) {
 
 }  // namespace
 
-TEST_CASE("presenter mode at 1280x720: the plot keeps 60% of the width, labels whole") {
+TEST_CASE("presenter mode at 1280x720: the plot is the whole width; with C the controls leave it 60%") {
   const json pc = scene_with(json::parse(R"({"kind": "reverse_sde", "corrector": "langevin"})"));
-  check_layout(ui_report("presenter_720_pc", pc, 1280, 720, "--presenter"), 1280, 720);
+  check_layout(ui_report("presenter_720_pc", pc, 1280, 720, "--presenter"), 1280, 720, false);
+  check_layout(ui_report("presenter_720_pc_c", pc, 1280, 720, "--presenter --press 1:C"), 1280,
+               720, true);
   // The key P turns it on as the flag does (the same command path as the other keys).
   const json annealed = scene_with(json::parse(R"({"kind": "annealed_langevin"})"));
-  const json keyed = ui_report("presenter_720_key", annealed, 1280, 720, "--press 1:P");
-  check_layout(keyed, 1280, 720);
+  const json keyed = ui_report("presenter_720_key", annealed, 1280, 720, "--press 1:P,2:C");
+  check_layout(keyed, 1280, 720, true);
 }
 
-TEST_CASE("presenter mode at 3840x2160: the plot keeps 60% of the width, labels whole") {
+TEST_CASE("presenter mode at 3840x2160: the plot is the whole width; with C the controls leave it 60%") {
   const json pc = scene_with(json::parse(R"({"kind": "reverse_sde", "corrector": "langevin"})"));
-  check_layout(ui_report("presenter_4k", pc, 3840, 2160, "--presenter", 2), 3840, 2160);
+  check_layout(ui_report("presenter_4k", pc, 3840, 2160, "--presenter", 2), 3840, 2160, false);
+  check_layout(ui_report("presenter_4k_c", pc, 3840, 2160, "--presenter --press 1:C", 3), 3840,
+               2160, true);
 }
 
 TEST_CASE("without presenter mode the bitmap font stays, and no label is cut at the right") {

@@ -326,7 +326,7 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   s.layers.noised = {true, 7, 0.5};
   s.layers.particles = {false, 6, 120, 500};
   s.layers.axes = {false, false};
-  s.ui = {1.75, false, true, false, false, 12.5, FieldSource::Learned, false, false, true, true, 4,
+  s.ui = {1.75, false, true, false, false, 12.5, FieldSource::Learned, false, false, true, true, true, 4,
           "trained.ckpt", true, 90};
   const Scene back = parse_scene(json::parse(to_json(s).dump()));
   CHECK(back == s);
