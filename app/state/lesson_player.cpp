@@ -58,4 +58,23 @@ std::string find_lesson_dir() {
   return "";
 }
 
+const std::vector<ClaimCheck>* LessonPlayer::claim_checks(const Scene& scene,
+                                                        const Points& final_particles,
+                                                        bool finished, long generation) {
+  if (!open_ || !finished) return nullptr;
+  const LessonStep& step = lesson_.steps[std::size_t(step_)];
+  if (step.claims.empty()) return nullptr;
+  if (checked_.step != step_ || checked_.generation != generation) {
+    // The scene as the window runs it (a lecturer may have edited it since the step opened):
+    // the claims are then checked against what is on screen, and may fail, as they should.
+    checked_ = {step_, generation, {}};
+    try {
+      checked_.checks = check_claims(step.claims, scene, final_particles);
+    } catch (const InputError&) {
+      checked_.checks.clear();  // the edited scene lost what the claims need (mixture data)
+    }
+  }
+  return checked_.checks.empty() ? nullptr : &checked_.checks;
+}
+
 }  // namespace scorelab::app

@@ -33,7 +33,18 @@ class LessonPlayer {
   // UI or left presenter mode keeps that. Returns whether it moved.
   bool navigate(std::span<const Command> commands, const Scene& current, Scene& edit);
 
+  // The current step's claims (core/lesson/claims.h) checked against the window's own run, once
+  // it finished: computed once per run (a few tens of milliseconds), null before the run ends or
+  // when the step claims nothing. `generation` is the particles' (it bumps on every restart).
+  const std::vector<ClaimCheck>* claim_checks(const Scene& scene, const Points& final_particles,
+                                              bool finished, long generation);
+
  private:
+  struct Checked {
+    int step = -1;
+    long generation = -1;
+    std::vector<ClaimCheck> checks;
+  } checked_;
   Lesson lesson_;
   std::string path_;
   int step_ = 0;

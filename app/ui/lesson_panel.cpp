@@ -111,7 +111,13 @@ void lesson_edits(app::AppContext& ctx, LessonUi& ui, const std::vector<app::Com
   ui.player.navigate(commands, ctx.scene(), edit);
 }
 
-float lesson_panel_height(const LessonUi& ui, float width, float height, bool presenter) {
+// A checked claim as the strip shows it: what the caption states, and what this run measured.
+std::string claim_line(const ClaimCheck& c) {
+  return "claim: " + c.stated + " · measured " + c.measured + (c.holds ? "" : " · DOES NOT HOLD");
+}
+
+float lesson_panel_height(const LessonUi& ui, float width, float height, bool presenter,
+                          const std::vector<ClaimCheck>* claims) {
   if (!ui.player.is_open()) return 0;
   const StripScales k = presenter ? kPresenter : kNormal;
   const ImGuiStyle& style = ImGui::GetStyle();
@@ -122,11 +128,13 @@ float lesson_panel_height(const LessonUi& ui, float width, float height, bool pr
             std::max(k.title * base, k.prompt * base + 2 * style.FramePadding.y) +
             style.ItemSpacing.y + text_height(k.caption, wrap, step.caption);
   for (const std::string& p : step.prompts) h += text_height(k.prompt, wrap, prompt_text(p));
+  if (claims)
+    for (const ClaimCheck& c : *claims) h += text_height(k.prompt, wrap, claim_line(c));
   return std::min(h + style.ItemSpacing.y, kMaxHeightFraction * height);
 }
 
 void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, float y, float w,
-                  float h, bool presenter) {
+                  float h, bool presenter, const std::vector<ClaimCheck>* claims) {
   if (!ui.player.is_open() || h <= 0) return;
   const StripScales k = presenter ? kPresenter : kNormal;
   const Lesson& lesson = ui.player.lesson();
@@ -172,6 +180,14 @@ void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, fl
   ImGui::SetWindowFontScale(k.caption);
   text_lines(k.caption, wrap, step.caption);
   ImGui::SetWindowFontScale(k.prompt);
+  // The caption's numbers against this run: green when they hold, red when not.
+  if (claims)
+    for (const ClaimCheck& c : *claims) {
+      ImGui::PushStyleColor(ImGuiCol_Text, c.holds ? ImVec4(0.55f, 0.9f, 0.55f, 1)
+                                                   : ImVec4(1, 0.45f, 0.4f, 1));
+      text_lines(k.prompt, wrap, claim_line(c));
+      ImGui::PopStyleColor();
+    }
   ImGui::PushStyleColor(ImGuiCol_Text, kPromptColor);
   for (const std::string& p : step.prompts) text_lines(k.prompt, wrap, prompt_text(p));
   ImGui::PopStyleColor();

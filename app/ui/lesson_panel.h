@@ -34,10 +34,13 @@ void lesson_edits(app::AppContext& ctx, LessonUi& ui, const std::vector<app::Com
 // high (at most 45% of it; longer text scrolls), 0 when no lesson is open. `font` is the font the
 // strip draws with (the presenter font when presenter mode is on), null for ImGui's default.
 // (In presenter mode the strip uses the lecture-size font nearly as it is.)
-float lesson_panel_height(const LessonUi& ui, float width, float height, bool presenter);
+// `claims`: the step's claims checked against the finished run (LessonPlayer::claim_checks), one
+// line each under the caption, or null.
+float lesson_panel_height(const LessonUi& ui, float width, float height, bool presenter,
+                          const std::vector<ClaimCheck>* claims);
 
 // The strip at (x, y), w × h window pixels; its buttons post commands.
 void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, float y, float w,
-                  float h, bool presenter);
+                  float h, bool presenter, const std::vector<ClaimCheck>* claims);
 
 }  // namespace scorelab::ui

@@ -237,6 +237,7 @@ class FrameLoop {
   float presenter_lines_ = 1;  // lines, arrows and points: × this in presenter mode
   bool reporting_ = false;     // this frame writes the UI report
   float menu_h_ = 0, side_w_ = 0, lesson_h_ = 0;
+  const std::vector<ClaimCheck>* claims_ = nullptr;  // the open step's checked claims, this frame
   view::PixelRect plot_;
   view::PanelLayout layout_;  // the plot panels, before this frame's edit
   Scene edit_;
@@ -362,7 +363,7 @@ void FrameLoop::ui() {
                      plot_.y + plot_.h + lesson_h_, menu_h_);
   }
   ui::lesson_panel(panel_state_.lessons, commands_, plot_.x, plot_.y + plot_.h, plot_.w, lesson_h_,
-                   look_.presenter);
+                   look_.presenter, claims_);
   // F fits the data into every panel: they share one camera, so the narrowest one decides.
   const std::array<view::PixelRect, kMaxPanels>& panels = layout_.rects;
   view::PixelRect narrowest = panels[0];
@@ -388,8 +389,13 @@ void FrameLoop::layout() {
                                                : 0.0f)
                               : std::min(380.0f * ui_scale_, 0.45f * float(win_w_));
   // The open lesson's text runs along the bottom of the plot, never over it.
+  const app::Particles& particles = ctx_.particles();
+  claims_ = particles.started() ? panel_state_.lessons.player.claim_checks(
+                                      s, particles.positions(), particles.finished(),
+                                      particles.generation())
+                                : nullptr;
   lesson_h_ = ui::lesson_panel_height(panel_state_.lessons, float(win_w_) - side_w_, float(win_h_),
-                                      look_.presenter);
+                                      look_.presenter, claims_);
   plot_ = {side_w_, menu_h_, std::max(float(win_w_) - side_w_, 1.0f),
            std::max(float(win_h_) - bar_h - menu_h_ - lesson_h_, 1.0f)};
   layout_ = view::layout_panels(s.view, plot_);

@@ -55,7 +55,7 @@ json read_base(const json& base, const std::string& base_dir) {
 
 LessonStep read_step(const json& step, const json& scene_before, json& scene_after) {
   if (!step.is_object())
-    throw InputError("must be an object (caption, try, patch), got " + json_type_name(step));
+    throw InputError("must be an object (caption, try, patch, claims), got " + json_type_name(step));
   JsonReader r(step, "");
   LessonStep s;
   s.caption = required_string(r, "caption");
@@ -80,8 +80,9 @@ LessonStep read_step(const json& step, const json& scene_before, json& scene_aft
                        json_type_name(patch));
     scene_after.merge_patch(patch);
   }
-  r.finish();
   s.scene = parse_scene(scene_after);
+  if (r.has("claims")) s.claims = read_claims(r.value("claims"), s.scene);
+  r.finish();
   return s;
 }
 

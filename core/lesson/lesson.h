@@ -10,7 +10,9 @@
 //                                              formula in Unicode (never LaTeX source)
 //      "try": ["drag a centre", ...],          optional "try this" prompts, at most
 //                                              kMaxLessonPrompts strings
-//      "patch": {"layers": {"error": null}}}   optional JSON merge patch (RFC 7386) of the scene
+//      "patch": {"layers": {"error": null}},   optional JSON merge patch (RFC 7386) of the scene
+//      "claims": [...]}                        optional: the numbers the caption states about the
+//                                              run, checked (core/lesson/claims.h)
 //   ]
 // }
 // Step k's scene is the base, with ui.presenter set (lessons open in presenter mode), and the
@@ -25,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/lesson/claims.h"
 #include "core/scene/scene.h"
 
 namespace scorelab {
@@ -36,6 +39,7 @@ struct LessonStep {
   std::string caption;               // UTF-8
   std::vector<std::string> prompts;  // "try this", UTF-8
   Scene scene;                       // base + patches 1..k, as the scene reader read it
+  std::vector<Claim> claims;         // what the caption states about the run (claims.h)
 };
 
 struct Lesson {

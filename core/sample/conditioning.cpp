@@ -70,9 +70,8 @@ std::vector<GaussianComponent> posterior_components(const std::vector<GaussianCo
   return out;
 }
 
-namespace {
-
-GaussianMixture make_target(const std::vector<GaussianComponent>& data, const Conditioning& c) {
+GaussianMixture conditional_target(const std::vector<GaussianComponent>& data,
+                                   const Conditioning& c) {
   if (c.kind == Conditioning::Kind::Class) {
     if (c.component >= static_cast<int>(data.size()))
       throw InputError("sampler.condition.component must be below the number of mixture "
@@ -85,13 +84,11 @@ GaussianMixture make_target(const std::vector<GaussianComponent>& data, const Co
   return GaussianMixture(posterior_components(data, c));
 }
 
-}  // namespace
-
 GuidedScore::GuidedScore(const ScoreModel& base, const std::vector<GaussianComponent>& data,
                          const Conditioning& condition)
     : base_(base),
       prior_(data),
-      target_(make_target(data, condition)),
+      target_(conditional_target(data, condition)),
       // Exact imputation is the conditional itself, never a tempered one.
       scale_(condition.kind == Conditioning::Kind::Imputation ? 1.0 : condition.scale) {
   condition.validate();

@@ -83,6 +83,12 @@ class GuidedScore final : public ScoreModel {
   double scale_;
 };
 
+// The exact target of a condition, as a mixture, whatever method samples it: the chosen component
+// (class), the posterior (observation), the exact conditional p(x | x_c = value) (imputation, by
+// either method). Throws InputError for a component index ≥ K or an impossible observation.
+GaussianMixture conditional_target(const std::vector<GaussianComponent>& data,
+                                   const Conditioning& condition);
+
 // The posterior mixture p_0(x | y) for y = H x + N(0, noise² I) (Kalman update per component;
 // weights ∝ π_k N(y; H μ_k, H Σ_k Hᵀ + noise² I)). Throws InputError if every weight underflows.
 // For exact imputation (x_c = value with no noise) the noise is kImputationNoise × the smallest

@@ -1,0 +1,139 @@
+// read_claims and check_claims (see claims.h).
+#include "core/lesson/claims.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/common/error.h"
+#include "core/sample/conditioning.h"
+#include "core/scene/exact_score.h"
+#include "core/scene/json_reader.h"
+#include "core/train/quality.h"
+
+namespace scorelab {
+namespace {
+
+constexpr Index kTargetDraws = 100000;  // the target's weights: SE ≤ 0.0016 per component
+constexpr Index kEnergyPoints = 1000;   // particles compared (the first ones: a random subset)
+constexpr int kNullPairs = 5;           // exact-vs-exact distances behind the median
+
+std::string percent(double v) {
+  char s[32];
+  std::snprintf(s, sizeof s, "%.1f%%", 100 * v);
+  return s;
+}
+
+std::string number(double v) {
+  char s[32];
+  std::snprintf(s, sizeof s, "%.3g", v);
+  return s;
+}
+
+// The distribution a run of the scene should reproduce: the data, or its exact conditional.
+GaussianMixture target_of(const Scene& scene, const MixtureComponents& data) {
+  const Conditioning* c = sampler_condition(scene.sampler);
+  if (c && c->kind != Conditioning::Kind::None) return conditional_target(data, *c);
+  return GaussianMixture(data);
+}
+
+}  // namespace
+
+std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene) {
+  const nlohmann::json& list = json_array(claims, "claims");
+  const std::optional<MixtureComponents> data = mixture_components(scene.data);
+  if (!data)
+    throw InputError("claims need mixture data (a named mixture or a custom one): the particles "
+                     "are assigned to its components");
+  if (scene.ui.particle_source != FieldSource::Exact)
+    throw InputError("claims need particles that follow the exact score (a learned run depends "
+                     "on training)");
+  std::vector<Claim> out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = "claims[" + std::to_string(i) + "]";
+    JsonReader r(list[i], at);
+    Claim c;
+    const std::string kind = r.string("kind", "");
+    if (kind == "mode_weight") {
+      c.kind = Claim::Kind::ModeWeight;
+      c.component = r.integer("component", 0);
+      c.value = r.number("value", 0);
+      c.tolerance = r.number("tolerance", c.tolerance);
+      require_in_range(at + ".component", c.component, 0, double(data->size()) - 1);
+      require_in_range(at + ".value", c.value, 0, 1);
+      require_above(at + ".tolerance", c.tolerance, 0);
+      require_in_range(at + ".tolerance", c.tolerance, 0, 1);
+    } else if (kind == "weight_error" || kind == "matches_target") {
+      c.kind = kind == "weight_error" ? Claim::Kind::WeightError : Claim::Kind::MatchesTarget;
+      c.at_least = r.number("at_least", -1);
+      c.at_most = r.number("at_most", -1);
+      if (c.at_least < 0 && c.at_most < 0)
+        throw InputError(at + " needs at_least or at_most");
+      if (c.kind == Claim::Kind::MatchesTarget && c.at_least >= 0)
+        throw InputError(at + ".at_least: a match is claimed with at_most");
+    } else {
+      throw InputError(at + ".kind must be mode_weight, weight_error or matches_target, got '" +
+                       kind + "'");
+    }
+    r.finish();
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Scene& scene,
+                                     const Points& particles, std::uint64_t seed) {
+  std::vector<ClaimCheck> out;
+  if (claims.empty()) return out;
+  const MixtureComponents data = *mixture_components(scene.data);
+  const GaussianMixture data_mixture(data), target = target_of(scene, data);
+  const std::vector<double> got = mode_weights(data_mixture, particles);
+  Rng rng(seed);
+  Points draw;
+  target.sample(kTargetDraws, rng, draw);
+  const std::vector<double> want = mode_weights(data_mixture, draw);
+  for (const Claim& c : claims) {
+    ClaimCheck k;
+    switch (c.kind) {
+      case Claim::Kind::ModeWeight:
+        k.value = got[std::size_t(c.component)];
+        k.stated = "component " + std::to_string(c.component) + " holds " + percent(c.value) +
+                   " ± " + percent(c.tolerance);
+        k.measured = percent(k.value);
+        k.holds = std::abs(k.value - c.value) <= c.tolerance;
+        break;
+      case Claim::Kind::WeightError: {
+        for (std::size_t j = 0; j < got.size(); ++j)
+          k.value = std::max(k.value, std::abs(got[j] - want[j]));
+        k.stated = "the weights miss the target by " +
+                   (c.at_least >= 0 ? "at least " + percent(c.at_least)
+                                    : "at most " + percent(c.at_most));
+        k.measured = percent(k.value);
+        k.holds = (c.at_least < 0 || k.value >= c.at_least) && (c.at_most < 0 || k.value <= c.at_most);
+        break;
+      }
+      case Claim::Kind::MatchesTarget: {
+        const Index n = std::min<Index>(particles.cols(), kEnergyPoints);
+        Points exact, a, b;
+        target.sample(n, rng, exact);
+        const double e = energy_distance(particles.leftCols(n), exact);
+        std::vector<double> null;
+        for (int p = 0; p < kNullPairs; ++p) {
+          target.sample(n, rng, a);
+          target.sample(n, rng, b);
+          null.push_back(energy_distance(a, b));
+        }
+        std::nth_element(null.begin(), null.begin() + kNullPairs / 2, null.end());
+        k.value = e / std::max(null[kNullPairs / 2], 1e-12);
+        k.stated = "matches the target: energy ratio at most " + number(c.at_most);
+        k.measured = "energy ratio " + number(k.value);
+        k.holds = k.value <= c.at_most;
+        break;
+      }
+    }
+    out.push_back(k);
+  }
+  return out;
+}
+
+}  // namespace scorelab

@@ -1,0 +1,59 @@
+// A lesson step's claims: the numbers its caption states about the run it shows, declared so that
+// they are checked (a picture is a claim; so is a number). A test runs every step of every shipped
+// lesson headless and fails when a claim does not hold (tests/core/lesson/claims_test.cpp,
+// `ctest -R claims`); the lesson panel shows each claim beside the value the window's own run
+// measured.
+//
+// In a lesson step (core/lesson/lesson.h): "claims": [claim, ...], each one of
+//   {"kind": "mode_weight", "component": k, "value": v, "tolerance": d}
+//       the fraction of the final particles in data component k (assigned by the largest
+//       responsibility under the clean data mixture) is v ± d
+//   {"kind": "weight_error", "at_least": e}   or   "at_most": e
+//       the largest |fraction − target weight| over the components (the target: the data, or the
+//       exact conditional of a conditioned scene), e.g. "the weights come out wrong"
+//   {"kind": "matches_target", "at_most": r}
+//       the energy ratio, energy distance of the particles to an exact draw of the target divided
+//       by the median exact-vs-exact distance at the same size, is at most r (exact samplers
+//       give ~1; a run that misses the target, 5 and more)
+// Claims need mixture data (named mixtures or a custom one) and particles that follow the exact
+// score (a learned run depends on training): a step that breaks either is refused when read.
+// Fractions are of the run the step's scene makes (its seed, run 0); a tolerance covers the
+// sampling error of another run (about 3 binomial standard errors), stated per claim.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/points.h"
+#include "core/scene/scene.h"
+
+namespace scorelab {
+
+struct Claim {
+  enum class Kind { ModeWeight, WeightError, MatchesTarget } kind = Kind::ModeWeight;
+  int component = 0;         // ModeWeight: the data component k
+  double value = 0;          // ModeWeight: the stated fraction, [0, 1]
+  double tolerance = 0.03;   // ModeWeight: ±, (0, 1]
+  double at_least = -1;      // WeightError: lower bound (−1: none)
+  double at_most = -1;       // WeightError / MatchesTarget: upper bound (−1: none)
+  bool operator==(const Claim&) const = default;
+};
+
+// Reads a step's "claims" array; `scene` is the step's scene (checked: mixture data, the exact
+// score, component indices below K). Throws InputError naming "claims[i].<field>".
+std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene);
+
+struct ClaimCheck {
+  std::string stated;    // "component 1 holds 66% ± 3%" (what the caption says)
+  std::string measured;  // "65.8%" (what the run gave)
+  double value = 0;      // the measured number (fraction, or energy ratio)
+  bool holds = false;
+};
+
+// Checks the claims against the final particles of a run of `scene` (2 × n, data units). The
+// exact draws of the energy ratio come from Rng(seed).
+std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Scene& scene,
+                                     const Points& particles, std::uint64_t seed = 1);
+
+}  // namespace scorelab
