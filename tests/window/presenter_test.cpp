@@ -7,6 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/lesson/lesson.h"
 #include "window/window_testing.h"
 
 using namespace window_testing;
@@ -115,5 +116,44 @@ TEST_CASE("without presenter mode the bitmap font stays, and no label is cut at 
     INFO("item '" << text << "' from x " << x0 << " to " << x1 << ", window to " << wx1);
     CHECK(it["text_size"][0].get<float>() <= x1 - x0 + 0.5f);
     CHECK(x1 <= wx1);
+  }
+}
+
+namespace {
+
+// The UI report of lesson `file` at step `step` (1-based), w × h.
+json lesson_report(const std::string& file, int step, int w, int h) {
+  const fs::path report = temp_dir() / ("lesson_step_ui.json");
+  const std::string screen = std::to_string(std::max(w, 1600)) + "x" +
+                             std::to_string(std::max(h, 1000)) + "x24";
+  std::string err;
+  REQUIRE_MESSAGE(run_window("--lesson " + file + " --step " + std::to_string(step) + " --size " +
+                                 std::to_string(w) + "x" + std::to_string(h) +
+                                 " --frames 2 --ui-report " + report.string(),
+                             nullptr, &err, screen) == 0,
+                  err);
+  return json::parse(read_text(report));
+}
+
+}  // namespace
+
+// The plot is the slide in every lesson step: at 1280×720 it takes the whole width (at least the
+// 75% the course asks), no label is cut and the status bar is on screen. (Sanitizer trees walk
+// every third lesson, as the lesson walk does.)
+TEST_CASE("lessons at 1280x720: every step's plot takes the whole width, labels whole") {
+  const std::vector<std::string> files =
+      scorelab::lesson_files(std::string(SCORELAB_SOURCE_DIR) + "/assets/lessons");
+  REQUIRE(files.size() >= 11);
+#ifdef SCORELAB_SANITIZED
+  constexpr std::size_t kEvery = 3;
+#else
+  constexpr std::size_t kEvery = 1;
+#endif
+  for (std::size_t i = 0; i < files.size(); i += kEvery) {
+    const int steps = int(scorelab::load_lesson(files[i]).steps.size());
+    for (int k = 1; k <= steps; ++k) {
+      INFO(files[i] << " step " << k);
+      check_layout(lesson_report(files[i], k, 1280, 720), 1280, 720, false);
+    }
   }
 }
