@@ -224,7 +224,7 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     }
   }
   // Legends last (nothing is drawn over them), at the place along the panel's border that covers
-  // the fewest data points (view::least_covered_spot), below the caption lines when at the top and
+  // the fewest data points and particles (view::least_covered_spot), below the caption lines when at the top and
   // above the readout lines when at the bottom. Stacked in a column; in a row when a column does
   // not fit (a short panel: split view over a lesson's text). Bars are 140 pixels (× scale) long, at most 22% of the panel's height,
   // shorter when they would not all fit.
@@ -258,11 +258,17 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     // split half of a ring has data in every corner).
     const float left = rect.x + 3 * lh, right = rect.x + rect.w - margin - stack_w;
     const float bottom = bottom_limit - stack_h;
-    const Points& data = f.ctx.data_points();
+    // The points a class reads: the data and, where shown, the particles (at most ~2,000 of each,
+    // by stride: the spot's count only compares places).
     std::vector<Eigen::Vector2f> data_px;
-    data_px.reserve(std::size_t(data.cols()));
-    for (Index i = 0; i < data.cols(); ++i)
-      data_px.push_back(view::to_pixels(s.view, rect, data(0, i), data(1, i)));
+    const auto add = [&](const Points& pts) {
+      const Index stride = std::max<Index>(1, pts.cols() / 2000);
+      for (Index i = 0; i < pts.cols(); i += stride)
+        data_px.push_back(view::to_pixels(s.view, rect, pts(0, i), pts(1, i)));
+    };
+    add(f.ctx.data_points());
+    if (s.layers.particles.on && f.ctx.panel(f.panel).shows_particles)
+      add(f.ctx.particles().display());
     const Eigen::Vector2f best =
         view::least_covered_spot(left, top, right, bottom, stack_w, stack_h, data_px);
     float x = best.x(), y = best.y();
