@@ -19,12 +19,15 @@ namespace scorelab::app {
 
 namespace {
 
-// Run r of the sampler: the scene's particle stream (core/scene/streams.h) split r more times, so
-// run 0 is exactly `scorelab sample`'s and Restart (R) moves on to fresh noise.
+// Run r of the sampler: run 0 is the scene's particle stream (core/scene/streams.h), exactly
+// `scorelab sample`'s; run r ≥ 1 is a stream seeded from that stream's first draw and r, so
+// Restart (R) moves on to fresh noise and any r (a file may say 2⁶⁴ − 1) costs one step. (Runs
+// used to be r splits in a row: ui.run = 10⁹ froze the window for 38 s before its first frame.)
 Rng particle_stream(std::uint64_t seed, std::uint64_t run) {
   Rng stream = scene_streams(seed).particles;
-  for (std::uint64_t r = 0; r < run; ++r) stream = stream.split();
-  return stream;
+  if (run == 0) return stream;
+  // The golden-ratio multiplier spreads consecutive r over the seed space (splitmix64's own).
+  return Rng(stream.next_u64() ^ (run * 0x9E3779B97F4A7C15ull));
 }
 
 }  // namespace

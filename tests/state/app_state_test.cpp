@@ -294,3 +294,21 @@ TEST_CASE("a step the score cannot take pauses the run with the reason, the prog
   CHECK_FALSE(ctx.scene().ui.playing);
   CHECK(ctx.particles().positions().allFinite());
 }
+
+TEST_CASE("any run number opens at once, and runs differ from each other and from run 0") {
+  // A session may say ui.run = 2⁶⁴ − 1: the stream of run r costs one step, not r (it used to
+  // split r times in a row: 10⁹ froze the window for 38 s, 2⁶⁴ − 1 for good).
+  Scene s = small_scene();
+  s.ui.run = ~std::uint64_t(0);
+  AppContext huge(s, scripted());
+  huge.update();
+  CHECK(huge.particles().positions().allFinite());
+  s.ui.run = 0;
+  AppContext zero(s, scripted());
+  s.ui.run = 1;
+  AppContext one(s, scripted());
+  zero.update();
+  one.update();
+  CHECK_FALSE(zero.particles().positions() == one.particles().positions());
+  CHECK_FALSE(huge.particles().positions() == one.particles().positions());
+}
