@@ -7,9 +7,43 @@
 
 #include "app/export/export_settings.h"
 #include "app/state/commands.h"
+#include "core/common/atomic_file.h"
 #include "core/common/error.h"
 
 namespace scorelab::window {
+
+namespace {
+
+// The scripted outputs go through the command line's output checks (core/common/atomic_file.h)
+// before the window opens: never the scene or lesson they read (`--screenshot w.json` used to
+// turn the scene into a PNG), a device or a directory, and never each other.
+void check_outputs(const Options& o) {
+  std::vector<std::string> inputs;
+  if (o.scene) inputs.push_back(*o.scene);
+  if (o.lesson) inputs.push_back(*o.lesson);
+  const std::pair<const char*, const std::optional<std::string>*> outputs[] = {
+      {"--screenshot", &o.screenshot},
+      {"--particles-out", &o.particles_out},
+      {"--ui-report", &o.ui_report},
+      {"--save", &o.save}};
+  for (const auto& [flag, path] : outputs) {
+    if (!*path) continue;
+    // --save may write the session back over the scene it opened (as File > Save does).
+    const bool save = std::string_view(flag) == "--save";
+    try {
+      (void)check_output(**path, save ? std::vector<std::string>{} : inputs);
+    } catch (const InputError& e) {
+      throw InputError(std::string(flag) + ": " + e.what());
+    }
+  }
+  for (std::size_t a = 0; a < std::size(outputs); ++a)
+    for (std::size_t b = a + 1; b < std::size(outputs); ++b)
+      if (*outputs[a].second && *outputs[b].second)
+        check_distinct_outputs(outputs[a].first, **outputs[a].second, outputs[b].first,
+                               **outputs[b].second);
+}
+
+}  // namespace
 
 namespace {
 
@@ -126,6 +160,7 @@ Options parse_options(const std::vector<std::string>& args) {
     throw InputError("--frames and --bench-frames exclude each other");
   if (o.paced && o.bench_frames == 0)
     throw InputError("--paced needs --bench-frames N (interactive runs are always paced)");
+  check_outputs(o);
   return o;
 }
 

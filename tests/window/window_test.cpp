@@ -232,3 +232,27 @@ TEST_CASE("bad window flags exit with 2, a bad scene with 1") {
   std::ofstream(bad) << R"({"layers": {"score": {"grid": 0}}})";
   CHECK(run_window("--scene " + bad.string() + " --frames 1") == 1);
 }
+
+TEST_CASE("a scripted output never overwrites the scene or lesson it reads, nor another output") {
+  // `scorelab w.json --frames 2 --screenshot w.json` used to exit 0 with the scene now a PNG.
+  const fs::path scene = temp_dir() / "keep_me.json";
+  const std::string text = R"({"particles": 50, "ui": {"training": false}})";
+  std::ofstream(scene) << text;
+  for (const char* flag : {"--screenshot", "--particles-out", "--ui-report"}) {
+    CAPTURE(flag);
+    std::string err;
+    CHECK(run_window(scene.string() + " --frames 2 " + flag + " " + scene.string(), nullptr,
+                     &err) != 0);
+    CHECK(err.find(flag) != std::string::npos);
+    CHECK(read_text(scene) == text);
+  }
+  const std::string lesson =
+      std::string(SCORELAB_SOURCE_DIR) + "/assets/lessons/01_score_function.json";
+  const std::string before = read_text(lesson);
+  CHECK(run_window("--lesson " + lesson + " --frames 2 --screenshot " + lesson) != 0);
+  CHECK(read_text(lesson) == before);
+  // Two outputs on one file.
+  const fs::path out = temp_dir() / "twice.png";
+  CHECK(run_window(scene.string() + " --frames 2 --screenshot " + out.string() +
+                   " --ui-report " + out.string()) != 0);
+}
