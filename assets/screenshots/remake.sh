@@ -10,10 +10,10 @@ shot() {  # shot OUT.png WxH ARGS...: one scripted run's last frame
   local png=$1 size=$2; shift 2
   xvfb-run -a -s "-screen 0 ${size}x24" "$bin" --size "$size" "$@" --screenshot "$png"
 }
-half() {  # the lessons: drawn at 1280×800 (presenter mode's lecture font), stored at 640×400
+half() {  # the lessons: drawn at 1280×720 (a projector; presenter mode's lecture font), stored at 640×360
   local tmp; tmp=$(mktemp --suffix=.png)
-  shot "$tmp" 1280x800 "${@:2}"
-  ffmpeg -loglevel error -y -i "$tmp" -vf scale=640:400:flags=area "$1"
+  shot "$tmp" 1280x720 "${@:2}"
+  ffmpeg -loglevel error -y -i "$tmp" -vf scale=640:360:flags=area "$1"
   rm -f "$tmp"
 }
 L=assets/lessons
