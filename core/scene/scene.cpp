@@ -20,6 +20,7 @@
 #include "core/distributions/datasets.h"
 #include "core/scene/json_reader.h"
 #include "core/scene/noise_fit.h"
+#include "core/scene/scene_run.h"
 #include "core/scene/scene_version.h"
 
 namespace scorelab {
@@ -570,20 +571,12 @@ void validate(const Scene& scene) {
   }
   with_path("sampler",
             [&] { (void)make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde); });
-  // Guidance needs mixture data and a component that exists: built once against the exact score.
+  // Guidance needs mixture data and a component that exists: built once, as a run builds it
+  // (make_guided_score refuses other data, naming the method that needs none).
   if (const Conditioning* c = sampler_condition(scene.sampler); c && c->guides()) {
     const std::optional<MixtureComponents> comps = mixture_components(scene.data);
-    if (!comps)
-      throw InputError(
-          "sampler.condition.kind '" + std::string(to_string(c->kind)) +
-          "' needs mixture data (its exact classifier), not a sample-only dataset or a drawn "
-          "point set" +
-          std::string(c->kind == Conditioning::Kind::Imputation
-                          ? " (for imputation of such data use \"method\": \"replacement\", "
-                            "the approximate inpainter)"
-                          : ""));
-    const GaussianMixture gmm(*comps);
-    (void)GuidedScore(gmm, *comps, *c);
+    const GaussianMixture base(comps ? *comps : MixtureComponents{GaussianComponent{}});
+    (void)make_guided_score(scene, base);
   }
   with_path("train", [&] { scene.train_config().validate(); });
   validate_window(scene);
