@@ -344,8 +344,10 @@ bool model_section(const app::AppContext& ctx, PanelState& st, Scene& s, Command
   changed |= enum_combo("activation", m.activation);
   changed |= enum_combo("embedding", m.embedding.kind);
   changed |= enum_combo("output", m.output);
-  if (m.output == OutputScaling::Preconditioned)
+  if (m.output == OutputScaling::Preconditioned) {
     changed |= slider("sigma data", m.sigma_data, 1e-3, 1e3, "%.3g", true);
+    changed |= enum_combo("far field", m.far_field);
+  }
   changed |= enum_combo("objective", s.train.objective.kind);
   changed |= enum_combo("levels", s.train.objective.levels);
   if (s.train.objective.levels == LevelSource::Continuous)

@@ -1,5 +1,6 @@
 #include "core/nn/mlp.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <string>
@@ -15,10 +16,34 @@ void MlpConfig::validate() const {
   embedding.validate();
 }
 
+namespace {
+
+// The skip far field's window (mlp.h FarField): the noise radius |z| ≤ 4 that training inputs
+// stay within (P(|z| > 4) = e⁻⁸ for 2-D z) and the ratio r_1 / r_0 of the step's ends, above √2
+// so that no training input is shut off; a wider step lets h extrapolate over a longer stretch.
+constexpr double kWindowNoise = 4.0;
+constexpr double kWindowRatio = 1.5;
+
+// w(|v|) and dw/d|v| for the window with inner radius r0 (v units).
 template <class S>
-MlpT<S>::MlpT(const MlpConfig& config, NoiseEmbedding embedding)
+void window_weight(S r, S r0, S& w, S& dw) {
+  const S span = r0 * S(kWindowRatio - 1);
+  const S q = std::clamp((r - r0) / span, S(0), S(1));
+  w = 1 - q * q * q * (10 + q * (6 * q - 15));
+  dw = -30 * q * q * (1 - q) * (1 - q) / span;
+}
+
+}  // namespace
+
+template <class S>
+MlpT<S>::MlpT(const MlpConfig& config, NoiseEmbedding embedding, std::optional<DataReach> reach)
     : cfg_(config), emb_(std::move(embedding)) {
   cfg_.validate();
+  if (reach && cfg_.output == OutputScaling::Preconditioned && cfg_.far_field == FarField::Skip) {
+    if (!reach->center.allFinite() || !std::isfinite(reach->radius) || reach->radius < 0)
+      throw InputError("model: the data's reach must be finite with a radius ≥ 0");
+    reach_ = reach;
+  }
   if (emb_.width() != cfg_.embedding.width)
     throw InputError("model: the embedding has width " + std::to_string(emb_.width()) +
                      " but the configuration says " + std::to_string(cfg_.embedding.width));
@@ -41,6 +66,13 @@ template <class S>
 Eigen::Map<const typename MlpT<S>::Vector> MlpT<S>::bias(const Vector& p, int l) const {
   const LayerShape& L = layers_[l];
   return Eigen::Map<const Vector>(p.data() + L.b_offset, L.out);
+}
+
+template <class S>
+std::optional<typename MlpT<S>::Window> MlpT<S>::window_at(double m, double s) const {
+  if (!reach_) return std::nullopt;
+  const double inner = std::hypot(m * reach_->radius, kWindowNoise * s);
+  return Window{m * reach_->center, inner, kWindowRatio * inner};
 }
 
 template <class S>
@@ -79,15 +111,39 @@ void MlpT<S>::forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& 
     if (cfg_.output == OutputScaling::NoisePrediction) ctx.c = -ctx.c;
   }
 
-  // A_0 = [c_in ⊙ x; emb]                                                 (D+E) × N
+  // A_0 = [c_in ⊙ (x − m μ); emb]  (μ = 0 without the skip far field)   (D+E) × N
+  const bool skip = reach_.has_value();
   ctx.A0.resize(2 + emb_.width(), n);
   ctx.A0.topRows(2) = x;
+  if (skip) {
+    ctx.A0.row(0) -= static_cast<S>(reach_->center.x()) * level.m.transpose();
+    ctx.A0.row(1) -= static_cast<S>(reach_->center.y()) * level.m.transpose();
+  }
   if (pre) ctx.A0.topRows(2).array().rowwise() *= ctx.c.transpose().array();
   emb_.embed(level.t, pre ? ctx.sigma_hat : level.s, ctx.A0, 2);
   // Tangent directions as the first layer sees them: c_in ⊙ d_k.
   for (int k = 0; k < tangents; ++k) {
     ctx.dirs[k] = *dirs[k];
     if (pre) ctx.dirs[k].array().rowwise() *= ctx.c.transpose().array();
+  }
+  // The far-field window w(|v|), v = c_in (x − m μ) (mlp.h FarField), and ∇_x w = c_in w' v̂.
+  if (skip) {
+    ctx.w.resize(n);
+    ctx.grad_w.resize(2, n);
+    const S sd2 = static_cast<S>(cfg_.sigma_data * cfg_.sigma_data);
+    const S R = static_cast<S>(reach_->radius), noise = static_cast<S>(kWindowNoise);
+    for (Index i = 0; i < n; ++i) {
+      const S sh = ctx.sigma_hat[i];
+      const S r0 = std::sqrt((R * R + noise * noise * sh * sh) / (sh * sh + sd2));
+      const auto v = ctx.A0.col(i).template head<2>();
+      const S r = v.norm();
+      S dw;
+      window_weight(r, r0, ctx.w[i], dw);
+      if (dw != 0)
+        ctx.grad_w.col(i) = (dw * ctx.c[i] / r) * v;  // r > r0 > 0 here
+      else
+        ctx.grad_w.col(i).setZero();
+    }
   }
 
   // Hidden layers: Z = W A_prev (GEMM), then bias + activation fused.    H × N
@@ -109,14 +165,30 @@ void MlpT<S>::forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& 
     prev = &ctx.A[l];
   }
 
-  // Output: score = c ⊙ (W_o A_L + b_o) + a ⊙ x; tangents J d_k = c ⊙ (W_o Ȧ_L) + a ⊙ d_k.  D × N
+  // Output: score = c ⊙ h + a ⊙ x with h = W_o A_L + b_o; tangents J d_k = c ⊙ ḣ_k + a ⊙ d_k
+  // with ḣ_k = W_o Ȧ_L. Skip far field: h → w ⊙ h, so ḣ_k → w ⊙ ḣ_k + (∇_x w · d_k) h, and
+  // x → x − m μ in the skip term.                                                    D × N
   const auto Wo = weight(params, L);
   ctx.score.noalias() = Wo * ctx.A[L - 1];
   ctx.score.colwise() += bias(params, L);
+  if (skip) {
+    ctx.h = ctx.score;
+    ctx.score.array().rowwise() *= ctx.w.transpose().array();
+  }
   ctx.score.array().rowwise() *= ctx.c.transpose().array();
   if (pre) ctx.score.array() += x.array().rowwise() * ctx.a.transpose().array();
+  if (skip) {
+    const auto am = (ctx.a.array() * level.m.array()).transpose();
+    ctx.score.row(0).array() -= static_cast<S>(reach_->center.x()) * am;
+    ctx.score.row(1).array() -= static_cast<S>(reach_->center.y()) * am;
+  }
   for (int k = 0; k < tangents; ++k) {
     ctx.score_t[k].noalias() = Wo * ctx.At[L - 1][k];
+    if (skip) {
+      ctx.w_dot[k] = (ctx.grad_w.array() * dirs[k]->array()).colwise().sum().transpose();
+      ctx.score_t[k].array().rowwise() *= ctx.w.transpose().array();
+      ctx.score_t[k].array() += ctx.h.array().rowwise() * ctx.w_dot[k].transpose().array();
+    }
     ctx.score_t[k].array().rowwise() *= ctx.c.transpose().array();
     if (pre) ctx.score_t[k].array() += dirs[k]->array().rowwise() * ctx.a.transpose().array();
   }
@@ -142,6 +214,15 @@ void MlpT<S>::backward(const Vector& params, Context& ctx, const PointsT<S>& g_s
   ctx.gh = g_score.array().rowwise() * ctx.c.transpose().array();
   for (int k = 0; k < K; ++k)
     ctx.gh_t[k] = g_tangent[k]->array().rowwise() * ctx.c.transpose().array();
+  // Skip far field: score = c w h, J d_k = c (w ḣ_k + (∇w · d_k) h), so
+  // ∂L/∂h = c (w ∂L/∂score + Σ_k (∇w · d_k) ∂L/∂(J d_k)) and ∂L/∂ḣ_k = c w ∂L/∂(J d_k).
+  if (reach_) {
+    ctx.gh.array().rowwise() *= ctx.w.transpose().array();
+    for (int k = 0; k < K; ++k) {
+      ctx.gh.array() += ctx.gh_t[k].array().rowwise() * ctx.w_dot[k].transpose().array();
+      ctx.gh_t[k].array().rowwise() *= ctx.w.transpose().array();
+    }
+  }
   {
     auto dW = grad_w(L);
     dW.noalias() += ctx.gh * ctx.A[L - 1].transpose();
@@ -209,8 +290,20 @@ PointsT<S> MlpT<S>::forward_reference(const Vector& params, const PointsT<S>& x,
                                                  static_cast<S>(cfg_.sigma_data * cfg_.sigma_data)));
       skip = -c * c_in;
     }
+    // Skip far field: x taken from the centre m μ, and the window on |v|, v = c_in (x − m μ).
+    Eigen::Matrix<S, 2, 1> xc = x.col(i);
+    S w = 1;
+    if (reach_) {
+      xc -= level.m[i] * reach_->center.template cast<S>();
+      const S sd = static_cast<S>(cfg_.sigma_data);
+      const S R = static_cast<S>(reach_->radius), k = static_cast<S>(kWindowNoise);
+      const S r0 = std::sqrt(R * R + k * k * sigma_hat * sigma_hat) /
+                   std::sqrt(sigma_hat * sigma_hat + sd * sd);
+      S dw;
+      window_weight((c_in * xc).norm(), r0, w, dw);
+    }
     Matrix a(2 + emb_.width(), 1);
-    a(0, 0) = c_in * x(0, i), a(1, 0) = c_in * x(1, i);
+    a(0, 0) = c_in * xc(0), a(1, 0) = c_in * xc(1);
     const ValuesT<S> t = level.t.segment(i, 1);
     const ValuesT<S> s = ValuesT<S>::Constant(1, pre ? sigma_hat : level.s[i]);
     emb_.embed(t, s, a, 2);
@@ -223,7 +316,7 @@ PointsT<S> MlpT<S>::forward_reference(const Vector& params, const PointsT<S>& x,
         z[r] += b[r];
       }
       if (l == cfg_.depth) {
-        out.col(i) = c * z + skip * x.col(i);
+        out.col(i) = c * w * z + skip * xc;
       } else {
         a.resize(z.size(), 1);
         for (Index r = 0; r < z.size(); ++r) {

@@ -5,6 +5,9 @@
 //   Z_l = W_l A_{l−1} + b_l,  A_l = φ(Z_l)           H × N,   l = 1..L
 //   h   = W_o A_L + b_o                               D × N   (raw network output)
 //   score = c ⊙ h + a ⊙ x, per sample (c, c_in, a: see OutputScaling).
+// With the skip far field (FarField::Skip, preconditioned output, a DataReach given): x is taken
+// from the data's centre, x − m μ, and h is replaced by w ⊙ h, w a window that is 1 where the
+// network was trained and 0 beyond (see FarField).
 // Parameters live in ONE contiguous vector, layer by layer [W_1, b_1, …, W_L, b_L, W_o, b_o],
 // each W column-major (out × in); gradients and Adam moments use the same layout.
 //
@@ -15,6 +18,7 @@
 #include "core/common/enum_table.h"
 #include <Eigen/Core>
 #include <array>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +46,40 @@ enum class OutputScaling {
   Preconditioned,
 };
 
+// What the score is far from the data, where the network was never trained (issue 23).
+// An MLP's output h grows linearly with its input away from where it was trained. With the
+// network's h everywhere, the probability-flow ODE follows that extrapolation: under VP with
+// σ_d = 1 its velocity is −½β(t) c h, and where h points back towards the data (as it learned to
+// at small σ̂) the flow runs outwards exponentially; log p_T(x(T)) then swamps the answer
+// (measured: −5e8 nats two data radii out, where the exact log p is −194).
+//   Network  h everywhere: the score far away is whatever the network extrapolates to.
+//   Skip     (Preconditioned only) the network's part is windowed to where it was trained, and
+//            the score's far field is the skip term alone: the score of N(μ, σ_d² I) data under
+//            the kernel, μ the data's mean. With v = c_in (x − m μ), the network part is w ⊙ h,
+//              w = 1 for |v| ≤ r_0(σ̂), a C² step 1 − 10q³ + 15q⁴ − 6q⁵ to 0 at r_1 = 1.5 r_0,
+//              r_0(σ̂) = √(R² + (4σ̂)²) / √(σ̂² + σ_d²),   q = (|v| − r_0) / (r_1 − r_0),
+//            R the data's reach (DataReach). In data units the window at level {m, s} is the
+//            disc of radius √((m R)² + (4 s)²) around m μ: the data, plus four noise stds in
+//            quadrature. A training input x = m (x_0 + σ̂ z) with |x_0 − μ| ≤ R and |z| ≤ 4 (all
+//            but e⁻⁸ of 2-D normal draws) has |v| ≤ (R + 4σ̂)/√(σ̂² + σ_d²) < √2 r_0 < r_1, so
+//            the window never shuts the network off where it is trained (draws at the data's
+//            edge with noise pointing outwards fall in the step, where w < 1: NLL on ring8 data
+//            within the seed-to-seed spread of the network far field, four seeds).
+//            The flow of the skip term keeps v fixed, and r_0 does not grow with σ̂ while
+//            R ≥ 4σ_d; so a point beyond r_1 at the flow's start stays beyond it to t = 1 and
+//            its learned log p is that Gaussian's, exactly.
+// The other output scalings have no skip term to fall back to; for them the field is ignored.
+enum class FarField { Network, Skip };
+
+// Where the training data lies, fitted from a draw of it (TrainingSession): the skip term's centre
+// μ and the largest distance R of a draw from it. Saved with the weights (checkpoints): the
+// network's function depends on it.
+struct DataReach {
+  Eigen::Vector2d center = Eigen::Vector2d::Zero();  // μ, data units
+  double radius = 0;                                 // R ≥ 0, data units
+  bool operator==(const DataReach&) const = default;
+};
+
 struct MlpConfig {
   int width = 128;  // H, hidden units per layer
   int depth = 3;    // L, hidden layers (≥ 1)
@@ -51,6 +89,7 @@ struct MlpConfig {
   EmbeddingConfig embedding{EmbeddingKind::FourierLogSigma, 32, 0.2};
   OutputScaling output = OutputScaling::Preconditioned;
   double sigma_data = 1.0;  // σ_d, data units, in [1e-3, 1e3]: the data's scale (Preconditioned)
+  FarField far_field = FarField::Skip;  // the score far from the data (Preconditioned; see above)
   bool operator==(const MlpConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
@@ -82,6 +121,10 @@ class MlpT {
     std::array<PointsT<S>, kMaxTangents> dirs;        // K × (D × N): d_k
     Vector c;                                         // N, score = c ⊙ h + a ⊙ x
     Vector a;                                         // N, skip coefficient (Preconditioned)
+    Vector w;                                         // N, far-field window w(|v|) (Skip)
+    PointsT<S> grad_w;                                // D × N: ∇_x w (Skip)
+    std::array<Vector, kMaxTangents> w_dot;           // K × N: ∇_x w · d_k (Skip)
+    PointsT<S> h;                                     // D × N: h before the window (Skip)
     ValuesT<S> sigma_hat;                             // N, s/m: the embedding's σ (Preconditioned)
     PointsT<S> score;                                 // D × N
     std::array<PointsT<S>, kMaxTangents> score_t;     // K × (D × N): J·d_k
@@ -96,9 +139,21 @@ class MlpT {
     Eigen::Array<S, 1, Eigen::Dynamic> loss;          // N: per-sample loss
   };
 
-  MlpT(const MlpConfig& config, NoiseEmbedding embedding);
+  // reach: where the data lies, for the skip far field (FarField::Skip with the preconditioned
+  // output); without it, or with another configuration, the network's h is used everywhere.
+  MlpT(const MlpConfig& config, NoiseEmbedding embedding,
+       std::optional<DataReach> reach = std::nullopt);
 
   const MlpConfig& config() const { return cfg_; }
+  // The reach the skip far field uses; empty when the network's h is used everywhere.
+  const std::optional<DataReach>& reach() const { return reach_; }
+  // The window of the skip far field at level {m, s}, in data units: w = 1 within `inner` of
+  // `center`, 0 beyond `outer`. Empty without a skip far field.
+  struct Window {
+    Eigen::Vector2d center;
+    double inner = 0, outer = 0;
+  };
+  std::optional<Window> window_at(double m, double s) const;
   const NoiseEmbedding& embedding() const { return emb_; }
   Index num_params() const { return num_params_; }
 
@@ -139,6 +194,7 @@ class MlpT {
  private:
   MlpConfig cfg_;
   NoiseEmbedding emb_;
+  std::optional<DataReach> reach_;  // set only when the skip far field is on
   std::vector<LayerShape> layers_;
   Index num_params_ = 0;
 };
@@ -146,6 +202,15 @@ class MlpT {
 using Mlp = MlpT<float>;
 
 // Keys and labels (core/common/enum_table.h).
+template <>
+struct EnumTable<FarField> {
+  static constexpr std::string_view what = "far field";
+  static constexpr EnumName<FarField> names[] = {
+      {FarField::Skip, "skip", "skip (Gaussian beyond the data)"},
+      {FarField::Network, "network", "network (extrapolated)"},
+  };
+};
+
 template <>
 struct EnumTable<OutputScaling> {
   static constexpr std::string_view what = "output scaling";

@@ -13,7 +13,9 @@ namespace scorelab {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'C', 'R', 'L', 'C', 'K', 'P', 'T'};
-constexpr std::uint32_t kVersion = 2;  // 2: the header scene carries its scene version (1: it had none)
+// 2: the header scene carries its scene version (1: it had none). 3: the header may carry
+// data_reach (the skip far field); files of formats 1 and 2 never do.
+constexpr std::uint32_t kVersion = 3;
 constexpr std::size_t kPrefix = 16;  // magic + version + header length
 // The largest checkpoint read: a network of 2.5·10⁸ parameters (4 float vectors). Larger ones
 // could not be trained within the default memory budget (core/scene/limits.h) anyway.
@@ -49,7 +51,7 @@ auto with_context(const std::string& prefix, F&& f) {
 
 Mlp make_mlp(const Checkpoint& c) {
   const MlpConfig& m = c.scene.train.model;
-  return Mlp(m, NoiseEmbedding(m.embedding, c.frequencies));
+  return Mlp(m, NoiseEmbedding(m.embedding, c.frequencies), c.reach);
 }
 
 }  // namespace
@@ -64,6 +66,7 @@ Checkpoint make_checkpoint(const TrainingSession& s, const Scene& scene) {
   c.scene = scene;
   c.scene.train = s.config();
   c.frequencies = s.mlp().embedding().frequencies();
+  c.reach = s.mlp().reach();
   c.step = s.steps();
   c.ema_updates = s.ema().updates();
   c.adam_steps = s.adam().steps();
@@ -78,6 +81,7 @@ Checkpoint checkpoint_of_snapshot(const ModelSnapshot& snapshot, const Scene& sc
   Checkpoint c;
   c.scene = scene;
   c.frequencies = snapshot.mlp->embedding().frequencies();
+  c.reach = snapshot.mlp->reach();
   c.step = c.ema_updates = snapshot.step;
   c.adam_steps = 0;
   c.params = snapshot.params;
@@ -87,12 +91,15 @@ Checkpoint checkpoint_of_snapshot(const ModelSnapshot& snapshot, const Scene& sc
 }
 
 std::string serialize_checkpoint(const Checkpoint& c) {
-  const nlohmann::json header = {{"scene", to_json(c.scene)},
-                                 {"embedding_frequencies", c.frequencies},
-                                 {"step", c.step},
-                                 {"ema_updates", c.ema_updates},
-                                 {"adam_steps", c.adam_steps},
-                                 {"num_params", c.params.size()}};
+  nlohmann::json header = {{"scene", to_json(c.scene)},
+                           {"embedding_frequencies", c.frequencies},
+                           {"step", c.step},
+                           {"ema_updates", c.ema_updates},
+                           {"adam_steps", c.adam_steps},
+                           {"num_params", c.params.size()}};
+  if (c.reach)
+    header["data_reach"] = {{"center", {c.reach->center.x(), c.reach->center.y()}},
+                            {"radius", c.reach->radius}};
   const std::string text = header.dump();
   std::string out(kMagic, sizeof kMagic);
   put(out, kVersion);
@@ -149,6 +156,21 @@ Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name) {
                          "], got " + std::to_string(v));
       return static_cast<long>(v);
     };
+    if (r.has("data_reach")) {
+      JsonReader d = r.object("data_reach");
+      const nlohmann::json& center = json_array(d.value("center"), d.path("center"), 2);
+      DataReach reach;
+      reach.center = {json_number(center[0], d.path("center") + "[0]"),
+                      json_number(center[1], d.path("center") + "[1]")};
+      if (!d.has("radius")) throw InputError(d.path("radius") + " is missing");
+      reach.radius = d.number("radius", 0);
+      d.finish();
+      c.reach = reach;
+    } else if (c.scene.train.model.far_field == FarField::Skip) {
+      // Written before the skip far field existed (or by a model without one): its weights were
+      // trained with the network's h everywhere, and only mean that.
+      c.scene.train.model.far_field = FarField::Network;
+    }
     c.step = count("step");
     c.ema_updates = count("ema_updates");
     c.adam_steps = count("adam_steps");

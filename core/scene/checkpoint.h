@@ -4,12 +4,18 @@
 // Layout (little-endian, as every x86-64 / ARM64 machine we run on):
 //   offset  size        field
 //   0       8           magic "SCRLCKPT"
-//   8       4  u32      format version (2; version 1, whose header scene has no scene version,
-//                       is read as scene version 1: core/scene/scene_version.h)
+//   8       4  u32      format version (3; version 1, whose header scene has no scene version,
+//                       is read as scene version 1: core/scene/scene_version.h; versions 1 and 2
+//                       have no data_reach)
 //   12      4  u32      H: length of the header text
 //   16      H           header: JSON {"scene": <scene JSON, incl. model and train>,
 //                                     "embedding_frequencies": [...], "step", "ema_updates",
-//                                     "adam_steps", "num_params"}
+//                                     "adam_steps", "num_params",
+//                                     "data_reach": {"center": [x, y], "radius": R}}
+//                       data_reach (core/nn/mlp.h DataReach) is present when the model has the
+//                       skip far field; a checkpoint written before that existed has none, and its
+//                       model is read with the far field it was trained with, "network".
+
 //   16+H    4·P·4 f32   params, ema, adam_m, adam_v (P = num_params each)
 //   end−8   8  u64      FNV-1a 64 of every byte before it
 // A truncated, bit-flipped, foreign or inconsistent file (wrong sizes, non-finite weights, a
@@ -17,6 +23,7 @@
 // which check failed; nothing is constructed from it.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +36,7 @@ namespace scorelab {
 struct Checkpoint {
   Scene scene;                      // the scene it was trained with (data, noise, model, train)
   std::vector<double> frequencies;  // the noise embedding's fixed frequencies
+  std::optional<DataReach> reach;   // where the data lies (the skip far field), if it has one
   long step = 0, ema_updates = 0, adam_steps = 0;
   Eigen::VectorXf params, ema, adam_m, adam_v;
 

@@ -124,6 +124,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, MlpConf
   v("embedding", c.embedding);
   v("output", c.output);
   v("sigma_data", c.sigma_data);
+  v("far_field", c.far_field);
 }
 
 // The "train" block is flat: objective, optimiser and schedule of updates side by side.

@@ -57,6 +57,9 @@
 //               | "score_over_sigma" (h/σ) | "noise_prediction" (−h/σ),
 //     "sigma_data": 1       σ_d of "preconditioned" and of the balanced weighting, data units,
 //                           [1e-3, 1e3]
+//     "far_field": "skip" (default: beyond the data's reach the score is the skip term's, that of
+//                  N(data mean, σ_d² I), and the network's part is switched off; core/nn/mlp.h)
+//                  | "network" (the network's h everywhere, extrapolated; preconditioned only)
 //   },
 //   The recipe before issue 11 is "output": "score_over_sigma" with "fourier_scale": 16 (VE) or
 //   "noise_prediction" with "embedding": {"kind": "sinusoidal_time"} (VP / sub-VP), and

@@ -39,6 +39,7 @@ ObjectiveConfig previous_objective() {
 
 MlpConfig previous_model_for(SdeKind kind) {
   MlpConfig m;
+  m.far_field = FarField::Network;  // its outputs have no skip term anyway
   m.embedding.fourier_scale = 16.0;
   if (kind == SdeKind::VE) {
     m.embedding.kind = EmbeddingKind::FourierLogSigma;
@@ -56,10 +57,41 @@ TrainingSession::TrainingSession(const TrainConfig& config, DataSource data)
   reset();
 }
 
+std::optional<DataReach> fit_reach(const DataSource& data, std::uint64_t seed) {
+  // A fixed salt keeps this draw apart from the weights' and the training batches' streams.
+  Rng rng(seed ^ 0x6a09e667f3bcc909ull);
+  Points x;
+  data(4096, rng, x);
+  Eigen::Vector2d sum = Eigen::Vector2d::Zero();
+  Index n = 0;
+  for (Index i = 0; i < x.cols(); ++i)
+    if (x.col(i).allFinite()) sum += x.col(i).cast<double>(), ++n;
+  if (n == 0) return std::nullopt;
+  DataReach reach;
+  reach.center = sum / double(n);
+  for (Index i = 0; i < x.cols(); ++i)
+    if (x.col(i).allFinite())
+      reach.radius = std::max(reach.radius, (x.col(i).cast<double>() - reach.center).norm());
+  return reach;
+}
+
+namespace {
+
+// The reach the model needs: only the skip far field of the preconditioned output uses one.
+std::optional<DataReach> reach_for(const MlpConfig& model, const DataSource& data,
+                                   std::uint64_t seed) {
+  if (model.output != OutputScaling::Preconditioned || model.far_field != FarField::Skip)
+    return std::nullopt;
+  return fit_reach(data, seed);
+}
+
+}  // namespace
+
 void TrainingSession::build_model() {
   Rng init(cfg_.seed);
   NoiseEmbedding embedding(cfg_.model.embedding, init);
-  auto mlp = std::make_shared<Mlp>(cfg_.model, std::move(embedding));
+  auto mlp = std::make_shared<Mlp>(cfg_.model, std::move(embedding),
+                                   reach_for(cfg_.model, data_, cfg_.seed));
   mlp->init_params(params_, init);
   mlp_ = std::move(mlp);
   rng_ = init.split();  // the data and noise stream
@@ -110,7 +142,13 @@ void TrainingSession::set_objective(const ObjectiveConfig& objective, const SdeP
   if (!(band_hi_ > band_lo_)) band_hi_ = band_lo_ + 1;
 }
 
-void TrainingSession::set_data(DataSource data) { data_ = std::move(data); }
+void TrainingSession::set_data(DataSource data) {
+  data_ = std::move(data);
+  // Same architecture and weights; only where the network's part is windowed moves with the data.
+  std::optional<DataReach> reach = reach_for(cfg_.model, data_, cfg_.seed);
+  if (reach != mlp_->reach())
+    mlp_ = std::make_shared<Mlp>(cfg_.model, mlp_->embedding(), std::move(reach));
+}
 
 void TrainingSession::set_threads(int threads) {
   require_in_range("train.threads", threads, 0, 64);

@@ -15,6 +15,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,11 @@ struct TrainConfig : TrainSettings {
 // weighting, for every process (README "Model and training" has the measurements behind it).
 MlpConfig default_model_for(SdeKind kind);
 
+// Where a data source's data lies (core/nn/mlp.h DataReach): the mean of 4096 finite draws and
+// the largest distance of one from it, with a generator of its own seeded from `seed` (so the
+// training stream is the same whether or not it is drawn). Empty if no draw is finite.
+std::optional<DataReach> fit_reach(const DataSource& data, std::uint64_t seed);
+
 // The thread count for a train.threads setting: itself if ≥ 1; auto (0) is every hardware thread
 // headless, and one fewer in the window (its frame needs a core), at least 1.
 int training_threads(int setting, bool window);
@@ -86,6 +92,7 @@ class TrainingSession {
   void set_batch(int batch);
   void set_objective(const ObjectiveConfig& objective, const SdeParams& sde,
                      const SigmaSchedule& schedule);
+  // New data; with the skip far field the reach is refitted (the weights are kept).
   void set_data(DataSource data);
   void set_threads(int threads);  // a train.threads setting (0 = auto, headless)
   void reset();  // fresh weights from the seed, optimiser and history cleared

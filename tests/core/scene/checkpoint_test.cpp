@@ -46,11 +46,16 @@ TEST_CASE("checkpoint round trip is bit-exact and restores the same score") {
   CHECK(back.adam_m == session.adam().m());
   CHECK(back.adam_v == session.adam().v());
   CHECK(back.scene == scene);
+  REQUIRE(back.reach.has_value());  // the default model has the skip far field
+  CHECK(back.reach == session.mlp().reach());
+  CHECK(back.snapshot()->mlp->reach() == session.mlp().reach());
 
-  // The restored network answers exactly as the trained one.
+  // The restored network answers exactly as the trained one, on the data and far from it (where
+  // the skip far field's window, which the reach places, decides the score).
   Points x(2, 50), a, b;
   Rng rng(1);
   rng.fill_normal(x);
+  x.rightCols(25) *= 20.0f;
   LearnedScore(session.snapshot(), true).score(x, NoiseLevel::sigma(0.7), a);
   LearnedScore(back.snapshot(), true).score(x, NoiseLevel::sigma(0.7), b);
   CHECK(a == b);
@@ -89,6 +94,32 @@ TEST_CASE("a checkpoint of a published snapshot answers as the snapshot and can 
   CHECK(resumed.params() != session.params());  // it trained on from the snapshot's weights
 }
 
+// A checkpoint written before the skip far field has no data_reach: its weights were trained with
+// the network's h everywhere, so it is read (and resumed) with far_field "network", and answers as
+// a model without a window does.
+TEST_CASE("a checkpoint without a data reach is read with the network far field") {
+  const Scene scene = small_scene();
+  TrainingSession session(scene.train_config(), make_data_source(scene.data));
+  for (int i = 0; i < 10; ++i) session.step();
+  Checkpoint old = make_checkpoint(session, scene);
+  REQUIRE(old.reach.has_value());
+  old.reach.reset();
+  const Checkpoint back = parse_checkpoint(serialize_checkpoint(old), "mem");
+  CHECK(back.scene.train.model.far_field == FarField::Network);
+  CHECK(!back.reach.has_value());
+  CHECK(!back.snapshot()->mlp->reach().has_value());
+  TrainingSession resumed(back.scene.train_config(), make_data_source(back.scene.data));
+  CHECK(!resumed.mlp().reach().has_value());
+  // Far from the data the two models differ: the window is what the reach switched on.
+  Points x(2, 8), a, b;
+  Rng rng(2);
+  rng.fill_normal(x);
+  x *= 30.0f;
+  LearnedScore(session.snapshot(), true).score(x, NoiseLevel::sigma(0.7), a);
+  LearnedScore(back.snapshot(), true).score(x, NoiseLevel::sigma(0.7), b);
+  CHECK(a != b);
+}
+
 TEST_CASE("truncated, corrupted and foreign checkpoints are rejected") {
   const std::string good = trained_bytes();
   CHECK_NOTHROW(parse_checkpoint(good, "good"));
@@ -112,6 +143,12 @@ TEST_CASE("truncated, corrupted and foreign checkpoints are rejected") {
   mismatched.scene.train.model.width = 17;
   CHECK_THROWS_WITH_AS(parse_checkpoint(serialize_checkpoint(mismatched), "mismatched"),
                        doctest::Contains("parameters but its model needs"), InputError);
+  // A data reach the skip far field cannot use.
+  Checkpoint bad_reach = parse_checkpoint(good, "good");
+  REQUIRE(bad_reach.reach.has_value());
+  bad_reach.reach->radius = -1;
+  CHECK_THROWS_WITH_AS(parse_checkpoint(serialize_checkpoint(bad_reach), "bad reach"),
+                       doctest::Contains("reach"), InputError);
   std::string future = good;
   future[8] = 9;  // version 9
   CHECK_THROWS_WITH_AS(parse_checkpoint(future, "future"), doctest::Contains("version"),

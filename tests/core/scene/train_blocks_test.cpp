@@ -16,6 +16,7 @@ TEST_CASE("every model and train field round-trips through the scene file") {
   s.train.model.embedding = {EmbeddingKind::SinusoidalTime, 12, 3.5};
   s.train.model.output = OutputScaling::NoisePrediction;
   s.train.model.sigma_data = 0.7;
+  s.train.model.far_field = FarField::Network;
   s.train.objective = {ObjectiveKind::SlicedVR, LevelSource::Discrete, false, false, 2e-4,
                        LevelDistribution::UniformT, LossWeighting::Sigma2, 2e-3};
   s.train.adam = {2e-4, 0.8, 0.99, 1e-7, 50, 2.5};
@@ -33,6 +34,7 @@ TEST_CASE("every model and train field round-trips through the scene file") {
   CHECK(t.model.embedding.fourier_scale == 3.5);
   CHECK(t.model.output == OutputScaling::NoisePrediction);
   CHECK(t.model.sigma_data == 0.7);
+  CHECK(t.model.far_field == FarField::Network);
   CHECK(t.objective.distribution == LevelDistribution::UniformT);
   CHECK(t.objective.weighting == LossWeighting::Sigma2);
   CHECK(t.objective.sigma_hat_min == 2e-3);
@@ -64,6 +66,7 @@ TEST_CASE("model and objective defaults: the preconditioned recipe for every pro
     CHECK(s.train.model.embedding.kind == EmbeddingKind::FourierLogSigma);
     CHECK(s.train.model.embedding.fourier_scale == 0.2);
     CHECK(s.train.model.sigma_data == 1.0);
+    CHECK(s.train.model.far_field == FarField::Skip);
     CHECK(s.train.objective.distribution == LevelDistribution::LogSigma);
     CHECK(s.train.objective.weighting == LossWeighting::Balanced);
   }
@@ -94,6 +97,7 @@ TEST_CASE("bad model and train values name their key") {
       {{{"model", {{"wdith", 64}}}}, "model.wdith"},
       {{{"model", {{"sigma_data", 0}}}}, "model.sigma_data"},
       {{{"model", {{"output", "edm"}}}}, "preconditioned"},
+      {{{"model", {{"far_field", "zero"}}}}, "skip, network"},
       {{{"train", {{"level_distribution", "normal"}}}}, "uniform_t, log_sigma"},
       {{{"train", {{"weighting", "edm"}}}}, "sigma2, balanced"},
       {{{"train", {{"objective", "ism"}}}}, "denoising, sliced, sliced_vr, exact"},
