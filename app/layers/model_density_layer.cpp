@@ -10,7 +10,15 @@
 // (so panning shows it where it belongs) and its legend names the model step and level it is of,
 // with a "stale" line once the model has trained past it. Scripted runs (--frames) wait for the
 // job, so their frames are deterministic.
+//
+// Where the model was not trained, the map says so (issue 23): with the skip far field
+// (core/nn/mlp.h FarField) a dashed circle marks the data's reach at the map's level, within which
+// the network was trained, and hatching covers what lies beyond the window's outer edge, where
+// the network is off and the map shows the Gaussian fallback N(μ, σ_d² I), not a density learned
+// from the data.
+#include <cmath>
 #include <cstdio>
+#include <numbers>
 
 #include "app/layers/layer.h"
 #include "app/layers/widgets.h"
@@ -49,6 +57,7 @@ class ModelDensityLayer final : public Layer {
     const app::DensityRange r = range(f, *m);
     painter.field(g.texture, m->grid, r.lo, r.hi, cfg.colormap, 1.0f, /*fill=*/true,
                   cfg.contours, float(cfg.contour_spacing));
+    draw_far_field(painter, f, *m);
   }
 
   std::optional<Legend> legend(const PanelFrame& f) const override {
@@ -60,6 +69,8 @@ class ModelDensityLayer final : public Layer {
     if (m->step != f.ctx.model_step())
       std::snprintf(stale, sizeof stale, "\nstale: model now at\nstep %ld (M: recompute)",
                     f.ctx.model_step());
+    // What the far-field marks mean is a readout line (below), not legend lines: a taller legend
+    // finds no corner free of the data (panel_overlay.cpp) and covers the modes.
     char title[240];
     std::snprintf(title, sizeof title, "log p of the learned model\n(PF-ODE, step %ld, t %.3g)%s%s",
                   m->step, m->eps, r.locked ? "\nshared scale" : "\nscale of this map", stale);
@@ -78,10 +89,20 @@ class ModelDensityLayer final : public Layer {
     }
     if (!st.error.empty()) return {{st.error, IM_COL32(255, 120, 100, 255)}};
     const app::ModelDensityMap* m = st.density.map();
-    if (!m || m->held_out.cols() == 0) return {};
-    std::snprintf(text, sizeof text, "NLL of %ld fresh draws: learned %.3f, exact %.3f nats",
-                  long(m->held_out.cols()), m->nll_learned, m->nll_exact);
-    return {{text, IM_COL32(200, 230, 255, 255)}};
+    if (!m) return {};
+    std::vector<ReadoutLine> lines;
+    if (m->window) {
+      std::snprintf(text, sizeof text,
+                    "dashed: the data's reach; hatched: not learned, the Gaussian N(mu, %.3g^2 I)",
+                    m->sigma_data);
+      lines.push_back({text, IM_COL32(230, 230, 230, 255)});
+    }
+    if (m->held_out.cols() > 0) {
+      std::snprintf(text, sizeof text, "NLL of %ld fresh draws: learned %.3f, exact %.3f nats",
+                    long(m->held_out.cols()), m->nll_learned, m->nll_exact);
+      lines.push_back({text, IM_COL32(200, 230, 255, 255)});
+    }
+    return lines;
   }
 
  private:
@@ -97,7 +118,75 @@ class ModelDensityLayer final : public Layer {
     return f.fields.model_density();
   }
 
+  // The far-field marks over the map's rectangle: a dashed circle at the window's inner radius
+  // and hatching at 45° beyond its outer radius, 14 UI pixels apart. Rebuilt only when the map or
+  // the view changes.
+  void draw_far_field(render::Painter& painter, PanelFrame& f, const app::ModelDensityMap& m) {
+    if (!m.window) return;
+    Marks& g = marks_[f.panel];
+    const std::array<double, 7> key{double(m.revision),  f.world.cx, f.world.cy,
+                                    f.world.hw,          f.world.hh, double(f.rect.h),
+                                    double(f.line_scale)};
+    if (!g.made) {
+      render::Painter::make_line_layout(g.vao, g.vertices);
+      g.made = true;
+    }
+    if (key != g.key) {
+      g.key = key;
+      staging_.clear();
+      const auto segment = [&](double x0, double y0, double x1, double y1, float alpha) {
+        staging_.insert(staging_.end(), {float(x0), float(y0), 1.0f, 1.0f, 1.0f, alpha});
+        staging_.insert(staging_.end(), {float(x1), float(y1), 1.0f, 1.0f, 1.0f, alpha});
+      };
+      const Eigen::Vector2d c = m.window->center;
+      constexpr int kDashes = 96;  // of a full circle: half of them drawn
+      for (int i = 0; i < kDashes; i += 2) {
+        const double a0 = 2 * std::numbers::pi * i / kDashes,
+                     a1 = a0 + 2 * std::numbers::pi / kDashes;
+        const double r = m.window->inner;
+        segment(c.x() + r * std::cos(a0), c.y() + r * std::sin(a0), c.x() + r * std::cos(a1),
+                c.y() + r * std::sin(a1), 0.8f);
+      }
+      // Lines y = x − k over the map's rectangle within the panel, less their part inside the
+      // outer circle: x where (x − cx)² + (x − k − cy)² = R².
+      const double xa = std::max(double(m.grid.x0), f.world.x0()),
+                   xb = std::min(double(m.grid.x1), f.world.x1()),
+                   ya = std::max(double(m.grid.y0), f.world.y0()),
+                   yb = std::min(double(m.grid.y1), f.world.y1());
+      const double step = 14 * f.line_scale * (2 * f.world.hh / f.rect.h) * std::sqrt(2.0);
+      const double R = m.window->outer;
+      for (double k = std::floor((xa - yb) / step) * step; k <= xb - ya; k += step) {
+        const double lo = std::max(xa, ya + k), hi = std::min(xb, yb + k);
+        if (!(lo < hi)) continue;
+        const double b = c.x() + k + c.y();  // 2x² − 2bx + (cx² + (k + cy)² − R²) = 0
+        const double disc = b * b - 2 * (c.x() * c.x() + (k + c.y()) * (k + c.y()) - R * R);
+        if (disc <= 0) {
+          segment(lo, lo - k, hi, hi - k, 0.35f);
+          continue;
+        }
+        const double r0 = (b - std::sqrt(disc)) / 2, r1 = (b + std::sqrt(disc)) / 2;
+        if (lo < std::min(hi, r0))
+          segment(lo, lo - k, std::min(hi, r0), std::min(hi, r0) - k, 0.35f);
+        if (std::max(lo, r1) < hi)
+          segment(std::max(lo, r1), std::max(lo, r1) - k, hi, hi - k, 0.35f);
+      }
+      g.vertices.upload(staging_.data(), sizeof(float) * staging_.size());
+      g.count = static_cast<GLsizei>(staging_.size() / 6);
+    }
+    painter.lines(g.vao, g.count);
+  }
+
+  struct Marks {
+    render::VertexArray vao;
+    render::Buffer vertices;
+    GLsizei count = 0;
+    std::array<double, 7> key{-1, 0, 0, 0, 0, 0, 0};  // map revision, view, pixel size
+    bool made = false;
+  };
+
   PerPanel<GridTexture> gpu_;
+  PerPanel<Marks> marks_;
+  std::vector<float> staging_;
 };
 
 }  // namespace

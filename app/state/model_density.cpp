@@ -49,6 +49,9 @@ ModelDensityMap compute(const ModelDensityRequest& r, JobControl& control) {
   m.ema = r.ema;
   m.tol = r.tol;
   m.eps = o.eps;
+  const NoiseLevel level = sde.level(o.eps);
+  m.window = r.model->mlp->window_at(level.m, level.s);
+  if (m.window) m.sigma_data = r.model->mlp->config().sigma_data;
   lc.progress = step(0.0, grid_share);
   if (!log_likelihood(model, sde, r.grid.points(), o, m.log_p, nullptr, lc)) return m;
   m.stats = value_stats(m.log_p);

@@ -6,6 +6,7 @@
 #pragma once
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include "app/state/jobs.h"
 #include "core/common/rng.h"
@@ -27,6 +28,13 @@ struct ModelDensityMap {
   Points held_out;       // 2 × n: the fresh data draws of the NLL (may be empty)
   double nll_learned = NAN;  // mean −log p_eps of held_out under the model, nats
   double nll_exact = NAN;    // the same under the exact density (set by the owner, NaN if none)
+  // Where the model's network part is on at the map's level (core/nn/mlp.h FarField): within
+  // `inner` of `center` (data units) the network was trained; beyond `outer` it is switched off
+  // and the score is the skip term's, that of the Gaussian N(μ, σ_d² I), so the map there shows
+  // that Gaussian's density, not one learned from the data. Empty for a model without the skip
+  // far field (the network's extrapolation everywhere).
+  std::optional<Mlp::Window> window;
+  double sigma_data = NAN;  // σ_d of that Gaussian, data units (NaN without a window)
   long revision = 0;     // bumps with every new map (the renderer re-uploads)
 };
 

@@ -3,6 +3,8 @@
 // requests refused with a message.
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "app/state/model_density.h"
 #include "core/common/error.h"
 #include "core/distributions/datasets.h"
@@ -52,6 +54,16 @@ TEST_CASE("model density: a finite map of the grid and step asked for, with its 
   CHECK(m->log_p.allFinite());
   CHECK(m->step == r.model->step);
   CHECK(m->eps == 1e-3);  // VP: the reference's eps, not t = 0
+  // The far field's window at the map's level (core/nn/mlp.h): the data's reach scaled by m, plus
+  // four noise stds, around m μ; the Gaussian's σ_d beside it.
+  REQUIRE(r.model->mlp->reach().has_value());
+  REQUIRE(m->window.has_value());
+  const NoiseLevel level = Sde(r.sde).level(m->eps);
+  const DataReach& reach = *r.model->mlp->reach();
+  CHECK((m->window->center - level.m * reach.center).norm() < 1e-12);
+  CHECK(m->window->inner == doctest::Approx(std::hypot(level.m * reach.radius, 4 * level.s)));
+  CHECK(m->window->outer == doctest::Approx(1.5 * m->window->inner));
+  CHECK(m->sigma_data == r.model->mlp->config().sigma_data);
   CHECK(m->held_out.cols() == 20);
   CHECK(std::isfinite(m->nll_learned));
   CHECK_FALSE(md.poll(&error));  // taken once
