@@ -122,8 +122,20 @@ void Trainer::loop() {
         s.set_objective(o, sde, sch);
         objective_.reset();
       }
-      if (data_) s.set_data(std::move(*data_)), data_.reset();
-      if (reset_) s.reset(), reset_ = false, published_step_ = -1;
+      // New data and a reset draw the data (the skip far field's reach): a source that throws
+      // there stops training as a failing step does, and leaves the session as it was.
+      try {
+        if (data_) {
+          DataSource next = std::move(*data_);
+          data_.reset();
+          s.set_data(std::move(next));
+        }
+        if (reset_) reset_ = false, s.reset(), published_step_ = -1;
+      } catch (const std::exception& e) {
+        error_ = e.what();
+        running_ = false;
+        pending_steps_ = 0;
+      }
       if (s.stalled()) running_ = false;  // the divergence guard gave up: pause
       running = running_;
       one_step = !running && pending_steps_ > 0;

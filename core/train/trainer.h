@@ -7,7 +7,8 @@
 // atomic<shared_ptr> does the same with a spin bit that ThreadSanitizer cannot see.) The
 // trainer publishes at most every `publish_interval` seconds while running, and after every
 // step while paused, and never publishes non-finite weights. A step that throws stops training
-// (the trainer stays alive and paused) and its message is published as `error`.
+// (the trainer stays alive and paused) and its message is published as `error`; so does new data
+// or a reset whose data source throws while the skip far field's reach is fitted.
 #pragma once
 #include <condition_variable>
 #include <memory>

@@ -143,9 +143,10 @@ void TrainingSession::set_objective(const ObjectiveConfig& objective, const SdeP
 }
 
 void TrainingSession::set_data(DataSource data) {
-  data_ = std::move(data);
   // Same architecture and weights; only where the network's part is windowed moves with the data.
-  std::optional<DataReach> reach = reach_for(cfg_.model, data_, cfg_.seed);
+  // Fitted first: if the source throws, the session is as it was.
+  std::optional<DataReach> reach = reach_for(cfg_.model, data, cfg_.seed);
+  data_ = std::move(data);
   if (reach != mlp_->reach())
     mlp_ = std::make_shared<Mlp>(cfg_.model, mlp_->embedding(), std::move(reach));
 }

@@ -78,6 +78,8 @@ ObjectiveConfig previous_objective();
 
 class TrainingSession {
  public:
+  // With the skip far field (core/nn/mlp.h) it draws 4096 points of `data` once, on a stream of
+  // its own, to fit the data's reach (fit_reach).
   TrainingSession(const TrainConfig& config, DataSource data);
 
   struct StepResult {
@@ -92,10 +94,13 @@ class TrainingSession {
   void set_batch(int batch);
   void set_objective(const ObjectiveConfig& objective, const SdeParams& sde,
                      const SigmaSchedule& schedule);
-  // New data; with the skip far field the reach is refitted (the weights are kept).
+  // New data; with the skip far field the reach is refitted (the weights are kept). If the
+  // source throws while it is drawn, so does set_data, and the session is unchanged.
   void set_data(DataSource data);
   void set_threads(int threads);  // a train.threads setting (0 = auto, headless)
-  void reset();  // fresh weights from the seed, optimiser and history cleared
+  // Fresh weights from the seed, optimiser and history cleared. With the skip far field it draws
+  // the data to fit the reach; if that throws, the session is unchanged.
+  void reset();
 
   const TrainConfig& config() const { return cfg_; }
   long steps() const { return step_; }

@@ -93,13 +93,14 @@ TEST_CASE("a diverging trainer never publishes non-finite weights and says why")
 }
 
 TEST_CASE("a step that throws stops training, keeps the trainer alive and says why") {
-  // The data source fails from its 6th batch on; a step draws its batch before it changes
-  // anything, so the weights of the 5 good steps stay published.
+  // The data source fails from its 7th call on: the first fits the skip far field's reach when
+  // the session is made (core/train/training_session.h), the next 5 are good batches. A step
+  // draws its batch before it changes anything, so the weights of the 5 good steps stay published.
   std::atomic<int> calls{0};
   std::atomic<bool> fail{true};
   const GaussianMixture gmm = ring8();
   DataSource flaky = [&, gmm](Index n, Rng& rng, Points& out) {
-    if (fail && ++calls > 5) throw std::runtime_error("the data file vanished");
+    if (fail && ++calls > 6) throw std::runtime_error("the data file vanished");
     gmm.sample(n, rng, out);
   };
   Trainer trainer(small_config(), flaky);
@@ -121,4 +122,30 @@ TEST_CASE("a step that throws stops training, keeps the trainer alive and says w
   CHECK(snap->model->step == 6);
   CHECK(snap->error.empty());
   CHECK_FALSE(snap->running);
+}
+
+// New data is drawn at once to refit the skip far field's reach (core/nn/mlp.h): a source that
+// throws there stops training like a failing step, keeps the trainer alive, and leaves the
+// session with its previous data and model.
+TEST_CASE("new data whose source throws stops training and keeps the trainer alive") {
+  const GaussianMixture gmm = ring8();
+  Trainer trainer(small_config(), from(gmm));
+  trainer.publish_interval = 0.0;
+  trainer.step_once();
+  trainer.wait_idle();
+  const auto before = trainer.snapshot();
+  REQUIRE(before->model);
+  REQUIRE(before->model->mlp->reach().has_value());
+  trainer.set_data([](Index, Rng&, Points&) { throw std::runtime_error("no such file"); });
+  trainer.wait_idle();
+  auto snap = trainer.snapshot();
+  CHECK(snap->error == "no such file");
+  CHECK_FALSE(snap->running);
+  // The previous data still trains, with the same reach.
+  trainer.step_once();
+  trainer.wait_idle();
+  snap = trainer.snapshot();
+  CHECK(snap->error.empty());
+  CHECK(snap->model->step == 2);
+  CHECK(snap->model->mlp->reach() == before->model->mlp->reach());
 }
