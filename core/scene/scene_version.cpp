@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/scene/json_reader.h"
 #include "core/train/training_session.h"
 
 namespace scorelab {
@@ -14,7 +15,7 @@ int scene_version(const json& scene) {
   const json& v = scene["version"];
   if (!v.is_number_integer())
     throw InputError("version: expected a whole number (the scene format version), got " +
-                     v.dump());
+                     json_excerpt(v));
   const long long n = v.get<long long>();
   if (n > kSceneVersion)
     throw InputError("version: the file is scene format version " + std::to_string(n) +

@@ -237,6 +237,14 @@ TEST_CASE("values are quoted as short excerpts, never whole") {
   CHECK(scene_error("{\"data\": {\"dataset\": \"" + std::string(3000, 'b') + "\"}}")
             .find("s.json: data.dataset must be a name of at most 255 characters, got a string "
                   "\"bbbbbbbbbbbbbbbbbbbbbbbb…\" (3000 characters)") == 0);
+  // The scene version too (found by the checkpoint fuzzer: a 400 kB message).
+  std::string versions = "{\"version\": [";
+  for (int i = 0; i < 30000; ++i) versions += i ? ", [1, 2]" : "[1, 2]";
+  const std::string vmsg = scene_error(versions + "]}");
+  CHECK(vmsg.find("s.json: version: expected a whole number (the scene format version), got "
+                  "[[1, 2], ") == 0);
+  CHECK(vmsg.find("(30000 elements)") != std::string::npos);
+  CHECK(vmsg.size() < 300);
   const std::string unclosed = "{\"data\": {\"dataset\": \"" + std::string(100000, 'c');
   const std::string perr = scene_error(unclosed);
   CHECK(perr.find("last read: '...cccc") != std::string::npos);
