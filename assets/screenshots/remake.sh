@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Remakes the README's screenshots of the lessons, the default scene, presenter mode, small
-# multiples, the error map, the noised-data layer and the help overlay with the scripted mode (needs a Release build, xvfb-run and ffmpeg, from setup.sh).
+# multiples, the error map, the noised-data layer, the help overlay and the model-density layer with the scripted mode (needs a Release build, xvfb-run and ffmpeg, from setup.sh).
 #   assets/screenshots/remake.sh [path/to/scorelab]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,4 +35,6 @@ S=assets/screenshots/scenes
 shot $out/split_error.png 1280x800 --scene $S/split_error.json --frames 300  # 3,000 training steps
 shot $out/noised_data.png 1280x800 --scene $S/noised_data.json --frames 3
 shot $out/spirals_help.png 1280x800 --scene $S/spirals_help.json --frames 90
+# 2,000 training steps, then training off (T) and the map of that model (M).
+shot $out/model_density.png 1200x600 --scene $S/model_density.json --frames 202 --press 200:T,201:M
 shot $out/export_panel.png 1280x800 --frames 20 --export "$(mktemp -d)/export.gif"  # mid-export
