@@ -22,10 +22,12 @@ namespace scorelab {
 namespace {
 
 // When this process started (static initialisation, before main): a temporary last modified
-// before it cannot be one this process is writing.
+// before it cannot be one this process is writing. Read from the coarse clock, the one Linux
+// stamps files with: on the precise clock a file written a millisecond after the start could
+// carry an earlier stamp (the coarse clock lags by up to a tick) and be taken for stale.
 timespec now_realtime() {
   timespec t{};
-  ::clock_gettime(CLOCK_REALTIME, &t);
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &t);
   return t;
 }
 const timespec kProcessStart = now_realtime();

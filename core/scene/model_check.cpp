@@ -12,6 +12,7 @@
 #include "core/scene/exact_score.h"
 #include "core/scene/streams.h"
 #include "core/train/objective.h"
+#include "core/train/quality.h"
 
 namespace scorelab {
 namespace {
@@ -19,11 +20,24 @@ namespace {
 constexpr Index kHeldOutPoints = 4096;
 constexpr Index kCheckParticles = 256;
 constexpr double kMaxCheckSeconds = 60;  // estimated (core/scene/limits.h)
+// Score error: the quality meter's 8 bands (σ̂ from 0.01 to σ̂(1)), 1,000 points each. The trained
+// model must remove at least a quarter of the untrained network's summed error: 300 steps of the
+// CLI tests' scene (tests/app/hostile_cli_test.cpp) remove 57% at lr 0.003 and 50% at lr 0.1 (lr
+// 1000 rolled back), but 0.3% at lr 1 (lr 10 rolled back: its samples sit at the data's mean).
+constexpr double kMinErrorRemoved = 0.25;
+constexpr Index kErrorPoints = 1000;
 
 // A measured value for a message: 4 significant digits (these are estimates, not settings).
 std::string rounded(double v) {
   char text[32];
   std::snprintf(text, sizeof text, "%.4g", v);
+  return text;
+}
+
+// A fraction as a whole percentage ("0%", "-12%").
+std::string percent(double fraction) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f%%", 100 * fraction);
   return text;
 }
 
@@ -102,6 +116,32 @@ ModelVerdict check_trained_model(const Checkpoint& c, const Eigen::VectorXf& ini
     return {false, std::to_string(far) + " of " + std::to_string(kCheckParticles) +
                        " samples of the model lie beyond 10 times the data's radius (" +
                        rounded(region.radius) + ")"};
+
+  // 3. Score error against the exact score of the data, trained vs untrained weights on the same
+  // points (a model whose skip far field keeps its samples near the data can still have learned
+  // nothing: its loss then barely moves, by 0.2% where a useful model's moves by 5%).
+  {
+    Rng exact_rng = held_out.split();
+    const std::unique_ptr<ScoreModel> exact = make_exact_score(c.scene.data, exact_rng);
+    Checkpoint untrained = c;
+    untrained.ema = initial_params;
+    const LearnedScore learned(snapshot, /*use_ema=*/true);
+    const LearnedScore before(untrained.snapshot(), /*use_ema=*/true);
+    const ExactSampler data = make_data_source(c.scene.data);
+    const Rng error_rng = held_out.split();
+    double error = 0, error_before = 0;
+    for (const NoiseLevel& level : quality_levels(Sde(config.sde), QualityOptions{}.sigma_hat_min,
+                                                  QualityOptions{}.bands)) {
+      Rng a = error_rng, b = error_rng;  // the same points for both
+      error += band_score_error(*exact, learned, data, level, kErrorPoints, a);
+      error_before += band_score_error(*exact, before, data, level, kErrorPoints, b);
+    }
+    if (!std::isfinite(error) || error > (1 - kMinErrorRemoved) * error_before)
+      return {false, "it removes " + percent(1 - error / error_before) +
+                         " of the untrained network's score error (at least " +
+                         percent(kMinErrorRemoved) + " needed)"};
+  }
+
   return {};
 }
 

@@ -30,7 +30,8 @@ struct ModelVerdict {
 
 // Checks the checkpoint's EMA weights on a held-out batch (seeded apart from training): the
 // objective's loss must not be above that of `initial_params` (the weights before training) on
-// the same batch, and of 256 particles sampled with the scene's sampler on the learned score at
+// the same batch; its score error against the exact score (the quality meter's bands,
+// core/train/quality.h) must be at most 3/4 of the untrained network's; and of 256 particles sampled with the scene's sampler on the learned score at
 // least half must lie within 2 × the data's radius and at most 10% beyond 10 × (non-finite ones
 // count as beyond). A scene whose sampler would take over a minute on 256 particles is checked
 // with a 200-step reverse SDE of its noise process instead.

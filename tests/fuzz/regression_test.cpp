@@ -251,7 +251,7 @@ TEST_CASE("values are quoted as short excerpts, never whole") {
   CHECK(perr.size() < 300);
 }
 
-TEST_CASE("null is described once; invalid bytes are escaped") {
+TEST_CASE("null is described once, invalid bytes are escaped") {
   CHECK(scene_error(R"({"particles": null})") == "s.json: particles must be an integer, got null");
   CHECK(scene_error("\xff\xfe") ==
         "s.json: parse error at line 1, column 1: syntax error while parsing value - invalid "

@@ -69,7 +69,7 @@ TEST_CASE("model density: a finite map of the grid and step asked for, with its 
   CHECK_FALSE(md.poll(&error));  // taken once
 }
 
-TEST_CASE("model density: cancel keeps the previous map; bad requests are refused") {
+TEST_CASE("model density: cancel keeps the previous map, bad requests are refused") {
   app::JobRunner runner;
   app::ModelDensity md;
   app::ModelDensityRequest r = small_request();

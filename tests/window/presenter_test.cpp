@@ -85,7 +85,7 @@ json scene_with(const json& sampler) {
 
 }  // namespace
 
-TEST_CASE("presenter mode at 1280x720: the plot is the whole width; with C the controls leave it 60%") {
+TEST_CASE("presenter mode at 1280x720: the plot is the whole width, with C the controls leave it 60%") {
   const json pc = scene_with(json::parse(R"({"kind": "reverse_sde", "corrector": "langevin"})"));
   check_layout(ui_report("presenter_720_pc", pc, 1280, 720, "--presenter"), 1280, 720, false);
   check_layout(ui_report("presenter_720_pc_c", pc, 1280, 720, "--presenter --press 1:C"), 1280,
@@ -96,7 +96,7 @@ TEST_CASE("presenter mode at 1280x720: the plot is the whole width; with C the c
   check_layout(keyed, 1280, 720, true);
 }
 
-TEST_CASE("presenter mode at 3840x2160: the plot is the whole width; with C the controls leave it 60%") {
+TEST_CASE("presenter mode at 3840x2160: the plot is the whole width, with C the controls leave it 60%") {
   const json pc = scene_with(json::parse(R"({"kind": "reverse_sde", "corrector": "langevin"})"));
   check_layout(ui_report("presenter_4k", pc, 3840, 2160, "--presenter", 2), 3840, 2160, false);
   check_layout(ui_report("presenter_4k_c", pc, 3840, 2160, "--presenter --press 1:C", 3), 3840,

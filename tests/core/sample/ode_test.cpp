@@ -96,7 +96,7 @@ TEST_CASE("ODE: RK45 honours its tolerance and works harder for a tighter one") 
   }
 }
 
-TEST_CASE("ODE: RK45 carries [x; Δ] of the VE probability flow to the closed form (float)") {
+TEST_CASE("ODE: RK45 carries [x, Δ] of the VE probability flow to the closed form (float)") {
   const Eigen::Vector2d mu{1.0, -2.0};
   const double s0 = 0.5;
   GaussianComponent c;

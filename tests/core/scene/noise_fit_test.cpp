@@ -94,7 +94,7 @@ TEST_CASE("the fitted sigma max is the smallest two-digit value within the toler
   CHECK(fitted_schedule_sigma_max(ring, 0.01) >= ring.extent);
 }
 
-TEST_CASE("a scene file without sigma max takes it from its data; a number is kept") {
+TEST_CASE("a scene file without sigma max takes it from its data, a number is kept") {
   const Scene fitted = offset_scene("");
   CHECK(fitted.noise.sde_sigma_max_from_data);
   CHECK(fitted.noise.schedule_sigma_max_from_data);
