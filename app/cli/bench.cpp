@@ -27,7 +27,7 @@
 #include "core/field/field.h"
 #include "core/likelihood/likelihood.h"
 #include "core/nn/learned_score.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 #include "core/train/quality.h"
 #include "core/train/recipes.h"
 #include "core/train/training_session.h"

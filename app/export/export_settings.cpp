@@ -7,7 +7,7 @@
 #include "app/encode/frame_sink.h"
 #include "app/state/app_context.h"
 #include "core/common/error.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 
 namespace scorelab::exporting {
 

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "core/common/rng.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/scene.h"
 
 namespace scorelab::app {

@@ -10,7 +10,7 @@
 #include "core/common/error.h"
 #include "core/distributions/datasets.h"
 #include "core/distributions/point_spacing.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/streams.h"
 

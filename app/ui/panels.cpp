@@ -6,7 +6,7 @@
 #include "app/layers/item_report.h"
 #include "app/ui/numbers_panel.h"
 #include "app/ui/quality_panel.h"
-#include "app/ui/sampler_widgets.h"
+#include "app/ui/imgui_param_editor.h"
 
 #include <imgui.h>
 
@@ -398,11 +398,12 @@ bool sampler_section(const app::AppContext& ctx, PanelState& st, Scene& s, Comma
     }
     ImGui::EndCombo();
   }
-  changed |= sampler_widgets(s.sampler);  // the widgets of the chosen kind only
+  ImGuiParamEditor editor;
+  changed |= edit_sampler(editor, s.sampler);  // the widgets of the chosen kind only
   // The condition's widgets: in presenter mode only while one is set (the slide shows what moves).
   if (Conditioning* c = sampler_condition(s.sampler);
       c && (!presenter || c->kind != Conditioning::Kind::None))
-    changed |= condition_widgets(*c);
+    changed |= edit(editor, *c);
   if (sampler_condition(s.sampler)) {
     ImGui::Checkbox("click sets the observation", &st.observe_click);
     if (ImGui::IsItemHovered())

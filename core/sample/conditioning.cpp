@@ -11,6 +11,22 @@
 
 namespace scorelab {
 
+bool edit(ParamEditor& e, Conditioning& c) {
+  bool changed = e.choice("condition", c.kind);
+  if (c.kind == Conditioning::Kind::Imputation) {
+    changed |= e.choice("imputation method", c.imputer);
+    if (c.observe == Conditioning::Observe::Both) c.observe = Conditioning::Observe::X1;
+  }
+  if (c.kind == Conditioning::Kind::Imputation || c.kind == Conditioning::Kind::Observation)
+    changed |= e.choice("observed", c.observe);
+  if (c.kind == Conditioning::Kind::Observation)
+    changed |= e.number("observation noise", c.noise, 1e-3, 10, "%.3g", true);
+  if (c.kind == Conditioning::Kind::Class) changed |= e.integer("component", c.component, 0, 63);
+  if (c.kind == Conditioning::Kind::Observation || c.kind == Conditioning::Kind::Class)
+    changed |= e.number("guidance scale", c.scale, 0, 20, "%.3g");
+  return changed;
+}
+
 void Conditioning::validate() const {
   if (kind == Kind::None) return;
   if (kind == Kind::Imputation && observe == Observe::Both)

@@ -26,9 +26,11 @@
 #pragma once
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/common/enum_table.h"
+#include "core/common/param_editor.h"
 #include "core/distributions/gaussian_mixture.h"
 #include "core/score/score_model.h"
 
@@ -60,6 +62,23 @@ struct Conditioning {
   // coordinates is refused (nothing would be left to sample).
   void validate() const;
 };
+
+// The scene file's fields ("sampler.condition"), for the scene reader and writer.
+template <class V, class C>
+void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Conditioning> {
+  v("kind", c.kind);
+  v("method", c.imputer);
+  v("observe", c.observe);
+  v("x1", c.x1);
+  v("x2", c.x2);
+  v("noise", c.noise);
+  v("component", c.component);
+  v("scale", c.scale);
+}
+
+// Its widgets: kind, imputation method, observed coordinates, noise, scale (a click in the plot
+// sets the values). Imputation of both coordinates is turned into imputation of x1.
+bool edit(ParamEditor& e, Conditioning& c);
 
 // The score plus the guidance term, for Observation and Class; `base` must outlive it.
 // `data` is the mixture the classifier is exact for (the scene's data). Throws InputError for a

@@ -2,15 +2,18 @@
 // integrated by the one ODE module (core/sample/ode.h): fixed-step Euler, Heun, RK4, or adaptive
 // Dormand–Prince RK45 as scipy's solve_ivp does it. Coefficients f, g are doubles; the particles
 // are floats (so rtol ≥ 1e-7 is enforced, see ode.h).
+#include "core/sample/probability_flow.h"
+
 #include <stdexcept>
 #include <string>
 
 #include "core/common/error.h"
-#include "core/sample/ode.h"
 #include "core/sample/sampler_impl.h"
 
-namespace scorelab::detail {
+namespace scorelab {
 namespace {
+
+using detail::ParticleSampler;
 
 class ProbabilityFlowSampler final : public ParticleSampler {
  public:
@@ -74,8 +77,27 @@ class ProbabilityFlowSampler final : public ParticleSampler {
 
 }  // namespace
 
-std::unique_ptr<Sampler> make_probability_flow(const ProbabilityFlowConfig& config,
-                                               const SdeParams& sde) {
+bool edit(ParamEditor& e, ProbabilityFlowConfig& c) {
+  bool changed = e.choice("method", c.method);
+  if (c.method == OdeMethod::Rk45) {
+    changed |= e.number("rtol", c.rtol, 1e-8, 1e-1, "%.2g", true);
+    changed |= e.number("atol", c.atol, 1e-8, 1e-1, "%.2g", true);
+  } else {
+    changed |= e.integer("steps", c.steps, 1, 2000);
+  }
+  return changed;
+}
+
+SamplerWork work(const ProbabilityFlowConfig& c, const SigmaSchedule&, const SdeParams&) {
+  // RK45 adapts its steps; a tight tolerance on a toy problem takes a few hundred steps of 6
+  // evaluations. Fixed-step methods take 1, 2 or 4 evaluations per step.
+  if (c.method == OdeMethod::Rk45) return {6 * 500.0, 500};
+  const double per = c.method == OdeMethod::Euler ? 1 : c.method == OdeMethod::Heun ? 2 : 4;
+  return {per * c.steps + 1, double(c.steps)};
+}
+
+std::unique_ptr<Sampler> build(const ProbabilityFlowConfig& config, const SigmaSchedule&,
+                               const SdeParams& sde) {
   const Sde process(sde);  // validates the SDE
   config.condition.validate();
   if (config.condition.replaces())
@@ -99,4 +121,4 @@ std::unique_ptr<Sampler> make_probability_flow(const ProbabilityFlowConfig& conf
   return std::make_unique<ProbabilityFlowSampler>(config, sde);
 }
 
-}  // namespace scorelab::detail
+}  // namespace scorelab

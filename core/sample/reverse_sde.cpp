@@ -1,5 +1,7 @@
 // The reverse-SDE predictor–corrector sampler of score_sde (sampling.py get_pc_sampler): on the
 // grid t_k = linspace(T, eps, N), one Langevin corrector pass then one predictor step per t_k.
+#include "core/sample/reverse_sde.h"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -7,8 +9,10 @@
 #include "core/common/error.h"
 #include "core/sample/sampler_impl.h"
 
-namespace scorelab::detail {
+namespace scorelab {
 namespace {
+
+using detail::ParticleSampler;
 
 class ReverseSdeSampler final : public ParticleSampler {
  public:
@@ -143,7 +147,26 @@ class ReverseSdeSampler final : public ParticleSampler {
 
 }  // namespace
 
-std::unique_ptr<Sampler> make_reverse_sde(const ReverseSdeConfig& config, const SdeParams& sde) {
+bool edit(ParamEditor& e, ReverseSdeConfig& c) {
+  bool changed = e.choice("predictor", c.predictor);
+  changed |= e.choice("corrector", c.corrector);
+  if (c.corrector == Corrector::Langevin) {
+    changed |= e.number("snr", c.snr, 0.001, 10, "%.3g", true);
+    changed |= e.integer("corrector steps", c.corrector_steps, 1, 10);
+  }
+  changed |= e.toggle("final denoise", c.denoise);
+  return changed;
+}
+
+SamplerWork work(const ReverseSdeConfig& c, const SigmaSchedule&, const SdeParams& sde) {
+  const double N = sde.N;
+  const double per_step = (c.predictor == Predictor::None ? 0 : 1) +
+                          (c.corrector == Corrector::None ? 0 : c.corrector_steps);
+  return {N * std::max(per_step, 1.0) + 1, N};
+}
+
+std::unique_ptr<Sampler> build(const ReverseSdeConfig& config, const SigmaSchedule&,
+                               const SdeParams& sde) {
   const Sde process(sde);  // validates the SDE
   require_above("sampler.snr", config.snr, 0.0);
   require_in_range("sampler.snr", config.snr, 0.0, 100.0);
@@ -164,4 +187,4 @@ std::unique_ptr<Sampler> make_reverse_sde(const ReverseSdeConfig& config, const 
   return std::make_unique<ReverseSdeSampler>(config, sde);
 }
 
-}  // namespace scorelab::detail
+}  // namespace scorelab

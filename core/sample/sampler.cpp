@@ -1,12 +1,10 @@
-// The Sampler base (start, run, trajectory recording), the configuration factory and the names
-// of samplers, predictors, correctors and ODE methods. The methods live in langevin.cpp,
-// reverse_sde.cpp and probability_flow.cpp.
-#include <utility>
+// The Sampler base (start, run, trajectory recording) and the pieces the kinds share
+// (sampler_impl.h). The kinds live in langevin.cpp, annealed_langevin.cpp, reverse_sde.cpp and
+// probability_flow.cpp.
 #include "core/sample/sampler.h"
 
 #include <algorithm>
 #include <string>
-#include <type_traits>
 
 #include "core/common/error.h"
 #include "core/sample/sampler_impl.h"
@@ -63,27 +61,9 @@ void Sampler::recorded_step() {
 
 namespace detail {
 
-void validate(const InitialDistribution& init) {
-  if (init.kind == InitialDistribution::Kind::Uniform) {
-    require_in_range("sampler.init.lo", init.lo, -1e6, 1e6);
-    require_in_range("sampler.init.hi", init.hi, -1e6, 1e6);
-    if (!(init.lo < init.hi))
-      throw InputError("sampler.init: lo (" + std::to_string(init.lo) +
-                       ") must be smaller than hi (" + std::to_string(init.hi) + ")");
-  } else {
-    require_above("sampler.init.std", init.std, 0.0);
-    require_in_range("sampler.init.std", init.std, 0.0, 1e6);
-  }
-}
-
-void sample_initial(const InitialDistribution& init, Rng& rng, Points& out) {
-  if (init.kind == InitialDistribution::Kind::Uniform) {
-    rng.fill_uniform(out.data(), out.size(), static_cast<float>(init.lo),
-                     static_cast<float>(init.hi));
-  } else {
-    rng.fill_normal(out);
-    out *= static_cast<float>(init.std);
-  }
+void validate_step_size(const std::string& what, double v) {
+  require_above(what, v, 0.0);
+  require_in_range(what, v, 0.0, 1e6);
 }
 
 void ParticleSampler::affine_update(double a, double b, double c, Rng& rng) {
@@ -97,33 +77,5 @@ void ParticleSampler::affine_update(double a, double b, double c, Rng& rng) {
 }
 
 }  // namespace detail
-
-// ---------------------------------------------------------------------------------------------
-// Factory and names
-
-std::unique_ptr<Sampler> make_sampler(const SamplerConfig& config, const SigmaSchedule& schedule,
-                                      const SdeParams& sde) {
-  return std::visit(
-      [&](const auto& c) -> std::unique_ptr<Sampler> {
-        using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, LangevinConfig>) return detail::make_langevin(c);
-        if constexpr (std::is_same_v<C, AnnealedLangevinConfig>)
-          return detail::make_annealed_langevin(c, schedule);
-        if constexpr (std::is_same_v<C, ReverseSdeConfig>) return detail::make_reverse_sde(c, sde);
-        if constexpr (std::is_same_v<C, ProbabilityFlowConfig>)
-          return detail::make_probability_flow(c, sde);
-      },
-      config);
-}
-
-const Conditioning* sampler_condition(const SamplerConfig& config) {
-  if (const auto* c = std::get_if<ReverseSdeConfig>(&config)) return &c->condition;
-  if (const auto* c = std::get_if<ProbabilityFlowConfig>(&config)) return &c->condition;
-  return nullptr;
-}
-
-Conditioning* sampler_condition(SamplerConfig& config) {
-  return const_cast<Conditioning*>(sampler_condition(std::as_const(config)));
-}
 
 }  // namespace scorelab

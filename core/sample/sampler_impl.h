@@ -1,16 +1,15 @@
 // Internal to core/sample: the state every sampler shares (score and noise buffers, the fused
-// x ← a·x + b·s + c·z update) and one factory per sampler family, each in its own .cpp.
+// x ← a·x + b·s + c·z update), for the kinds' own .cpp files.
 #pragma once
-#include <memory>
+#include <string>
 
 #include "core/sample/sampler.h"
 
 namespace scorelab::detail {
 
-// Throws InputError naming "sampler.init.<field>" unless the distribution is usable.
-void validate(const InitialDistribution& init);
-// Fills out (already 2 × n) with n draws from init.
-void sample_initial(const InitialDistribution& init, Rng& rng, Points& out);
+// Rejects Langevin step sizes that are not > 0 or so large that one step throws particles to
+// infinity (InputError naming `what`).
+void validate_step_size(const std::string& what, double v);
 
 // The score and noise buffers are members reused by every step: after the first step of a run
 // a step allocates nothing, and all per-particle work is one Eigen expression over the 2 × N batch.
@@ -32,12 +31,5 @@ class ParticleSampler : public Sampler {
   Points score_;  // 2 × N, the score at the particles (or at a Runge–Kutta stage)
   Points noise_;  // 2 × N, standard normal draws
 };
-
-std::unique_ptr<Sampler> make_langevin(const LangevinConfig& config);
-std::unique_ptr<Sampler> make_annealed_langevin(const AnnealedLangevinConfig& config,
-                                                const SigmaSchedule& schedule);
-std::unique_ptr<Sampler> make_reverse_sde(const ReverseSdeConfig& config, const SdeParams& sde);
-std::unique_ptr<Sampler> make_probability_flow(const ProbabilityFlowConfig& config,
-                                               const SdeParams& sde);
 
 }  // namespace scorelab::detail

@@ -1,15 +1,28 @@
-// The sampler registry: one row per sampler kind (its key in scene files, its label in the window,
-// its default configuration), in the order of SamplerConfig's alternatives. The scene reader and
-// writer and the window's Sampler panel read it; make_sampler (sampler.h) builds one. Adding a
-// sampler: its config struct in the SamplerConfig variant, its class, a case in make_sampler, a row
-// here, and its widgets in app/ui/sampler_widgets.cpp (a missing overload fails to compile).
+// The sampler registry: SamplerConfig lists every sampler kind once, and everything that works on
+// "any sampler" is generated from that list: the scene file's sampler.kind, the window's sampler
+// menu and widgets, the cost estimate, the builder.
+//
+// Adding a sampler = its own header and source in core/sample/ (a config struct with `key` and
+// `label`, its `fields` for the scene file, `edit` for its widgets, `work` for its cost and
+// `build`, which validates; langevin.h is the shortest example) + one alternative in
+// SamplerConfig below. A kind missing any of these fails to compile;
+// tests/core/sample/sampler_registry_test.cpp checks that each builds, round-trips through a
+// scene file, validates and has a cost.
 #pragma once
+#include <memory>
 #include <span>
 #include <string_view>
+#include <variant>
 
-#include "core/sample/sampler.h"
+#include "core/sample/annealed_langevin.h"
+#include "core/sample/langevin.h"
+#include "core/sample/probability_flow.h"
+#include "core/sample/reverse_sde.h"
 
 namespace scorelab {
+
+using SamplerConfig =
+    std::variant<LangevinConfig, AnnealedLangevinConfig, ReverseSdeConfig, ProbabilityFlowConfig>;
 
 struct SamplerInfo {
   std::string_view key;    // "reverse_sde": sampler.kind in scene files
@@ -17,6 +30,7 @@ struct SamplerInfo {
   SamplerConfig defaults;  // its configuration before any edit
 };
 
+// One row per SamplerConfig alternative, in its order.
 std::span<const SamplerInfo> sampler_registry();
 
 // The registry row of `config`'s kind.
@@ -24,5 +38,21 @@ const SamplerInfo& sampler_info(const SamplerConfig& config);
 inline std::string_view sampler_name(const SamplerConfig& config) {
   return sampler_info(config).key;
 }
+
+// The one way to build a sampler from its configuration and the scene's noise settings.
+// Validates the configuration (throws InputError naming the field and its range).
+std::unique_ptr<Sampler> make_sampler(const SamplerConfig& config, const SigmaSchedule& schedule,
+                                      const SdeParams& sde);
+
+// Score evaluations and steps per particle of a whole run (core/scene/limits.cpp).
+SamplerWork sampler_work(const SamplerConfig& config, const SigmaSchedule& schedule,
+                         const SdeParams& sde);
+
+// The widgets of the active kind only; true when a value changed.
+bool edit_sampler(ParamEditor& e, SamplerConfig& config);
+
+// The conditioning of a sampler configuration (the kinds with a `condition`), else nullptr.
+const Conditioning* sampler_condition(const SamplerConfig& config);
+Conditioning* sampler_condition(SamplerConfig& config);
 
 }  // namespace scorelab

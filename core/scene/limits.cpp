@@ -71,37 +71,6 @@ ScoreCost learned_score_cost(const Scene& scene) {
           2 * kFloat * (m.depth * m.width + m.embedding.width)};
 }
 
-// Score evaluations per particle of a whole sampler run, and per step.
-struct SamplerWork {
-  double evaluations = 0;
-  double steps = 0;
-};
-
-SamplerWork sampler_work(const Scene& scene) {
-  return std::visit(
-      [&](const auto& c) -> SamplerWork {
-        using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, LangevinConfig>) {
-          return {double(c.steps), double(c.steps)};
-        } else if constexpr (std::is_same_v<C, AnnealedLangevinConfig>) {
-          const double steps = double(c.steps_per_level) * scene.noise.schedule.levels;
-          return {steps + 1, steps};
-        } else if constexpr (std::is_same_v<C, ReverseSdeConfig>) {
-          const double N = scene.noise.sde.N;
-          const double per_step = (c.predictor == Predictor::None ? 0 : 1) +
-                                  (c.corrector == Corrector::None ? 0 : c.corrector_steps);
-          return {N * std::max(per_step, 1.0) + 1, N};
-        } else {
-          // RK45 adapts its steps; a tight tolerance on a toy problem takes a few hundred steps
-          // of 6 evaluations. Fixed-step methods take 1, 2 or 4 evaluations per step.
-          if (c.method == OdeMethod::Rk45) return {6 * 500.0, 500};
-          const double per = c.method == OdeMethod::Euler ? 1 : c.method == OdeMethod::Heun ? 2 : 4;
-          return {per * c.steps + 1, double(c.steps)};
-        }
-      },
-      scene.sampler);
-}
-
 std::string bytes_suffix_text(double bytes, const char* unit) {
   char text[48];
   std::snprintf(text, sizeof text, "%.3g %s", bytes, unit);
@@ -150,7 +119,7 @@ SceneCost estimate_cost(const Scene& scene, const CostUse& use) {
   const ScoreCost score = use.learned ? learned_score_cost(scene) : exact_score_cost(scene);
   if (use.sample) {
     const double n = scene.particles;
-    const SamplerWork work = sampler_work(scene);
+    const SamplerWork work = sampler_work(scene.sampler, scene.noise.schedule, scene.noise.sde);
     const double per_step = work.evaluations / std::max(work.steps, 1.0);
     // Particles, scores, noise and the method's stages (RK45: 7): 12 buffers of 2 floats, plus the
     // score's per-point workspace, plus the CLI's trajectory buffer (at most 10⁷ positions).

@@ -50,66 +50,6 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, SdePara
 }
 
 template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, InitialDistribution> {
-  v("kind", c.kind);
-  v("lo", c.lo);
-  v("hi", c.hi);
-  v("std", c.std);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Conditioning> {
-  v("kind", c.kind);
-  v("method", c.imputer);
-  v("observe", c.observe);
-  v("x1", c.x1);
-  v("x2", c.x2);
-  v("noise", c.noise);
-  v("component", c.component);
-  v("scale", c.scale);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LangevinConfig> {
-  v("step_size", c.step_size);
-  v("steps", c.steps);
-  v("sigma", c.sigma);
-  v("init", c.init);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, AnnealedLangevinConfig> {
-  v("epsilon", c.epsilon);
-  v("steps_per_level", c.steps_per_level);
-  v("denoise", c.denoise);
-  v("init", c.init);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, ReverseSdeConfig> {
-  v("predictor", c.predictor);
-  v("corrector", c.corrector);
-  v("snr", c.snr);
-  v("corrector_steps", c.corrector_steps);
-  v("eps", c.eps);
-  v("denoise", c.denoise);
-  v("condition", c.condition);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, ProbabilityFlowConfig> {
-  v("method", c.method);
-  v("steps", c.steps);
-  v("rtol", c.rtol);
-  v("atol", c.atol);
-  v("t_start", c.t_start);
-  v("t_end", c.t_end);
-  v("denoise", c.denoise);
-  v("condition", c.condition);
-}
-
-
-template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, EmbeddingConfig> {
   v("kind", c.kind);
   v("width", c.width);

@@ -10,7 +10,7 @@
 #pragma once
 #include <memory>
 
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/scene.h"
 #include "core/scene/streams.h"
 #include "core/score/score_model.h"

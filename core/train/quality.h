@@ -21,7 +21,7 @@
 #include "core/distributions/gaussian_mixture.h"
 #include "core/noise/schedule.h"
 #include "core/noise/sde.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 #include "core/score/score_model.h"
 
 namespace scorelab {

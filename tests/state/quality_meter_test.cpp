@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "app/state/quality_meter.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/streams.h"
 #include "core/train/training_session.h"

@@ -10,7 +10,7 @@
 #include "core/nn/mlp.h"
 #include "core/noise/schedule.h"
 #include "core/noise/sde.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/scene.h"
 #include "core/train/objective.h"
 

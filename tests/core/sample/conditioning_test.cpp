@@ -9,7 +9,7 @@
 #include "core/common/error.h"
 #include "core/distributions/gaussian_mixture.h"
 #include "core/sample/conditioning.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/scene.h"
 #include "core/scene/scene_run.h"
 

@@ -5,12 +5,45 @@
 
 #include <cmath>
 #include <set>
+#include <string>
+#include <vector>
 
+#include "core/common/param_editor.h"
 #include "core/sample/sampler_registry.h"
 #include "core/scene/limits.h"
 #include "core/scene/scene.h"
 
 using namespace scorelab;
+
+namespace {
+
+// Records the labels of the widgets a configuration offers, changing nothing.
+struct LabelRecorder final : ParamEditor {
+  using ParamEditor::choice;
+  std::vector<std::string> labels;
+  bool number(const char* label, double&, double lo, double hi, const char*, bool) override {
+    CHECK(lo < hi);
+    labels.emplace_back(label);
+    return false;
+  }
+  bool integer(const char* label, int&, int lo, int hi) override {
+    CHECK(lo < hi);
+    labels.emplace_back(label);
+    return false;
+  }
+  bool toggle(const char* label, bool&) override {
+    labels.emplace_back(label);
+    return false;
+  }
+  bool choice(const char* label, int& index, std::span<const std::string_view> options) override {
+    CHECK(index >= 0);
+    CHECK(static_cast<std::size_t>(index) < options.size());
+    labels.emplace_back(label);
+    return false;
+  }
+};
+
+}  // namespace
 
 TEST_CASE("sampler registry: one row per kind, in variant order, each buildable") {
   const auto rows = sampler_registry();
@@ -39,6 +72,15 @@ TEST_CASE("sampler registry: one row per kind, in variant order, each buildable"
     CHECK(std::isfinite(item.step_seconds));
     CHECK(item.step_seconds > 0);
     CHECK(item.steps >= 1);
+    // Its widgets: at least one, each label once (ImGui identifies a widget by its label), and
+    // drawing them changes nothing.
+    LabelRecorder editor;
+    SamplerConfig edited = rows[i].defaults;
+    CHECK_FALSE(edit_sampler(editor, edited));
+    CHECK(edited == rows[i].defaults);
+    CHECK_FALSE(editor.labels.empty());
+    CHECK(std::set<std::string>(editor.labels.begin(), editor.labels.end()).size() ==
+          editor.labels.size());
   }
   CHECK(keys.size() == rows.size());
   CHECK(labels.size() == rows.size());

@@ -16,7 +16,7 @@
 
 #include "core/distributions/datasets.h"
 #include "core/nn/learned_score.h"
-#include "core/sample/sampler.h"
+#include "core/sample/sampler_registry.h"
 #include "core/train/quality.h"
 #include "core/train/training_session.h"
 

@@ -1,0 +1,82 @@
+// Annealed Langevin dynamics over the σ schedule (see annealed_langevin.h).
+#include "core/sample/annealed_langevin.h"
+
+#include <cmath>
+#include <vector>
+
+#include "core/common/error.h"
+#include "core/sample/sampler_impl.h"
+
+namespace scorelab {
+namespace {
+
+using detail::ParticleSampler;
+
+class AnnealedLangevinSampler final : public ParticleSampler {
+ public:
+  AnnealedLangevinSampler(const AnnealedLangevinConfig& c, const SigmaSchedule& schedule) : c_(c) {
+    levels_ = schedule.noise_levels();  // descending σ, σ_L = last
+    const double sigma_l = levels_.back().s;
+    for (const NoiseLevel& l : levels_)
+      alphas_.push_back(c.epsilon * l.s * l.s / (sigma_l * sigma_l));  // α_i = ε σ_i² / σ_L²
+  }
+
+  bool step(const ScoreModel& model, Rng& rng) override {
+    if (finished_) return false;
+    const int k = steps_taken_;
+    if (k < annealing_steps()) {
+      const int i = k / c_.steps_per_level;
+      eval_score(model, levels_[i], x_);
+      affine_update(1.0, alphas_[i], std::sqrt(2.0 * alphas_[i]), rng);
+    } else {  // the final denoising step (Tweedie): x ← x + σ_L² s(x, σ_L), no noise
+      const double sigma_l = levels_.back().s;
+      eval_score(model, levels_.back(), x_);
+      affine_update(1.0, sigma_l * sigma_l, 0.0, rng);
+    }
+    recorded_step();
+    return true;
+  }
+  int total_steps() const override { return annealing_steps() + (c_.denoise ? 1 : 0); }
+  NoiseLevel level() const override {
+    if (steps_taken_ == 0) return levels_.front();
+    if (steps_taken_ > annealing_steps()) return NoiseLevel::clean();  // after the denoising
+    return levels_[(steps_taken_ - 1) / c_.steps_per_level];
+  }
+
+ private:
+  void initial(Index, Rng& rng, Points& out) const override { sample_initial(c_.init, rng, out); }
+  int annealing_steps() const { return static_cast<int>(levels_.size()) * c_.steps_per_level; }
+
+  AnnealedLangevinConfig c_;
+  std::vector<NoiseLevel> levels_;  // schedule.level(i), i = 0 (largest σ) … L − 1
+  std::vector<double> alphas_;      // α_i, data units²
+};
+
+}  // namespace
+
+bool edit(ParamEditor& e, AnnealedLangevinConfig& c) {
+  bool changed = e.number("epsilon", c.epsilon, 1e-7, 10, "%.3g", true);
+  changed |= e.integer("T per level", c.steps_per_level, 1, 1000);
+  changed |= e.toggle("final denoise", c.denoise);
+  changed |= edit(e, c.init);
+  return changed;
+}
+
+SamplerWork work(const AnnealedLangevinConfig& c, const SigmaSchedule& schedule,
+                 const SdeParams&) {
+  const double steps = double(c.steps_per_level) * schedule.levels;
+  return {steps + 1, steps};
+}
+
+std::unique_ptr<Sampler> build(const AnnealedLangevinConfig& c, const SigmaSchedule& schedule,
+                               const SdeParams&) {
+  detail::validate_step_size("sampler.epsilon", c.epsilon);
+  require_in_range("sampler.steps_per_level", c.steps_per_level, 1, 1e6);
+  schedule.validate();
+  require_in_range("sampler.steps_per_level × noise.schedule.levels",
+                   double(c.steps_per_level) * schedule.levels, 1, 1e8);
+  validate(c.init);
+  return std::make_unique<AnnealedLangevinSampler>(c, schedule);
+}
+
+}  // namespace scorelab
