@@ -325,14 +325,6 @@ json sde_learned(bool quick) {
 GaussianMixture mixture_of(std::initializer_list<GaussianComponent> comps) {
   return GaussianMixture(std::vector<GaussianComponent>(comps));
 }
-GaussianComponent component(double w, double mx, double my, double a, double b, double c) {
-  GaussianComponent g;
-  g.weight = w;
-  g.mean = {mx, my};
-  g.cov << a, b, b, c;
-  return g;
-}
-
 struct TtqCase {
   std::string_view name;
   GaussianMixture (*data)();

@@ -22,6 +22,16 @@ struct GaussianComponent {
   bool operator==(const GaussianComponent&) const = default;
 };
 
+// A component written out: weight, mean (mx, my), covariance [[sxx, sxy], [sxy, syy]].
+inline GaussianComponent component(double weight, double mx, double my, double sxx, double sxy,
+                                   double syy) {
+  GaussianComponent g;
+  g.weight = weight;
+  g.mean = {mx, my};
+  g.cov << sxx, sxy, sxy, syy;
+  return g;
+}
+
 class GaussianMixture final : public ScoreModel {
  public:
   // Validates (throws InputError with the component index and the reason): at least one

@@ -25,14 +25,6 @@ using namespace scorelab;
 
 namespace {
 
-GaussianComponent component(double w, double mx, double my, double a, double b, double c) {
-  GaussianComponent g;
-  g.weight = w;
-  g.mean = {mx, my};
-  g.cov << a, b, b, c;
-  return g;
-}
-
 // Three tilted components around (2.9, 1.7), weights 0.55 / 0.3 / 0.15; one thin in x (std 0.28).
 GaussianMixture offset3() {
   return GaussianMixture({component(0.55, 2.5, 3.0, 0.6, 0.35, 0.3),

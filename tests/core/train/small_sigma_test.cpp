@@ -36,14 +36,6 @@ constexpr Index kParticles = 2000, kErrorPoints = 20000;
 constexpr int kPairs = 40;
 #endif
 
-GaussianComponent component(double w, double mx, double my, double a, double b, double c) {
-  GaussianComponent g;
-  g.weight = w;
-  g.mean = {mx, my};
-  g.cov << a, b, b, c;
-  return g;
-}
-
 // Three tilted modes, one thin (minor std ≈ 0.2), unequal weights.
 GaussianMixture tilt3() {
   return GaussianMixture({component(0.45, -2.5, -1.0, 0.8, -0.5, 0.6),
