@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "app/render/colormap.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 #include "app/layers/panel_overlay.h"
 #include "app/view/camera.h"
 

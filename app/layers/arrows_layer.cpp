@@ -1,7 +1,7 @@
 // The score arrows layer: ∇ₓ log p of the panel's source (exact or learned) on a grid, drawn as
 // instanced arrows whose length follows the chosen mode and whose colour follows the magnitude.
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 
 namespace scorelab::layers {
 

@@ -3,7 +3,7 @@
 // heatmap the density layer draws them in its own pass (one pass per pixel, not two); alone, this
 // layer draws them over what is below.
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 
 namespace scorelab::layers {
 

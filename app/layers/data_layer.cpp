@@ -1,6 +1,6 @@
 // The data layer: the training samples as points (the scene's data, drawn from its data stream).
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 
 namespace scorelab::layers {
 

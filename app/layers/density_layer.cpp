@@ -4,7 +4,7 @@
 // the exact conditional density p_t(x | y) instead — what the guided particles sample — and its
 // legend says so.
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 #include "core/sample/conditioning.h"
 
 namespace scorelab::layers {

@@ -21,7 +21,7 @@
 #include <numbers>
 
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 
 namespace scorelab::layers {
 

@@ -2,7 +2,7 @@
 // panel's level as x_t = m x_0 + s z, with one z per point drawn once from the scene's display
 // stream, so the cloud spreads (VE) or shrinks and spreads (VP) smoothly as the level moves.
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 #include "core/scene/streams.h"
 
 namespace scorelab::layers {

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 #include "app/render/colormap.h"
 #include "app/render/painter.h"
 #include "app/view/placement.h"

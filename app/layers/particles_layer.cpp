@@ -9,7 +9,7 @@
 // the sampler restarted, or the tracked count changed.
 #include "app/layers/layer.h"
 #include "app/layers/particle_canvas.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 
 #include <algorithm>
 

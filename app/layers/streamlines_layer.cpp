@@ -2,7 +2,7 @@
 // a grid (computed with the arrows' score grid by the panel's cache). Their direction shows twice:
 // each line fades in along the flow (faint at its seed, solid at its end) and carries an arrowhead halfway.
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // particles leave one. The particles layer draws them, in the same pass as the dots
 // (particles_layer.cpp, particle_canvas.h), so this row only holds their settings.
 #include "app/layers/layer.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 
 namespace scorelab::layers {
 

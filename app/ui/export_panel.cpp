@@ -9,7 +9,7 @@
 
 #include "app/encode/frame_sink.h"
 #include "app/export/export_job.h"
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 #include "core/common/error.h"
 
 namespace scorelab::ui {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "app/layers/widgets.h"
+#include "app/widgets/widgets.h"
 
 namespace scorelab::ui {
 

@@ -1,6 +1,6 @@
 // The ParamEditor (core/common/param_editor.h) drawn with Dear ImGui: the widgets a core
 // configuration describes (a sampler's, its condition's) as sliders, checkboxes and combo boxes,
-// each reported for the UI report (app/layers/item_report.h).
+// each reported for the UI report (app/widgets/item_report.h).
 #pragma once
 #include "core/common/param_editor.h"
 

@@ -2,8 +2,8 @@
 // widget reads and writes a field of the edited scene copy.
 #include "app/ui/panels.h"
 
-#include "app/layers/widgets.h"
-#include "app/layers/item_report.h"
+#include "app/widgets/widgets.h"
+#include "app/widgets/item_report.h"
 #include "app/ui/numbers_panel.h"
 #include "app/ui/quality_panel.h"
 #include "app/ui/imgui_param_editor.h"

@@ -33,7 +33,7 @@ struct Options {
   std::optional<std::string> save;
   bool presenter = false;  // start in presenter mode (the scene's ui.presenter; P toggles it)
   // Test only (scripted): a JSON of the labelled ImGui items of the last frame, their rectangles
-  // and text sizes (app/layers/item_report.h), to check that no label is cut off.
+  // and text sizes (app/widgets/item_report.h), to check that no label is cut off.
   std::optional<std::string> ui_report;
 };
 

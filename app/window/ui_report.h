@@ -1,10 +1,10 @@
 // The scripted UI report (`--ui-report FILE`, tests only): collects the labelled ImGui items of one
-// frame (app/layers/item_report.h) with the window's size, font size and missing glyphs, and
+// frame (app/widgets/item_report.h) with the window's size, font size and missing glyphs, and
 // writes them as JSON.
 #pragma once
 #include <string>
 
-#include "app/layers/item_report.h"
+#include "app/widgets/item_report.h"
 
 namespace scorelab::window {
 

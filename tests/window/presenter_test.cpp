@@ -1,7 +1,7 @@
 // Presenter mode fits a lecture hall's screens: at 1280×720 and 3840×2160 the plot keeps at least
 // 60% of the width, no widget label is cut off and the status bar is on screen. The window writes
 // the labelled items of its last frame (--ui-report: each item's rectangle, its text's size and
-// its window's rectangle; app/layers/item_report.h) and the tests check them.
+// its window's rectangle; app/widgets/item_report.h) and the tests check them.
 #include <doctest/doctest.h>
 
 #include <fstream>

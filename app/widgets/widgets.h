@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/layers/item_report.h"
+#include "app/widgets/item_report.h"
 #include "core/common/enum_table.h"
 
 namespace scorelab::ui {

@@ -1,5 +1,5 @@
 // The test-only UI report (see item_report.h).
-#include "app/layers/item_report.h"
+#include "app/widgets/item_report.h"
 
 #include <imgui.h>
 
