@@ -23,6 +23,10 @@ constexpr int kW = 640, kH = 320;  // two square panels, each [−6, 6]²
 
 }  // namespace
 
+// Its numbers need a trained model (1,000 steps in the window, 96 s under ASan): it runs in the
+// Release tree; under the sanitizers the hatched-map test below runs the same map computation
+// and drawing on a shorter run.
+#ifndef SCORELAB_SANITIZED
 TEST_CASE("model density: top-quartile colours at the modes, and not the exact map") {
   // Split view, exact left, learned right; 1,000 training steps (10 per scripted frame), then M at
   // the second-to-last frame computes the map of the trained model (scripted frames wait for it).
@@ -100,6 +104,8 @@ TEST_CASE("model density: top-quartile colours at the modes, and not the exact m
 // rest of a line's pixels blend close enough to the purple floor to pass for it); within
 // 0.9 × the reach, and in the exact panel beside it (the density layer), 0%. Bounds: above 2%,
 // below 1%.
+#endif  // SCORELAB_SANITIZED
+
 TEST_CASE("model density: beyond the data's reach the learned map is hatched") {
   const json scene = json::parse(R"({"seed": 2, "data": {"dataset": "ring8"},
       "noise": {"sde": {"kind": "vp"}}, "train": {"lr": 3e-3},
