@@ -96,7 +96,10 @@ void ParticleCanvas::DotStamps::make(float size_px, float rim_px) {
           const std::uint8_t cover = to_byte(std::clamp(radius - r + 0.5f, 0.0f, 1.0f));
           const std::uint8_t rim =
               rim_px > 0 ? to_byte(std::clamp(r - (radius - rim_px) + 0.5f, 0.0f, 1.0f)) : 0;
-          k[std::size_t(j * n + i)] = cover > 0 ? std::uint16_t(cover << 8 | rim) : 0;
+          // The low byte keeps 255 − rim share: at equal coverage the max then keeps the least
+          // rim, so overlapping dots show their colour with a rim around the cluster (keeping
+          // the most rim painted dense clusters in the rim colour: black blobs).
+          k[std::size_t(j * n + i)] = cover > 0 ? std::uint16_t(cover << 8 | (255 - rim)) : 0;
         }
     }
 }
@@ -192,7 +195,7 @@ void ParticleCanvas::composite_tile(int tx, int ty, bool live, const Style& styl
       const float trail_a = trails * t[3] * fresh * fresh;
       // The dot: its colour towards the rim's by the rim share, opacity × coverage.
       const float cover = float(dot[x] >> 8) * (1.0f / 255);
-      const float rim = float(dot[x] & 0xff) * (1.0f / 255);
+      const float rim = float(255 - (dot[x] & 0xff)) * (1.0f / 255);  // stored as 255 − share
       const float dot_a = (d[3] + rim_a * rim) * cover;
       // The dot over the trail, straight alpha: the colour is a convex mix of the two, so every
       // channel stays in [0, 1].

@@ -14,10 +14,12 @@
 //   k − 1 at its older end rising to k at the newer; later segments overwrite earlier ones. A
 //   pixel shows the trail colour with opacity trail.a (1 − (now − stamp) / length)², gone after
 //   `length` updates.
-// - dots (16 bits: coverage << 8 | rim share): each particle's disc, as coverage and the share of
-//   it that is rim (the disc formula of shaders/points.frag); repainted whenever the particles
-//   move. Where discs overlap the one covering the pixel more wins (the sprites blended: the same
-//   for opaque centres), which with coverage in the high byte is a branch-free max.
+// - dots (16 bits: coverage << 8 | (255 − rim share)): each particle's disc, as coverage and the
+//   share of it that is rim (the disc formula of shaders/points.frag); repainted whenever the
+//   particles move. Where discs overlap the one covering the pixel more wins (the sprites blended:
+//   the same for opaque centres), and at equal coverage the one with less rim, so a dense cluster
+//   shows the dot colour inside one rim: with coverage in the high byte and the rim share stored
+//   inverted, a branch-free max.
 // - colour (RGBA8, straight alpha): the dot over the trail, composited only in live tiles and
 //   only when something changed; the rows it changed are uploaded.
 #pragma once

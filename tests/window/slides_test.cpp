@@ -124,3 +124,31 @@ TEST_CASE("export: --layers and --source change the picture, unknown names are r
   CHECK(run_window("export --out " + (temp_dir() / "x.png").string() + " --source both",
                    nullptr, &err) == 2);
 }
+
+TEST_CASE("a dense cluster of particles shows the dot colour inside one rim, not a black blob") {
+  // 2,000 particles in a 0.6-wide box (one Langevin step of α = 1e-5 barely moves them), in
+  // presenter mode: white dots with black rims. Overlapping dots must show white where any dot's
+  // centre covers a pixel; keeping the most rim instead painted the cluster black (401 white
+  // pixels where the fix gives 1,772).
+  const fs::path json = temp_dir() / "dense_cluster.json", png = temp_dir() / "dense_cluster.png";
+  std::ofstream(json) << R"({"seed": 1, "particles": 2000,
+    "sampler": {"kind": "langevin", "step_size": 1e-5, "steps": 1,
+                "init": {"kind": "uniform", "lo": -0.3, "hi": 0.3}},
+    "view": {"center_x": 0, "center_y": 0, "half_height": 3},
+    "ui": {"show_panels": false, "training": false},
+    "layers": {"data": {"on": false}, "density": {"on": false, "contours": false},
+               "score": {"on": false}, "axes": {"on": false}, "particles": {"trail": 0}}})";
+  REQUIRE(run_window("--scene " + json.string() + " --presenter --size 640x360 --frames 3 " +
+                     "--screenshot " + png.string()) == 0);
+  const Image im = load_png(png.string());
+  int white = 0, black = 0;
+  for (int i = 0; i < im.w * im.h; ++i) {
+    const unsigned char* p = &im.rgb[3 * std::size_t(i)];
+    white += p[0] > 200 && p[1] > 200 && p[2] > 200;
+    black += p[0] < 20 && p[1] < 20 && p[2] < 20;
+  }
+  INFO("white " << white << ", black " << black);
+  // The cluster is about 40 pixels across (0.6 units at 60 pixels per unit, plus a dot): at least
+  // 650 white pixels, under half of what it shows.
+  CHECK(white >= 650);
+}
