@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,7 +94,9 @@ class PerPanel {
 // A scalar grid as a float texture, re-uploaded only when its revision changes.
 struct GridTexture {
   render::FloatTexture texture;
-  long revision = -1;
+  // Nothing uploaded yet: no revision has this value (a -1 here once matched the first
+  // conditional density, uploaded as −revision, and left an export's heatmap blank).
+  long revision = std::numeric_limits<long>::min();
   void update(const Grid& grid, const Values& values, long new_revision) {
     if (revision == new_revision) return;
     texture.upload(grid.nx, grid.ny, values.data());
@@ -106,7 +109,7 @@ struct PointBuffer {
   render::VertexArray vao;
   render::Buffer points;
   GLsizei count = 0;
-  long revision = -1;
+  long revision = std::numeric_limits<long>::min();  // nothing uploaded yet
   PointBuffer() { render::Painter::make_point_layout(vao, points); }
   void update(const Points& x, long new_revision) {
     if (revision == new_revision) return;

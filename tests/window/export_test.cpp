@@ -322,3 +322,26 @@ TEST_CASE("export from the window: the Export panel writes the file while the UI
   CHECK(g.frames.size() == 21);
   CHECK(fs::exists(shot));  // the window drew its own frames meanwhile
 }
+
+TEST_CASE("export PNG of a guided scene: the conditional density is drawn, dark away from it") {
+  // Observation guidance on ring8 (x1 = 0 seen): p_t(x | y) has its mass at (0, ±4), and a
+  // one-picture export draws it once. Its first upload used to be skipped (its texture revision
+  // matched the empty texture's), leaving the whole plot the top colour of the scale (yellow).
+  const fs::path png = temp_dir() / "guided.png";
+  const std::string scene = write_scene("guided", R"({"particles": 200,
+      "sampler": {"kind": "reverse_sde", "condition": {"kind": "observation", "observe": "x1",
+                  "x1": 0, "noise": 0.3}},
+      "layers": {"score": {"on": false}, "particles": {"on": false}, "axes": {"on": false}}})")
+                                .string();
+  REQUIRE(run_window("export --scene " + scene + " --out " + png.string() + " --size 320x180") ==
+          0);
+  const Image im = load_png(png.string());
+  int bright = 0;  // the upper half of viridis: green to yellow
+  for (int i = 0; i < im.w * im.h; ++i) {
+    const unsigned char* p = &im.rgb[3 * std::size_t(i)];
+    bright += p[1] > 150 && p[2] < 150;
+  }
+  INFO("bright pixels " << bright << " of " << im.w * im.h);
+  CHECK(bright > 0);                 // the posterior's modes are drawn
+  CHECK(bright < im.w * im.h / 10);  // and most of the plot is far below them
+}
