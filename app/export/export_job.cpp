@@ -64,7 +64,7 @@ ExportJob::ExportJob(const Scene& scene, const ExportSettings& settings,
       timeline_(scene, settings),
       pixel_scale_(pixel_scale_for(settings)),
       target_(settings.width, settings.height),
-      overlay_(pixel_scale_) {
+      overlay_(pixel_scale_, settings.height) {
   // The output is checked (and its temporary opened) before the first frame is drawn.
   const Scene drawn = export_scene(scene, settings);
   encode::SinkOptions options;

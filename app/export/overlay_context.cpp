@@ -4,20 +4,28 @@
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <cmath>
+
+#include "app/widgets/vector_font.h"
 
 namespace scorelab::exporting {
 
-OverlayContext::OverlayContext(float text_scale) {
+OverlayContext::OverlayContext(float text_scale, int height) {
   ImGuiContext* previous = ImGui::GetCurrentContext();
   context_ = ImGui::CreateContext();
   ImGui::SetCurrentContext(context_);
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;
-  // The font is rasterised at the export's text size (crisp), not scaled up from 13 px.
-  ImFontConfig font;
-  font.SizePixels = std::round(13.0f * text_scale);
-  io.Fonts->AddFontDefault(&font);
+  // The font is rasterised at the export's text size (crisp), not scaled up: a slide's text is at
+  // least a thirtieth of its height (read from the back of a lecture hall). Without the vector
+  // font's file, the bitmap font at that size.
+  const float pixels = std::max(std::round(13.0f * text_scale), float(ui::slide_font_pixels(height, 1.0)));
+  if (!ui::add_vector_font(io.Fonts, pixels)) {
+    ImFontConfig font;
+    font.SizePixels = pixels;
+    io.Fonts->AddFontDefault(&font);
+  }
   ImGui::StyleColorsDark();
   ImGui_ImplOpenGL3_Init("#version 330 core");
   ImGui::SetCurrentContext(previous);

@@ -1,6 +1,6 @@
 // The window's fonts. Normal use: ImGui's built-in bitmap font (ProggyClean, 13 px) scaled by the
-// UI scale. Presenter mode: DejaVu Sans (Debian's fonts-dejavu-core) rasterised at lecture size,
-// with the Greek, subscript and math glyphs lessons write (σ, ε, ∇, ∫, xₜ, ≥). The atlas is rebuilt
+// UI scale. Presenter mode: the slides' vector font (app/widgets/vector_font.h) at lecture size
+// (ui::slide_font_pixels). The atlas is rebuilt
 // only when the choice changes, between frames (never inside NewFrame … Render).
 #pragma once
 #include <imgui.h>
@@ -10,17 +10,11 @@
 
 namespace scorelab::window {
 
-inline constexpr const char* kPresenterFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-
 struct FontChoice {
   bool vector = false;  // DejaVu Sans; false: the bitmap font
   int pixels = 13;      // vector: its size in pixels (ignored for the bitmap font)
   bool operator==(const FontChoice&) const = default;
 };
-
-// The presenter font's size for a window `height` pixels tall: about 30 lines fill the height
-// (24 px at 720, 72 px at 2160), times the scene's UI scale.
-int presenter_font_pixels(int height, double ui_scale);
 
 class Fonts {
  public:
@@ -32,7 +26,6 @@ class Fonts {
 
  private:
   std::optional<FontChoice> requested_, loaded_;
-  ImVector<ImWchar> ranges_;  // must outlive the atlas's use of it
   bool warned_ = false;
 };
 

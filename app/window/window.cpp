@@ -31,6 +31,7 @@
 #include "app/state/session_files.h"
 #include "app/ui/input.h"
 #include "app/ui/panels.h"
+#include "app/widgets/vector_font.h"
 #include "app/window/fonts.h"
 #include "app/window/frame_stats.h"
 #include "app/window/screenshot.h"
@@ -326,7 +327,7 @@ void FrameLoop::sizes_and_look() {
   // Presenter mode: the font follows the window's height (lecture size at any resolution).
   look_ = UiLook{ctx_.scene().ui.presenter, ui_scale_, 13};
   if (look_.presenter) {
-    look_.font_px = presenter_font_pixels(win_h_, ctx_.scene().ui.ui_scale * content_scale);
+    look_.font_px = ui::slide_font_pixels(win_h_, ctx_.scene().ui.ui_scale * content_scale);
     look_.scale = float(look_.font_px) / 13.0f;
   }
   if (look_ != applied_look_) {  // fonts and style between frames, never inside one

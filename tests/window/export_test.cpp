@@ -345,3 +345,32 @@ TEST_CASE("export PNG of a guided scene: the conditional density is drawn, dark 
   CHECK(bright > 0);                 // the posterior's modes are drawn
   CHECK(bright < im.w * im.h / 10);  // and most of the plot is far below them
 }
+
+TEST_CASE("export PNG: its text is in the vector font at a thirtieth of the picture's height") {
+  // 1200 × 900: text 30 px, read from the back of a lecture hall. The first caption line (top
+  // left, light on the dark plot: density, arrows and particles off) is measured by its ink: the
+  // rows from its tallest glyph ('(', 't') to its deepest ('p', ')'), about 0.9 of the font size.
+  // The bitmap font this replaced drew it 18 rows tall (13 px × the export's scale 1.5); now 24.
+  const fs::path png = temp_dir() / "slide_text.png";
+  const std::string scene = write_scene("slide_text", R"({"particles": 50,
+      "layers": {"density": {"on": false, "contours": false}, "score": {"on": false},
+                 "particles": {"on": false}, "data": {"on": false}, "axes": {"on": false}}})")
+                                .string();
+  REQUIRE(run_window("export --scene " + scene + " --out " + png.string() + " --size 1200x900") ==
+          0);
+  const Image im = load_png(png.string());
+  const auto ink_row = [&](int y) {
+    for (int x = 0; x < im.w / 2; ++x) {
+      const unsigned char* p = im.at(x, y);
+      if (p[0] > 180 && p[1] > 180 && p[2] > 180) return true;
+    }
+    return false;
+  };
+  int first = 0;
+  while (first < im.h / 4 && !ink_row(first)) ++first;
+  int last = first;
+  while (last + 1 < im.h / 4 && ink_row(last + 1)) ++last;
+  const int rows = last - first + 1;
+  INFO("first caption line: rows " << first << " to " << last);
+  CHECK(rows >= 0.7 * im.h / 30.0);  // ≥ 21 rows of a 30 px line's ink
+}
