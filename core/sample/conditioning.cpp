@@ -38,11 +38,14 @@ void Conditioning::validate() const {
     if (observe != Observe::X1)
       require_in_range("sampler.condition.x2", x2, -kObservationLimit, kObservationLimit);
   }
-  if (kind == Kind::Observation) {
-    require_above("sampler.condition.noise", noise, 0.0);
-    require_in_range("sampler.condition.noise", noise, 0.0, 100.0);
-  }
-  if (kind == Kind::Class) require_in_range("sampler.condition.component", component, 0, 1e6);
+  // The ranges as accepted: noise in (0, 100]; a component index from 0 (its upper bound, K − 1,
+  // is checked against the data where the mixture is known: GuidedScore).
+  if (kind == Kind::Observation && !(noise > 0 && noise <= 100))
+    throw InputError("sampler.condition.noise must be finite and in (0, 100], got " +
+                     number_text(noise));
+  if (kind == Kind::Class && component < 0)
+    throw InputError("sampler.condition.component is a mixture component's index (0 for the "
+                     "first), got " + std::to_string(component));
   if (guides()) require_in_range("sampler.condition.scale", scale, 0.0, 100.0);
 }
 

@@ -215,12 +215,17 @@ TEST_CASE("bad conditioning is refused with a message naming the field") {
   rejects(c, ReverseSdeConfig{}, "sampler.condition.x1");
   c.x1 = 5000;  // outside the world
   rejects(c, ReverseSdeConfig{}, "sampler.condition.x1");
-  c.x1 = 0, c.noise = 0;
-  rejects(c, ReverseSdeConfig{}, "sampler.condition.noise");
+  c.x1 = 0, c.noise = 0;  // the message states the range as accepted: 0 is out, 100 is in
+  rejects(c, ReverseSdeConfig{}, "sampler.condition.noise must be finite and in (0, 100], got 0");
+  c.noise = 1e308;
+  rejects(c, ReverseSdeConfig{}, "sampler.condition.noise must be finite and in (0, 100], got");
   c = {};
   c.kind = Conditioning::Kind::Class;
   c.component = 2;
   rejects(c, ReverseSdeConfig{}, "sampler.condition.component");
+  c.component = -1;  // named as an index, not as a number in [0, 1000000]
+  rejects(c, ReverseSdeConfig{}, "sampler.condition.component is a mixture component's index "
+                                 "(0 for the first), got -1");
   c.component = 0, c.scale = -1;
   rejects(c, ReverseSdeConfig{}, "sampler.condition.scale");
   c = {};
