@@ -6,11 +6,15 @@
 #include <charconv>
 #include <iterator>
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <variant>
+#include <vector>
 
 #include "app/cli/command.h"
 #include "app/cli/csv.h"
@@ -20,6 +24,7 @@
 #include "core/field/field.h"
 #include "core/likelihood/likelihood.h"
 #include "core/nn/learned_score.h"
+#include "core/sample/conditioning.h"
 #include "core/scene/checkpoint.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/scene.h"
@@ -52,43 +57,86 @@ constexpr FlagSpec kLikelihoodFlags[] = {
     {"--seed", "S", "seed of the test draws and Hutchinson's probes (default: the scene's)"},
 };
 
-// Parses "x,y" rows; an optional first line that is not two numbers is a header. Every refusal
-// names the file, the line and the reason.
+// A line of a points file as a message quotes it: its first 40 bytes, control characters and
+// bytes outside ASCII as \xNN (no terminal escape reaches the terminal), and its length if longer.
+std::string line_excerpt(std::string_view line) {
+  constexpr std::size_t kShown = 40;
+  std::string out = "'";
+  for (std::size_t i = 0; i < std::min(line.size(), kShown); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += char(c);
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    }
+  }
+  out += line.size() > kShown ? "…' (" + std::to_string(line.size()) + " bytes)" : "'";
+  return out;
+}
+
+// The cells of a line split at commas, spaces around each trimmed.
+std::vector<std::string> csv_cells(const std::string& line) {
+  std::vector<std::string> cells(1);
+  for (char c : line) {
+    if (c == ',') cells.emplace_back();
+    else cells.back() += c;
+  }
+  for (std::string& cell : cells) {
+    while (!cell.empty() && cell.front() == ' ') cell.erase(0, 1);
+    while (!cell.empty() && cell.back() == ' ') cell.pop_back();
+  }
+  return cells;
+}
+
+bool parses_as_number(const std::string& s, double& v) {
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+}
+
+// Parses "x,y" rows. Line ends may be \n, \r\n or \r; a UTF-8 byte order mark is skipped; the
+// first line is a header only when none of its cells is a number ("x,y"), so a first row of
+// numbers that is not exactly two of them is refused, not dropped. Coordinates must lie within
+// the world the observations do (|x|, |y| ≤ kObservationLimit data units): beyond it the float
+// score loses the point (1e308 became infinity) or the solver gives up. Every refusal names the
+// file, the 1-based line and the reason, quoting the line as a short, escaped excerpt.
 // Coordinates are kept in double: a float moves a point by up to 6e-8 relative (2.4e-7 data units
 // at |x| ≈ 4), which changes log p_eps by |score| times that: 2.4e-3 nats where |score| ≈ 1e4 per
 // data unit, e.g. one data unit from an empirical mixture's points under VE at eps = 1e-5
 // (σ = 0.01). The closed form beside it is then of the very point the user wrote.
-PointsT<double> read_points_csv(const std::string& path, const std::string& text) {
+PointsT<double> read_points_csv(const std::string& path, std::string text) {
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // the UTF-8 byte order mark
   std::vector<double> xy;
   std::size_t line_no = 0, pos = 0;
   while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
+    std::size_t end = text.find_first_of("\r\n", pos);
     if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    pos = end + 1;
+    const std::string line = text.substr(pos, end - pos);
+    pos = end + (text.compare(end, 2, "\r\n") == 0 ? 2 : 1);
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::string where = path + " line " + std::to_string(line_no);
     if (line.empty()) continue;
-    const std::size_t comma = line.find(',');
+    const std::vector<std::string> cells = csv_cells(line);
     double v[2];
-    bool ok = comma != std::string::npos && line.find(',', comma + 1) == std::string::npos;
-    const std::string cells[2] = {ok ? line.substr(0, comma) : line,
-                                  ok ? line.substr(comma + 1) : ""};
-    for (int c = 0; ok && c < 2; ++c) {
-      std::string s = cells[c];
-      while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-      while (!s.empty() && s.back() == ' ') s.pop_back();
-      const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v[c]);
-      ok = ec == std::errc() && p == s.data() + s.size() && !s.empty();
-      // from_chars reads "nan" and "inf": those are numbers, but not points.
-      if (ok && !std::isfinite(v[c]))
-        throw InputError(path + " line " + std::to_string(line_no) + ": '" + s +
-                         "' is not a finite number");
+    int numbers = 0;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      double value;
+      if (!parses_as_number(cells[c], value)) continue;
+      ++numbers;
+      if (c < 2) v[c] = value;
     }
-    if (!ok) {
-      if (line_no == 1) continue;  // a header
-      throw InputError(path + " line " + std::to_string(line_no) +
-                       ": expected two numbers x,y, got '" + line + "'");
+    if (line_no == 1 && numbers == 0) continue;  // a header
+    if (cells.size() != 2 || numbers != 2)
+      throw InputError(where + ": expected two numbers x,y, got " + line_excerpt(line));
+    for (int c = 0; c < 2; ++c) {
+      // from_chars reads "nan" and "inf": those are numbers, but not points.
+      if (!std::isfinite(v[c]))
+        throw InputError(where + ": " + line_excerpt(cells[c]) + " is not a finite number");
+      if (!(std::abs(v[c]) <= kObservationLimit))
+        throw InputError(where + ": " + (c == 0 ? "x" : "y") + " = " + number_text(v[c]) +
+                         " lies outside the world scorelab models (|x|, |y| <= " +
+                         number_text(kObservationLimit) + " data units)");
     }
     if (xy.size() / 2 >= static_cast<std::size_t>(kMaxLikelihoodPoints))
       throw InputError(path + " has more than " + std::to_string(kMaxLikelihoodPoints) +

@@ -389,6 +389,25 @@ TEST_CASE("likelihood refuses bad requests with a clear message and writes nothi
   r = run({"likelihood", "--scene", scene, "--points", bad, "--out", out});
   CHECK(r.code == 1);
   CHECK(r.err.find("line 2: expected two numbers x,y") != std::string::npos);
+  // A first row of numbers is data, never a header: three numbers are refused, not dropped.
+  r = run({"likelihood", "--scene", scene, "--points", dir.file("three.csv", "1,2,3\n4,5\n"),
+           "--out", out});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("line 1: expected two numbers x,y, got '1,2,3'") != std::string::npos);
+  // A finite coordinate outside the world (it would become infinity as a float): named, by line.
+  r = run({"likelihood", "--scene", scene, "--points", dir.file("far.csv", "0,0\n1e308,0\n"),
+           "--out", out});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("line 2: x = 1e+308 lies outside the world scorelab models") !=
+        std::string::npos);
+  // A long bad line is quoted as a short excerpt, its control bytes escaped.
+  r = run({"likelihood", "--scene", scene, "--points",
+           dir.file("long.csv", "1,2\n\x1b[31m" + std::string(5000, 'a') + "\n"), "--out", out});
+  CHECK(r.code == 1);
+  CHECK(r.err.find("line 2: expected two numbers x,y, got '\\x1b[31maaa") != std::string::npos);
+  CHECK(r.err.find("(5005 bytes)") != std::string::npos);
+  CHECK(r.err.size() < 300);
+  CHECK_FALSE(fs::exists(out));
   r = run({"likelihood", "--scene", scene, "--points", dir.file("missing.csv"), "--out", out});
   CHECK(r.code == 1);
   r = run({"likelihood", "--scene", scene, "--grid", "2x2", "--out", "/nonexistent/x.csv"});
@@ -418,4 +437,23 @@ TEST_CASE("sample follows the scene's condition block (observation of x1)") {
     near += std::abs(x) < 0.85 && std::abs(std::abs(y) - 4.0) < 1.5 ? 1 : 0;
   }
   CHECK(near == 300);
+}
+
+TEST_CASE("likelihood reads LF, CRLF and CR line ends and skips a UTF-8 byte order mark") {
+  const TempDir dir;
+  const std::string scene = dir.file("vp.json", kVpScene), out = dir.file("l.csv");
+  for (const std::string& text : {std::string("x,y\n1,2\n3,4\n"), std::string("x,y\r\n1,2\r\n3,4\r\n"),
+                                  std::string("x,y\r1,2\r3,4\r"),
+                                  std::string("\xEF\xBB\xBF") + "x,y\n1,2\n3,4\n",
+                                  std::string("\xEF\xBB\xBF") + "1,2\n3,4"}) {
+    CAPTURE(text);
+    const Result r = run({"likelihood", "--scene", scene, "--points", dir.file("p.csv", text),
+                          "--out", out, "--test-n", "0"});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto got = rows(read(out));
+    REQUIRE(got.size() == 2);  // both points, none taken for a header
+    CHECK(got[0][0] == 1.0);
+    CHECK(got[1][1] == 4.0);
+  }
 }
