@@ -129,10 +129,17 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& name,
     std::size_t elements = 0;    // arrays: elements so far
   };
   std::vector<Open> open;
-  const auto where = [&] {
+  // The path of the value being read, an array's element by its 0-based index (as JSON tools
+  // write it). The callback has counted the element it is called for; a parse error comes
+  // before the innermost array's next element is counted (`pending`).
+  const auto where = [&](bool pending = false) {
     std::string path;
-    for (const Open& o : open)
-      path += o.array ? std::string("[]") : (path.empty() ? "" : ".") + o.key;
+    for (std::size_t i = 0; i < open.size(); ++i) {
+      const Open& o = open[i];
+      const bool next = pending && i + 1 == open.size();
+      path += o.array ? "[" + std::to_string(next ? o.elements : std::max<std::size_t>(o.elements, 1) - 1) + "]"
+                      : (path.empty() ? "" : ".") + o.key;
+    }
     return path.empty() ? std::string("the top level") : path;
   };
   const auto refuse = [&](const std::string& why) {
@@ -153,7 +160,7 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& name,
     if (event == E::key) {
       const std::string& key = parsed.get_ref<const std::string&>();
       if (key.size() > limits.max_string)
-        refuse("a key has " + std::to_string(key.size()) + " characters, more than " +
+        refuse("a key has " + std::to_string(key.size()) + " bytes, more than " +
                std::to_string(limits.max_string));
       open.back().key = key;
       if (!open.back().keys.insert(key).second)
@@ -162,7 +169,7 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& name,
     if (event == E::value && parsed.is_string() &&
         parsed.get_ref<const std::string&>().size() > limits.max_string)
       refuse("a string has " + std::to_string(parsed.get_ref<const std::string&>().size()) +
-             " characters, more than " + std::to_string(limits.max_string));
+             " bytes, more than " + std::to_string(limits.max_string));
     return true;
   };
   try {
@@ -171,7 +178,7 @@ nlohmann::json parse_json_text(std::string_view text, const std::string& name,
     throw InputError(name + ": " + without_id(e.what()));
   } catch (const json::exception& e) {
     // nlohmann refuses a number that overflows a double (1e400) with out_of_range.406.
-    throw InputError(name + ": " + where() + ": " + without_id(e.what()) +
+    throw InputError(name + ": " + where(/*pending=*/true) + ": " + without_id(e.what()) +
                      " (numbers must be finite)");
   }
 }

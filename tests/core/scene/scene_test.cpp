@@ -237,7 +237,7 @@ TEST_CASE("invalid scenes are rejected with the key path in the message") {
       {R"({"seed": 1, "seed": 2})", "duplicate key seed"},
       {R"({"sampler": {"kind": "langevin", "kind": "ald"}})", "duplicate key sampler.kind"},
       {R"({"data": {"mixture": {"means": [[1e400, 0]]}}})",
-       "data.mixture.means[][]: number overflow"},
+       "data.mixture.means[0][0]: number overflow"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.text);
@@ -476,4 +476,16 @@ TEST_CASE("the error layer's low-density outline round-trips and its quantile is
   CHECK_THROWS_WITH_AS(
       parse_scene(json::parse(R"({"layers": {"error": {"low_density_outline": {"quantile": 0.9}}}})")),
       doctest::Contains("layers.error.low_density_outline.quantile"), InputError);
+}
+
+TEST_CASE("scene: a refusal inside an array names the element by its index, sizes in bytes") {
+  // The second mean's overflow: means[1][1], not means[][] (which named no element).
+  CHECK(error_of(R"({"data": {"mixture": {"means": [[0, 0], [1, 1e400]]}}})")
+            .find("test.json: data.mixture.means[1][1]: number overflow") != std::string::npos);
+  // A long string in the third element of an array: its index, and its length in bytes (a
+  // string's length, not its characters: "é" is 2 bytes).
+  const std::string text = R"({"data": {"points": [[0, 0], [1, 1], ")" +
+                           std::string(4095, 'a') + "\xC3\xA9" + R"("]}})";
+  CHECK(error_of(text) ==
+        "test.json: data.points[2]: a string has 4097 bytes, more than 4096");
 }
