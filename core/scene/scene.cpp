@@ -490,6 +490,19 @@ void validate_window(const Scene& s) {
 
 // ---- public -------------------------------------------------------------------------------------
 
+namespace {
+
+// Data must lie in the world scorelab models: |x|, |y| ≤ kObservationLimit data units (the bound
+// observations and likelihood points have too).
+void require_in_world(const std::string& what, const Eigen::Vector2d& p) {
+  if (!(std::abs(p.x()) <= kObservationLimit && std::abs(p.y()) <= kObservationLimit))
+    throw InputError(what + " = (" + number_text(p.x()) + ", " + number_text(p.y()) +
+                     ") lies outside the world scorelab models (|x|, |y| <= " +
+                     number_text(kObservationLimit) + " data units)");
+}
+
+}  // namespace
+
 void validate(const Scene& scene) {
   require_in_range("particles", scene.particles, 1, kMaxParticles);
   require_in_range("data.points", scene.data.points, 1, kMaxDataPoints);
@@ -497,11 +510,22 @@ void validate(const Scene& scene) {
     with_path("data.dataset", [&] { (void)find_dataset(*name); });
   } else if (const auto* set = std::get_if<PointSet>(&scene.data.source)) {
     require_in_range("data.point_set size", double(set->points.size()), 1, kMaxDataPoints);
-    for (const Eigen::Vector2d& p : set->points)
-      if (!p.allFinite()) throw InputError("data.point_set: every coordinate must be finite");
+    for (std::size_t i = 0; i < set->points.size(); ++i)
+      require_in_world("data.point_set[" + std::to_string(i) + "]", set->points[i]);
   } else {
-    with_path("data.mixture",
-              [&] { (void)GaussianMixture(std::get<MixtureComponents>(scene.data.source)); });
+    const auto& comps = std::get<MixtureComponents>(scene.data.source);
+    with_path("data.mixture", [&] { (void)GaussianMixture(comps); });
+    // Finite is not enough: a mean at 1e300 or a covariance of 1e300 passes the mixture's checks
+    // and then overflows every distance (the σ_max fit, the samplers).
+    for (std::size_t k = 0; k < comps.size(); ++k) {
+      const std::string at = "[" + std::to_string(k) + "]";
+      require_in_world("data.mixture.means" + at, comps[k].mean);
+      const double largest_std = std::sqrt(std::max(comps[k].cov(0, 0), comps[k].cov(1, 1)));
+      if (!(largest_std <= kObservationLimit))
+        throw InputError("data.mixture.covariances" + at + ": a standard deviation of " +
+                         number_text(largest_std) + " data units is wider than the world " +
+                         "scorelab models (at most " + number_text(kObservationLimit) + ")");
+    }
   }
   scene.noise.schedule.validate();
   // Both families of SDE fields are checked, whatever the kind, so every stored value is valid.

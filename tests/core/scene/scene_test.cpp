@@ -489,3 +489,18 @@ TEST_CASE("scene: a refusal inside an array names the element by its index, size
   CHECK(error_of(text) ==
         "test.json: data.points[2]: a string has 4097 bytes, more than 4096");
 }
+
+TEST_CASE("scene: data beyond the world is refused by its key, before any distance overflows") {
+  // Finite but huge: these passed validation and failed later as "largest_pairwise_distance: the
+  // point set has NaN or infinity" (the σ_max fit), naming neither file nor key.
+  CHECK(error_of(R"({"data": {"mixture": {"means": [[0, 0], [1e300, 0]]}}})")
+            .find("data.mixture.means[1] = (1e+300, 0) lies outside the world scorelab models") !=
+        std::string::npos);
+  CHECK(error_of(R"({"data": {"mixture": {"means": [[0, 0], [3, 3]],
+                     "covariances": [[[1e300, 0], [0, 1]], [[1, 0], [0, 1]]]}}})")
+            .find("data.mixture.covariances[0]: a standard deviation of 1e+150 data units is "
+                  "wider than the world") != std::string::npos);
+  CHECK(error_of(R"({"data": {"point_set": [[0, 0], [0, -2000]]}})")
+            .find("data.point_set[1] = (0, -2000) lies outside the world") != std::string::npos);
+  CHECK(error_of(R"({"data": {"mixture": {"means": [[0, 0], [999, -999]]}}})").empty());
+}
