@@ -144,7 +144,15 @@ app::OpenedSession open_start(const Options& options, ui::LessonUi& lessons) {
                                  parse_scene_text(default_scene_json(), "default scene"), nullptr};
   }
   Scene& scene = opened.scene;
-  check_window_cost(scene);  // a scene this machine cannot run is refused before the window opens
+  // A scene this machine cannot run is refused before the window opens, naming its file.
+  try {
+    check_window_cost(scene);
+  } catch (const InputError& e) {
+    const std::string source = options.lesson ? *options.lesson + " step " + std::to_string(options.step)
+                               : options.scene ? *options.scene
+                                               : std::string("the default scene");
+    throw InputError(source + ": " + e.what());
+  }
   // The benchmark measures frames with training on.
   if (options.bench_frames > 0) scene.ui.training = true;
   if (options.presenter) scene.ui.presenter = true;

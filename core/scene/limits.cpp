@@ -113,6 +113,7 @@ SceneCost estimate_cost(const Scene& scene, const CostUse& use) {
     cost.items.push_back({"training (a model of " + number_text(P) + " parameters: width " +
                               std::to_string(m.width) + ", depth " + std::to_string(m.depth) +
                               "; batch " + std::to_string(scene.train.batch) + ")",
+                          "model.width, model.depth or train.batch",
                           kFloat * (14 * P + activations), flops / kFlopsPerSecond,
                           double(use.train_steps)});
   }
@@ -127,6 +128,7 @@ SceneCost estimate_cost(const Scene& scene, const CostUse& use) {
     cost.items.push_back({"sampling (" + std::to_string(scene.particles) + " particles × " +
                               number_text(work.evaluations) + " score evaluations of " +
                               score.what + ")",
+                          "particles (or the data's components or points, or the model's size)",
                           bytes, n * per_step * score.flops_per_point / kFlopsPerSecond,
                           use.window ? 0 : work.steps});
   }
@@ -143,6 +145,8 @@ SceneCost estimate_cost(const Scene& scene, const CostUse& use) {
     const double trails = double(l.particles.trail) * l.particles.trail_particles;
     cost.items.push_back({"the window's fields (" + number_text(points) + " points per frame, of " +
                               score.what + ")",
+                          "layers.density.resolution, layers.error.resolution, layers.score.grid "
+                          "or layers.score.seeds (or the data's components or points)",
                           points * (4 * kFloat + score.bytes_per_point) + trails * 2 * kFloat,
                           points * score.flops_per_point / kFlopsPerSecond, 0});
   }
@@ -164,9 +168,8 @@ void check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget
   for (const CostItem& item : cost.items) {
     if (item.step_seconds > budget.step_seconds)
       throw InputError(item.what + " takes about " + seconds_text(item.step_seconds) +
-                       " per step, more than the limit of " + seconds_text(budget.step_seconds) +
-                       " per step: use fewer particles, points or components, a smaller batch or "
-                       "a smaller model");
+                       " per step, more than " + budget.step_limit_name + " of " +
+                       seconds_text(budget.step_seconds) + " per step: lower " + item.fix);
     if (item.steps > 0 && item.steps * item.step_seconds > budget.run_seconds)
       throw InputError(item.what + " takes about " + seconds_text(item.steps * item.step_seconds) +
                        " (" + number_text(item.steps) + " steps), more than the budget of " +
@@ -179,6 +182,7 @@ void check_window_cost(const Scene& scene) {
   // work (or a step's) must stay within a second (conservatively estimated) to keep it usable.
   CostBudget budget = budget_from_environment();
   budget.step_seconds = std::min(budget.step_seconds, 1.0);
+  budget.step_limit_name = "the window's limit";
   // The trainer and its model exist whether or not ui.training runs them.
   check_cost(scene,
              {.train = true,

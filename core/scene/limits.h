@@ -20,6 +20,8 @@ struct CostBudget {
   double step_seconds = 5;    // one training step, one sampler step over all particles, or one
                               // window frame's fields: the window runs these between frames
   double run_seconds = 4 * 3600.0;  // a whole command-line run (train --steps N, sample, export)
+  // How a refusal names the per-step limit (the window's is lower: it recomputes while you drag).
+  std::string step_limit_name = "the limit";
 };
 
 // The defaults, overridden by SCORELAB_MEMORY_BUDGET (bytes, with an optional K, M, G or T
@@ -39,6 +41,7 @@ struct CostUse {
 // One part of the work, e.g. "training (model of 1073741824 parameters, batch 65536)".
 struct CostItem {
   std::string what;
+  std::string fix;          // the scene keys that lower it, for the refusal ("lower particles")
   double bytes = 0;         // memory it holds
   double step_seconds = 0;  // one step (training step, sampler step, window frame)
   double steps = 0;         // steps of a whole run (0: runs until stopped, the window)

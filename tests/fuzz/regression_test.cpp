@@ -171,8 +171,20 @@ TEST_CASE("valid but enormous runs are refused by their time, not run for hours"
   INFO(msg);
   CHECK(msg.find("sampling (20000 particles × 1001 score evaluations of a mixture of 100000 "
                  "components) takes about ") == 0);
-  CHECK(msg.find("takes about 60.1 s per step, more than the limit of 5 s per step: use fewer "
-                 "particles, points or components, a smaller batch or a smaller model") !=
+  CHECK(msg.find("takes about 60.1 s per step, more than the limit of 5 s per step: lower "
+                 "particles (or the data's components or points, or the model's size)") !=
+        std::string::npos);
+  // The window's fields: its own, lower limit, and the layer keys that lower them.
+  // (20,000 components and 10 particles: sampling is cheap, a 512² density map is not.)
+  nlohmann::json w = nlohmann::json::parse(default_scene_json());
+  w["particles"] = 10;
+  w["data"] = {{"mixture", {{"means", std::vector<std::vector<double>>(20000, {0.0, 0.0})}}}};
+  w["layers"]["density"]["resolution"] = 512;
+  msg = message_of([&] { check_window_cost(parse_scene(w)); });
+  INFO(msg);
+  CHECK(msg.find("the window's fields (") == 0);
+  CHECK(msg.find("more than the window's limit of 1 s per step: lower layers.density.resolution, "
+                 "layers.error.resolution, layers.score.grid or layers.score.seeds") !=
         std::string::npos);
   // A budget from the environment.
   ::setenv("SCORELAB_MEMORY_BUDGET", "16G", 1);
