@@ -6,7 +6,7 @@
 #include "app/widgets/item_report.h"
 #include "app/ui/numbers_panel.h"
 #include "app/ui/quality_panel.h"
-#include "app/ui/imgui_param_editor.h"
+#include "app/widgets/imgui_param_editor.h"
 
 #include <imgui.h>
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/widgets/imgui_param_editor.h"
 #include "app/widgets/item_report.h"
 #include "core/common/enum_table.h"
 
@@ -40,22 +41,12 @@ inline bool button(const char* label) {
   return pressed;
 }
 
-// A combo box over every value of E, labelled from its table (core/common/enum_table.h).
+// A combo box over every value of E, labelled from its table (core/common/enum_table.h): the
+// ParamEditor's choice, drawn with ImGui.
 template <TabledEnum E>
 bool enum_combo(const char* label, E& value) {
-  bool changed = false;
-  const bool open = ImGui::BeginCombo(label, std::string(label_of(value)).c_str());
-  report_item(label);
-  if (open) {
-    for (const EnumName<E>& n : enum_names<E>()) {
-      if (ImGui::Selectable(std::string(n.label).c_str(), n.value == value) && n.value != value) {
-        value = n.value;
-        changed = true;
-      }
-    }
-    ImGui::EndCombo();
-  }
-  return changed;
+  ImGuiParamEditor editor;
+  return editor.choice(label, value);
 }
 
 // The lines of `text` wrapped at `wrap_width` pixels, breaking only at spaces (ImGui's own wrap

@@ -1,5 +1,5 @@
 // The ParamEditor drawn with Dear ImGui (see imgui_param_editor.h).
-#include "app/ui/imgui_param_editor.h"
+#include "app/widgets/imgui_param_editor.h"
 
 #include <imgui.h>
 

@@ -1,6 +1,7 @@
 // The ParamEditor (core/common/param_editor.h) drawn with Dear ImGui: the widgets a core
 // configuration describes (a sampler's, its condition's) as sliders, checkboxes and combo boxes,
-// each reported for the UI report (app/widgets/item_report.h).
+// each reported for the UI report (app/widgets/item_report.h). enum_combo (widgets.h) is its
+// choice over a tabled enum.
 #pragma once
 #include "core/common/param_editor.h"
 
