@@ -40,7 +40,7 @@ json time_edits(Scene scene, int reps) {
               {"edits", reps}};
 }
 
-constexpr cli::FlagSpec kFlags[] = {
+constexpr cli::FlagSpec kEditBenchFlags[] = {
     {"--quick", "", "20 edits instead of 2,000 (a smoke test, not a measurement)"},
 };
 
@@ -69,7 +69,7 @@ const cli::Command& edit_bench_command() {
       "[--quick]",
       "Edits of the level slider and the sampler speed, as a drag makes them, on the default\n"
       "scene and on a 20,000-point drawn set: median_ms and p95_ms of each.",
-      kFlags,
+      kEditBenchFlags,
       run_edit_bench};
   return c;
 }

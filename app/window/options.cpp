@@ -47,7 +47,7 @@ void check_outputs(const Options& o) {
 
 namespace {
 
-constexpr const char* kFlags[] = {"--scene",         "--size",   "--frames", "--screenshot",
+constexpr const char* kWindowFlags[] = {"--scene",         "--size",   "--frames", "--screenshot",
                                   "--bench-frames",  "--export", "--lesson", "--step",
                                   "--particles-out", "--press",  "--save",   "--presenter",
                                   "--ui-report",     "--paced"};
@@ -80,7 +80,7 @@ int parse_int(const std::string& flag, const std::string& text, int lo, int hi) 
 
 bool is_window_command(const std::vector<std::string>& args) {
   if (args.empty() || is_scene_file(args[0])) return true;
-  return std::find(std::begin(kFlags), std::end(kFlags), args[0]) != std::end(kFlags);
+  return std::find(std::begin(kWindowFlags), std::end(kWindowFlags), args[0]) != std::end(kWindowFlags);
 }
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -91,7 +91,7 @@ Options parse_options(const std::vector<std::string>& args) {
       o.scene = flag;
       continue;
     }
-    if (std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags))
+    if (std::find(std::begin(kWindowFlags), std::end(kWindowFlags), flag) == std::end(kWindowFlags))
       throw InputError("unknown window flag '" + flag + "'");
     if (flag == "--presenter" || flag == "--paced") {  // the flags without a value
       (flag == "--presenter" ? o.presenter : o.paced) = true;

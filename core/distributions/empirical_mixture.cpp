@@ -6,7 +6,6 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
-#include <sstream>
 #include <string>
 #include <type_traits>
 
@@ -14,12 +13,6 @@
 
 namespace scorelab {
 namespace {
-
-std::string to_text(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
 
 // Per query the kernel works with the offsets d_j = x − m p_j, not with p_j itself:
 //   logit_j = −‖d_j‖² h,   h = 1/(2s²)
@@ -83,7 +76,7 @@ EmpiricalMixture::EmpiricalMixture(const Points& points) {
   for (Index j = 0; j < points.cols(); ++j)
     if (!points.col(j).allFinite())
       throw InputError("empirical mixture: point " + std::to_string(j) + " is not finite (" +
-                       to_text(points(0, j)) + ", " + to_text(points(1, j)) + ")");
+                       number_text(points(0, j)) + ", " + number_text(points(1, j)) + ")");
   pxf_ = points.row(0).transpose().array();
   pyf_ = points.row(1).transpose().array();
   px_ = pxf_.cast<double>();
@@ -102,12 +95,12 @@ void EmpiricalMixture::evaluate(const PointsT<S>& x, const NoiseLevel& level,
                                 ValuesT<S>* log_density, PointsT<S>* score,
                                 ValuesT<S>* divergence) const {
   if (!(std::isfinite(level.m) && level.m > 0))
-    throw InputError("noise level: m must be finite and > 0, got " + to_text(level.m));
+    throw InputError("noise level: m must be finite and > 0, got " + number_text(level.m));
   if (!(std::isfinite(level.s) && level.s > 0))
     throw InputError(
         "empirical mixture: noise level s must be finite and > 0 (the density of a "
         "point set is a sum of deltas at s = 0), got " +
-        to_text(level.s));
+        number_text(level.s));
   using C = Chunk<S>;
   const Index P = size(), n = x.cols();
   const Index chunks = (P + C::W - 1) / C::W;

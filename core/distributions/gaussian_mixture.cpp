@@ -7,7 +7,6 @@
 #include <cassert>
 #include <cmath>
 #include <numbers>
-#include <sstream>
 #include <string>
 
 #include "core/common/error.h"
@@ -19,17 +18,11 @@ std::string component_error(std::size_t k, const std::string& reason) {
   return "Gaussian mixture component " + std::to_string(k) + ": " + reason;
 }
 
-std::string to_text(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
-
 void check_level(const NoiseLevel& level) {
   if (!(std::isfinite(level.m) && level.m > 0))
-    throw InputError("noise level: m must be finite and > 0, got " + to_text(level.m));
+    throw InputError("noise level: m must be finite and > 0, got " + number_text(level.m));
   if (!(std::isfinite(level.s) && level.s >= 0))
-    throw InputError("noise level: s must be finite and >= 0, got " + to_text(level.s));
+    throw InputError("noise level: s must be finite and >= 0, got " + number_text(level.s));
 }
 
 // C = m² Σ + s² I, the covariance of a perturbed component.
@@ -71,21 +64,21 @@ GaussianMixture::GaussianMixture(std::vector<GaussianComponent> components)
     GaussianComponent& c = comps_[k];
     if (!std::isfinite(c.weight) || c.weight < 0)
       throw InputError(
-          component_error(k, "weight must be finite and >= 0, got " + to_text(c.weight)));
+          component_error(k, "weight must be finite and >= 0, got " + number_text(c.weight)));
     if (!c.mean.allFinite())
-      throw InputError(component_error(k, "mean must be finite, got (" + to_text(c.mean.x()) +
-                                              ", " + to_text(c.mean.y()) + ")"));
+      throw InputError(component_error(k, "mean must be finite, got (" + number_text(c.mean.x()) +
+                                              ", " + number_text(c.mean.y()) + ")"));
     const Eigen::Matrix2d& S = c.cov;
     if (!S.allFinite()) throw InputError(component_error(k, "covariance must be finite"));
     const double scale = S.cwiseAbs().maxCoeff();
     if (std::abs(S(0, 1) - S(1, 0)) > 1e-9 * scale)
       throw InputError(component_error(
-          k, "covariance is not symmetric (" + to_text(S(0, 1)) + " vs " + to_text(S(1, 0)) + ")"));
+          k, "covariance is not symmetric (" + number_text(S(0, 1)) + " vs " + number_text(S(1, 0)) + ")"));
     c.cov(0, 1) = c.cov(1, 0) = 0.5 * (S(0, 1) + S(1, 0));  // exactly symmetric from here on
     const double det = c.cov(0, 0) * c.cov(1, 1) - c.cov(0, 1) * c.cov(0, 1);
     if (!(c.cov(0, 0) > 0 && det > 0))
       throw InputError(
-          component_error(k, "covariance is not positive definite (det " + to_text(det) + ")"));
+          component_error(k, "covariance is not positive definite (det " + number_text(det) + ")"));
     largest = std::max(largest, c.weight);
   }
   if (!(largest > 0)) throw InputError("Gaussian mixture: all weights are zero");

@@ -14,7 +14,7 @@ using namespace cli_testing;
 namespace {
 
 // A small, quick scene: the ring, a 2 × 32 network, annealed Langevin for sampling.
-constexpr const char* kScene = R"({
+constexpr const char* kTrainScene = R"({
   "version": 2,
   "particles": 200,
   "noise": {"schedule": {"sigma_min": 0.1, "sigma_max": 5, "levels": 5}},
@@ -27,7 +27,7 @@ constexpr const char* kScene = R"({
 
 TEST_CASE("train writes a checkpoint that sample --model uses") {
   TempDir dir;
-  const std::string scene = dir.file("scene.json", kScene), ckpt = dir.file("model.ckpt");
+  const std::string scene = dir.file("scene.json", kTrainScene), ckpt = dir.file("model.ckpt");
   const Result t = run({"train", "--scene", scene, "--steps", "200", "--out", ckpt});
   INFO(t.err);
   REQUIRE(t.code == 0);
@@ -51,7 +51,7 @@ TEST_CASE("train writes a checkpoint that sample --model uses") {
 
 TEST_CASE("train and sample --model fail cleanly") {
   TempDir dir;
-  const std::string scene = dir.file("scene.json", kScene), ckpt = dir.file("model.ckpt");
+  const std::string scene = dir.file("scene.json", kTrainScene), ckpt = dir.file("model.ckpt");
   // Usage errors: exit 2.
   CHECK(run({"train", "--scene", scene, "--out", ckpt}).code == 2);                      // no --steps
   CHECK(run({"train", "--scene", scene, "--steps", "0", "--out", ckpt}).code == 2);      // range

@@ -11,9 +11,11 @@
 #include "app/state/app_context.h"
 #include "app/state/numbers.h"
 #include "core/train/quality.h"
+#include "state/state_testing.h"
 
 using namespace scorelab;
 using namespace scorelab::app;
+using state_testing::scripted;
 
 namespace {
 
@@ -31,13 +33,6 @@ double log_responsibility(const GaussianComponent& c, const NoiseLevel& l, Eigen
   const Eigen::Vector2d d = x - l.m * c.mean;
   return std::log(c.weight) - std::log(2 * std::numbers::pi) - 0.5 * std::log(C.determinant()) -
          0.5 * d.dot(C.inverse() * d);
-}
-
-RunMode scripted() {
-  RunMode m;
-  m.scripted = true;
-  m.train_steps_per_frame = 0;
-  return m;
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kW = 640, kH = 480;  // 2 × 2 panels of 320 × 240 (nearer square than 4 × 1)
+constexpr int kMultiplesW = 640, kMultiplesH = 480;  // 2 × 2 panels of 320 × 240 (nearer square than 4 × 1)
 constexpr double kRange = 12;      // layers.density.range, nats
 
 // A 4-panel VE σ sweep of ring8, t from 0.45 (σ 0.22) to 1 (σ 10), the density alone.
@@ -53,15 +53,15 @@ constexpr std::array<double, 4> kSweepT = {0.45, 0.45 + 0.55 / 3, 0.45 + 1.1 / 3
 // `ts`: the t at which each panel's pixels are compared with log p (kSweepT, or a wrong one).
 Readout read_panels(const Image& im, const json& scene_json,
                     const std::array<double, 4>& ts = kSweepT) {
-  REQUIRE(im.w == kW);
-  REQUIRE(im.h == kH);
+  REQUIRE(im.w == kMultiplesW);
+  REQUIRE(im.h == kMultiplesH);
   const Scene scene = parse_scene(scene_json);
   Rng rng = scene_streams(scene.seed).data;
   const SceneData data = make_scene_data(scene.data, rng);
   REQUIRE(data.exact->has_log_density());
   const Sde sde(scene.noise.sde);
   const double hh = scene.view.half_height;
-  const int pw = kW / 2, ph = kH / 2;
+  const int pw = kMultiplesW / 2, ph = kMultiplesH / 2;
   const double hw = hh * pw / ph;
 
   Readout out;
@@ -117,8 +117,8 @@ void four_different(const Readout& r) {
 Image render_window(const std::string& name, const json& scene) {
   const fs::path j = temp_dir() / (name + ".json"), png = temp_dir() / (name + ".png");
   std::ofstream(j) << scene.dump();
-  REQUIRE(run_window("--scene " + j.string() + " --size " + std::to_string(kW) + "x" +
-                     std::to_string(kH) + " --frames 2 --screenshot " + png.string()) == 0);
+  REQUIRE(run_window("--scene " + j.string() + " --size " + std::to_string(kMultiplesW) + "x" +
+                     std::to_string(kMultiplesH) + " --frames 2 --screenshot " + png.string()) == 0);
   return load_png(png.string());
 }
 
@@ -160,14 +160,14 @@ TEST_CASE("export of small multiples: one PNG with every panel on the shared sca
   const fs::path j = temp_dir() / "multiples_export.json", png = temp_dir() / "multiples.png";
   std::ofstream(j) << scene.dump();
   REQUIRE(run_window("export --scene " + j.string() + " --out " + png.string() + " --size " +
-                     std::to_string(kW) + "x" + std::to_string(kH)) == 0);
+                     std::to_string(kMultiplesW) + "x" + std::to_string(kMultiplesH)) == 0);
   const Image im = load_png(png.string());
   const Readout r = read_panels(im, scene);
   four_different(r);
   CHECK(agreeing(r, kTolNats) >= kAgreeing);
   // The separators between the panels: grey lines down the middle and across.
-  const unsigned char* mid = im.at(kW / 2, kH / 4);
-  const unsigned char* across = im.at(kW / 4, kH / 2);
+  const unsigned char* mid = im.at(kMultiplesW / 2, kMultiplesH / 4);
+  const unsigned char* across = im.at(kMultiplesW / 4, kMultiplesH / 2);
   CHECK(std::abs(int(mid[0]) - 200) < 30);
   CHECK(std::abs(int(across[1]) - 200) < 30);
 

@@ -18,7 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kW = 480, kH = 480;
+constexpr int kOutlineW = 480, kOutlineH = 480;
 constexpr double kHalfHeight = 6;  // data units from the centre to the top edge
 
 Image render_outline(const std::string& name, bool on) {
@@ -32,8 +32,8 @@ Image render_outline(const std::string& name, bool on) {
   s["layers"]["error"]["low_density_outline"]["on"] = on;
   const fs::path j = temp_dir() / (name + ".json"), png = temp_dir() / (name + ".png");
   std::ofstream(j) << s.dump();
-  REQUIRE(run_window("--scene " + j.string() + " --size " + std::to_string(kW) + "x" +
-                     std::to_string(kH) + " --frames 3 --screenshot " + png.string()) == 0);
+  REQUIRE(run_window("--scene " + j.string() + " --size " + std::to_string(kOutlineW) + "x" +
+                     std::to_string(kOutlineH) + " --frames 3 --screenshot " + png.string()) == 0);
   return load_png(png.string());
 }
 
@@ -47,13 +47,13 @@ TEST_CASE("low-density outline: the 5% quantile contour of ring8 lies 0.74 from 
   const Image on = render_outline("outline_on", true);
   std::vector<double> radii;
   int cyan_off = 0;
-  for (int y = 0; y < kH; ++y)
-    for (int x = 0; x < kW; ++x) {
+  for (int y = 0; y < kOutlineH; ++y)
+    for (int x = 0; x < kOutlineW; ++x) {
       cyan_off += is_outline(off.at(x, y));
-      if (y > kH - 70) continue;  // the legend line and captions along the bottom
+      if (y > kOutlineH - 70) continue;  // the legend line and captions along the bottom
       if (!is_outline(on.at(x, y))) continue;
-      const double px = (x + 0.5 - kW / 2.0) * 2 * kHalfHeight / kH;
-      const double py = (kH / 2.0 - y - 0.5) * 2 * kHalfHeight / kH;
+      const double px = (x + 0.5 - kOutlineW / 2.0) * 2 * kHalfHeight / kOutlineH;
+      const double py = (kOutlineH / 2.0 - y - 0.5) * 2 * kHalfHeight / kOutlineH;
       double r = 1e9;
       for (int k = 0; k < 8; ++k) {
         const double a = 2 * M_PI * k / 8;

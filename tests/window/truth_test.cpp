@@ -14,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kW = 480, kH = 480;
+constexpr int kTruthW = 480, kTruthH = 480;
 
 
 // The particles' pink (1, 0.45, 0.7) at 95% over any viridis colour.
@@ -37,8 +37,8 @@ json base_scene(const json& patch) {
 Image render(const std::string& name, const json& scene, int frames) {
   const fs::path j = temp_dir() / (name + ".json"), png = temp_dir() / (name + ".png");
   std::ofstream(j) << scene.dump();
-  REQUIRE(run_window("--scene " + j.string() + " --size " + std::to_string(kW) + "x" +
-                     std::to_string(kH) + " --frames " + std::to_string(frames) +
+  REQUIRE(run_window("--scene " + j.string() + " --size " + std::to_string(kTruthW) + "x" +
+                     std::to_string(kTruthH) + " --frames " + std::to_string(frames) +
                      " --screenshot " + png.string()) == 0);
   return load_png(png.string());
 }
@@ -67,8 +67,8 @@ TEST_CASE("level truth: a finished VP probability-flow run sits in the heatmap's
   // A particle pixel is pink; the heatmap value beside it (the nearest heatmap pixel within 4
   // pixels) is what the picture says about the density there.
   int particle_pixels = 0, on_top = 0;
-  for (int y = 60; y < kH - 30; ++y)
-    for (int x = 4; x < kW - 4; ++x) {
+  for (int y = 60; y < kTruthH - 30; ++y)
+    for (int x = 4; x < kTruthW - 4; ++x) {
       if (!is_particle(im.at(x, y))) continue;
       float value = -1;
       for (int r = 1; r <= 4 && value < 0; ++r)
@@ -122,9 +122,9 @@ TEST_CASE("the relative error map is brighter away from the data than at the mod
   const Image im = render("relative_error", scene, 300);  // 3,000 training steps
   // Near the data: a ring of radius 0.3 around each mode. Away: the ring's empty centre (radius
   // 1.5) and beyond it (radius 5.8), between the modes' directions.
-  const double per_px = 12.0 / kH;
+  const double per_px = 12.0 / kTruthH;
   const auto value_at = [&](double wx, double wy) {
-    const int x = int(kW / 2 + wx / per_px), y = int(kH / 2 - wy / per_px);
+    const int x = int(kTruthW / 2 + wx / per_px), y = int(kTruthH / 2 - wy / per_px);
     return viridis_value(im.at(x, y)).first;
   };
   double near = 0, away = 0;

@@ -35,7 +35,7 @@ using namespace window_testing;
 namespace {
 
 // Window size of every test: a 4 × 4 box filter makes the 160 × 100 comparison image.
-constexpr int kW = 640, kH = 400, kSmallW = 160, kSmallH = 100;
+constexpr int kWindowW = 640, kWindowH = 400, kSmallW = 160, kSmallH = 100;
 // The view of every test scene: centre (0, 0), half height 6.5, plot only (no panels).
 constexpr double kHalfHeight = 6.5;
 
@@ -48,8 +48,8 @@ Image screenshot(const std::string& name, const std::string& scene_json, int fra
                             std::to_string(frames) + " --screenshot " + png.string());
   REQUIRE(rc == 0);
   Image im = load_png(png.string());
-  REQUIRE(im.w == kW);
-  REQUIRE(im.h == kH);
+  REQUIRE(im.w == kWindowW);
+  REQUIRE(im.h == kWindowH);
   return im;
 }
 
@@ -68,9 +68,9 @@ std::string scene_with(const std::string& patch) {
 
 // World coordinates of pixel (x, y) of a test screenshot.
 void to_world(int x, int y, double& wx, double& wy) {
-  const double per_px = 2 * kHalfHeight / kH;
-  wx = (x + 0.5 - kW / 2.0) * per_px;
-  wy = (kH / 2.0 - y - 0.5) * per_px;
+  const double per_px = 2 * kHalfHeight / kWindowH;
+  wx = (x + 0.5 - kWindowW / 2.0) * per_px;
+  wy = (kWindowH / 2.0 - y - 0.5) * per_px;
 }
 
 double distance_to_ring_mode(double x, double y) {
@@ -128,8 +128,8 @@ TEST_CASE("heatmap only: the colours vary across the view and match the referenc
   // The density is high on the ring and low at the centre and corners: distinct colours and a
   // wide spread of brightness.
   double lo = 1e9, hi = -1e9;
-  for (int y = 0; y < kH; y += 4)
-    for (int x = 0; x < kW; x += 4) {
+  for (int y = 0; y < kWindowH; y += 4)
+    for (int x = 0; x < kWindowW; x += 4) {
       const unsigned char* p = im.at(x, y);
       const double lum = 0.2126 * p[0] + 0.7152 * p[1] + 0.0722 * p[2];
       lo = std::min(lo, lum);
@@ -137,8 +137,8 @@ TEST_CASE("heatmap only: the colours vary across the view and match the referenc
     }
   CHECK(hi - lo > 120);
   // On a mode (4, 0) brighter than at the centre (0, 0) of the ring (viridis: yellow vs purple).
-  const unsigned char* mode = im.at(kW / 2 + int(4 / (2 * kHalfHeight / kH)), kH / 2);
-  const unsigned char* centre = im.at(kW / 2, kH / 2);
+  const unsigned char* mode = im.at(kWindowW / 2 + int(4 / (2 * kHalfHeight / kWindowH)), kWindowH / 2);
+  const unsigned char* centre = im.at(kWindowW / 2, kWindowH / 2);
   CHECK(int(mode[1]) > int(centre[1]) + 60);
   compare_to_reference(im, "heatmap");
 }
@@ -152,8 +152,8 @@ TEST_CASE("arrows: arrow pixels appear where the score is large") {
   // the ring is smoothed into a near-radial density: outside it (r > 5.5) the score is large,
   // around the centre (r < 1.5) it nearly vanishes (zero at the centre by symmetry).
   int outer = 0, outer_lit = 0, inner = 0, inner_lit = 0;
-  for (int y = 0; y < kH; ++y)
-    for (int x = 0; x < kW; ++x) {
+  for (int y = 0; y < kWindowH; ++y)
+    for (int x = 0; x < kWindowW; ++x) {
       double wx, wy;
       to_world(x, y, wx, wy);
       const unsigned char* p = im.at(x, y);
@@ -186,8 +186,8 @@ TEST_CASE("particles: after sampling with the exact score they cluster at the mo
                                  "corrector": "langevin", "snr": 0.16}})"),
       12);  // 100 steps at 10 per frame: finished by frame 10
   int lit = 0, near = 0;
-  for (int y = 0; y < kH; ++y)
-    for (int x = 0; x < kW; ++x) {
+  for (int y = 0; y < kWindowH; ++y)
+    for (int x = 0; x < kWindowW; ++x) {
       const unsigned char* p = im.at(x, y);
       if (p[0] < 150 || p[1] > 140) continue;  // particle pink: strong red, weaker green
       double wx, wy;

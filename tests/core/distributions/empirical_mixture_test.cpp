@@ -30,13 +30,13 @@ std::vector<NoiseLevel> empirical_levels() {
 }
 
 // Per point, straight from the header's formulas (in p_j, not in the kernel's offsets).
-struct Reference {
+struct EmpiricalReference {
   double log_density;
   Eigen::Vector2d score;
   double divergence;
 };
 
-Reference reference(const Points& pts, const NoiseLevel& lv, const Eigen::Vector2d& x) {
+EmpiricalReference reference(const Points& pts, const NoiseLevel& lv, const Eigen::Vector2d& x) {
   const Index P = pts.cols();
   const double s2 = lv.s * lv.s;
   Eigen::VectorXd logit(P);
@@ -136,7 +136,7 @@ TEST_CASE("Empirical float kernel matches the per-point double reference twin") 
     emp.evaluate<double>(x, lv, &lp, &sc, &dv);
     double worst_lp = 0, worst_sc = 0, worst_dv = 0, worst_d = 0;
     for (Index i = 0; i < x.cols(); ++i) {
-      const Reference ref = reference(pts, lv, x.col(i));
+      const EmpiricalReference ref = reference(pts, lv, x.col(i));
       const double lp_scale = std::max(1.0, std::abs(ref.log_density));
       const double sc_scale = std::max(ref.score.norm(), 1 / lv.s);
       const double dv_scale = 2 / (lv.s * lv.s) + ref.score.squaredNorm();

@@ -30,7 +30,7 @@ GaussianMixture three_component() {
 // The reference twin: one point at a time, straight from the header's formulas, with Eigen's
 // general 2×2 inverse and determinant. scale_score / scale_div receive the size of the terms
 // that the score and divergence sum (what float rounding is relative to).
-struct Reference {
+struct MixtureReference {
   double log_density;
   Eigen::Vector2d score;
   double divergence;
@@ -38,7 +38,7 @@ struct Reference {
   double scale_div;
 };
 
-Reference reference(const GaussianMixture& g, const NoiseLevel& lv, const Eigen::Vector2d& x) {
+MixtureReference reference(const GaussianMixture& g, const NoiseLevel& lv, const Eigen::Vector2d& x) {
   const Index K = g.size();
   Eigen::VectorXd logit(K);
   std::vector<Eigen::Vector2d> u(K);
@@ -56,7 +56,7 @@ Reference reference(const GaussianMixture& g, const NoiseLevel& lv, const Eigen:
   const double mx = logit.maxCoeff();
   const Eigen::VectorXd e = (logit.array() - mx).exp();
   const Eigen::VectorXd r = e / e.sum();
-  Reference out{mx + std::log(e.sum()), Eigen::Vector2d::Zero(), 0, 0, 0};
+  MixtureReference out{mx + std::log(e.sum()), Eigen::Vector2d::Zero(), 0, 0, 0};
   for (Index k = 0; k < K; ++k) {
     out.score += r[k] * u[k];
     out.divergence += r[k] * (u[k].squaredNorm() - tr[k]);
@@ -135,7 +135,7 @@ TEST_CASE("GMM batched kernel matches the per-point reference twin (double and f
     g.evaluate<float>(xf, lv, &lpf, &scf, &dvf);
     double worst_d = 0, worst_f = 0;
     for (Index i = 0; i < x.cols(); ++i) {
-      const Reference ref = reference(g, lv, x.col(i));
+      const MixtureReference ref = reference(g, lv, x.col(i));
       const double lp_scale = std::max(1.0, std::abs(ref.log_density));
       const double sc_scale = std::max(1.0, ref.scale_score);
       const double dv_scale = std::max(1.0, ref.scale_div);

@@ -74,9 +74,9 @@ double energy_1d(const std::vector<double>& x, const std::vector<double>& y) {
 }
 
 #ifdef SCORELAB_SANITIZED
-constexpr int kParticles = 500;  // the memory path; the numerics run in Release
+constexpr int kImputationParticles = 500;  // the memory path; the numerics run in Release
 #else
-constexpr int kParticles = 4000;
+constexpr int kImputationParticles = 4000;
 #endif
 
 // x₂ of the particles of the exact-score reverse SDE imputing x₁ = a.
@@ -92,7 +92,7 @@ std::vector<double> impute(const GaussianMixture& gm, double a, Conditioning::Im
   rs.condition.imputer = method;
   rs.condition.x1 = a;
   scene.sampler = rs;
-  scene.particles = kParticles;
+  scene.particles = kImputationParticles;
   scene.seed = 11;
   validate(scene);
   const Points x = sample_scene(scene);
@@ -150,7 +150,7 @@ TEST_CASE("exact imputation reproduces the exact conditional x2 | x1 = a for sev
     CAPTURE(v.threshold);
     // Mode weights within 4 binomial standard errors plus 0.01 for the sampler's discretisation
     // (N = 1000; the exact-score sampler tests bound it at ~0.01); energy below the threshold.
-    CHECK(v.worst_error <= 4 * std::sqrt(0.25 / kParticles) + 0.01);
+    CHECK(v.worst_error <= 4 * std::sqrt(0.25 / kImputationParticles) + 0.01);
     CHECK(v.energy < v.threshold);
   }
 }

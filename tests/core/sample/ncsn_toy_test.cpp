@@ -7,7 +7,7 @@
 namespace scorelab {
 namespace {
 
-constexpr Index kParticles = 2000;
+constexpr Index kToyParticles = 2000;
 
 // Fraction of particles whose highest-responsibility mode is (5, 5).
 double fraction_at_major_mode(const Points& x) {
@@ -24,7 +24,7 @@ TEST_CASE("NCSN toy: plain Langevin gets the mode weights wrong") {
   c.steps = 1000;
   auto sampler = make_sampler(c, {}, {});
   Rng rng(3);
-  sampler->start(kParticles, rng);
+  sampler->start(kToyParticles, rng);
   sampler->run(ncsn_toy(), rng);
   const double f = fraction_at_major_mode(sampler->particles());
   // 5 binomial SE at n = 2000: 5·√(0.25/2000) = 0.056.
@@ -46,7 +46,7 @@ TEST_CASE("NCSN toy: annealed Langevin recovers the 0.8 / 0.2 weights") {
   schedule.levels = 10;
   auto sampler = make_sampler(c, schedule, {});
   Rng rng(4);
-  sampler->start(kParticles, rng);
+  sampler->start(kToyParticles, rng);
   sampler->run(ncsn_toy(), rng);
   const double f = fraction_at_major_mode(sampler->particles());
   // 5 binomial SE at n = 2000: 5·√(0.16/2000) = 0.045, plus 0.03 for the annealing's own bias

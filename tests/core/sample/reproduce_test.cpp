@@ -27,7 +27,7 @@ namespace {
 
 using testing::Bias;
 
-constexpr Index kParticles = 3000;
+constexpr Index kReproduceParticles = 3000;
 
 SdeParams sde_params(SdeKind kind) {
   SdeParams p;
@@ -48,7 +48,7 @@ void check_both(const SamplerConfig& config, const Bias& bias, const SdeParams& 
     CAPTURE(name);
     auto sampler = make_sampler(config, schedule, sde);
     Rng rng(++seed);
-    sampler->start(kParticles, rng);
+    sampler->start(kReproduceParticles, rng);
     sampler->run(gm, rng);
     CHECK(sampler->finished());
     testing::check_reproduces(name, gm, sampler->particles(), bias, seed);
@@ -73,7 +73,7 @@ TEST_CASE("Langevin at a small fixed level keeps the perturbed target from an ex
     auto sampler = make_sampler(c, {}, sde_params(SdeKind::VE));
     Rng rng(7);
     Points x0;
-    target.sample(kParticles, rng, x0);
+    target.sample(kReproduceParticles, rng, x0);
     sampler->start(x0);
     sampler->run(gm, rng);  // the clean mixture, asked at level σ = 0.05
     CHECK(sampler->steps_taken() == 500);

@@ -25,12 +25,12 @@ using namespace scorelab;
 namespace {
 
 #ifdef SCORELAB_SANITIZED
-constexpr bool kStatistics = false;
+constexpr bool kSmallSigmaStatistics = false;
 constexpr long kSteps = 100;
 constexpr Index kParticles = 200, kErrorPoints = 500;
 constexpr int kPairs = 3;
 #else
-constexpr bool kStatistics = true;
+constexpr bool kSmallSigmaStatistics = true;
 constexpr long kSteps = 8000;
 constexpr Index kParticles = 2000, kErrorPoints = 20000;
 constexpr int kPairs = 40;
@@ -72,7 +72,7 @@ Outcome train_and_measure(const GaussianMixture& gmm, SdeKind kind, const char* 
   // The scene's default sampler: reverse SDE, Euler–Maruyama, N = 1000, denoised at the end.
   // (Sanitizers: 50 steps, one run; the memory paths are those of the full run.)
   SdeParams sampler_sde = cfg.sde;
-  if (!kStatistics) sampler_sde.N = 50;
+  if (!kSmallSigmaStatistics) sampler_sde.N = 50;
   auto sampler = make_sampler(ReverseSdeConfig{}, SigmaSchedule{}, sampler_sde);
   const EnergyReference ref = energy_reference(data, kParticles, kPairs, rng);
   QualityOptions opt;
@@ -83,7 +83,7 @@ Outcome train_and_measure(const GaussianMixture& gmm, SdeKind kind, const char* 
   // perfect sampler one ratio exceeds 1 with probability 5%, the median of three with 0.7%.
   std::vector<double> ratios;
   QualityReport q;
-  for (int run = 0; run < (kStatistics ? 3 : 1); ++run) {
+  for (int run = 0; run < (kSmallSigmaStatistics ? 3 : 1); ++run) {
     q = measure_quality(learned, gmm, data, &gmm, sde, *sampler, ref, opt, rng);
     REQUIRE(q.samples_finite);
     ratios.push_back(q.energy_ratio);
@@ -92,7 +92,7 @@ Outcome train_and_measure(const GaussianMixture& gmm, SdeKind kind, const char* 
   if (std::getenv("SCORELAB_PRINT_QUALITY"))
     MESSAGE(std::string(name) << " " << to_string(kind) << ": error(0.01) " << err
                               << ", energy ratios " << ratios.front() << " … " << ratios.back());
-  if (kStatistics) {
+  if (kSmallSigmaStatistics) {
     // Mode weights of the learned samples against those of the exact sample: the difference of
     // two binomial fractions has SE √(2w(1−w)/n); 5 SE.
     for (std::size_t k = 0; k < q.weights_exact.size(); ++k) {
@@ -122,7 +122,7 @@ TEST_CASE("learned VE score: accurate at σ = 0.01, reverse-SDE samples pass the
   for (const auto& c : cases) {
     CAPTURE(c.name);
     const Outcome o = train_and_measure(c.gmm, SdeKind::VE, c.name);
-    if (kStatistics) {
+    if (kSmallSigmaStatistics) {
       CHECK(o.error_001 < c.bound);
       CHECK(o.energy_ratio <= 1.0);
     }
@@ -138,7 +138,7 @@ TEST_CASE("learned VP score: accurate at σ̂ = 0.01, reverse-SDE samples pass t
   for (const auto& c : cases) {
     CAPTURE(c.name);
     const Outcome o = train_and_measure(c.gmm, SdeKind::VP, c.name);
-    if (kStatistics) {
+    if (kSmallSigmaStatistics) {
       CHECK(o.error_001 < c.bound);
       CHECK(o.energy_ratio <= 1.0);
     }
