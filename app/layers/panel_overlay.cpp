@@ -169,9 +169,12 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       y += ui::outlined_text(dl, ImVec2(x, y), floor, IM_COL32(255, 220, 160, 255), wrap);
     }
     if (s.layers.particles.on && pv.shows_particles) {
+      // A sampler that runs the noise process forwards follows no score: name the process.
+      const std::string follows = sampler_runs_forward(s.sampler)
+                                      ? "the forward SDE from the data, no score"
+                                      : std::string(label_of(s.ui.particle_source));
       const std::string particles =
-          "particles: " + std::string(label_of(s.ui.particle_source)) +
-          (f.ctx.particles().finished() ? " (run finished)" : "");
+          "particles: " + follows + (f.ctx.particles().finished() ? " (run finished)" : "");
       y += ui::outlined_text(dl, ImVec2(x, y), particles.c_str(), IM_COL32(230, 230, 230, 255),
                              wrap);
     }

@@ -5,13 +5,15 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/scene/scene_run.h"
+
 namespace scorelab::app {
 
 void Particles::restart(const Scene& scene, Rng stream) {
   ++generation_;
   rng_ = stream;
   sampler_ = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde);
-  sampler_->start(std::min(scene.particles, kMaxWindowParticles), rng_);
+  start_particles(*sampler_, scene, std::min(scene.particles, kMaxWindowParticles), rng_);
   step_debt = 0;
   refresh_display();
 }

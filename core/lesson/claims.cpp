@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/common/error.h"
+#include "core/noise/sde.h"
 #include "core/sample/conditioning.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/json_reader.h"
@@ -69,8 +70,10 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene)
       c.at_most = r.number("at_most", -1);
       if (c.at_least < 0 && c.at_most < 0)
         throw InputError(at + " needs at_least or at_most");
-      if (c.kind == Claim::Kind::MatchesTarget && c.at_least >= 0)
-        throw InputError(at + ".at_least: a match is claimed with at_most");
+      if (c.kind == Claim::Kind::MatchesTarget && r.has("t")) {
+        c.t = r.number("t", -1);
+        require_in_range(at + ".t", c.t, 0, Sde::T);
+      }
     } else {
       throw InputError(at + ".kind must be mode_weight, weight_error or matches_target, got '" +
                        kind + "'");
@@ -113,21 +116,25 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
         break;
       }
       case Claim::Kind::MatchesTarget: {
+        const GaussianMixture& goal =
+            c.t >= 0 ? target.perturbed(Sde(scene.noise.sde).level(c.t)) : target;
         const Index n = std::min<Index>(particles.cols(), kEnergyPoints);
         Points exact, a, b;
-        target.sample(n, rng, exact);
+        goal.sample(n, rng, exact);
         const double e = energy_distance(particles.leftCols(n), exact);
         std::vector<double> null;
         for (int p = 0; p < kNullPairs; ++p) {
-          target.sample(n, rng, a);
-          target.sample(n, rng, b);
+          goal.sample(n, rng, a);
+          goal.sample(n, rng, b);
           null.push_back(energy_distance(a, b));
         }
         std::nth_element(null.begin(), null.begin() + kNullPairs / 2, null.end());
         k.value = e / std::max(null[kNullPairs / 2], 1e-12);
-        k.stated = "matches the target: energy ratio at most " + number(c.at_most);
+        const std::string what = c.t >= 0 ? "p_t at t = " + number(c.t) : "the target";
+        k.stated = c.at_least >= 0 ? "misses " + what + ": energy ratio at least " + number(c.at_least)
+                                   : "matches " + what + ": energy ratio at most " + number(c.at_most);
         k.measured = "energy ratio " + number(k.value);
-        k.holds = k.value <= c.at_most;
+        k.holds = (c.at_least < 0 || k.value >= c.at_least) && (c.at_most < 0 || k.value <= c.at_most);
         break;
       }
     }

@@ -11,10 +11,12 @@
 //   {"kind": "weight_error", "at_least": e}   or   "at_most": e
 //       the largest |fraction − target weight| over the components (the target: the data, or the
 //       exact conditional of a conditioned scene), e.g. "the weights come out wrong"
-//   {"kind": "matches_target", "at_most": r}
+//   {"kind": "matches_target", "at_most": r}   or   "at_least": r
 //       the energy ratio, energy distance of the particles to an exact draw of the target divided
 //       by the median exact-vs-exact distance at the same size, is at most r (exact samplers
-//       give ~1; a run that misses the target, 5 and more)
+//       give ~1; a run that misses the target, 5 and more), or at least r ("misses it")
+//     with "t": τ, the target is the data noised to level τ of the scene's SDE, p_τ (the forward
+//       process's claims), instead of the data
 // Claims need mixture data (named mixtures or a custom one) and particles that follow the exact
 // score (a learned run depends on training): a step that breaks either is refused when read.
 // Fractions are of the run the step's scene makes (its seed, run 0); a tolerance covers the
@@ -37,6 +39,7 @@ struct Claim {
   double tolerance = 0.03;   // ModeWeight: ±, (0, 1]
   double at_least = -1;      // WeightError: lower bound (−1: none)
   double at_most = -1;       // WeightError / MatchesTarget: upper bound (−1: none)
+  double t = -1;             // MatchesTarget: the target is p_t of the scene's SDE (−1: the data)
   bool operator==(const Claim&) const = default;
 };
 

@@ -2,6 +2,7 @@
 #include "core/sample/sampler_registry.h"
 
 #include <array>
+#include <type_traits>
 #include <utility>
 
 namespace scorelab {
@@ -35,6 +36,17 @@ SamplerWork sampler_work(const SamplerConfig& config, const SigmaSchedule& sched
 
 bool edit_sampler(ParamEditor& e, SamplerConfig& config) {
   return std::visit([&](auto& c) { return edit(e, c); }, config);
+}
+
+bool sampler_runs_forward(const SamplerConfig& config) {
+  return std::visit(
+      [](const auto& c) {
+        if constexpr (requires { std::decay_t<decltype(c)>::runs_forward; })
+          return std::decay_t<decltype(c)>::runs_forward;
+        else
+          return false;
+      },
+      config);
 }
 
 const Conditioning* sampler_condition(const SamplerConfig& config) {

@@ -15,14 +15,15 @@
 #include <variant>
 
 #include "core/sample/annealed_langevin.h"
+#include "core/sample/forward_sde.h"
 #include "core/sample/langevin.h"
 #include "core/sample/probability_flow.h"
 #include "core/sample/reverse_sde.h"
 
 namespace scorelab {
 
-using SamplerConfig =
-    std::variant<LangevinConfig, AnnealedLangevinConfig, ReverseSdeConfig, ProbabilityFlowConfig>;
+using SamplerConfig = std::variant<LangevinConfig, AnnealedLangevinConfig, ReverseSdeConfig,
+                                   ProbabilityFlowConfig, ForwardSdeConfig>;
 
 struct SamplerInfo {
   std::string_view key;    // "reverse_sde": sampler.kind in scene files
@@ -50,6 +51,10 @@ SamplerWork sampler_work(const SamplerConfig& config, const SigmaSchedule& sched
 
 // The widgets of the active kind only; true when a value changed.
 bool edit_sampler(ParamEditor& e, SamplerConfig& config);
+
+// True for a kind that runs the noise process forwards (its config's `runs_forward`): its
+// particles start at draws of the data and follow no score.
+bool sampler_runs_forward(const SamplerConfig& config);
 
 // The conditioning of a sampler configuration (the kinds with a `condition`), else nullptr.
 const Conditioning* sampler_condition(const SamplerConfig& config);

@@ -18,6 +18,9 @@ namespace {
 // does 2–4 times more), so an estimate errs towards refusing what would take too long.
 constexpr double kFlopsPerSecond = 2e9;
 constexpr double kFloat = 4;  // bytes
+// A sampler step's own work per particle besides its score evaluations: two normal draws and the
+// update x ← a·x + b·s + c·z (the forward SDE's whole step).
+constexpr double kStepFlopsPerParticle = 40;
 
 // Score evaluation of one point: multiply-adds, and the memory its workspace holds per point.
 struct ScoreCost {
@@ -129,7 +132,9 @@ SceneCost estimate_cost(const Scene& scene, const CostUse& use) {
                               number_text(work.evaluations) + " score evaluations of " +
                               score.what + ")",
                           "particles (or the data's components or points, or the model's size)",
-                          bytes, n * per_step * score.flops_per_point / kFlopsPerSecond,
+                          bytes,
+                          n * (per_step * score.flops_per_point + kStepFlopsPerParticle) /
+                              kFlopsPerSecond,
                           use.window ? 0 : work.steps});
   }
   if (use.window) {

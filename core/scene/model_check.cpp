@@ -93,7 +93,10 @@ ModelVerdict check_trained_model(const Checkpoint& c, const Eigen::VectorXf& ini
   // a minute on these few particles (10⁶ Langevin steps) is checked with a 200-step reverse SDE
   // of its noise process instead.
   const SceneCost cost = estimate_cost(scene, {.sample = true, .learned = true});
-  if (cost.items.front().steps * cost.items.front().step_seconds > kMaxCheckSeconds) {
+  // A sampler that follows no score (the forward SDE) cannot show what the model learned: the
+  // reverse SDE checks it.
+  if (cost.items.front().steps * cost.items.front().step_seconds > kMaxCheckSeconds ||
+      sampler_runs_forward(scene.sampler)) {
     scene.sampler = ReverseSdeConfig{};
     scene.noise.sde.N = std::min(scene.noise.sde.N, 200);
   }

@@ -30,9 +30,20 @@ std::unique_ptr<ScoreModel> make_guided_score(const Scene& scene, const ScoreMod
   return std::make_unique<GuidedScore>(base, *comps, *c);
 }
 
+void start_particles(Sampler& sampler, const Scene& scene, Index n, Rng& rng) {
+  if (!sampler_runs_forward(scene.sampler)) {
+    sampler.start(n, rng);
+    return;
+  }
+  Points x0;
+  make_data_source(scene.data)(n, rng, x0);
+  sampler.start(x0);
+}
+
 SceneRun make_scene_run(const Scene& scene, const ScoreModel* learned) {
   SceneStreams streams = scene_streams(scene.seed);
   SceneRun run;
+  run.scene = scene;
   run.exact = make_exact_score(scene.data, streams.data);
   run.model = learned ? learned : run.exact.get();
   run.guided = make_guided_score(scene, *run.model);

@@ -4,7 +4,7 @@
 //   streams = scene_streams(scene.seed)
 //   exact   = make_exact_score(scene.data, streams.data)      (always: it consumes the data draw)
 //   sampler = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde)
-//   start:    sampler.start(scene.particles, streams.particles)
+//   start:    start_particles(sampler, scene, scene.particles, streams.particles)
 //   step:     sampler.step(model, streams.particles), model = learned if given, else exact,
 //             wrapped in a GuidedScore when sampler.condition guides (observation, class)
 #pragma once
@@ -17,7 +17,14 @@
 
 namespace scorelab {
 
+// Places n particles for a run of `scene` by `sampler` (built from scene.sampler): n fresh draws
+// of the data for a sampler that runs the noise process forwards (the forward SDE), else the
+// sampler's own start (its initial distribution or the SDE prior). The window starts its
+// particles here too.
+void start_particles(Sampler& sampler, const Scene& scene, Index n, Rng& rng);
+
 struct SceneRun {
+  Scene scene;                        // the scene this run is of
   std::unique_ptr<ScoreModel> exact;  // the exact score of the scene's data
   const ScoreModel* model = nullptr;  // what the particles follow: exact, or the learned score
                                       // (or `guided` over either)
@@ -27,7 +34,7 @@ struct SceneRun {
   Index particles = 0;                // scene.particles
 
   // Place the particles (call record_trajectories on `sampler` before, if wanted).
-  void start() { sampler->start(particles, rng); }
+  void start() { start_particles(*sampler, scene, particles, rng); }
   // One sampler step; false once finished.
   bool step() { return sampler->step(*model, rng); }
 };

@@ -31,7 +31,7 @@ TEST_CASE("claims: every claim of every shipped lesson step holds") {
       for (const ClaimCheck& c : run_step(step)) {
         INFO(file << " step " << k + 1 << ": " << c.stated << ", measured " << c.measured);
         MESSAGE(lesson.title << " step " << k + 1 << ": " << c.stated << " | measured "
-                             << c.measured << (c.holds ? "" : "  FAILS"));
+                             << c.measured << std::string(c.holds ? "" : "  FAILS"));
         CHECK(c.holds);
         ++claimed;
       }
@@ -53,6 +53,23 @@ TEST_CASE("claims: lesson 10.3 with the replacement inpainter misses its target"
   CHECK_FALSE(all);
 }
 
+TEST_CASE("claims: the forward process matches p_t at its own level only") {
+  // Lesson 7.1 diffuses the data to t = 1 and claims p_1; the same particles against p_0.5 (or the
+  // data) must fail, so a claim with "t" can fail.
+  const Lesson lesson = load_lesson(kLessons + "/07_sde_perturbation.json");
+  LessonStep step = lesson.steps.at(0);
+  REQUIRE(step.claims.size() == 1);
+  REQUIRE(step.claims[0].t == 1.0);
+  const Points particles = sample_scene(step.scene);
+  CHECK(check_claims(step.claims, step.scene, particles)[0].holds);
+  step.claims[0].t = 0.5;
+  const ClaimCheck half = check_claims(step.claims, step.scene, particles)[0];
+  CHECK_FALSE(half.holds);
+  CHECK(half.value > 5);  // the p_0.5 cloud (σ 0.32 round the ring) is far tighter
+  step.claims[0].t = -1;
+  CHECK_FALSE(check_claims(step.claims, step.scene, particles)[0].holds);
+}
+
 TEST_CASE("claims: bad claims are refused with their path") {
   Scene scene;  // ring8: a mixture, exact particles
   CHECK_THROWS_WITH_AS(read_claims(nlohmann::json::parse(R"([{"kind": "mode_weight",
@@ -62,6 +79,9 @@ TEST_CASE("claims: bad claims are refused with their path") {
                        doctest::Contains("at_least or at_most"), InputError);
   CHECK_THROWS_WITH_AS(read_claims(nlohmann::json::parse(R"([{"kind": "guess"}])"), scene),
                        doctest::Contains("claims[0].kind"), InputError);
+  CHECK_THROWS_WITH_AS(read_claims(nlohmann::json::parse(R"([{"kind": "matches_target",
+                           "at_most": 2, "t": 1.5}])"), scene),
+                       doctest::Contains("claims[0].t"), InputError);
   scene.data.source = std::string("moons");
   CHECK_THROWS_WITH_AS(read_claims(nlohmann::json::parse("[]"), scene),
                        doctest::Contains("mixture data"), InputError);
