@@ -188,10 +188,7 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   std::vector<std::string> inputs;
   for (const char* flag : {"--scene", "--model"})
     if (flags.has(flag)) inputs.push_back(flags.text(flag));
-  check_output(settings.out, inputs,
-               encode::format_for_path(settings.out) == encode::Format::PngSequence
-                   ? OutputKind::Directory
-                   : OutputKind::File);
+  exporting::check_export_output(settings.out, inputs);
   check_cost(scene,
              {.train = scene.ui.training, .sample = true, .learned = model != nullptr,
               .window = true},

@@ -6,6 +6,7 @@
 
 #include "app/encode/frame_sink.h"
 #include "app/state/app_context.h"
+#include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/sample/sampler_registry.h"
 
@@ -117,6 +118,12 @@ Scene export_scene(Scene scene, const ExportSettings& settings) {
     scene.ui.follow_sampler = false;
   }
   return scene;
+}
+
+void check_export_output(const std::string& out, const std::vector<std::string>& inputs) {
+  check_output(out, inputs,
+               encode::format_for_path(out) == encode::Format::PngSequence ? OutputKind::Directory
+                                                                           : OutputKind::File);
 }
 
 }  // namespace scorelab::exporting

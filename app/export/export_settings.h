@@ -9,6 +9,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/scene/scene.h"
 
@@ -91,5 +92,10 @@ std::optional<std::string> sweep_conflict(const Scene& scene, const ExportSettin
 // The scene an export draws: `scene` with what the settings change (plot only, a sweep's hidden
 // particles, training driven by the timeline).
 Scene export_scene(Scene scene, const ExportSettings& settings);
+
+// The checks every export's output passes before a frame is drawn (`scorelab export --out` and the
+// window's `--export`): a known format by its extension, not one of `inputs`, not a device, and a
+// file (a folder for a PNG sequence) in an existing directory. Throws InputError.
+void check_export_output(const std::string& out, const std::vector<std::string>& inputs);
 
 }  // namespace scorelab::exporting

@@ -163,7 +163,9 @@ void run_export(app::AppContext& ctx, ExportPanel& p, double budget_seconds) {
     try {
       p.job = std::make_unique<exporting::ExportJob>(scene, s, start);
       p.result.clear();
+      p.failed = false;
     } catch (const InputError& e) {
+      p.failed = true;
       p.result = std::string("not exported: ") + e.what();
       ctx.report(app::StatusMessage::Kind::Error, p.result);
     }
@@ -179,6 +181,7 @@ void run_export(app::AppContext& ctx, ExportPanel& p, double budget_seconds) {
     }
   } catch (const InputError& e) {
     p.job.reset();
+    p.failed = true;
     p.result = std::string("export failed, nothing was written: ") + e.what();
     ctx.report(app::StatusMessage::Kind::Error, p.result);
   }

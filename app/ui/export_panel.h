@@ -51,6 +51,7 @@ struct ExportPanel {
   int open = 0;  // > 0: open the section and scroll to it for that many frames
   std::unique_ptr<exporting::ExportJob> job;
   std::string result;  // the last export's outcome, shown under the buttons
+  bool failed = false;  // the last export was refused or failed (a scripted --export exits 1)
 };
 
 // The form (inside the side panel's ImGui window).

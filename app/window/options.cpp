@@ -36,6 +36,16 @@ void check_outputs(const Options& o) {
       throw InputError(std::string(flag) + ": " + e.what());
     }
   }
+  // The export: the same checks as `scorelab export --out` (its format, a folder for PNG frames).
+  if (o.export_path) {
+    try {
+      exporting::check_export_output(*o.export_path, inputs);
+    } catch (const InputError& e) {
+      throw InputError(std::string("--export: ") + e.what());
+    }
+    for (const auto& [flag, path] : outputs)
+      if (*path) check_distinct_outputs("--export", *o.export_path, flag, **path);
+  }
   for (std::size_t a = 0; a < std::size(outputs); ++a)
     for (std::size_t b = a + 1; b < std::size(outputs); ++b)
       if (*outputs[a].second && *outputs[b].second)

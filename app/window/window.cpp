@@ -183,6 +183,9 @@ class FrameLoop {
   bool bench() const { return bench_; }
   std::string bench_json() const;  // after the last frame
   int exit_code() const { return exit_code_; }
+  // After the last frame: a scripted --export that was refused, failed or never finished is an
+  // error (stderr and exit 1), as it is for `scorelab export`.
+  void finish();
 
  private:
   void input();
@@ -521,6 +524,18 @@ void FrameLoop::last_frame_outputs() {
     write_file_atomic(*options_.particles_out, cli::particles_csv(ctx_.particles().positions()));
 }
 
+void FrameLoop::finish() {
+  if (!options_.export_path) return;
+  const ui::ExportPanel& exporter = panel_state_.exporter;
+  if (exporter.failed || exporter.job || exporter.result.empty()) {
+    err_ << "scorelab: --export " << *options_.export_path << ": "
+         << (exporter.result.empty() ? "the export did not finish before the window closed"
+                                     : exporter.result)
+         << "\n";
+    exit_code_ = 1;
+  }
+}
+
 std::string FrameLoop::bench_json() const {
   const auto& particles = ctx_.scene().layers.particles;
   FrameStats::Run run;
@@ -544,6 +559,7 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
   FrameLoop loop(options, err);
   while (loop.frame()) {
   }
+  loop.finish();
   if (loop.bench()) out << loop.bench_json();
   return loop.exit_code();
 }

@@ -233,6 +233,33 @@ TEST_CASE("bad window flags exit with 2, a bad scene with 1") {
   CHECK(run_window("--scene " + bad.string() + " --frames 1") == 1);
 }
 
+TEST_CASE("a scripted export that cannot be written exits non-zero and says why") {
+  // `scorelab scene.json --frames 10 --export X` used to exit 0 with no file and nothing on
+  // stderr for a missing folder, a device, an unknown extension or the current directory.
+  const fs::path scene = temp_dir() / "export_me.json";
+  std::ofstream(scene) << R"({"particles": 50, "ui": {"training": false}})";
+  const std::string dir = temp_dir().string();
+  const std::pair<std::string, const char*> cases[] = {
+      {dir + "/missing/x.gif", "does not exist"},  // refused before the window opens
+      {"/dev/full", "device"},
+      {dir + "/x.txt", "unknown extension"},
+      {dir + "/", "not a frame of a previous export"},  // accepted, then refused by the export
+      {scene.string(), "unknown extension"}};           // never over its own input
+  for (const auto& [out, why] : cases) {
+    CAPTURE(out);
+    std::string err;
+    CHECK(run_window(scene.string() + " --frames 3 --export " + out, nullptr, &err) != 0);
+    CHECK(err.find("--export") != std::string::npos);
+    CHECK(err.find(why) != std::string::npos);
+  }
+  CHECK(read_text(scene) == R"({"particles": 50, "ui": {"training": false}})");
+  CHECK_FALSE(fs::exists(dir + "/x.txt"));
+  // The control: a writable .png is written and the run exits 0.
+  const fs::path png = temp_dir() / "exported.png";
+  CHECK(run_window(scene.string() + " --frames 3 --export " + png.string()) == 0);
+  CHECK(fs::file_size(png) > 0);
+}
+
 TEST_CASE("a scripted output never overwrites the scene or lesson it reads, nor another output") {
   // `scorelab w.json --frames 2 --screenshot w.json` used to exit 0 with the scene now a PNG.
   const fs::path scene = temp_dir() / "keep_me.json";
