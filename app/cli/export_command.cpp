@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "app/cli/cancel.h"
+#include "app/cli/model_flag.h"
 #include "app/encode/frame_sink.h"
 #include "app/export/export_job.h"
 #include "app/layers/layer_table.h"
@@ -178,7 +179,7 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   if (const auto why = sweep_conflict(scene, settings)) throw UsageError("--sweep: " + *why);
   std::shared_ptr<const Checkpoint> model;
   if (flags.has("--model")) {
-    model = std::make_shared<const Checkpoint>(load_checkpoint(flags.text("--model")));
+    model = std::make_shared<const Checkpoint>(cli::load_model_flag(flags, scene, "export", err));
     scene.ui.particle_source = FieldSource::Learned;  // as `scorelab sample --model`
     scene.ui.use_ema = !flags.has("--raw");
   }

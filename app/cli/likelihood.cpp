@@ -18,6 +18,7 @@
 
 #include "app/cli/command.h"
 #include "app/cli/csv.h"
+#include "app/cli/model_flag.h"
 #include "core/common/atomic_file.h"
 #include "core/common/input_file.h"
 #include "core/common/error.h"
@@ -224,8 +225,8 @@ int run_likelihood(const Flags& flags, std::ostream& out, std::ostream& err) {
   std::unique_ptr<ScoreModel> exact = make_exact_score(scene.data, streams.data);
   std::unique_ptr<LearnedScore> learned;
   if (flags.has("--model"))
-    learned = std::make_unique<LearnedScore>(load_checkpoint(flags.text("--model")).snapshot(),
-                                             /*use_ema=*/true);
+    learned = std::make_unique<LearnedScore>(
+        load_model_flag(flags, scene, "likelihood", err).snapshot(), /*use_ema=*/true);
   const ScoreModel& model = learned ? static_cast<const ScoreModel&>(*learned) : *exact;
   const Sde sde(scene.noise.sde);
   // Every data kind has an exact model with a log-density today (make_exact_score: mixtures,

@@ -9,6 +9,7 @@
 #include "app/cli/cancel.h"
 #include "app/cli/command.h"
 #include "app/cli/csv.h"
+#include "app/cli/model_flag.h"
 #include "core/common/atomic_file.h"
 #include "core/common/error.h"
 #include "core/scene/checkpoint.h"
@@ -139,8 +140,8 @@ int run_sample(const Flags& flags, std::ostream& out, std::ostream& err) {
                                      : parse_scene_text(default_scene_json(), "default scene");
   std::unique_ptr<LearnedScore> learned;
   if (flags.has("--model"))
-    learned = std::make_unique<LearnedScore>(load_checkpoint(flags.text("--model")).snapshot(),
-                                             !flags.has("--raw"));
+    learned = std::make_unique<LearnedScore>(
+        load_model_flag(flags, scene, "sample", err).snapshot(), !flags.has("--raw"));
   if (n) scene.particles = *n;
   if (seed) scene.seed = *seed;
   // Refuse an impossible output (a directory, a device, an input of the run, the other output)

@@ -72,6 +72,8 @@ OpenedSession open_session(const std::string& path) {
       auto model = std::make_shared<const Checkpoint>(load_checkpoint(model_path));
       if (!(model->scene.train == s.scene.train))
         throw InputError("its model and train settings differ from the scene's");
+      if (const std::string m = training_mismatch(*model, s.scene); !m.empty())
+        s.warning = path + ": ui.model_file '" + s.scene.ui.model_file + "': " + m;
       s.model = std::move(model);
     } catch (const InputError& e) {
       throw InputError(path + ": ui.model_file '" + s.scene.ui.model_file + "': " + e.what());

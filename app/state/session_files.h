@@ -32,6 +32,7 @@ void save_session(const std::string& path, Scene scene, const Checkpoint* model 
 struct OpenedSession {
   Scene scene;
   std::shared_ptr<const Checkpoint> model;
+  std::string warning;  // the model was trained on other data or levels (training_mismatch)
 };
 // Reads `path` through the strict scene reader (older versions migrated, newer refused) and its
 // model file, if it names one. Throws InputError naming the file and the problem; nothing of the

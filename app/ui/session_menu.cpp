@@ -88,7 +88,10 @@ bool open_from(app::AppContext& ctx, SessionUi& st, const std::string& path) {
     app::OpenedSession opened = app::open_session(path);
     const bool with_model = opened.model != nullptr;
     if (!ctx.open(std::move(opened.scene), std::move(opened.model))) return false;
-    ctx.report(Kind::Info, "opened " + path + (with_model ? " with its model" : ""));
+    if (!opened.warning.empty())
+      ctx.report(Kind::Warning, "opened with its model, but " + opened.warning);
+    else
+      ctx.report(Kind::Info, "opened " + path + (with_model ? " with its model" : ""));
     remember(ctx, st, path);
     return true;
   } catch (const InputError& e) {

@@ -276,6 +276,10 @@ FrameLoop::FrameLoop(const Options& options, std::ostream& err)
     std::snprintf(panel_state_.session.path_buffer, sizeof panel_state_.session.path_buffer, "%s",
                   options.scene->c_str());
   }
+  if (!start_.warning.empty()) {  // a model trained for other data: said, not refused
+    err_ << "scorelab: warning: " << start_.warning << "\n";
+    ctx_.report(app::StatusMessage::Kind::Warning, start_.warning);
+  }
   if (options.export_path) {  // as if the Export button had been pressed
     std::snprintf(panel_state_.exporter.path, sizeof panel_state_.exporter.path, "%s",
                   options.export_path->c_str());

@@ -61,6 +61,43 @@ std::shared_ptr<const ModelSnapshot> Checkpoint::snapshot() const {
       ModelSnapshot{std::make_shared<const Mlp>(make_mlp(*this)), params, ema, step});
 }
 
+namespace {
+
+std::string data_words(const DataConfig& data) {
+  if (const auto* name = std::get_if<std::string>(&data.source)) return *name;
+  if (const auto* comps = std::get_if<MixtureComponents>(&data.source))
+    return "a custom mixture of " + std::to_string(comps->size()) + " components";
+  return std::to_string(std::get<PointSet>(data.source).points.size()) + " drawn points";
+}
+
+std::string sde_words(const SdeParams& sde) {
+  return "the " + std::string(label_of(sde.kind)) + " SDE";
+}
+
+}  // namespace
+
+std::string training_mismatch(const Checkpoint& checkpoint, const Scene& scene) {
+  const Scene& trained = checkpoint.scene;
+  const TrainConfig a = trained.train_config(), b = scene.train_config();
+  const bool data = !(trained.data == scene.data);
+  // The levels it learned: the SDE's (continuous objective) or the σ schedule's (discrete).
+  const bool continuous = a.objective.levels == LevelSource::Continuous;
+  const bool sde = continuous && !(a.sde == b.sde);
+  const bool schedule = !continuous && !(a.schedule == b.schedule);
+  if (!data && !sde && !schedule) return "";
+  std::string was = "it was trained on " + data_words(trained.data);
+  std::string is = "this scene has " + data_words(scene.data);
+  if (data && data_words(trained.data) == data_words(scene.data)) is += " with other values";
+  if (sde) {
+    const bool kind = a.sde.kind != b.sde.kind;
+    was += " with " + sde_words(a.sde);
+    is += " with " + sde_words(b.sde) + (kind ? "" : " of other settings (noise.sde)");
+  }
+  if (schedule) is += " with other discrete σ levels (noise.schedule)";
+  return was + "; " + is + ": its learned score is of the training data's noised densities, not "
+                           "this scene's";
+}
+
 Checkpoint make_checkpoint(const TrainingSession& s, const Scene& scene) {
   Checkpoint c;
   c.scene = scene;

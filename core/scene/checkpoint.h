@@ -52,6 +52,13 @@ Checkpoint make_checkpoint(const TrainingSession& session, const Scene& scene);
 // moments from zero. The EMA's warm-up count is taken to be the step count.
 Checkpoint checkpoint_of_snapshot(const ModelSnapshot& snapshot, const Scene& scene);
 
+// What differs between the data and noise levels `checkpoint` was trained on and `scene`'s, in
+// words ("it was trained on ring8 with the VE SDE; this scene has moons with the VP SDE"), or ""
+// when they agree. A model used with a scene it was not trained for scores the density it was
+// trained on: the window and the commands say so (a warning, not a refusal: comparing a model
+// with other data is a legitimate experiment).
+std::string training_mismatch(const Checkpoint& checkpoint, const Scene& scene);
+
 std::string serialize_checkpoint(const Checkpoint& checkpoint);
 Checkpoint parse_checkpoint(std::string_view bytes, const std::string& name);
 

@@ -47,6 +47,19 @@ TEST_CASE("train writes a checkpoint that sample --model uses") {
   // EMA and raw weights are different models: different samples.
   REQUIRE(run({"sample", "--scene", scene, "--model", ckpt, "--raw", "--out", csv_raw}).code == 0);
   CHECK(read(csv) != read(csv_raw));
+  CHECK(s.err.find("warning") == std::string::npos);  // its own scene: nothing to say
+
+  // The same model with a moons scene runs as asked, and says what it was trained on (it used
+  // to run without a word).
+  std::string moons = kTrainScene;
+  moons.replace(moons.find("\"particles\""), 0, "\"data\": {\"dataset\": \"moons\"}, ");
+  const Result m = run({"sample", "--scene", dir.file("moons.json", moons), "--model", ckpt,
+                        "--out", dir.file("m.csv")});
+  INFO(m.err);
+  CHECK(m.code == 0);
+  CHECK(m.err.find("scorelab sample: warning: " + ckpt) != std::string::npos);
+  CHECK(m.err.find("trained on ring8") != std::string::npos);
+  CHECK(m.err.find("moons") != std::string::npos);
 }
 
 TEST_CASE("train and sample --model fail cleanly") {

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "app/state/app_context.h"
 #include "app/state/session_files.h"
 #include "core/common/error.h"
@@ -275,6 +277,27 @@ TEST_CASE("session: a session saved under a long name opens again, with its mode
     REQUIRE(opened.model);
     CHECK(opened.model->params == model.params);
   }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("session: a model trained on other data opens with a warning that names both") {
+  // A moons scene that names a ring8 checkpoint used to open without a word.
+  const fs::path dir = temp_dir();
+  const Scene s = small_scene();
+  TrainingSession session = ring8_session(s);
+  session.step();
+  const Checkpoint model = make_checkpoint(session, s);
+  const std::string path = (dir / "edited.json").string();
+  app::save_session(path, s, &model);
+  CHECK(app::open_session(path).warning.empty());
+  nlohmann::json j = nlohmann::json::parse(read(path));
+  j["data"]["dataset"] = "moons";
+  std::ofstream(path) << j.dump();
+  const app::OpenedSession opened = app::open_session(path);
+  REQUIRE(opened.model);  // used as asked: comparing a model with other data is an experiment
+  CHECK(opened.warning.find("edited.json") != std::string::npos);
+  CHECK(opened.warning.find("trained on ring8") != std::string::npos);
+  CHECK(opened.warning.find("moons") != std::string::npos);
   fs::remove_all(dir);
 }
 

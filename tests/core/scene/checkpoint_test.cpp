@@ -97,6 +97,37 @@ TEST_CASE("a checkpoint of a published snapshot answers as the snapshot and can 
 // A checkpoint written before the skip far field has no data_reach: its weights were trained with
 // the network's h everywhere, so it is read (and resumed) with far_field "network", and answers as
 // a model without a window does.
+TEST_CASE("a checkpoint names the data and noise process it was trained on when a scene differs") {
+  Checkpoint c;
+  c.scene = small_scene();  // ring8, VE, continuous levels
+  Scene same = c.scene;
+  same.particles = 123;  // not what training used
+  same.noise.schedule.levels = 7;  // the continuous objective never reads the schedule
+  CHECK(training_mismatch(c, same).empty());
+
+  Scene moons = c.scene;
+  moons.data.source = std::string("moons");
+  const std::string data = training_mismatch(c, moons);
+  CHECK(data.find("trained on ring8") != std::string::npos);
+  CHECK(data.find("this scene has moons") != std::string::npos);
+
+  Scene vp = c.scene;
+  vp.noise.sde.kind = SdeKind::VP;
+  const std::string sde = training_mismatch(c, vp);
+  CHECK(sde.find("the VE SDE") != std::string::npos);
+  CHECK(sde.find("the VP SDE") != std::string::npos);
+
+  Scene wider = c.scene;
+  wider.noise.sde.sigma_max *= 2;
+  CHECK(training_mismatch(c, wider).find("other settings (noise.sde)") != std::string::npos);
+
+  // A model trained on the discrete σ levels: the schedule is what it learned.
+  c.scene.train.objective.levels = LevelSource::Discrete;
+  Scene levels = c.scene;
+  levels.noise.schedule.levels = 7;
+  CHECK(training_mismatch(c, levels).find("noise.schedule") != std::string::npos);
+}
+
 TEST_CASE("a checkpoint without a data reach is read with the network far field") {
   const Scene scene = small_scene();
   TrainingSession session(scene.train_config(), make_data_source(scene.data));
