@@ -350,3 +350,26 @@ TEST_CASE("session: recent files, newest first, at most kMaxRecent, kept across 
   CHECK(app::RecentFiles(store).paths().empty());
   fs::remove_all(dir);
 }
+
+TEST_CASE("session: a recent-files list that cannot be written says so and keeps the list") {
+  // Issue 24 item 10: a config "directory" that is a file, a read-only one, a full disk.
+  const fs::path dir = temp_dir();
+  std::ofstream(dir / "file") << "x";
+  fs::create_directories(dir / "ro");
+  fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+  const std::string stores[] = {(dir / "file" / "recent.json").string(),
+                                (dir / "ro" / "recent.json").string(), "/dev/full"};
+  for (const std::string& store : stores) {
+    CAPTURE(store);
+    app::RecentFiles recent(store);
+    const std::string problem = recent.add((dir / "a.json").string());
+    // root ignores permissions: the read-only case then succeeds, as it should for root.
+    if (store.find("/ro/") != std::string::npos && ::geteuid() == 0) continue;
+    CHECK(problem.find("recent files not saved") != std::string::npos);
+    REQUIRE(recent.paths().size() == 1);  // the list in memory is kept for this run
+    CHECK(recent.paths()[0] == (dir / "a.json").string());
+  }
+  fs::permissions(dir / "ro", fs::perms::owner_all);
+  CHECK(read(dir / "file") == "x");
+  fs::remove_all(dir);
+}
