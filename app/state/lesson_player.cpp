@@ -26,6 +26,7 @@ bool LessonPlayer::navigate(std::span<const Command> commands, const Scene& curr
   }
   if (step == step_) return false;
   step_ = step;
+  restarted_step_ = -1;
   // The viewer's display settings stay theirs (FieldRole::Display); the rest is the step's.
   edit = with_fields_of(lesson_.steps[std::size_t(step_)].scene, current, {FieldRole::Display});
   return true;
@@ -60,7 +61,8 @@ std::string find_lesson_dir() {
 
 const std::vector<ClaimCheck>* LessonPlayer::claim_checks(const Scene& scene,
                                                         const Points& final_particles,
-                                                        bool finished, long generation) {
+                                                        bool finished, long generation,
+                                                        long model_steps) {
   if (!open_ || !finished) return nullptr;
   const LessonStep& step = lesson_.steps[std::size_t(step_)];
   if (step.claims.empty()) return nullptr;
@@ -70,11 +72,43 @@ const std::vector<ClaimCheck>* LessonPlayer::claim_checks(const Scene& scene,
     checked_ = {step_, generation, {}};
     try {
       checked_.checks = check_claims(step.claims, scene, final_particles);
+      if (step.claims_train_steps > 0 && scene.ui.particle_source == FieldSource::Learned)
+        for (ClaimCheck& c : checked_.checks) {
+          if (run_predates_claim_model(generation)) {
+            c.pending = true;
+            c.measured = "waiting for a run on the model after " +
+                         std::to_string(step.claims_train_steps) + " training steps (now " +
+                         std::to_string(model_steps) + ")";
+          } else {
+            c.measured += " (this run's model: " + std::to_string(run_start_steps_) + " to " +
+                          std::to_string(model_steps) + " training steps)";
+          }
+        }
     } catch (const InputError&) {
       checked_.checks.clear();  // the edited scene lost what the claims need (mixture data)
     }
   }
   return checked_.checks.empty() ? nullptr : &checked_.checks;
+}
+
+bool LessonPlayer::run_predates_claim_model(long generation) const {
+  const LessonStep& step = lesson_.steps[std::size_t(step_)];
+  return step.claims_train_steps > 0 && generation == run_ &&
+         run_start_steps_ < step.claims_train_steps;
+}
+
+bool LessonPlayer::restart_for_claims(long generation, long model_steps) {
+  if (generation != run_) {
+    run_ = generation;
+    run_start_steps_ = model_steps;
+  }
+  if (!open_ || restarted_step_ == step_) return false;
+  const LessonStep& step = lesson_.steps[std::size_t(step_)];
+  if (step.claims.empty() || step.scene.ui.particle_source != FieldSource::Learned) return false;
+  if (!run_predates_claim_model(generation) || model_steps < step.claims_train_steps) return false;
+  restarted_step_ = step_;
+  checked_ = {};  // the pending checks of the run being replaced
+  return true;
 }
 
 }  // namespace scorelab::app

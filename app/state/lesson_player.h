@@ -36,10 +36,27 @@ class LessonPlayer {
   // The current step's claims (core/lesson/claims.h) checked against the window's own run, once
   // it finished: computed once per run (a few tens of milliseconds), null before the run ends or
   // when the step claims nothing. `generation` is the particles' (it bumps on every restart).
+  // `model_steps`: the training steps of the model the run followed when it ended, said beside
+  // the value of a step whose claims are of a trained model (claims_train_steps), since the
+  // window trains live and a run may end before its model has had the steps the claim is for.
   const std::vector<ClaimCheck>* claim_checks(const Scene& scene, const Points& final_particles,
-                                              bool finished, long generation);
+                                              bool finished, long generation, long model_steps);
+
+  // Called every frame with the particles' generation and the model's training steps: true once,
+  // when the current step's claims are of a trained model (claims_train_steps = N), the model has
+  // just reached N steps and the run on screen began before it did. The window then starts the
+  // next run, so the picture shows a run on the model the claims are about without a key press;
+  // until then that step's claims read as pending, not as a failure of a half-trained model.
+  bool restart_for_claims(long generation, long model_steps);
 
  private:
+  // The step's claims need a trained model and the run `generation` began before it had
+  // claims_train_steps: its numbers are not the ones claimed.
+  bool run_predates_claim_model(long generation) const;
+  long run_ = -1;                 // the generation last seen ...
+  long run_start_steps_ = 0;      // ... and the model's training steps when it was first seen
+  int restarted_step_ = -1;       // the step that was restarted for its claims (once per visit)
+
   struct Checked {
     int step = -1;
     long generation = -1;

@@ -113,6 +113,7 @@ void lesson_edits(app::AppContext& ctx, LessonUi& ui, const std::vector<app::Com
 
 // A checked claim as the strip shows it: what the caption states, and what this run measured.
 std::string claim_line(const ClaimCheck& c) {
+  if (c.pending) return "claim: " + c.stated + " · " + c.measured;
   return "claim: " + c.stated + " · measured " + c.measured + (c.holds ? "" : " · DOES NOT HOLD");
 }
 
@@ -183,8 +184,9 @@ void lesson_panel(LessonUi& ui, std::vector<app::Command>& commands, float x, fl
   // The caption's numbers against this run: green when they hold, red when not.
   if (claims)
     for (const ClaimCheck& c : *claims) {
-      ImGui::PushStyleColor(ImGuiCol_Text, c.holds ? ImVec4(0.55f, 0.9f, 0.55f, 1)
-                                                   : ImVec4(1, 0.45f, 0.4f, 1));
+      ImGui::PushStyleColor(ImGuiCol_Text, c.pending ? ImVec4(0.75f, 0.75f, 0.75f, 1)
+                                           : c.holds   ? ImVec4(0.55f, 0.9f, 0.55f, 1)
+                                                       : ImVec4(1, 0.45f, 0.4f, 1));
       text_lines(k.prompt, wrap, claim_line(c));
       ImGui::PopStyleColor();
     }

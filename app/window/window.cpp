@@ -183,6 +183,10 @@ class FrameLoop {
   bool bench() const { return bench_; }
   std::string bench_json() const;  // after the last frame
   int exit_code() const { return exit_code_; }
+  // The training steps of the model the learned fields and particles follow now (0: none yet).
+  long model_steps() const {
+    return ctx_.training() && ctx_.training()->model ? ctx_.training()->model->step : 0;
+  }
   // After the last frame: a scripted --export that was refused, failed or never finished is an
   // error (stderr and exit 1), as it is for `scorelab export`.
   void finish();
@@ -387,6 +391,9 @@ void FrameLoop::ui() {
     if (panels[p].w / panels[p].h < narrowest.w / narrowest.h) narrowest = panels[p];
   ui::handle_keyboard(ctx_, table_, edit_, commands_, narrowest, &quit_);
   ui::handle_mouse(panel_state_, edit_, panels, layout_.count);
+  // A step whose claims are of a trained model runs again once its model has the steps.
+  if (panel_state_.lessons.player.restart_for_claims(ctx_.particles().generation(), model_steps()))
+    commands_.push_back(app::Command::NextRun);
   // A lesson picked in the menu, or a step change, becomes this frame's edit.
   ui::lesson_edits(ctx_, panel_state_.lessons, commands_, edit_);
 }
@@ -408,7 +415,7 @@ void FrameLoop::layout() {
   const app::Particles& particles = ctx_.particles();
   claims_ = particles.started() ? panel_state_.lessons.player.claim_checks(
                                       s, particles.positions(), particles.finished(),
-                                      particles.generation())
+                                      particles.generation(), model_steps())
                                 : nullptr;
   lesson_h_ = ui::lesson_panel_height(panel_state_.lessons, float(win_w_) - side_w_, float(win_h_),
                                       look_.presenter, claims_);

@@ -8,7 +8,9 @@
 #include "core/common/error.h"
 #include "core/noise/sde.h"
 #include "core/sample/conditioning.h"
+#include "core/nn/learned_score.h"
 #include "core/scene/exact_score.h"
+#include "core/scene/scene_run.h"
 #include "core/scene/json_reader.h"
 #include "core/train/quality.h"
 
@@ -40,15 +42,19 @@ GaussianMixture target_of(const Scene& scene, const MixtureComponents& data) {
 
 }  // namespace
 
-std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene) {
+std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
+                               long train_steps) {
   const nlohmann::json& list = json_array(claims, "claims");
   const std::optional<MixtureComponents> data = mixture_components(scene.data);
   if (!data)
     throw InputError("claims need mixture data (a named mixture or a custom one): the particles "
                      "are assigned to its components");
-  if (scene.ui.particle_source != FieldSource::Exact)
-    throw InputError("claims need particles that follow the exact score (a learned run depends "
-                     "on training)");
+  if (scene.ui.particle_source != FieldSource::Exact && train_steps <= 0)
+    throw InputError("claims of particles that follow the learned score need the step's "
+                     "\"claims_train_steps\" (what a run shows depends on training)");
+  if (scene.ui.particle_source == FieldSource::Exact && train_steps > 0)
+    throw InputError("\"claims_train_steps\" is for particles that follow the learned score "
+                     "(ui.particle_source \"learned\"); these follow the exact score");
   std::vector<Claim> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string at = "claims[" + std::to_string(i) + "]";
@@ -141,6 +147,15 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
     out.push_back(k);
   }
   return out;
+}
+
+std::vector<ClaimCheck> run_and_check_claims(const std::vector<Claim>& claims, const Scene& scene,
+                                             long train_steps) {
+  if (train_steps <= 0) return check_claims(claims, scene, sample_scene(scene));
+  TrainingSession session(scene.train_config(), make_data_source(scene.data));
+  for (long i = 0; i < train_steps; ++i) session.step();
+  const LearnedScore learned(session.snapshot(), scene.ui.use_ema);
+  return check_claims(claims, scene, sample_scene(scene, &learned));
 }
 
 }  // namespace scorelab

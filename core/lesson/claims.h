@@ -17,8 +17,11 @@
 //       give ~1; a run that misses the target, 5 and more), or at least r ("misses it")
 //     with "t": τ, the target is the data noised to level τ of the scene's SDE, p_τ (the forward
 //       process's claims), instead of the data
-// Claims need mixture data (named mixtures or a custom one) and particles that follow the exact
-// score (a learned run depends on training): a step that breaks either is refused when read.
+// Claims need mixture data (named mixtures or a custom one): a step without it is refused when
+// read. Particles that follow the exact score are checked as they are; particles that follow the
+// learned score need the step's "claims_train_steps": N (core/lesson/lesson.h), and the claims are
+// then of a model trained N steps with the step's train settings and seed (headless, from fresh
+// weights: the same model every time), so a claim about what training learns is checked too.
 // Fractions are of the run the step's scene makes (its seed, run 0); a tolerance covers the
 // sampling error of another run (about 3 binomial standard errors), stated per claim.
 #pragma once
@@ -43,20 +46,29 @@ struct Claim {
   bool operator==(const Claim&) const = default;
 };
 
-// Reads a step's "claims" array; `scene` is the step's scene (checked: mixture data, the exact
-// score, component indices below K). Throws InputError naming "claims[i].<field>".
-std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene);
+// Reads a step's "claims" array; `scene` is the step's scene (checked: mixture data, component
+// indices below K, and particles on the exact score unless `train_steps` > 0). Throws InputError
+// naming "claims[i].<field>".
+std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
+                               long train_steps = 0);
 
 struct ClaimCheck {
   std::string stated;    // "component 1 holds 66% ± 3%" (what the caption says)
   std::string measured;  // "65.8%" (what the run gave)
   double value = 0;      // the measured number (fraction, or energy ratio)
   bool holds = false;
+  bool pending = false;  // the window's run is not yet the one the claim is about (no verdict)
 };
 
 // Checks the claims against the final particles of a run of `scene` (2 × n, data units). The
 // exact draws of the energy ratio come from Rng(seed).
 std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Scene& scene,
                                      const Points& particles, std::uint64_t seed = 1);
+
+// Runs `scene` as a lesson step's claims describe it and checks them: its sampler from its seed
+// (run 0) on the exact score, or, with train_steps > 0, on the learned score of a model trained
+// that many steps from fresh weights (the scene's train settings, seed and EMA choice).
+std::vector<ClaimCheck> run_and_check_claims(const std::vector<Claim>& claims, const Scene& scene,
+                                             long train_steps = 0);
 
 }  // namespace scorelab

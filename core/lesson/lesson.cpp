@@ -81,7 +81,14 @@ LessonStep read_step(const json& step, const json& scene_before, json& scene_aft
     scene_after.merge_patch(patch);
   }
   s.scene = parse_scene(scene_after);
-  if (r.has("claims")) s.claims = read_claims(r.value("claims"), s.scene);
+  if (r.has("claims_train_steps")) {
+    s.claims_train_steps = r.integer("claims_train_steps", 0);
+    require_in_range("claims_train_steps", double(s.claims_train_steps), 1,
+                     double(kMaxClaimTrainSteps));
+  }
+  if (r.has("claims")) s.claims = read_claims(r.value("claims"), s.scene, s.claims_train_steps);
+  else if (s.claims_train_steps > 0)
+    throw InputError("claims_train_steps without claims: nothing is checked after the training");
   r.finish();
   return s;
 }

@@ -11,8 +11,10 @@
 //      "try": ["drag a centre", ...],          optional "try this" prompts, at most
 //                                              kMaxLessonPrompts strings
 //      "patch": {"layers": {"error": null}},   optional JSON merge patch (RFC 7386) of the scene
-//      "claims": [...]}                        optional: the numbers the caption states about the
+//      "claims": [...],                        optional: the numbers the caption states about the
 //                                              run, checked (core/lesson/claims.h)
+//      "claims_train_steps": N}                with claims of a learned run: the training steps
+//                                              the claims are of, 1 to kMaxClaimTrainSteps
 //   ]
 // }
 // Step k's scene is the base, with ui.presenter set (lessons open in presenter mode), and the
@@ -34,12 +36,16 @@ namespace scorelab {
 
 inline constexpr int kMaxLessonSteps = 32;    // a lesson is a few ideas, not a course
 inline constexpr int kMaxLessonPrompts = 8;   // "try this" prompts per step
+inline constexpr long kMaxClaimTrainSteps = 20000;  // a claim's training stays a test, not a job
 
 struct LessonStep {
   std::string caption;               // UTF-8
   std::vector<std::string> prompts;  // "try this", UTF-8
   Scene scene;                       // base + patches 1..k, as the scene reader read it
   std::vector<Claim> claims;         // what the caption states about the run (claims.h)
+  // > 0: the claims are of particles on the learned score of a model trained this many steps
+  // ("claims_train_steps"; claims.h), else of particles on the exact score.
+  long claims_train_steps = 0;
 };
 
 struct Lesson {
