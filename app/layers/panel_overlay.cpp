@@ -7,6 +7,8 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <string>
 #include <vector>
 
 #include "app/widgets/widgets.h"
@@ -111,6 +113,14 @@ float draw_readouts(ImDrawList* dl, const view::PixelRect& rect,
   return top;
 }
 
+// The first of `wordings` (longest first) that fits `width` pixels on one line in the current
+// font, else the last (which then wraps).
+std::string longest_fitting(std::initializer_list<std::string> wordings, float width) {
+  for (const std::string& w : wordings)
+    if (ImGui::CalcTextSize(w.c_str()).x <= width) return w;
+  return *(wordings.end() - 1);
+}
+
 }  // namespace
 
 void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOptions& options,
@@ -142,26 +152,32 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   if (options.caption) {
     // Across SDEs the panel names its process; where the mean shrinks (m < 1: VP, sub-VP) the
     // caption gives m and s, since s alone is not the level.
-    char process[32] = "", level[64];
+    char process[32] = "", level[64], short_level[48];
     if (pv.own_sde)
       std::snprintf(process, sizeof process, "%s SDE  ", std::string(label_of(pv.sde)).c_str());
-    if (pv.level.m < 1 - 1e-6)
+    if (pv.level.m < 1 - 1e-6) {
       std::snprintf(level, sizeof level, "t %.3f  m %.3g  s %.3g", pv.level.t, pv.level.m,
                     pv.level.s);
-    else
+      std::snprintf(short_level, sizeof short_level, "m %.3g  s %.3g", pv.level.m, pv.level.s);
+    } else {
       std::snprintf(level, sizeof level, "t %.3f  sigma %.3g", pv.level.t, pv.level.s);
-    char who[64], where[128], caption[200];
+      std::snprintf(short_level, sizeof short_level, "sigma %.3g", pv.level.s);
+    }
     // A guided scene's arrows are the guided score and its heatmap the conditional density
     // (app/state/fields.h): the caption names the guidance, so no one reads them as p_t(x)'s.
-    std::snprintf(who, sizeof who, "%s%s%s", process, std::string(label_of(pv.source)).c_str(),
-                  f.ctx.guided(pv.source) ? " + guidance" : "");
-    std::snprintf(where, sizeof where, "%s  %s", level,
-                  pv.follows_particles ? "(following the particles)" : "(pinned)");
-    std::snprintf(caption, sizeof caption, "%s  %s", who, where);
-    // Each line wraps at the panel's right edge (small multiples, presenter fonts), at spaces.
+    const std::string who = process + std::string(label_of(pv.source)) +
+                            (f.ctx.guided(pv.source) ? " + guidance" : "");
+    const std::string follows = pv.follows_particles ? "following the particles" : "pinned";
+    // The longest wording that fits the panel on one line (titles that wrap cover the data);
+    // what is dropped first is what the status bar also says (the follow state, then t).
     const float x = rect.x + 3 * lh, wrap = std::max(rect.x + rect.w - x - 6, 4 * lh);
+    const std::string title = longest_fitting(
+        {who + "  " + level + "  (" + follows + ")",
+         who + "  " + level + (pv.follows_particles ? "  (following)" : "  (pinned)"),
+         who + "  " + level, who + "  " + short_level},
+        wrap);
     float y = rect.y + 6;
-    y += ui::outlined_text(dl, ImVec2(x, y), caption, IM_COL32_WHITE, wrap);
+    y += ui::outlined_text(dl, ImVec2(x, y), title.c_str(), IM_COL32_WHITE, wrap);
     if (pv.std_floored) {  // the level was raised to the points' spacing (app_context.h)
       char floor[120];
       std::snprintf(floor, sizeof floor, "drawn at sigma >= %.3g: finer is spikes between points",
@@ -170,11 +186,13 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     }
     if (s.layers.particles.on && pv.shows_particles) {
       // A sampler that runs the noise process forwards follows no score: name the process.
-      const std::string follows = sampler_runs_forward(s.sampler)
+      const std::string particle_score = sampler_runs_forward(s.sampler)
                                       ? "the forward SDE from the data, no score"
                                       : std::string(label_of(s.ui.particle_source));
-      const std::string particles =
-          "particles: " + follows + (f.ctx.particles().finished() ? " (run finished)" : "");
+      const std::string particles = longest_fitting(
+          {"particles: " + particle_score + (f.ctx.particles().finished() ? " (run finished)" : ""),
+           "particles: " + particle_score},
+          wrap);
       y += ui::outlined_text(dl, ImVec2(x, y), particles.c_str(), IM_COL32(230, 230, 230, 255),
                              wrap);
     }
