@@ -1,7 +1,15 @@
 // The noised-data layer: the forward process made visible. Each data point x_0 is drawn at the
 // panel's level as x_t = m x_0 + s z, with one z per point drawn once from the scene's display
 // stream, so the cloud spreads (VE) or shrinks and spreads (VP) smoothly as the level moves.
+// With "pairs", each x_t has an arrow back to m x_0: denoising score matching's regression target
+// per pair, whose average over every x_0 that could have made x_t is the score ∇ log p_t(x_t).
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
 #include "app/layers/layer.h"
+#include "app/view/camera.h"
 #include "app/widgets/widgets.h"
 #include "core/scene/streams.h"
 
@@ -18,7 +26,37 @@ class NoisedLayer final : public Layer {
   bool widgets(LayersConfig& l) const override {
     bool changed = ui::slider("size##noised", l.noised.point_size, 1, 20, "%.1f");
     changed |= ui::slider("opacity##noised", l.noised.opacity, 0, 1, "%.2f");
+    changed |= ImGui::Checkbox("arrows back to x0 (DSM targets)##noised", &l.noised.pairs);
     return changed;
+  }
+
+  // The pairs: a line from x_t to m x_0 with a head at m x_0, in cyan (the score arrows are
+  // yellow to orange, the noisy copies orange).
+  void overlay(ImDrawList* dl, const PanelFrame& f) const override {
+    const auto& cfg = f.layers().noised;
+    const Points& x0 = f.ctx.data_points();
+    if (!cfg.pairs || z_.cols() != x0.cols()) return;
+    const NoiseLevel& level = f.inputs.level;
+    const ViewConfig& view = f.ctx.scene().view;
+    const ImU32 colour = IM_COL32(110, 225, 255, 220);
+    const float width = 1.5f * f.line_scale, head = 6.0f * f.line_scale;
+    const Index n = std::min<Index>(x0.cols(), kMaxNoisedPairs);
+    for (Index i = 0; i < n; ++i) {
+      const double mx = level.m * x0(0, i), my = level.m * x0(1, i);
+      const Eigen::Vector2f a = view::to_pixels(view, f.rect, mx + level.s * z_(0, i),
+                                                my + level.s * z_(1, i));
+      const Eigen::Vector2f b = view::to_pixels(view, f.rect, mx, my);
+      const Eigen::Vector2f d = b - a;
+      const float len = d.norm();
+      if (!(len > head)) continue;  // shorter than its head: the copy sits on its point
+      const Eigen::Vector2f u = d / len, w(-u.y(), u.x());
+      const Eigen::Vector2f base = b - head * u;
+      dl->AddLine(ImVec2(a.x(), a.y()), ImVec2(base.x(), base.y()), colour, width);
+      dl->AddTriangleFilled(ImVec2(b.x(), b.y()),
+                            ImVec2(base.x() + 0.5f * head * w.x(), base.y() + 0.5f * head * w.y()),
+                            ImVec2(base.x() - 0.5f * head * w.x(), base.y() - 0.5f * head * w.y()),
+                            colour);
+    }
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {

@@ -186,6 +186,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersC
   v("on", c.on);
   v("point_size", c.point_size);
   v("opacity", c.opacity);
+  v("pairs", c.pairs);
 }
 
 template <class V, class C>

@@ -114,6 +114,7 @@ namespace scorelab {
 
 inline constexpr int kMaxParticles = 10'000'000;  // upper bound of Scene::particles
 inline constexpr int kMaxDataPoints = 100'000;    // upper bound of DataConfig::points
+inline constexpr int kMaxNoisedPairs = 400;  // the noised layer draws its pairs for this many
 
 // A custom mixture, components as written (weights not normalised, so they round-trip).
 using MixtureComponents = std::vector<GaussianComponent>;
@@ -273,6 +274,10 @@ struct LayersConfig {
     bool on = false;
     double point_size = 3;  // pixels (before UI scale), [1, 20]
     double opacity = 0.6;   // [0, 1]
+    // An arrow from each noisy copy x_t back to m x_0, its own data point scaled to the level: the
+    // direction of its denoising target −(x_t − m x_0)/s² (the arrow is s² times the target).
+    // Drawn for at most kMaxNoisedPairs points.
+    bool pairs = false;
     bool operator==(const Noised&) const = default;
   } noised;
   struct Particles {  // the sampler's particles with fading trails

@@ -83,6 +83,30 @@ TEST_CASE("layers: every layer of the table draws (turning it off changes the pi
   }
 }
 
+TEST_CASE("layers: the noised layer's pairs draw a cyan arrow from each noisy copy to its point") {
+  // Lesson 3.2's DSM construction: x̃ with an arrow back to its own x. Nothing else is cyan here
+  // (no particles, arrows, heatmap), so cyan pixels are the pairs.
+  nlohmann::json scene = nlohmann::json::parse(R"({"version": 2, "seed": 1,
+    "data": {"dataset": "moons", "points": 40},
+    "view": {"half_height": 3.5, "left": {"source": "exact", "t": 0.5}},
+    "ui": {"show_panels": false, "training": false, "follow_sampler": false},
+    "layers": {"density": {"on": false}, "score": {"on": false}, "particles": {"on": false},
+               "noised": {"on": true, "point_size": 5}}})");
+  const auto cyan = [](const Image& im) {
+    int n = 0;
+    for (int i = 0; i < im.w * im.h; ++i) {
+      const unsigned char* p = &im.rgb[3 * i];
+      if (p[0] < 170 && p[1] > 170 && p[2] > 200) ++n;
+    }
+    return n;
+  };
+  const int without = cyan(render("pairs_off", scene));
+  scene["layers"]["noised"]["pairs"] = true;
+  const int with = cyan(render("pairs_on", scene));
+  CHECK(without < 20);
+  CHECK(with > 150);  // 40 arrows of 5-40 pixels each
+}
+
 TEST_CASE("determinism: the window's final particles equal scorelab sample's for one scene") {
   const char* scenes[] = {
       R"({"seed": 5, "particles": 300, "data": {"dataset": "moons", "points": 500},
