@@ -2,6 +2,8 @@
 // for a headless run of its step: `ctest -R claims` runs these.
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "core/common/error.h"
@@ -53,6 +55,28 @@ TEST_CASE("claims: every claim of every shipped lesson step holds") {
     }
   }
   CHECK(claimed >= 8);  // the lessons' stated numbers (a lesson that drops its claims fails here)
+}
+
+TEST_CASE("claims: the README's example lesson reads and its claims hold") {
+  // The README shows one lesson file in full; a newcomer copies it, so it is a test input.
+  std::ifstream in(std::string(SCORELAB_SOURCE_DIR) + "/README.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string readme = text.str();
+  const std::size_t start = readme.find("```json\n{\n  \"title\": \"Langevin on the ring\"");
+  REQUIRE(start != std::string::npos);
+  const std::size_t begin = readme.find('{', start), end = readme.find("```", begin);
+  REQUIRE(end != std::string::npos);
+  const Lesson lesson = parse_lesson_text(readme.substr(begin, end - begin), "README.md", ".");
+  REQUIRE(lesson.steps.size() == 3);
+  int claimed = 0;
+  for (std::size_t k = 0; k < lesson.steps.size(); ++k)
+    for (const ClaimCheck& c : run_step(lesson.steps[k])) {
+      INFO("README example step " << k + 1 << ": " << c.stated << ", measured " << c.measured);
+      CHECK(c.holds);
+      ++claimed;
+    }
+  CHECK(claimed == 2);
 }
 
 TEST_CASE("claims: lesson 10.3 with the replacement inpainter misses its target") {
