@@ -62,7 +62,8 @@ std::string find_lesson_dir() {
 const std::vector<ClaimCheck>* LessonPlayer::claim_checks(const Scene& scene,
                                                         const Points& final_particles,
                                                         bool finished, long generation,
-                                                        long model_steps) {
+                                                        long model_steps,
+                                                        const ScoreModel* learned) {
   if (!open_ || !finished) return nullptr;
   const LessonStep& step = lesson_.steps[std::size_t(step_)];
   if (step.claims.empty()) return nullptr;
@@ -71,16 +72,15 @@ const std::vector<ClaimCheck>* LessonPlayer::claim_checks(const Scene& scene,
     // the claims are then checked against what is on screen, and may fail, as they should.
     checked_ = {step_, generation, {}};
     try {
-      checked_.checks = check_claims(step.claims, scene, final_particles);
-      if (step.claims_train_steps > 0 && scene.ui.particle_source == FieldSource::Learned)
+      checked_.checks = check_claims(step.claims, scene, final_particles, learned);
+      if (step.claims_train_steps > 0)
         for (ClaimCheck& c : checked_.checks) {
           if (run_predates_claim_model(generation)) {
             c.pending = true;
-            c.measured = "waiting for a run on the model after " +
-                         std::to_string(step.claims_train_steps) + " training steps (now " +
-                         std::to_string(model_steps) + ")";
+            c.measured = "waiting for the model's " + std::to_string(step.claims_train_steps) +
+                         " training steps (now " + std::to_string(model_steps) + ")";
           } else {
-            c.measured += " (this run's model: " + std::to_string(run_start_steps_) + " to " +
+            c.measured += " (model: " + std::to_string(run_start_steps_) + "–" +
                           std::to_string(model_steps) + " training steps)";
           }
         }
@@ -104,7 +104,7 @@ bool LessonPlayer::restart_for_claims(long generation, long model_steps) {
   }
   if (!open_ || restarted_step_ == step_) return false;
   const LessonStep& step = lesson_.steps[std::size_t(step_)];
-  if (step.claims.empty() || step.scene.ui.particle_source != FieldSource::Learned) return false;
+  if (step.claims.empty()) return false;
   if (!run_predates_claim_model(generation) || model_steps < step.claims_train_steps) return false;
   restarted_step_ = step_;
   checked_ = {};  // the pending checks of the run being replaced

@@ -39,8 +39,10 @@ class LessonPlayer {
   // `model_steps`: the training steps of the model the run followed when it ended, said beside
   // the value of a step whose claims are of a trained model (claims_train_steps), since the
   // window trains live and a run may end before its model has had the steps the claim is for.
+  // `learned`: the learned score now (null before the first snapshot), for score_error claims.
   const std::vector<ClaimCheck>* claim_checks(const Scene& scene, const Points& final_particles,
-                                              bool finished, long generation, long model_steps);
+                                              bool finished, long generation, long model_steps,
+                                              const ScoreModel* learned);
 
   // Called every frame with the particles' generation and the model's training steps: true once,
   // when the current step's claims are of a trained model (claims_train_steps = N), the model has

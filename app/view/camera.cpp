@@ -8,7 +8,7 @@ namespace scorelab::view {
 
 namespace {
 // The half height stays where floats still resolve a pixel and the heatmap stays finite.
-constexpr double kMinHalfHeight = 1e-4, kMaxHalfHeight = 1e6;
+constexpr double kMaxHalfHeight = 1e6;  // the least is min_half_height (core/scene/scene.h)
 }  // namespace
 
 WorldRect world_rect(const ViewConfig& view, const PixelRect& panel) {
@@ -59,11 +59,14 @@ void pan(ViewConfig& view, const PixelRect& panel, float dx, float dy) {
   const double per_px = 2 * view.half_height / std::max(panel.h, 1.0f);
   view.center_x = std::clamp(view.center_x - dx * per_px, -1e6, 1e6);
   view.center_y = std::clamp(view.center_y + dy * per_px, -1e6, 1e6);
+  // Far from the origin a deep zoom no longer resolves: widen to what floats show there.
+  view.half_height = std::max(view.half_height, min_half_height(view.center_x, view.center_y));
 }
 
 void zoom(ViewConfig& view, const PixelRect& panel, double factor, float px, float py) {
   const Eigen::Vector2d before = to_world(view, panel, px, py);
-  view.half_height = std::clamp(view.half_height / factor, kMinHalfHeight, kMaxHalfHeight);
+  view.half_height = std::clamp(view.half_height / factor,
+                                min_half_height(view.center_x, view.center_y), kMaxHalfHeight);
   const Eigen::Vector2d after = to_world(view, panel, px, py);
   view.center_x = std::clamp(view.center_x + before.x() - after.x(), -1e6, 1e6);
   view.center_y = std::clamp(view.center_y + before.y() - after.y(), -1e6, 1e6);
@@ -82,8 +85,8 @@ void fit(ViewConfig& view, const PixelRect& panel, const Points& points) {
   const Eigen::Vector2d half = 0.5 * (hi - lo);
   view.center_x = 0.5 * (lo.x() + hi.x());
   view.center_y = 0.5 * (lo.y() + hi.y());
-  view.half_height = std::clamp(1.1 * std::max({half.y(), half.x() / aspect, 0.5}), kMinHalfHeight,
-                                kMaxHalfHeight);
+  view.half_height = std::clamp(1.1 * std::max({half.y(), half.x() / aspect, 0.5}),
+                                min_half_height(view.center_x, view.center_y), kMaxHalfHeight);
 }
 
 double tick_step(double lo, double hi, int target) {

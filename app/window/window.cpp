@@ -415,7 +415,7 @@ void FrameLoop::layout() {
   const app::Particles& particles = ctx_.particles();
   claims_ = particles.started() ? panel_state_.lessons.player.claim_checks(
                                       s, particles.positions(), particles.finished(),
-                                      particles.generation(), model_steps())
+                                      particles.generation(), model_steps(), ctx_.learned())
                                 : nullptr;
   lesson_h_ = ui::lesson_panel_height(panel_state_.lessons, float(win_w_) - side_w_, float(win_h_),
                                       look_.presenter, claims_);

@@ -6,12 +6,13 @@
 #include <cstdio>
 
 #include "core/common/error.h"
+#include "core/field/field.h"
+#include "core/nn/learned_score.h"
 #include "core/noise/sde.h"
 #include "core/sample/conditioning.h"
-#include "core/nn/learned_score.h"
 #include "core/scene/exact_score.h"
-#include "core/scene/scene_run.h"
 #include "core/scene/json_reader.h"
+#include "core/scene/scene_run.h"
 #include "core/train/quality.h"
 
 namespace scorelab {
@@ -40,6 +41,21 @@ GaussianMixture target_of(const Scene& scene, const MixtureComponents& data) {
   return GaussianMixture(data);
 }
 
+// The learned score's relative error (the error map's) at level t, its median over a 64 × 64
+// grid of the square view.
+double median_view_error(const Scene& scene, const ScoreModel& learned, double t) {
+  const ViewConfig& v = scene.view;
+  const Grid grid{v.center_x - v.half_height, v.center_y - v.half_height,
+                  v.center_x + v.half_height, v.center_y + v.half_height, 64, 64};
+  Rng rng(0);  // the exact score of mixture data consumes no draw
+  const std::unique_ptr<ScoreModel> exact = make_exact_score(scene.data, rng);
+  Values e = relative_score_error(*exact, learned, grid.points(), Sde(scene.noise.sde).level(t))
+                 .per_point;
+  const Index mid = e.size() / 2;
+  std::nth_element(e.data(), e.data() + mid, e.data() + e.size());
+  return e[mid];
+}
+
 }  // namespace
 
 std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
@@ -49,12 +65,19 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
   if (!data)
     throw InputError("claims need mixture data (a named mixture or a custom one): the particles "
                      "are assigned to its components");
-  if (scene.ui.particle_source != FieldSource::Exact && train_steps <= 0)
-    throw InputError("claims of particles that follow the learned score need the step's "
-                     "\"claims_train_steps\" (what a run shows depends on training)");
-  if (scene.ui.particle_source == FieldSource::Exact && train_steps > 0)
-    throw InputError("\"claims_train_steps\" is for particles that follow the learned score "
-                     "(ui.particle_source \"learned\"); these follow the exact score");
+  bool claims_error = false;
+  for (const auto& c : list)
+    claims_error |= c.is_object() && c.contains("kind") && c["kind"] == "score_error";
+  const bool learned_particles = scene.ui.particle_source != FieldSource::Exact;
+  if ((learned_particles || claims_error) && train_steps <= 0)
+    throw InputError(std::string(learned_particles
+                                     ? "claims of particles that follow the learned score"
+                                     : "a score_error claim") +
+                     " need the step's \"claims_train_steps\" (what a model shows depends on "
+                     "training)");
+  if (!learned_particles && !claims_error && train_steps > 0)
+    throw InputError("\"claims_train_steps\" is for claims of a learned model (particles on the "
+                     "learned score, or a score_error); these follow the exact score");
   std::vector<Claim> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string at = "claims[" + std::to_string(i) + "]";
@@ -80,9 +103,16 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
         c.t = r.number("t", -1);
         require_in_range(at + ".t", c.t, 0, Sde::T);
       }
+    } else if (kind == "score_error") {
+      c.kind = Claim::Kind::ScoreError;
+      c.t = r.number("t", -1);
+      require_in_range(at + ".t", c.t, 0, Sde::T);
+      c.at_least = r.number("at_least", -1);
+      c.at_most = r.number("at_most", -1);
+      if (c.at_least < 0 && c.at_most < 0) throw InputError(at + " needs at_least or at_most");
     } else {
-      throw InputError(at + ".kind must be mode_weight, weight_error or matches_target, got '" +
-                       kind + "'");
+      throw InputError(at + ".kind must be mode_weight, weight_error, matches_target or "
+                            "score_error, got '" + kind + "'");
     }
     r.finish();
     out.push_back(c);
@@ -91,7 +121,8 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
 }
 
 std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Scene& scene,
-                                     const Points& particles, std::uint64_t seed) {
+                                     const Points& particles, const ScoreModel* learned,
+                                     std::uint64_t seed) {
   std::vector<ClaimCheck> out;
   if (claims.empty()) return out;
   const MixtureComponents data = *mixture_components(scene.data);
@@ -143,6 +174,19 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
         k.holds = (c.at_least < 0 || k.value >= c.at_least) && (c.at_most < 0 || k.value <= c.at_most);
         break;
       }
+      case Claim::Kind::ScoreError: {
+        k.stated = "the learned score's median error at t = " + number(c.t) + " is " +
+                   (c.at_least >= 0 ? "at least " + percent(c.at_least)
+                                    : "at most " + percent(c.at_most));
+        if (!learned) {
+          k.measured = "no learned model yet";
+          break;
+        }
+        k.value = median_view_error(scene, *learned, c.t);
+        k.measured = percent(k.value);
+        k.holds = (c.at_least < 0 || k.value >= c.at_least) && (c.at_most < 0 || k.value <= c.at_most);
+        break;
+      }
     }
     out.push_back(k);
   }
@@ -155,7 +199,9 @@ std::vector<ClaimCheck> run_and_check_claims(const std::vector<Claim>& claims, c
   TrainingSession session(scene.train_config(), make_data_source(scene.data));
   for (long i = 0; i < train_steps; ++i) session.step();
   const LearnedScore learned(session.snapshot(), scene.ui.use_ema);
-  return check_claims(claims, scene, sample_scene(scene, &learned));
+  const bool learned_particles = scene.ui.particle_source == FieldSource::Learned;
+  return check_claims(claims, scene, sample_scene(scene, learned_particles ? &learned : nullptr),
+                      &learned);
 }
 
 }  // namespace scorelab

@@ -17,11 +17,16 @@
 //       give ~1; a run that misses the target, 5 and more), or at least r ("misses it")
 //     with "t": τ, the target is the data noised to level τ of the scene's SDE, p_τ (the forward
 //       process's claims), instead of the data
+//   {"kind": "score_error", "t": τ, "at_most": e}   or   "at_least": e
+//       the learned score's relative error ‖s_θ − s‖ / (‖s‖ + δ) (the error map's, unweighted)
+//       at level τ of the scene's SDE, its median over a 64 × 64 grid of the square view
+//       (the view's centre ± its half-height): "wrong over most of the view", or "right"
 // Claims need mixture data (named mixtures or a custom one): a step without it is refused when
-// read. Particles that follow the exact score are checked as they are; particles that follow the
-// learned score need the step's "claims_train_steps": N (core/lesson/lesson.h), and the claims are
-// then of a model trained N steps with the step's train settings and seed (headless, from fresh
-// weights: the same model every time), so a claim about what training learns is checked too.
+// read. Particles that follow the exact score are checked as they are. A step whose claims need a
+// learned model (its particles follow the learned score, or it claims a score_error) needs its
+// "claims_train_steps": N (core/lesson/lesson.h), and the claims are then of a model trained N
+// steps with the step's train settings and seed (headless, from fresh weights: the same model
+// every time), so a claim about what training learns is checked too.
 // Fractions are of the run the step's scene makes (its seed, run 0); a tolerance covers the
 // sampling error of another run (about 3 binomial standard errors), stated per claim.
 #pragma once
@@ -32,23 +37,25 @@
 
 #include "core/common/points.h"
 #include "core/scene/scene.h"
+#include "core/score/score_model.h"
 
 namespace scorelab {
 
 struct Claim {
-  enum class Kind { ModeWeight, WeightError, MatchesTarget } kind = Kind::ModeWeight;
+  enum class Kind { ModeWeight, WeightError, MatchesTarget, ScoreError } kind = Kind::ModeWeight;
   int component = 0;         // ModeWeight: the data component k
   double value = 0;          // ModeWeight: the stated fraction, [0, 1]
   double tolerance = 0.03;   // ModeWeight: ±, (0, 1]
   double at_least = -1;      // WeightError: lower bound (−1: none)
-  double at_most = -1;       // WeightError / MatchesTarget: upper bound (−1: none)
-  double t = -1;             // MatchesTarget: the target is p_t of the scene's SDE (−1: the data)
+  double at_most = -1;       // WeightError / MatchesTarget / ScoreError: upper bound (−1: none)
+  double t = -1;             // MatchesTarget: the target is p_t of the scene's SDE (−1: the data);
+                             // ScoreError: the level of the error (required)
   bool operator==(const Claim&) const = default;
 };
 
 // Reads a step's "claims" array; `scene` is the step's scene (checked: mixture data, component
-// indices below K, and particles on the exact score unless `train_steps` > 0). Throws InputError
-// naming "claims[i].<field>".
+// indices below K, and `train_steps` > 0 exactly when the claims need a learned model). Throws
+// InputError naming "claims[i].<field>".
 std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
                                long train_steps = 0);
 
@@ -60,10 +67,12 @@ struct ClaimCheck {
   bool pending = false;  // the window's run is not yet the one the claim is about (no verdict)
 };
 
-// Checks the claims against the final particles of a run of `scene` (2 × n, data units). The
-// exact draws of the energy ratio come from Rng(seed).
+// Checks the claims against the final particles of a run of `scene` (2 × n, data units) and, for
+// score_error, the learned score `learned` (null: those claims read as not holding). The exact
+// draws of the energy ratio come from Rng(seed).
 std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Scene& scene,
-                                     const Points& particles, std::uint64_t seed = 1);
+                                     const Points& particles, const ScoreModel* learned = nullptr,
+                                     std::uint64_t seed = 1);
 
 // Runs `scene` as a lesson step's claims describe it and checks them: its sampler from its seed
 // (run 0) on the exact score, or, with train_steps > 0, on the learned score of a model trained

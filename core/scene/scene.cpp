@@ -452,6 +452,12 @@ void validate_window(const Scene& s) {
   require_in_range("view.center_x", v.center_x, -1e6, 1e6);
   require_in_range("view.center_y", v.center_y, -1e6, 1e6);
   require_in_range("view.half_height", v.half_height, 1e-4, 1e6);
+  if (const double lo = min_half_height(v.center_x, v.center_y); v.half_height < lo)
+    throw InputError("view.half_height must be at least " + number_text(lo) +
+                     " for a view centred at (" + number_text(v.center_x) + ", " +
+                     number_text(v.center_y) + "), got " + number_text(v.half_height) +
+                     ": positions are 32-bit floats, about 7 significant digits, and a smaller "
+                     "view would show them on a few lines");
   require_in_range("view.left.t", v.left.t, 0, 1);
   require_in_range("view.right.t", v.right.t, 0, 1);
   require_in_range("view.multiples.count", v.multiples.count, 2, kMaxPanels);
@@ -674,6 +680,10 @@ json to_json(const Scene& s) {
           {"view", Writer::write_object(s.view)},
           {"layers", Writer::write_object(s.layers)},
           {"ui", Writer::write_object(s.ui)}};
+}
+
+double min_half_height(double center_x, double center_y) {
+  return std::max(1e-4, 6e-5 * std::max(std::abs(center_x), std::abs(center_y)));
 }
 
 int panel_count(const ViewConfig& view) {

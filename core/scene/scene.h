@@ -202,6 +202,12 @@ struct ViewConfig {
   bool operator==(const ViewConfig&) const = default;
 };
 
+// The smallest half-height a view centred at (center_x, center_y) resolves: positions are 32-bit
+// floats (about 7 significant digits), so a view must span at least about a thousand float steps
+// at its centre, 6e-5 times the centre's largest coordinate, and never less than 1e-4. (Centred at
+// (4, 1000), a half-height of 1e-4 put the particles on 3 lines and every tick read "1000".)
+double min_half_height(double center_x, double center_y);
+
 // How many plot panels the view shows: the small multiples' (three across SDEs), else two in split
 // view, else one.
 int panel_count(const ViewConfig& view);

@@ -68,19 +68,35 @@ TEST_CASE("trails: they appear, and a view change (F) or a restart (R) clears th
 
 TEST_CASE("the frame benchmark restarts a finished sampler run and says how often") {
   // 20 steps at 10 per frame: a run lasts 2 frames, so the 40 measured frames restart it often.
+  // (Under the sanitizers 12 frames, about 2 s apiece there with training on: the same restart
+  // path; Release counts the 40.)
+#ifdef SCORELAB_SANITIZED
+  constexpr int kFrames = 12, kRestarts = 3;
+#else
+  constexpr int kFrames = 40, kRestarts = 10;
+#endif
   const fs::path scene = temp_dir() / "bench_short.json";
   std::ofstream(scene) << R"({"version": 2, "particles": 200,
     "noise": {"sde": {"kind": "ve", "sigma_min": 0.01, "sigma_max": 10, "N": 20}},
     "ui": {"steps_per_frame": 10}, "train": {"batch": 32}, "model": {"width": 16}})";
   std::string out;
-  REQUIRE(run_window("--bench-frames 40 --size 160x100 --scene " + scene.string(), &out) == 0);
+  REQUIRE(run_window("--bench-frames " + std::to_string(kFrames) + " --size 160x100 --scene " +
+                         scene.string(),
+                     &out) == 0);
   const auto j = nlohmann::json::parse(out);
-  CHECK(j["frames"] == 40);
-  CHECK(j["sampler_restarts"].get<int>() >= 10);
+  CHECK(j["frames"] == kFrames);
+  CHECK(j["sampler_restarts"].get<int>() >= kRestarts);
   CHECK(j.contains("particles_with_trail"));
 }
 
 TEST_CASE("export: the default scene's GIF fits a slide (under 12 MB), with its estimate") {
+#ifdef SCORELAB_SANITIZED
+  // The size of an 800 × 800, 80-frame GIF is a number the Release tree checks; under the
+  // sanitizers it took 100 s, and the export's paths run in the other export tests here and
+  // the GIF encoder's in tests/encode/gif_test.cpp.
+  MESSAGE("the default GIF's size is checked in the Release tree");
+  return;
+#endif
   const fs::path gif = temp_dir() / "default.gif";
   std::string out, err;
   REQUIRE(run_window("export --out " + gif.string(), &out, &err) == 0);

@@ -404,6 +404,19 @@ TEST_CASE("a drawn point set round-trips and is checked") {
             .find("exclude each other") != std::string::npos);
 }
 
+TEST_CASE("a view too deep for float positions at its centre is refused, naming the least") {
+  // Issue 24 item 9: centred at (4, 1000) with half-height 1e-4 (in range), the particles fell on
+  // 3 lines and every tick read "1000", without a word.
+  const std::string e =
+      error_of(R"({"view": {"center_x": 4, "center_y": 1000, "half_height": 0.0001}})");
+  CHECK(e.find("view.half_height must be at least 0.06") != std::string::npos);
+  CHECK(e.find("32-bit floats") != std::string::npos);
+  CHECK(error_of(R"({"view": {"center_x": 4, "center_y": 1000, "half_height": 0.07}})").empty());
+  // Near the origin the absolute least, 1e-4, applies.
+  CHECK(error_of(R"({"view": {"center_x": 0.5, "center_y": 1, "half_height": 0.0001}})").empty());
+  CHECK(min_half_height(-2000, 5) == doctest::Approx(0.12));
+}
+
 TEST_CASE("window settings out of range or misspelt name their key") {
   CHECK(error_of(R"({"view": {"half_height": 0}})").find("view.half_height") != std::string::npos);
   CHECK(error_of(R"({"view": {"left": {"source": "guess"}}})").find("view.left.source") !=
