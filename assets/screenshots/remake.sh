@@ -19,11 +19,11 @@ half() {  # the lessons: drawn at 1280×720 (a projector; presenter mode's lectu
 L=assets/lessons
 half $out/lessons/01_score_function.png --lesson $L/01_score_function.json --step 3 --frames 5
 half $out/lessons/02_langevin.png --lesson $L/02_langevin.json --step 1 --frames 110
-half $out/lessons/03_score_matching.png --lesson $L/03_score_matching.json --step 1 --frames 150
-half $out/lessons/04_naive_langevin_fails.png --lesson $L/04_naive_langevin_fails.json --step 1 --frames 110
+half $out/lessons/03_score_matching.png --lesson $L/03_score_matching.json --step 3 --frames 1400
+half $out/lessons/04_naive_langevin_fails.png --lesson $L/04_naive_langevin_fails.json --step 2 --frames 1400
 half $out/lessons/05_noise_scales.png --lesson $L/05_noise_scales.json --step 2 --frames 5
 half $out/lessons/06_annealed_langevin.png --lesson $L/06_annealed_langevin.json --step 1 --frames 110
-half $out/lessons/07_sde_perturbation.png --lesson $L/07_sde_perturbation.json --step 2 --frames 5
+half $out/lessons/07_sde_perturbation.png --lesson $L/07_sde_perturbation.json --step 2 --frames 40
 half $out/lessons/08_reverse_sde.png --lesson $L/08_reverse_sde.json --step 2 --frames 110
 half $out/lessons/09_probability_flow.png --lesson $L/09_probability_flow.json --step 3 --frames 110
 half $out/lessons/10_controllable_generation.png --lesson $L/10_controllable_generation.json --step 2 --frames 110
