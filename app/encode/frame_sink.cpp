@@ -61,7 +61,8 @@ Format format_for_path(const std::string& path) {
   if (ext == ".gif") return Format::Gif;
   if (ext == ".mp4") return Format::Mp4;
   if (ext == ".png") return Format::Png;
-  throw InputError("cannot export to '" + path + "': unknown extension '" + name.substr(dot) +
+  throw InputError("cannot export to " + quoted_name(path) + ": unknown extension '" +
+                   name.substr(dot) +
                    "'; use .gif (GIF animation), .mp4 (MP4 video), .png (one picture: the last "
                    "frame) or a directory name without extension, e.g. 'frames/' (PNG sequence)");
 }
@@ -97,12 +98,12 @@ std::unique_ptr<FrameSink> open_sink(Format format, const SinkOptions& options) 
   if (path.empty()) throw InputError("no output path given");
   if (options.width < 1 || options.width > kMaxSide || options.height < 1 ||
       options.height > kMaxSide)
-    throw InputError("cannot export '" + path + "': size " +
+    throw InputError("cannot export " + quoted_name(path) + ": size " +
                      detail::size_text(options.width, options.height) +
                      " is not allowed: width and height must be 1 to 4096 pixels");
   const double max_fps = format == Format::Gif ? kMaxGifFps : kMaxFps;
   if (!(options.fps >= 1 && options.fps <= max_fps)) {
-    std::string message = "cannot export '" + path + "': a frame rate of " +
+    std::string message = "cannot export " + quoted_name(path) + ": a frame rate of " +
                           detail::fps_text(options.fps) + " fps is not allowed: it must be 1 to " +
                           detail::fps_text(max_fps) + " frames per second";
     if (format == Format::Gif)
@@ -124,7 +125,8 @@ std::unique_ptr<FrameSink> open_sink(Format format, const SinkOptions& options) 
     return detail::make_png_sequence_sink(options, dir);
   }
 
-  if (path.back() == '/') throw InputError("cannot write '" + path + "': it names a directory");
+  if (path.back() == '/')
+    throw InputError("cannot write " + quoted_name(path) + ": it names a directory");
   check_output(path);  // a directory, device or missing directory is refused here
   switch (format) {
     case Format::Gif:
@@ -136,7 +138,7 @@ std::unique_ptr<FrameSink> open_sink(Format format, const SinkOptions& options) 
     case Format::PngSequence:
       break;
   }
-  throw InputError("cannot export '" + path + "': unknown format");
+  throw InputError("cannot export " + quoted_name(path) + ": unknown format");
 }
 
 }  // namespace scorelab::encode

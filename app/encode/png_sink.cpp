@@ -37,7 +37,8 @@ std::string encode_png(const Image& frame, const std::string& path) {
   stbi_flip_vertically_on_write(0);
   if (!stbi_write_png_to_func(append, &bytes, frame.width, frame.height, 3, frame.rgb.data(),
                               frame.width * 3))
-    throw InputError("cannot write '" + path + "': the PNG encoder failed (out of memory?)");
+    throw InputError("cannot write " + quoted_name(path) +
+                     ": the PNG encoder failed (out of memory?)");
   return bytes;
 }
 
@@ -141,7 +142,8 @@ void require_replaceable(const std::string& dir, const std::string& path) {
     throw InputError("cannot export a PNG sequence to '" + path +
                      "': it exists and is not a directory");
   if (const auto foreign = first_foreign_entry(dir))
-    throw InputError("cannot export a PNG sequence to '" + path + "': it holds '" + *foreign +
+    throw InputError("cannot export a PNG sequence to " + quoted_name(path) + ": it holds '" +
+                     *foreign +
                      "', which is not a frame of a previous export (frame_NNNN.png); choose a "
                      "new or empty directory so no other file is deleted");
 }
@@ -195,7 +197,7 @@ class PngSequenceSink final : public FrameSink {
   }
 
   SinkOptions options_;
-  std::string target_;  // the directory, without trailing '/'
+  std::string target_;                     // the directory, without trailing '/'
   std::unique_ptr<PendingDirectory> dir_;  // the frames until finish(), beside the target
   int frames_ = 0;
   bool finished_ = false;

@@ -131,7 +131,7 @@ bool same_file(const std::string& a, const std::string& b) {
 }  // namespace
 
 void fail_io(const std::string& what, const std::string& path, int err) {
-  std::string message = "cannot " + what + " '" + path + "': " + std::strerror(err);
+  std::string message = "cannot " + what + " " + quoted_name(path) + ": " + std::strerror(err);
   if (err == ENOSPC || err == EDQUOT) message += " (the disk is full)";
   throw InputError(message);
 }
@@ -158,7 +158,7 @@ std::string resolve_output(const std::string& path) {
     p = link.front() == '/' || p.find('/') == std::string::npos ? link
                                                                 : directory_of(p) + "/" + link;
   }
-  throw InputError("cannot write '" + path + "': too many levels of symbolic links");
+  throw InputError("cannot write " + quoted_name(path) + ": too many levels of symbolic links");
 }
 
 std::string check_output(const std::string& path, const std::vector<std::string>& inputs,
@@ -168,7 +168,7 @@ std::string check_output(const std::string& path, const std::vector<std::string>
   if (kind == OutputKind::Directory)
     while (target.size() > 1 && target.back() == '/') target.pop_back();
   const std::string shown =
-      target == path ? "'" + path + "'" : "'" + path + "' (-> " + target + ")";
+      target == path ? quoted_name(path) : quoted_name(path) + " (-> " + quoted_name(target) + ")";
   if (kind == OutputKind::File && target.back() == '/')
     throw InputError("cannot write " + shown + ": it names a directory; name a file");
   struct stat st;

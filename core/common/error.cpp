@@ -1,6 +1,7 @@
 #include "core/common/error.h"
 
 #include <charconv>
+#include <cstdio>
 
 namespace scorelab {
 
@@ -16,6 +17,32 @@ std::string number_text(double v) {
   }
   const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return ec == std::errc() ? std::string(buf, end) : std::string("?");
+}
+
+std::string quoted_name(std::string_view name) {
+  constexpr std::size_t kLong = 100, kEnd = 40;
+  const auto escaped = [](std::string_view part) {
+    std::string out;
+    for (const char ch : part) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c < 0x20 || c == 0x7f) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", c);
+        out += hex;
+      } else {
+        out += ch;
+      }
+    }
+    return out;
+  };
+  if (name.size() <= kLong) return "'" + escaped(name) + "'";
+  // Cut at character boundaries: a UTF-8 continuation byte is 10xxxxxx.
+  const auto continuation = [&](std::size_t i) { return (name[i] & 0xC0) == 0x80; };
+  std::size_t head = kEnd, tail = name.size() - kEnd;
+  while (head > 0 && continuation(head)) --head;
+  while (tail < name.size() && continuation(tail)) ++tail;
+  return "'" + escaped(name.substr(0, head)) + "…" + escaped(name.substr(tail)) + "' (" +
+         std::to_string(name.size()) + " bytes)";
 }
 
 void require_in_range(const std::string& what, double v, double lo, double hi) {

@@ -27,7 +27,7 @@ std::string type_of(mode_t mode) {
 
 std::string read_input_file(const std::string& path, const std::string& what,
                             std::size_t max_bytes) {
-  const std::string head = "cannot read " + what + " '" + path + "': ";
+  const std::string head = "cannot read " + what + " " + quoted_name(path) + ": ";
   if (path.empty()) throw InputError("no " + what + " given (empty path)");
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {

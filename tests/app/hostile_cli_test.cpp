@@ -67,8 +67,8 @@ TEST_CASE("device, FIFO, symlink and directory outputs are refused before any wo
   CHECK(t < 1.0);
   r = long_train(link);
   CHECK(r.code == 1);
-  CHECK(r.err == "scorelab train: cannot write '" + link + "' (-> " + fifo +
-                     "): it is a FIFO (named pipe); scorelab replaces only regular files\n");
+  CHECK(r.err == "scorelab train: cannot write '" + link + "' (-> '" + fifo +
+                     "'): it is a FIFO (named pipe); scorelab replaces only regular files\n");
   CHECK(fs::is_fifo(fifo));
   CHECK(fs::is_symlink(link));
   r = long_train(sub);

@@ -238,6 +238,26 @@ TEST_CASE("numbers in messages are exact") {
   CHECK(number_text(-3) == "-3");
 }
 
+TEST_CASE("file names are quoted short and escaped, never whole or raw") {
+  // Issue 24 item 11: a 4,096-character scene name came back whole in the message.
+  const std::string dir = "/tmp/" + std::string(4000, 'a') + "/";
+  std::string msg;
+  try {
+    (void)read_input_file(dir + "scene.json", "scene file", 1 << 20);
+  } catch (const InputError& e) {
+    msg = e.what();
+  }
+  CHECK(msg.size() < 200);
+  CHECK(msg.find("/scene.json' (4016 bytes): ") != std::string::npos);  // too long for the OS
+  CHECK(msg.find("'/tmp/aaa") != std::string::npos);
+  // Control characters are escaped; UTF-8 is kept whole, and a cut never splits a character.
+  CHECK(quoted_name("a\x1b[2Jb") == "'a\\x1b[2Jb'");
+  const std::string greek = std::string(39, 'x') + "σσσσ" + std::string(60, 'y');
+  const std::string q = quoted_name(greek);
+  CHECK(q.find(std::string(39, 'x') + "…") == 1);  // σ's first byte is byte 40: cut before it
+  CHECK(quoted_name("short σ name") == "'short σ name'");
+}
+
 TEST_CASE("values are quoted as short excerpts, never whole") {
   const std::string big = "{\"particles\": \"" + std::string(10'000'000, 'a') + "\"}";
   const std::string msg = scene_error(big);
