@@ -38,7 +38,7 @@ void check_frame(const Image& frame, const SinkOptions& options) {
                      options.path + "': every frame must be " +
                      size_text(options.width, options.height));
   if (frame.rgb.size() != std::size_t(frame.width) * frame.height * 3)
-    throw InputError("cannot add a frame to '" + options.path + "': a " +
+    throw InputError("cannot add a frame to " + quoted_name(options.path) + ": a " +
                      size_text(frame.width, frame.height) + " RGB frame holds " +
                      std::to_string(std::size_t(frame.width) * frame.height * 3) +
                      " bytes, this one " + std::to_string(frame.rgb.size()));
@@ -119,8 +119,8 @@ std::unique_ptr<FrameSink> open_sink(Format format, const SinkOptions& options) 
     while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
     const std::string name = detail::name_of(dir);
     if (dir == "/" || name == "." || name == "..")
-      throw InputError("cannot export a PNG sequence to '" + path +
-                       "': name a new directory (or the one of a previous export)");
+      throw InputError("cannot export a PNG sequence to " + quoted_name(path) +
+                       ": name a new directory (or the one of a previous export)");
     check_output(dir, {}, OutputKind::Directory);
     return detail::make_png_sequence_sink(options, dir);
   }

@@ -75,7 +75,7 @@ class GifSink final : public FrameSink {
     gif_ = EGifOpen(&out_, &Output::write, &error);
     if (!gif_) {
       discard();
-      throw InputError("cannot write '" + options_.path + "': " + GifErrorString(error));
+      throw InputError("cannot write " + quoted_name(options_.path) + ": " + GifErrorString(error));
     }
     const std::size_t n = std::size_t(options_.width) * options_.height;
     previous_.resize(n);
@@ -90,7 +90,8 @@ class GifSink final : public FrameSink {
     assert(!finished_);
     check_frame(frame, options_);
     // A write that failed half-way leaves giflib mid-frame: refuse to go on from there.
-    if (broken_) throw InputError("cannot write '" + options_.path + "': an earlier frame failed");
+    if (broken_)
+      throw InputError("cannot write " + quoted_name(options_.path) + ": an earlier frame failed");
     broken_ = true;
     if (frames_ == 0) start(frame);
     map_to_palette(frame);
@@ -102,15 +103,17 @@ class GifSink final : public FrameSink {
 
   void finish() override {
     assert(!finished_);
-    if (frames_ == 0) throw InputError("nothing to write to '" + options_.path + "': no frames");
-    if (broken_) throw InputError("cannot write '" + options_.path + "': an earlier frame failed");
+    if (frames_ == 0)
+      throw InputError("nothing to write to " + quoted_name(options_.path) + ": no frames");
+    if (broken_)
+      throw InputError("cannot write " + quoted_name(options_.path) + ": an earlier frame failed");
     int error = 0;
     const int closed = EGifCloseFile(gif_, &error);  // writes the trailer; frees gif_ regardless
     gif_ = nullptr;
     out_.flush();
     if (out_.error != 0) fail_io("write", options_.path, out_.error);
     if (closed != GIF_OK)
-      throw InputError("cannot write '" + options_.path + "': " + GifErrorString(error));
+      throw InputError("cannot write " + quoted_name(options_.path) + ": " + GifErrorString(error));
     file_->commit();
     finished_ = true;
   }
@@ -132,7 +135,7 @@ class GifSink final : public FrameSink {
     std::vector<GifColorType> colours(std::size_t(size), palette_[0]);
     std::copy(palette_.begin(), palette_.end(), colours.begin());
     ColorMapObject* map = GifMakeMapObject(size, colours.data());
-    if (!map) throw InputError("cannot write '" + options_.path + "': out of memory");
+    if (!map) throw InputError("cannot write " + quoted_name(options_.path) + ": out of memory");
     EGifSetGifVersion(gif_, true);  // the extensions below are GIF89a
     const int put = EGifPutScreenDesc(gif_, options_.width, options_.height, 8, 0, map);
     GifFreeMapObject(map);  // giflib keeps its own copy
@@ -175,8 +178,8 @@ class GifSink final : public FrameSink {
                                     b.data(), index.data(), cut.data());
     }
     if (quantized != GIF_OK)
-      throw InputError("cannot write '" + options_.path +
-                       "': building the GIF palette failed (out of memory?)");
+      throw InputError("cannot write " + quoted_name(options_.path) +
+                       ": building the GIF palette failed (out of memory?)");
 
     std::vector<std::uint64_t> sum(std::size_t(size) * 3, 0), count(std::size_t(size), 0);
     for (std::size_t i = 0; i < total; ++i) {
@@ -323,7 +326,8 @@ class GifSink final : public FrameSink {
   void check(int result) {
     if (result == GIF_OK) return;
     if (out_.error != 0) fail_io("write", options_.path, out_.error);
-    throw InputError("cannot write '" + options_.path + "': " + GifErrorString(gif_->Error));
+    throw InputError("cannot write " + quoted_name(options_.path) + ": " +
+                     GifErrorString(gif_->Error));
   }
 
   // Frees giflib's state and removes the temporary file: the target is left as it was.

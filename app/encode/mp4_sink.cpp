@@ -88,7 +88,7 @@ class Mp4Sink final : public FrameSink {
  public:
   explicit Mp4Sink(const SinkOptions& options) : options_(options) {
     file_ = std::make_unique<StreamingFile>(options_.path);  // reserves the name
-    file_->close_descriptor();                              // ffmpeg rewrites it by name
+    file_->close_descriptor();                               // ffmpeg rewrites it by name
     try {
       spawn();
     } catch (...) {
@@ -104,7 +104,8 @@ class Mp4Sink final : public FrameSink {
   void add(const Image& frame) override {
     assert(!finished_);
     check_frame(frame, options_);
-    if (pid_ < 0) throw InputError("cannot write '" + options_.path + "': ffmpeg has stopped");
+    if (pid_ < 0)
+      throw InputError("cannot write " + quoted_name(options_.path) + ": ffmpeg has stopped");
     int err;
     {
       const SigpipeBlock block;
@@ -112,7 +113,8 @@ class Mp4Sink final : public FrameSink {
     }
     if (err == EPIPE) {
       wait_for_ffmpeg();
-      throw InputError("cannot write '" + options_.path + "': ffmpeg stopped: " + log_tail());
+      throw InputError("cannot write " + quoted_name(options_.path) +
+                       ": ffmpeg stopped: " + log_tail());
     }
     if (err != 0) fail_io("send a frame to ffmpeg for", options_.path, err);
     ++frames_;
@@ -120,7 +122,8 @@ class Mp4Sink final : public FrameSink {
 
   void finish() override {
     assert(!finished_);
-    if (frames_ == 0) throw InputError("nothing to write to '" + options_.path + "': no frames");
+    if (frames_ == 0)
+      throw InputError("nothing to write to " + quoted_name(options_.path) + ": no frames");
     ::close(stdin_);  // end of input: ffmpeg finishes the file and exits
     stdin_ = -1;
     const int status = wait_for_ffmpeg();
@@ -128,7 +131,7 @@ class Mp4Sink final : public FrameSink {
       const std::string how = WIFEXITED(status)
                                   ? "exit status " + std::to_string(WEXITSTATUS(status))
                                   : "killed by signal " + std::to_string(WTERMSIG(status));
-      throw InputError("cannot write '" + options_.path + "': ffmpeg failed (" + how +
+      throw InputError("cannot write " + quoted_name(options_.path) + ": ffmpeg failed (" + how +
                        "): " + log_tail());
     }
     file_->commit();
@@ -246,9 +249,9 @@ class Mp4Sink final : public FrameSink {
 
   SinkOptions options_;
   std::unique_ptr<StreamingFile> file_;  // the temporary beside the target: ffmpeg's output
-  int stdin_ = -1;    // write end of ffmpeg's stdin
-  int log_ = -1;      // memfd holding ffmpeg's stderr
-  pid_t pid_ = -1;    // ffmpeg, until reaped
+  int stdin_ = -1;                       // write end of ffmpeg's stdin
+  int log_ = -1;                         // memfd holding ffmpeg's stderr
+  pid_t pid_ = -1;                       // ffmpeg, until reaped
   int frames_ = 0;
   bool finished_ = false;
 };
@@ -257,7 +260,7 @@ class Mp4Sink final : public FrameSink {
 
 std::unique_ptr<FrameSink> make_mp4_sink(const SinkOptions& options) {
   if (options.width % 2 != 0 || options.height % 2 != 0)
-    throw InputError("cannot export '" + options.path + "': MP4 size " +
+    throw InputError("cannot export " + quoted_name(options.path) + ": MP4 size " +
                      size_text(options.width, options.height) +
                      " is not allowed: H.264 with 4:2:0 colour needs an even width and height");
   if (!program_on_path("ffmpeg")) throw InputError(ffmpeg_missing());

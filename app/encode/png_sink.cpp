@@ -61,7 +61,8 @@ class PngSink final : public FrameSink {
 
   void finish() override {
     assert(!finished_);
-    if (frames_ == 0) throw InputError("nothing to write to '" + options_.path + "': no frames");
+    if (frames_ == 0)
+      throw InputError("nothing to write to " + quoted_name(options_.path) + ": no frames");
     write_file_atomic(options_.path, encode_png(last_, options_.path));
     finished_ = true;
   }
@@ -136,11 +137,11 @@ void require_replaceable(const std::string& dir, const std::string& path) {
     fail_io("export a PNG sequence to", path, errno);
   }
   if (S_ISLNK(st.st_mode))
-    throw InputError("cannot export a PNG sequence to '" + path +
-                     "': it is a symbolic link; name the directory itself");
+    throw InputError("cannot export a PNG sequence to " + quoted_name(path) +
+                     ": it is a symbolic link; name the directory itself");
   if (!S_ISDIR(st.st_mode))
-    throw InputError("cannot export a PNG sequence to '" + path +
-                     "': it exists and is not a directory");
+    throw InputError("cannot export a PNG sequence to " + quoted_name(path) +
+                     ": it exists and is not a directory");
   if (const auto foreign = first_foreign_entry(dir))
     throw InputError("cannot export a PNG sequence to " + quoted_name(path) + ": it holds '" +
                      *foreign +
@@ -167,7 +168,8 @@ class PngSequenceSink final : public FrameSink {
 
   void finish() override {
     assert(!finished_);
-    if (frames_ == 0) throw InputError("nothing to write to '" + options_.path + "': no frames");
+    if (frames_ == 0)
+      throw InputError("nothing to write to " + quoted_name(options_.path) + ": no frames");
     widen_names();
     // Checked again: the directory may have changed while we rendered. Replacing a previous
     // export deletes its files, which this check proved are all frames.
