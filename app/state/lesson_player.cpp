@@ -14,6 +14,7 @@ Scene LessonPlayer::open(Lesson lesson, std::string path, int step) {
   path_ = std::move(path);
   step_ = std::clamp(step, 0, int(lesson_.steps.size()) - 1);
   open_ = true;
+  restarted_step_ = -1;  // a newly opened lesson's trained-claims step restarts its run again
   return lesson_.steps[std::size_t(step_)].scene;
 }
 
