@@ -65,19 +65,6 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
   if (!data)
     throw InputError("claims need mixture data (a named mixture or a custom one): the particles "
                      "are assigned to its components");
-  bool claims_error = false;
-  for (const auto& c : list)
-    claims_error |= c.is_object() && c.contains("kind") && c["kind"] == "score_error";
-  const bool learned_particles = scene.ui.particle_source != FieldSource::Exact;
-  if ((learned_particles || claims_error) && train_steps <= 0)
-    throw InputError(std::string(learned_particles
-                                     ? "claims of particles that follow the learned score"
-                                     : "a score_error claim") +
-                     " need the step's \"claims_train_steps\" (what a model shows depends on "
-                     "training)");
-  if (!learned_particles && !claims_error && train_steps > 0)
-    throw InputError("\"claims_train_steps\" is for claims of a learned model (particles on the "
-                     "learned score, or a score_error); these follow the exact score");
   std::vector<Claim> out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string at = "claims[" + std::to_string(i) + "]";
@@ -117,6 +104,20 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
     r.finish();
     out.push_back(c);
   }
+  // Whether the claims need a learned model, and so the training they are of.
+  const bool claims_error = std::any_of(out.begin(), out.end(), [](const Claim& c) {
+    return c.kind == Claim::Kind::ScoreError;
+  });
+  const bool learned_particles = scene.ui.particle_source != FieldSource::Exact;
+  if ((learned_particles || claims_error) && train_steps <= 0)
+    throw InputError(std::string(learned_particles
+                                     ? "claims of particles that follow the learned score"
+                                     : "a score_error claim") +
+                     " need the step's \"claims_train_steps\" (what a model shows depends on "
+                     "training)");
+  if (!learned_particles && !claims_error && train_steps > 0)
+    throw InputError("\"claims_train_steps\" is for claims of a learned model (particles on the "
+                     "learned score, or a score_error); these follow the exact score");
   return out;
 }
 
