@@ -35,6 +35,10 @@ bool CancelOnSignal::cancelled() const {
   return g_cancel.load();
 }
 
+const std::atomic<bool>& CancelOnSignal::flag() const {
+  return g_cancel;
+}
+
 void CancelOnSignal::throw_if_cancelled(const std::string& message) const {
   if (cancelled()) throw InputError(message);
 }

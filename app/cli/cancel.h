@@ -1,6 +1,7 @@
-// Ctrl-C and SIGTERM during a long command-line run (train, sample, export): the run checks the
+// Ctrl-C and SIGTERM during a long command-line run (train, sample, export, likelihood): the run checks the
 // flag between steps and stops cleanly, writing nothing, instead of dying mid-write.
 #pragma once
+#include <atomic>
 #include <csignal>
 #include <string>
 
@@ -16,6 +17,8 @@ class CancelOnSignal {
   CancelOnSignal& operator=(const CancelOnSignal&) = delete;
 
   bool cancelled() const;
+  // The flag itself, for a run that polls an atomic (the likelihood's LikelihoodControl::cancel).
+  const std::atomic<bool>& flag() const;
   // Throws InputError(message) once a signal arrived.
   void throw_if_cancelled(const std::string& message) const;
 

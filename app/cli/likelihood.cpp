@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "app/cli/cancel.h"
 #include "app/cli/command.h"
 #include "app/cli/csv.h"
 #include "app/cli/model_flag.h"
@@ -28,6 +29,7 @@
 #include "core/sample/conditioning.h"
 #include "core/scene/checkpoint.h"
 #include "core/scene/exact_score.h"
+#include "core/scene/limits.h"
 #include "core/scene/scene.h"
 #include "core/scene/streams.h"
 
@@ -256,10 +258,19 @@ int run_likelihood(const Flags& flags, std::ostream& out, std::ostream& err) {
   for (const char* flag : {"--scene", "--model", "--points"})
     if (flags.has(flag)) inputs.push_back(flags.text(flag));
   check_output(out_path, inputs);
+  // The whole run (the points and the test draws) against the time budget, before any work.
+  const CostItem cost =
+      likelihood_cost(scene, o, double(x.cols() + test_n), learned != nullptr,
+                      std::to_string(x.cols()) + " points and " + std::to_string(test_n) +
+                          " test draws");
+  check_item_cost(cost, budget_from_environment());
+  err << "likelihood: estimated " << seconds_text(cost.steps * cost.step_seconds) << "\n";
+  const CancelOnSignal cancel;
 
   using Clock = std::chrono::steady_clock;
   Rng probes = streams.particles.split();
   LikelihoodControl control;
+  control.cancel = &cancel.flag();
   auto last = Clock::now();
   control.progress = [&](double f) {
     const auto now = Clock::now();
@@ -274,7 +285,9 @@ int run_likelihood(const Flags& flags, std::ostream& out, std::ostream& err) {
     Decomposed d;
     FlowEnd end;
     ValuesT<double> with_gaussian_prior;
-    log_likelihood(model, sde, pts, o, with_gaussian_prior, &probes, c, st, &end);
+    if (!log_likelihood(model, sde, pts, o, with_gaussian_prior, &probes, c, st, &end))
+      throw InputError("likelihood cancelled; nothing was written (" + quoted_name(out_path) +
+                       " is as it was)");
     d.log_p_T = log_p_T(sde, end.x, exact_p_T);
     d.delta = end.delta;
     d.log_p = d.log_p_T + d.delta;
@@ -317,7 +330,9 @@ int run_likelihood(const Flags& flags, std::ostream& out, std::ostream& err) {
     Rng test_rng = streams.data.split();
     Points test;
     make_data_source(scene.data)(test_n, test_rng, test);
-    const Decomposed t = decompose(test.cast<double>(), {}, nullptr);
+    LikelihoodControl quiet;  // no progress lines for the test draws
+    quiet.cancel = &cancel.flag();
+    const Decomposed t = decompose(test.cast<double>(), quiet, nullptr);
     out << "mean NLL on " << test_n << " data draws: " << mean_nll(t.log_p) << " nats";
     if (exact->has_log_density()) {
       // The data's closed form also beside a learned model's NLL: how far its p_eps is off.
@@ -365,7 +380,11 @@ const Command& likelihood_command() {
       "\n"
       "Also prints the mean negative log-likelihood of --test-n draws of the scene's data (and\n"
       "the closed form's). The output is written atomically, only after every point has a\n"
-      "finite value.",
+      "finite value.\n"
+      "\n"
+      "The run's time is estimated before it starts (printed on stderr) and refused above the\n"
+      "budget (SCORELAB_TIME_BUDGET, 4 hours by default). Ctrl-C / SIGTERM stop it cleanly\n"
+      "(exit 1, nothing written).",
       kLikelihoodFlags,
       run_likelihood};
   return c;

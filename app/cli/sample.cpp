@@ -154,7 +154,9 @@ int run_sample(const Flags& flags, std::ostream& out, std::ostream& err) {
     check_output(*traj_path, inputs);
     check_distinct_outputs("--out", out_path, "--trajectories", *traj_path);
   }
-  check_cost(scene, {.sample = true, .learned = learned != nullptr}, budget_from_environment());
+  const SceneCost cost =
+      check_cost(scene, {.sample = true, .learned = learned != nullptr}, budget_from_environment());
+  err << "sample: estimated " << seconds_text(cost.run_seconds()) << "\n";
   const CancelOnSignal cancel;
 
   const SampleRun run = run_scene(scene, traj_particles, err, cancel, learned.get());

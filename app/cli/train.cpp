@@ -33,7 +33,10 @@ int run_train(const Flags& flags, std::ostream& out, std::ostream& err) {
   std::vector<std::string> inputs;
   if (flags.has("--scene")) inputs.push_back(flags.text("--scene"));
   check_output(out_path, inputs);
-  check_cost(scene, {.train_steps = steps, .train = true}, budget_from_environment());
+  const SceneCost cost =
+      check_cost(scene, {.train_steps = steps, .train = true}, budget_from_environment());
+  err << "train: estimated " << seconds_text(cost.run_seconds() + check_seconds(scene))
+      << " (with the check on held-out data)\n";
   const CancelOnSignal cancel;
 
   TrainingSession session(scene.train_config(), make_data_source(scene.data));

@@ -74,12 +74,12 @@ bool solve_chunk(const ScoreModel& model, const Sde& sde, const PointsT<double>&
   return true;
 }
 
-int thread_count(int requested) {
-  if (requested > 0) return requested;
+}  // namespace
+
+int LikelihoodOptions::thread_count() const {
+  if (threads > 0) return threads;
   return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
 }
-
-}  // namespace
 
 bool log_likelihood(const ScoreModel& model, const Sde& sde, const PointsT<double>& x,
                     const LikelihoodOptions& options, ValuesT<double>& log_p, Rng* rng,
@@ -164,7 +164,7 @@ bool log_likelihood(const ScoreModel& model, const Sde& sde, const PointsT<doubl
     if (end) end->x.middleCols(i0, m) = xT, end->delta.segment(i0, m) = delta;
   };
   ThreadPool pool(static_cast<int>(
-      std::clamp<Index>(thread_count(options.threads), 1, std::max<Index>(chunks, 1))));
+      std::clamp<Index>(options.thread_count(), 1, std::max<Index>(chunks, 1))));
   pool.run(static_cast<int>(chunks), solve, [&] {
     if (!cancelled()) report();
   });

@@ -58,6 +58,8 @@ struct LikelihoodOptions {
   int threads = 0;
   bool operator==(const LikelihoodOptions&) const = default;
 
+  int thread_count() const;  // the threads a run uses: `threads`, or for 0 the cores (at most 8)
+
   void validate() const;  // throws InputError naming "likelihood.<field>" and its range
 };
 

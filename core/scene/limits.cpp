@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <type_traits>
 
 #include "core/common/error.h"
@@ -14,18 +15,30 @@
 namespace scorelab {
 namespace {
 
-// Multiply-adds per second of one core running our float kernels: conservative (a laptop core
-// does 2–4 times more), so an estimate errs towards refusing what would take too long.
-constexpr double kFlopsPerSecond = 2e9;
+// Measured rates of one core, so that an estimate is within 2× of the time a run takes (on the
+// reference machine: AMD EPYC, AVX-512, gcc 12 -O3 -march=native; an AVX2 machine takes up to
+// twice as long). `tests/bench/calibrate_costs.py` runs train, sample and likelihood on a table of
+// scenes and prints each estimate beside the measured time; rerun it after a change to the kernels.
+//
+// Training: one step does about 6·P·B "units" (3 multiply-adds per weight and point, twice for the
+// objectives that take the input Jacobian), at this rate, plus a fixed cost per step (the batch's
+// draws, Adam and EMA): width 32 · depth 2 runs 98 µs a step, width 1024 · depth 6 at batch 256
+// 59 ms (estimated 95 µs and 62 ms).
+constexpr double kTrainUnitsPerSecond = 1.3e11;
+constexpr double kTrainStepSeconds = 7e-5;
+// Score evaluations, in "operations" per point (a mixture: 30 per component; a network: one per
+// weight; an empirical mixture: kEmpiricalOpsPerPoint per point), at this rate: the reverse SDE on
+// ring8 runs 130 M particle-steps/s, on the default network 1.5 M.
+constexpr double kScoreOpsPerSecond = 4e10;
 constexpr double kFloat = 4;  // bytes
 // A sampler step's own work per particle besides its score evaluations: two normal draws and the
 // update x ← a·x + b·s + c·z (the forward SDE's whole step).
-constexpr double kStepFlopsPerParticle = 40;
+constexpr double kStepOpsPerParticle = 40;
 
 // Score evaluation of one point: multiply-adds, and the memory its workspace holds per point.
 struct ScoreCost {
   std::string what;
-  double flops_per_point = 0;
+  double ops_per_point = 0;
   double bytes_per_point = 0;
 };
 
@@ -36,10 +49,8 @@ double model_params(const MlpConfig& m) {
 }
 
 // An empirical mixture's score is one isotropic kernel per point, evaluated by a SIMD loop at
-// about 3e9 point pairs per second on one core (`scorelab bench`, entry "empirical"): one
-// operation per pair at kFlopsPerSecond keeps a 1.5× margin. (30 per pair, the general mixture's
-// count, refused a 2,000-point spirals view with streamlines that draws in 40 ms.)
-constexpr double kEmpiricalOpsPerPoint = 1;
+// about 3e9 point pairs per second on one core (`scorelab bench`, entry "empirical").
+constexpr double kEmpiricalOpsPerPoint = kScoreOpsPerSecond / 3e9;
 
 ScoreCost exact_score_cost(const Scene& scene) {
   const DataConfig& d = scene.data;
@@ -68,9 +79,11 @@ ScoreCost exact_score_cost(const Scene& scene) {
 ScoreCost learned_score_cost(const Scene& scene) {
   const MlpConfig& m = scene.train.model;
   const double P = model_params(m);
-  // Forward pass: one multiply-add per weight; the activations of one point (depth × width
-  // floats, twice for pre- and post-activation) are held by the chunked evaluation.
-  return {"the learned score (" + number_text(P) + " parameters)", P + 10 * m.embedding.width,
+  // Forward pass: one multiply-add per weight, about 30 operations per activation (SiLU's exp)
+  // and 10 per embedding feature; the activations of one point (depth × width floats, twice for
+  // pre- and post-activation) are held by the chunked evaluation.
+  return {"the learned score (" + number_text(P) + " parameters)",
+          P + 30.0 * m.depth * m.width + 10.0 * m.embedding.width,
           2 * kFloat * (m.depth * m.width + m.embedding.width)};
 }
 
@@ -100,6 +113,12 @@ double SceneCost::bytes() const {
   return total;
 }
 
+double SceneCost::run_seconds() const {
+  double longest = 0;
+  for (const CostItem& item : items) longest = std::max(longest, item.steps * item.step_seconds);
+  return longest;
+}
+
 SceneCost estimate_cost(const Scene& scene, const CostUse& use) {
   SceneCost cost;
   const MlpConfig& m = scene.train.model;
@@ -111,13 +130,13 @@ SceneCost estimate_cost(const Scene& scene, const CostUse& use) {
     // Activations: per layer and point, pre-activation, output and their gradients (4 floats),
     // twice for the objectives that also take the input Jacobian.
     const double activations = 2 * 4 * B * (m.depth * m.width + m.embedding.width + 2);
-    // Forward + backward: about 3 multiply-adds per weight and point, twice for the Jacobian.
-    const double flops = 2 * 3 * P * B;
+    const double units = 6 * P * B;  // see kTrainUnitsPerSecond
     cost.items.push_back({"training (a model of " + number_text(P) + " parameters: width " +
                               std::to_string(m.width) + ", depth " + std::to_string(m.depth) +
                               "; batch " + std::to_string(scene.train.batch) + ")",
                           "model.width, model.depth or train.batch",
-                          kFloat * (14 * P + activations), flops / kFlopsPerSecond,
+                          kFloat * (14 * P + activations),
+                          kTrainStepSeconds + units / kTrainUnitsPerSecond,
                           double(use.train_steps)});
   }
   const ScoreCost score = use.learned ? learned_score_cost(scene) : exact_score_cost(scene);
@@ -133,8 +152,8 @@ SceneCost estimate_cost(const Scene& scene, const CostUse& use) {
                               score.what + ")",
                           "particles (or the data's components or points, or the model's size)",
                           bytes,
-                          n * (per_step * score.flops_per_point + kStepFlopsPerParticle) /
-                              kFlopsPerSecond,
+                          n * (per_step * score.ops_per_point + kStepOpsPerParticle) /
+                              kScoreOpsPerSecond,
                           use.window ? 0 : work.steps});
   }
   if (use.window) {
@@ -153,12 +172,12 @@ SceneCost estimate_cost(const Scene& scene, const CostUse& use) {
                           "layers.density.resolution, layers.error.resolution, layers.score.grid "
                           "or layers.score.seeds (or the data's components or points)",
                           points * (4 * kFloat + score.bytes_per_point) + trails * 2 * kFloat,
-                          points * score.flops_per_point / kFlopsPerSecond, 0});
+                          points * score.ops_per_point / kScoreOpsPerSecond, 0});
   }
   return cost;
 }
 
-void check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget) {
+SceneCost check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget) {
   const SceneCost cost = estimate_cost(scene, use);
   const double bytes = cost.bytes();
   if (bytes > budget.memory_bytes) {
@@ -170,23 +189,66 @@ void check_cost(const Scene& scene, const CostUse& use, const CostBudget& budget
                      "), more than the budget of " + bytes_text(budget.memory_bytes) +
                      " (SCORELAB_MEMORY_BUDGET raises it)");
   }
-  for (const CostItem& item : cost.items) {
-    if (item.step_seconds > budget.step_seconds)
-      throw InputError(item.what + " takes about " + seconds_text(item.step_seconds) +
-                       " per step, more than " + budget.step_limit_name + " of " +
-                       seconds_text(budget.step_seconds) + " per step: lower " + item.fix);
-    if (item.steps > 0 && item.steps * item.step_seconds > budget.run_seconds)
-      throw InputError(item.what + " takes about " + seconds_text(item.steps * item.step_seconds) +
-                       " (" + number_text(item.steps) + " steps), more than the budget of " +
-                       seconds_text(budget.run_seconds) + " (SCORELAB_TIME_BUDGET raises it)");
+  for (const CostItem& item : cost.items) check_item_cost(item, budget);
+  return cost;
+}
+
+void check_item_cost(const CostItem& item, const CostBudget& budget) {
+  if (item.step_seconds > budget.step_seconds)
+    throw InputError(item.what + " takes about " + seconds_text(item.step_seconds) + " per " +
+                     item.step_name + ", more than " + budget.step_limit_name + " of " +
+                     seconds_text(budget.step_seconds) + " per " + item.step_name +
+                     " (SCORELAB_STEP_BUDGET raises it): lower " + item.fix);
+  if (item.steps > 0 && item.steps * item.step_seconds > budget.run_seconds)
+    throw InputError(item.what + " takes about " + seconds_text(item.steps * item.step_seconds) +
+                     " (" + number_text(item.steps) + " " + item.step_name + "s), more than the " +
+                     "budget of " + seconds_text(budget.run_seconds) +
+                     " (SCORELAB_TIME_BUDGET raises it): lower " + item.fix);
+}
+
+CostItem likelihood_cost(const Scene& scene, const LikelihoodOptions& o, double points,
+                         bool learned, const std::string& points_text) {
+  const ScoreCost score = learned ? learned_score_cost(scene) : exact_score_cost(scene);
+  // Velocity evaluations of one point's solve. RK45 at rtol 1e-5 (eps 1e-5, 32-point chunks):
+  // about 220 on a mixture's exact flow (ring8, VE 237 and VP 207), ~30,000 on the 2,000-point
+  // empirical mixture of moons, 80–130 on a learned flow (smoother; 75 counted); rtol 1e-3 and 1e-7 took
+  // 0.5× and 2.2× as many.
+  double evaluations = 0;
+  const bool empirical = exact_score_cost(scene).what.find("empirical") != std::string::npos;
+  switch (o.method) {
+    case OdeMethod::Euler: evaluations = o.steps; break;
+    case OdeMethod::Heun: evaluations = 2.0 * o.steps; break;
+    case OdeMethod::Rk4: evaluations = 4.0 * o.steps; break;
+    case OdeMethod::Rk45:
+      evaluations = (learned ? 75 : empirical ? 30000 : 220) *
+                    std::pow(std::max(o.rtol, 1e-10) / 1e-5, -0.17);
+      break;
   }
+  // One evaluation: the score with its divergence (exact, or Hutchinson's one JVP) in double,
+  // about 3 score evaluations, and the solver's own work per point (measured per point and
+  // evaluation: ring8 50 ns, the default network 2.0 µs, moons' 2,000-point mixture 1.5 µs).
+  constexpr double kEvaluationFactor = 3;
+  constexpr double kSolverOpsPerEvaluation = 1200;
+  const double point_seconds =
+      evaluations * (kEvaluationFactor * score.ops_per_point + kSolverOpsPerEvaluation) /
+      kScoreOpsPerSecond;
+  const double threads = std::max(1, o.thread_count());
+  return {"the likelihood of " +
+              (points_text.empty() ? number_text(points) + " points" : points_text) + " (" +
+              number_text(evaluations) +
+              " evaluations each of " + score.what + ")",
+          "the points (--grid, layers.model_density.resolution), the steps (--steps) or the "
+          "tolerance (--tol)",
+          points * (16 * 2 * 8.0 + score.bytes_per_point),
+          // a point's own time, and the run's on the threads: per "step" is per point / threads
+          point_seconds / std::min(threads, std::max(points, 1.0)), points, "point"};
 }
 
 void check_window_cost(const Scene& scene) {
   // The window redraws many times a second and recomputes a field when it changes: a frame's
   // work (or a step's) must stay within a second (conservatively estimated) to keep it usable.
   CostBudget budget = budget_from_environment();
-  budget.step_seconds = std::min(budget.step_seconds, 1.0);
+  if (!budget.step_seconds_from_environment) budget.step_seconds = std::min(budget.step_seconds, 1.0);
   budget.step_limit_name = "the window's limit";
   // The trainer and its model exist whether or not ui.training runs them.
   check_cost(scene,
@@ -195,6 +257,20 @@ void check_window_cost(const Scene& scene) {
               .learned = scene.ui.particle_source == FieldSource::Learned,
               .window = true},
              budget);
+  // The model-density map (app/state/model_density.cpp): a background job, so only its whole
+  // run is bounded (by the time budget), not each point.
+  if (scene.layers.model_density.on) {
+    const LayersConfig::ModelDensity& md = scene.layers.model_density;
+    LikelihoodOptions o;
+    o.rtol = o.atol = md.tol;
+    CostItem map = likelihood_cost(
+        scene, o, double(md.resolution) * md.resolution + md.nll_points, /*learned=*/true);
+    map.what = "the model-density map: " + map.what;
+    map.fix = "layers.model_density.resolution or layers.model_density.tol";
+    CostBudget run_only = budget;
+    run_only.step_seconds = std::numeric_limits<double>::infinity();
+    check_item_cost(map, run_only);
+  }
 }
 
 CostBudget budget_from_environment() {
@@ -228,6 +304,18 @@ CostBudget budget_from_environment() {
           "got '" +
           std::string(v) + "'");
     b.run_seconds = x;
+  }
+  if (const char* v = std::getenv("SCORELAB_STEP_BUDGET")) {
+    char* end = nullptr;
+    errno = 0;
+    const double x = std::strtod(v, &end);
+    if (end == v || *end != '\0' || errno != 0 || !(x >= 0.01 && x <= 1e8))
+      throw InputError(
+          "SCORELAB_STEP_BUDGET must be a number of seconds from 0.01 to 100000000, "
+          "got '" +
+          std::string(v) + "'");
+    b.step_seconds = x;
+    b.step_seconds_from_environment = true;
   }
   return b;
 }

@@ -13,7 +13,8 @@
 namespace scorelab {
 
 // Where the data lies: the mean of a seeded draw of 4096 points and the largest distance of a
-// point from it (at least 1, so a point mass still has a region).
+// point from it (at least 1, so a point mass still has a region); with an observation or an
+// imputation, at least as far as the observed value (the posterior follows it).
 struct DataRegion {
   Eigen::Vector2d center = Eigen::Vector2d::Zero();
   double radius = 1;
@@ -33,9 +34,14 @@ struct ModelVerdict {
 // the same batch; its score error against the exact score (the quality meter's bands,
 // core/train/quality.h) must be at most 3/4 of the untrained network's; and of 256 particles sampled with the scene's sampler on the learned score at
 // least half must lie within 2 × the data's radius and at most 10% beyond 10 × (non-finite ones
-// count as beyond). A scene whose sampler would take over a minute on 256 particles is checked
-// with a 200-step reverse SDE of its noise process instead.
+// count as beyond). A scene whose sampler would take over 2 s (estimated) on 256 particles is
+// checked with a 200-step reverse SDE of its noise process instead (sampling_check_scene).
 ModelVerdict check_trained_model(const Checkpoint& checkpoint,
                                  const Eigen::VectorXf& initial_params);
+
+// The scene whose sampler the check above runs, and its estimated seconds (limits.h): `train`
+// adds them to its estimate.
+Scene sampling_check_scene(Scene scene);
+double check_seconds(const Scene& scene);
 
 }  // namespace scorelab
