@@ -15,6 +15,8 @@
 #include <cstdlib>
 #include <mutex>
 #include <optional>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <thread>
@@ -115,6 +117,12 @@ class Random {
  private:
   std::mt19937_64 engine_;
 };
+
+// A whole file's bytes ("" if it cannot be read).
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 // ---- mutations ------------------------------------------------------------------------------
 
