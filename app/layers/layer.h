@@ -43,8 +43,8 @@ struct PanelFrame {
   // The score arrows' settings as drawn: the grid thinned so arrows stay at least 18 UI pixels
   // (× line_scale) apart, so thick presenter arrows in a small panel do not merge into a carpet.
   // The arrows and streamlines layers share this field.
-  LayersConfig::Score score_config() const {
-    LayersConfig::Score cfg = layers().score;
+  ScoreLayerSettings score_config() const {
+    ScoreLayerSettings cfg = layers().score;
     const float longer = std::max(rect.w, rect.h);
     cfg.grid = std::min(cfg.grid, std::max(4, int(longer / (18 * line_scale))));
     return cfg;

@@ -34,7 +34,7 @@ class ParticlesLayer final : public Layer {
   void draw(render::Painter& painter, PanelFrame& f) override {
     if (!f.ctx.panel(f.panel).shows_particles) return;  // never over a field at another level
     const app::Particles& parts = f.ctx.particles();
-    const LayersConfig::Particles& cfg = f.layers().particles;
+    const ParticlesLayerSettings& cfg = f.layers().particles;
     const bool trails = cfg.trail > 0;
     if (trails) record(parts, cfg);
 
@@ -83,7 +83,7 @@ class ParticlesLayer final : public Layer {
  private:
   // Keeps the two newest particle updates of the tracked particles; a restart, a step back or a
   // new tracked count starts a new run without a segment.
-  void record(const app::Particles& parts, const LayersConfig::Particles& cfg) {
+  void record(const app::Particles& parts, const ParticlesLayerSettings& cfg) {
     if (parts.revision() == revision_) return;
     revision_ = parts.revision();
     const Points& x = parts.display();

@@ -52,7 +52,7 @@ void compute_density(DensityField& d, const FieldKey& key, const FieldInputs& in
 }
 
 void compute_arrows(ArrowField& a, const FieldKey& key, const ScoreModel& model,
-                    const FieldInputs& in, const LayersConfig::Score& cfg) {
+                    const FieldInputs& in, const ScoreLayerSettings& cfg) {
   a.base = key.grid.points();
   model.score(a.base, in.level, a.raw);
   replace_non_finite(a.raw);
@@ -127,7 +127,7 @@ const DensityField& PanelFields::density(const FieldInputs& in, int resolution) 
   return density_;
 }
 
-const ArrowField* PanelFields::arrows(const FieldInputs& in, const LayersConfig::Score& cfg) {
+const ArrowField* PanelFields::arrows(const FieldInputs& in, const ScoreLayerSettings& cfg) {
   const bool learned = in.source == FieldSource::Learned;
   // A guided scene's arrows are the score its particles follow (the guided one), never the
   // unguided field the heatmap's conditional density would contradict.
@@ -154,7 +154,7 @@ const ArrowField* PanelFields::arrows(const FieldInputs& in, const LayersConfig:
   return &arrows_;
 }
 
-const ErrorMap* PanelFields::error(const FieldInputs& in, const LayersConfig::Error& cfg) {
+const ErrorMap* PanelFields::error(const FieldInputs& in, const ErrorLayerSettings& cfg) {
   if (!in.learned) return nullptr;
   const FieldKey key = key_for(grid_over(in.rect, cfg.resolution), in, true);
   const bool kind_changed = error_.kind != cfg.kind;
@@ -276,7 +276,7 @@ const Encoding* PanelFields::encoding(const FieldInputs& in, int points) {
 }
 
 const ModelDensityPanel& PanelFields::model_density(const FieldInputs& in,
-                                                    const LayersConfig::ModelDensity& cfg) {
+                                                    const ModelDensityLayerSettings& cfg) {
   ModelDensityPanel& st = model_density_;
   if (in.model_density_cancels != st.seen_cancels) {
     st.seen_cancels = in.model_density_cancels;

@@ -164,9 +164,9 @@ class PanelFields {
   const DensityField& density(const FieldInputs& in, int resolution);
   // The score grid of the panel's source, its arrows and (cfg.streamlines) streamlines; null for a
   // learned source without a snapshot.
-  const ArrowField* arrows(const FieldInputs& in, const LayersConfig::Score& cfg);
+  const ArrowField* arrows(const FieldInputs& in, const ScoreLayerSettings& cfg);
   // The error of the learned score (cfg.kind: relative or p-weighted); null without a snapshot.
-  const ErrorMap* error(const FieldInputs& in, const LayersConfig::Error& cfg);
+  const ErrorMap* error(const FieldInputs& in, const ErrorLayerSettings& cfg);
   // The exact conditional density on the density field's grid (`resolution`) while the sampler's
   // condition guides (mixture data); null otherwise, or when the condition is refused (the edit
   // path reports it).
@@ -179,7 +179,7 @@ class PanelFields {
   // Starts, cancels and takes the model-density map as the requests say (see ModelDensityPanel);
   // scripted runs wait for its job. Learned panels only.
   const ModelDensityPanel& model_density(const FieldInputs& in,
-                                         const LayersConfig::ModelDensity& cfg);
+                                         const ModelDensityLayerSettings& cfg);
   const ModelDensityPanel& model_density() const { return model_density_; }
 
  private:
@@ -205,7 +205,7 @@ struct DensityRange {
 // of the shared scale, so a flat density at high noise looks flat. Otherwise this view's own: from
 // the maximum down `range` nats, but never below the view's minimum (a flat density then spans the
 // whole colormap).
-inline DensityRange density_range(const FieldStats& stats, const LayersConfig::Density& cfg,
+inline DensityRange density_range(const FieldStats& stats, const DensityLayerSettings& cfg,
                                   const DensityScale& shared) {
   if (shared.locked && shared.valid)
     return {shared.top - float(cfg.range), shared.top, true};

@@ -260,7 +260,7 @@ void check_window_cost(const Scene& scene) {
   // The model-density map (app/state/model_density.cpp): a background job, so only its whole
   // run is bounded (by the time budget), not each point.
   if (scene.layers.model_density.on) {
-    const LayersConfig::ModelDensity& md = scene.layers.model_density;
+    const ModelDensityLayerSettings& md = scene.layers.model_density;
     LikelihoodOptions o;
     o.rtol = o.atol = md.tol;
     CostItem map = likelihood_cost(

@@ -118,105 +118,6 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Multipl
 }
 
 template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Data> {
-  v("on", c.on);
-  v("point_size", c.point_size);
-  v("opacity", c.opacity);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Density> {
-  v("on", c.on);
-  v("colormap", c.colormap);
-  v("range", c.range);
-  v("resolution", c.resolution);
-  v("contours", c.contours);
-  v("contour_spacing", c.contour_spacing);
-  v("lock_scale", c.lock_scale);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Score> {
-  v("on", c.on);
-  v("grid", c.grid);
-  v("length", c.length);
-  v("scale", c.scale);
-  v("streamlines", c.streamlines);
-  v("seeds", c.seeds);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Error> {
-  v("on", c.on);
-  v("kind", c.kind);
-  v("resolution", c.resolution);
-  v("colormap", c.colormap);
-  v("low_density_outline", c.low_density_outline);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c)
-  requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Error::LowDensityOutline>
-{
-  v("on", c.on);
-  v("quantile", c.quantile);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c)
-  requires std::is_same_v<std::remove_const_t<C>, LayersConfig::ModelDensity>
-{
-  v("on", c.on);
-  v("resolution", c.resolution);
-  v("tol", c.tol);
-  v("nll_points", c.nll_points);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c)
-  requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Encoding>
-{
-  v("on", c.on);
-  v("points", c.points);
-  v("lines", c.lines);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Noised> {
-  v("on", c.on);
-  v("point_size", c.point_size);
-  v("opacity", c.opacity);
-  v("pairs", c.pairs);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Particles> {
-  v("on", c.on);
-  v("point_size", c.point_size);
-  v("trail", c.trail);
-  v("trail_particles", c.trail_particles);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig::Axes> {
-  v("on", c.on);
-  v("grid", c.grid);
-}
-
-template <class V, class C>
-void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersConfig> {
-  v("data", c.data);
-  v("density", c.density);
-  v("score", c.score);
-  v("error", c.error);
-  v("model_density", c.model_density);
-  v("encoding", c.encoding);
-  v("noised", c.noised);
-  v("particles", c.particles);
-  v("axes", c.axes);
-}
-
-template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfig> {
   v("ui_scale", c.ui_scale, FieldRole::Display);
   v("show_panels", c.show_panels, FieldRole::Display);
@@ -236,20 +137,14 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfi
   v("marginal_angle", c.marginal_angle);
 }
 
-// Config types written as nested JSON objects (a value of one is read and written through its
-// field list).
+// Config types written as nested JSON objects: every type with a field list (a value of one is
+// read and written through it), found by asking for its `fields` with a visitor that does nothing.
+struct NoFieldVisitor {
+  template <class... A>
+  void operator()(A&&...) const {}
+};
 template <class T>
-constexpr bool kIsBlock =
-    std::is_same_v<T, InitialDistribution> || std::is_same_v<T, EmbeddingConfig> ||
-    std::is_same_v<T, Conditioning> ||
-    std::is_same_v<T, PanelConfig> || std::is_same_v<T, MultiplesConfig> ||
-    std::is_same_v<T, LayersConfig::Data> ||
-    std::is_same_v<T, LayersConfig::Density> || std::is_same_v<T, LayersConfig::Score> ||
-    std::is_same_v<T, LayersConfig::Error> || std::is_same_v<T, LayersConfig::Noised> ||
-    std::is_same_v<T, LayersConfig::ModelDensity> || std::is_same_v<T, LayersConfig::Encoding> ||
-    std::is_same_v<T, LayersConfig::Particles> ||
-    std::is_same_v<T, LayersConfig::Axes> ||
-    std::is_same_v<T, LayersConfig::Error::LowDensityOutline>;
+constexpr bool kIsBlock = requires(T& c) { fields(NoFieldVisitor{}, c); };
 
 // Runs f; an InputError whose message lacks `path` gets it as a prefix.
 template <class F>
@@ -463,27 +358,7 @@ void validate_window(const Scene& s) {
   require_in_range("view.multiples.count", v.multiples.count, 2, kMaxPanels);
   require_in_range("view.multiples.t_min", v.multiples.t_min, 0, 1);
   require_in_range("view.multiples.t_max", v.multiples.t_max, 0, 1);
-  const LayersConfig& l = s.layers;
-  require_in_range("layers.data.point_size", l.data.point_size, 1, 20);
-  require_in_range("layers.data.opacity", l.data.opacity, 0, 1);
-  require_in_range("layers.density.range", l.density.range, 0.1, 1000);
-  require_in_range("layers.density.resolution", l.density.resolution, 8, 1024);
-  require_in_range("layers.density.contour_spacing", l.density.contour_spacing, 0.01, 100);
-  require_in_range("layers.score.grid", l.score.grid, 4, 128);
-  require_in_range("layers.score.scale", l.score.scale, 0.05, 20);
-  require_in_range("layers.score.seeds", l.score.seeds, 2, 64);
-  require_in_range("layers.error.resolution", l.error.resolution, 8, 96);
-  require_in_range("layers.error.low_density_outline.quantile",
-                   l.error.low_density_outline.quantile, 0.001, 0.5);
-  require_in_range("layers.model_density.resolution", l.model_density.resolution, 8, 256);
-  require_in_range("layers.model_density.tol", l.model_density.tol, 1e-7, 1e-2);
-  require_in_range("layers.model_density.nll_points", l.model_density.nll_points, 0, 5000);
-  require_in_range("layers.encoding.points", l.encoding.points, 1, 2000);
-  require_in_range("layers.noised.point_size", l.noised.point_size, 1, 20);
-  require_in_range("layers.noised.opacity", l.noised.opacity, 0, 1);
-  require_in_range("layers.particles.point_size", l.particles.point_size, 1, 20);
-  require_in_range("layers.particles.trail", l.particles.trail, 0, 500);
-  require_in_range("layers.particles.trail_particles", l.particles.trail_particles, 0, 20000);
+  validate(s.layers);
   require_in_range("ui.ui_scale", s.ui.ui_scale, 0.5, 4);
   require_in_range("ui.steps_per_frame", s.ui.steps_per_frame, 0.01, 1000);
   const std::string& model = s.ui.model_file;

@@ -107,6 +107,7 @@
 #include "core/distributions/gaussian_mixture.h"
 #include "core/noise/schedule.h"
 #include "core/noise/sde.h"
+#include "core/scene/layers_config.h"
 #include "core/sample/sampler_registry.h"
 #include "core/train/training_session.h"
 
@@ -150,17 +151,6 @@ enum class FieldSource {
   Exact,    // the closed-form score of the data (mixture, or empirical mixture of the points)
   Learned,  // the newest trainer snapshot (EMA or raw weights, see UiConfig::use_ema)
 };
-enum class Colormap { Viridis, Magma };
-enum class ErrorKind {
-  Relative,   // ‖learned − exact‖ / ‖exact‖ everywhere: lights up where data is scarce
-  PWeighted,  // p(x)-weighted ‖learned − exact‖²: what score matching minimises
-};
-enum class ArrowLength {
-  Normalized,  // every arrow one grid cell long: direction only
-  Scaled,      // length ∝ ‖score‖, the longest (98th percentile) one cell
-  Log,         // length ∝ log(1 + 10 ‖score‖ / median): compressive, small ones still visible
-};
-
 // One plot panel: what its field layers show.
 struct PanelConfig {
   FieldSource source = FieldSource::Exact;
@@ -212,94 +202,6 @@ double min_half_height(double center_x, double center_y);
 // view, else one.
 int panel_count(const ViewConfig& view);
 
-struct LayersConfig {
-  struct Data {  // the training samples as points
-    bool on = true;
-    double point_size = 3;  // pixels (before UI scale), [1, 20]
-    double opacity = 0.6;   // [0, 1]
-    bool operator==(const Data&) const = default;
-  } data;
-  struct Density {  // log p at the panel's level: heatmap + contour lines
-    bool on = true;
-    Colormap colormap = Colormap::Viridis;
-    double range = 12;            // nats shown below the maximum of log p, [0.1, 1000]
-    int resolution = 160;         // texels across the panel, [8, 1024]
-    bool contours = true;
-    double contour_spacing = 1;   // nats between contour lines, [0.01, 100]
-    // One colour range for every panel and level: the top is the largest log p of the data at the
-    // smallest noise level, `range` nats below it the bottom (so a flat high-noise density looks
-    // flat). Off: each panel rescales to its own view every frame (not in small multiples, whose
-    // panels always share the scale).
-    bool lock_scale = true;
-    bool operator==(const Density&) const = default;
-  } density;
-  struct Score {  // score arrows (instanced) and streamlines
-    bool on = true;
-    int grid = 24;                // arrows across the panel, [4, 128] (learned: at most 48)
-    ArrowLength length = ArrowLength::Log;
-    double scale = 1;             // arrow length multiplier, [0.05, 20]
-    bool streamlines = false;
-    int seeds = 14;               // streamline seeds across the panel, [2, 64]
-    bool operator==(const Score&) const = default;
-  } score;
-  struct Error {  // where the learned score is wrong (needs a trainer snapshot)
-    bool on = false;
-    ErrorKind kind = ErrorKind::Relative;
-    int resolution = 64;          // texels across the panel, [8, 96]
-    Colormap colormap = Colormap::Magma;
-    // An outline where p (the exact density at the panel's level) is below its `quantile` over
-    // the data points: the region with (almost) no data, where score matching has nothing to fit.
-    struct LowDensityOutline {
-      bool on = false;
-      double quantile = 0.05;  // fraction of the data points with lower p, [0.001, 0.5]
-      bool operator==(const LowDensityOutline&) const = default;
-    } low_density_outline;
-    bool operator==(const Error&) const = default;
-  } error;
-  // The learned model's own log p on the view grid, through the probability-flow ODE
-  // (core/likelihood), computed in the background on request (app/layers/model_density_layer.cpp)
-  // and drawn on learned panels in place of the data's exact density, with the density layer's
-  // colormap, contours and scale. Also the held-out NLL of the model beside the exact NLL.
-  struct ModelDensity {
-    bool on = false;
-    int resolution = 128;   // texels across the panel, [8, 256]
-    double tol = 1e-5;      // RK45 rtol = atol, [1e-7, 1e-2]
-    int nll_points = 300;   // fresh data draws for the held-out NLL, [0, 5000] (0: none)
-    bool operator==(const ModelDensity&) const = default;
-  } model_density;
-  // Encoding: the first `points` data points carried by the probability-flow ODE to their codes
-  // x(T) (drawn beside the data, joined by lines) and decoded back, with the round trip's largest
-  // error as a readout; the panel's score (exact or learned). app/layers/encoding_layer.cpp.
-  struct Encoding {
-    bool on = false;
-    int points = 100;       // data points encoded, [1, 2000]
-    bool lines = true;      // a line from each point to its code
-    bool operator==(const Encoding&) const = default;
-  } encoding;
-  struct Noised {  // the data perturbed to the panel's level, x_t = m x_0 + s z (one z per point)
-    bool on = false;
-    double point_size = 3;  // pixels (before UI scale), [1, 20]
-    double opacity = 0.6;   // [0, 1]
-    // An arrow from each noisy copy x_t back to m x_0, its own data point scaled to the level: the
-    // direction of its denoising target −(x_t − m x_0)/s² (the arrow is s² times the target).
-    // Drawn for at most kMaxNoisedPairs points.
-    bool pairs = false;
-    bool operator==(const Noised&) const = default;
-  } noised;
-  struct Particles {  // the sampler's particles with fading trails
-    bool on = true;
-    double point_size = 3;        // pixels, [1, 20]
-    int trail = 16;               // frames of trail, [0, 500]
-    int trail_particles = 200;    // particles that leave a trail, [0, 20000]
-    bool operator==(const Particles&) const = default;
-  } particles;
-  struct Axes {
-    bool on = true;
-    bool grid = true;
-    bool operator==(const Axes&) const = default;
-  } axes;
-  bool operator==(const LayersConfig&) const = default;
-};
 
 struct UiConfig {
   double ui_scale = 1;            // panel and font size multiplier (projectors), [0.5, 4]
@@ -395,34 +297,6 @@ struct EnumTable<MultiplesAcross> {
   static constexpr EnumName<MultiplesAcross> names[] = {
       {MultiplesAcross::Levels, "levels", "noise levels"},
       {MultiplesAcross::Sdes, "sdes", "VE / VP / sub-VP"},
-  };
-};
-
-template <>
-struct EnumTable<Colormap> {
-  static constexpr std::string_view what = "colormap";
-  static constexpr EnumName<Colormap> names[] = {
-      {Colormap::Viridis, "viridis", "viridis"},
-      {Colormap::Magma, "magma", "magma"},
-  };
-};
-
-template <>
-struct EnumTable<ArrowLength> {
-  static constexpr std::string_view what = "arrow length";
-  static constexpr EnumName<ArrowLength> names[] = {
-      {ArrowLength::Normalized, "normalized", "normalised"},
-      {ArrowLength::Scaled, "scaled", "scaled"},
-      {ArrowLength::Log, "log", "log-scaled"},
-  };
-};
-
-template <>
-struct EnumTable<ErrorKind> {
-  static constexpr std::string_view what = "error kind";
-  static constexpr EnumName<ErrorKind> names[] = {
-      {ErrorKind::Relative, "relative", "relative error"},
-      {ErrorKind::PWeighted, "p_weighted", "p-weighted error"},
   };
 };
 

@@ -188,7 +188,7 @@ TEST_CASE("derived state: the quality meter measures on the context's job runner
 TEST_CASE("fields: a guided scene's arrows are the guided score at their positions") {
   AppContext ctx(guided_scene(), scripted());
   app::PanelFields& f = ctx.fields(0);
-  LayersConfig::Score cfg;
+  ScoreLayerSettings cfg;
   cfg.grid = 12;
   cfg.streamlines = false;
   const FieldInputs in = inputs(ctx);
