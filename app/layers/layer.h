@@ -4,10 +4,11 @@
 // the context owns, for what it draws), its GL draw and its legend. The window, the export, the
 // Layers panel, the keyboard and the overlay only ever iterate the table (layer_table.h).
 //
-// Adding a layer: its settings block in LayersConfig (core/scene/scene.h, with its JSON fields in
-// scene.cpp), one file here defining the class and its make_ function, one line in
-// layer_table.cpp; and when it shows something new computed from the scene, that result as a keyed
-// member of PanelFields (app/state/fields.h, with its invalidation test in tests/state).
+// Adding a layer: its settings header core/scene/layers/<key>_layer.h (struct, key, fields,
+// validate) with its row in LayersConfig (core/scene/layers_config.h), one file here defining the
+// class and its make_ function, one line in layer_table.cpp; and when it shows something new
+// computed from the scene, that result as a keyed member of PanelFields (app/state/fields.h, with
+// its invalidation test in tests/state).
 #pragma once
 #include <imgui.h>
 

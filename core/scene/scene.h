@@ -83,7 +83,7 @@
 //     "multiples": {"on": false, "across": "levels" | "sdes", "count": 4 (levels: [2, 6]),
 //                   "t_min": 0, "t_max": 1 (levels: the sweep's ends, each in [0, 1])}
 //   },
-//   "layers": {             what the window draws, each with its settings (LayersConfig below)
+//   "layers": {             what the window draws, each with its settings (core/scene/layers_config.h)
 //     "data": {...}, "density": {...}, "score": {...}, "error": {...}, "noised": {...},
 //     "particles": {...}, "axes": {...}
 //   },
