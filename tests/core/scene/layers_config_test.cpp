@@ -50,7 +50,7 @@ TEST_CASE("every member of LayersConfig is in its field list, under its own key"
   // nor undone: the counts differ.
   CHECK(lister.blocks == int(member_count<LayersConfig>()));
   CHECK(lister.keys.size() == member_count<LayersConfig>());  // keys distinct
-  CHECK(lister.blocks == 9);
+  CHECK(lister.blocks >= 9);  // the counter counts (today's nine blocks at least)
 }
 
 TEST_CASE("each layer block round-trips through a scene file and switches on alone") {
@@ -79,7 +79,7 @@ TEST_CASE("each layer block round-trips through a scene file and switches on alo
         CHECK_FALSE(s.layers == base.layers);
       },
       base.layers);
-  CHECK(seen == 9);
+  CHECK(seen == int(member_count<LayersConfig>()));
 }
 
 TEST_CASE("layer settings out of range are refused by key path and range") {
