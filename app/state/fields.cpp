@@ -177,6 +177,33 @@ const ErrorMap* PanelFields::error(const FieldInputs& in, const ErrorLayerSettin
   return &error_;
 }
 
+namespace {
+
+// The cell centres of `g`, except that under imputation the cells the imputed line crosses are
+// sampled on it. Imputation pins the observed coordinate at m·a with the level's std s alone
+// (s = 0.01 at t ≈ 0), so p_t(x | a) is a ridge far thinner than a texel; sampled at the cell
+// centres it read −78 nats everywhere and the heatmap showed the floor colour only (lesson 10.3).
+// On the line, each of those cells shows the ridge's crest, the largest value in the cell.
+Points on_imputed_line(const Grid& g, const Conditioning& k, double m) {
+  Points x = g.points();
+  if (k.kind != Conditioning::Kind::Imputation) return x;
+  if (k.observe != Conditioning::Observe::X2) {  // x1 observed: one column
+    const double v = m * k.x1;
+    const int i = int(std::floor((v - g.x0) / g.dx()));
+    if (i >= 0 && i < g.nx)
+      for (int j = 0; j < g.ny; ++j) x(0, Index(j) * g.nx + i) = float(v);
+  }
+  if (k.observe != Conditioning::Observe::X1) {  // x2 observed: one row
+    const double v = m * k.x2;
+    const int j = int(std::floor((v - g.y0) / g.dy()));
+    if (j >= 0 && j < g.ny)
+      for (int i = 0; i < g.nx; ++i) x(1, Index(j) * g.nx + i) = float(v);
+  }
+  return x;
+}
+
+}  // namespace
+
 const ConditionalDensity* PanelFields::conditional(const FieldInputs& in, int resolution) {
   const Scene& scene = *in.scene;
   const Conditioning* k = sampler_condition(scene.sampler);
@@ -191,7 +218,8 @@ const ConditionalDensity* PanelFields::conditional(const FieldInputs& in, int re
   conditional_valid_ = false;
   try {
     const GuidedScore guided(*in.exact, *comps, *k);
-    guided.target().log_density(key.grid.points(), in.level, conditional_.log_p);
+    guided.target().log_density(on_imputed_line(key.grid, *k, in.level.m), in.level,
+                                conditional_.log_p);
   } catch (const InputError&) {
     return nullptr;  // the edit path reports a bad condition; the plain density is drawn
   }

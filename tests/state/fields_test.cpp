@@ -100,6 +100,36 @@ TEST_CASE(
   CHECK(f.conditional(inputs(ctx), 32) == nullptr);
 }
 
+TEST_CASE("fields: an imputed line thinner than a texel still shows its crest") {
+  // Lesson 10.3 at t = 0: imputing x1 = 2.83 makes p_t(x | x1) a ridge of std 0.01 across x1,
+  // between texel centres 0.375 apart; the heatmap read the floor colour everywhere.
+  Scene s = guided_scene();
+  Conditioning& c = *sampler_condition(s.sampler);
+  c.kind = Conditioning::Kind::Imputation;
+  c.x1 = 2.83;
+  s.view.left.t = 0;
+  s.ui.follow_sampler = false;
+  AppContext ctx(s, scripted());
+  const NoiseLevel level = ctx.panel(0).level;
+  REQUIRE(level.s < 0.02);
+  const app::ConditionalDensity* d = ctx.fields(0).conditional(inputs(ctx), 32);
+  REQUIRE(d != nullptr);
+  // The crest: the exact conditional on the line itself, at the grid's rows.
+  const GuidedScore guided(ctx.exact(), *mixture_components(ctx.scene().data), c);
+  Points line = d->key.grid.points();
+  line.row(0).setConstant(float(level.m * c.x1));
+  Values crest;
+  guided.target().log_density(line, level, crest);
+  // The map's top is the crest's (within float rounding), the ring's modes at ±45° on the line.
+  CHECK(d->log_p.maxCoeff() == doctest::Approx(crest.maxCoeff()).epsilon(1e-4));
+  CHECK(d->log_p.maxCoeff() > crest.maxCoeff() - 1);
+  // Off the line the density is far lower: one column carries it.
+  Index above = 0;
+  for (Index i = 0; i < d->log_p.size(); ++i) above += d->log_p[i] > crest.maxCoeff() - 12;
+  CHECK(above > 0);
+  CHECK(above <= d->key.grid.ny);
+}
+
 TEST_CASE("fields: the low-density outline invalidates on a level, data or quantile change") {
   AppContext ctx(guided_scene(), scripted());
   app::PanelFields& f = ctx.fields(0);
