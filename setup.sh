@@ -58,7 +58,7 @@ case "${1:-}" in
     ;;
   test)
     install_missing
-    phase "build release" build release -DCMAKE_BUILD_TYPE=Release
+    phase "build release" build release -DCMAKE_BUILD_TYPE=Release -DSCORELAB_WERROR=ON
     phase "tests release" ctest --test-dir build/release --output-on-failure -j "$(nproc)"
     # AddressSanitizer + UndefinedBehaviorSanitizer on every test (-O2 keeps the training tests quick;
     # -g1: function names and line numbers in sanitizer reports, faster to compile than -g).

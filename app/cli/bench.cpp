@@ -704,7 +704,8 @@ int run_bench(const Flags& flags, std::ostream& out, std::ostream& err) {
   const std::string only = flags.has("--only") ? "," + flags.text("--only") + "," : "";
   g_ttq_filter = flags.has("--cases") ? flags.text("--cases") : "";
   for (const Workload& w : kWorkloads) {
-    if (!only.empty() && only.find("," + std::string(w.name) + ",") == std::string::npos) continue;
+    const std::string needle = std::string(",").append(w.name).append(",");
+    if (!only.empty() && only.find(needle) == std::string::npos) continue;
     err << "bench: " << w.name << "...\n";
     result[std::string(w.name)] = w.run(quick);
   }

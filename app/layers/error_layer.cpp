@@ -77,11 +77,12 @@ class ErrorLayer final : public Layer {
   std::vector<ReadoutLine> readouts(const PanelFrame& f) const override {
     std::vector<ReadoutLine> lines;
     if (!shown(f)) return lines;
-    if (f.fields.error(f.inputs, f.layers().error))
-      lines.push_back({f.layers().error.kind == ErrorKind::Relative
-                           ? "error: |learned - exact| / |exact|, unweighted"
-                           : "error: p(x) |learned - exact|^2, as trained",
-                       IM_COL32(255, 220, 160, 255)});
+    if (f.fields.error(f.inputs, f.layers().error)) {
+      const std::string text = f.layers().error.kind == ErrorKind::Relative
+                                   ? "error: |learned - exact| / |exact|, unweighted"
+                                   : "error: p(x) |learned - exact|^2, as trained";
+      lines.emplace_back(text, IM_COL32(255, 220, 160, 255));
+    }
     if (outline(f)) {
       char legend[120];
       std::snprintf(legend, sizeof legend, "line: p at its %.3g%% quantile over the data, lower beyond",

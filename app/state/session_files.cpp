@@ -65,7 +65,7 @@ void save_session(const std::string& path, Scene scene, const Checkpoint* model)
 }
 
 OpenedSession open_session(const std::string& path) {
-  OpenedSession s{load_scene(path), nullptr};
+  OpenedSession s{load_scene(path), nullptr, ""};
   if (!s.scene.ui.model_file.empty()) {
     const std::string model_path = (fs::path(path).parent_path() / s.scene.ui.model_file).string();
     try {

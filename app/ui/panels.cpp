@@ -336,7 +336,7 @@ void loss_plot(const TrainerSnapshot& snap) {
   dl->AddText(ImVec2(p0.x + 4, p0.y + 2), IM_COL32(230, 230, 230, 255), label);
 }
 
-bool model_section(const app::AppContext& ctx, PanelState& st, Scene& s, Commands& commands) {
+bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
   bool changed = false;
   MlpConfig& m = s.train.model;
   changed |= slider("width", m.width, 8, 512);
@@ -530,7 +530,7 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
   if (ImGui::CollapsingHeader("Noise", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= noise_section(ctx, edit);
   if (ImGui::CollapsingHeader("Model & training", ImGuiTreeNodeFlags_DefaultOpen))
-    changed |= model_section(ctx, st, edit, commands);
+    changed |= model_section(ctx, edit, commands);
   if (ImGui::CollapsingHeader("Sampler", ImGuiTreeNodeFlags_DefaultOpen))
     changed |= sampler_section(ctx, st, edit, commands, false);
   if (ImGui::CollapsingHeader("Layers")) changed |= layers_section(table, edit, commands);

@@ -141,7 +141,8 @@ app::OpenedSession open_start(const Options& options, ui::LessonUi& lessons) {
   } else {
     opened = options.scene ? app::open_session(*options.scene)
                            : app::OpenedSession{
-                                 parse_scene_text(default_scene_json(), "default scene"), nullptr};
+                                 parse_scene_text(default_scene_json(), "default scene"), nullptr,
+                                 ""};
   }
   Scene& scene = opened.scene;
   // A scene this machine cannot run is refused before the window opens, naming its file.

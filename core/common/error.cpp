@@ -35,14 +35,19 @@ std::string quoted_name(std::string_view name) {
     }
     return out;
   };
-  if (name.size() <= kLong) return "'" + escaped(name) + "'";
+  // Built by appending: GCC 12 warns (falsely, -Wstringop-overflow) on "'" + std::string&&.
+  std::string out = "'";
+  if (name.size() <= kLong) return out += escaped(name), out += "'", out;
   // Cut at character boundaries: a UTF-8 continuation byte is 10xxxxxx.
   const auto continuation = [&](std::size_t i) { return (name[i] & 0xC0) == 0x80; };
   std::size_t head = kEnd, tail = name.size() - kEnd;
   while (head > 0 && continuation(head)) --head;
   while (tail < name.size() && continuation(tail)) ++tail;
-  return "'" + escaped(name.substr(0, head)) + "…" + escaped(name.substr(tail)) + "' (" +
-         std::to_string(name.size()) + " bytes)";
+  out += escaped(name.substr(0, head));
+  out += "…";
+  out += escaped(name.substr(tail));
+  out += "' (" + std::to_string(name.size()) + " bytes)";
+  return out;
 }
 
 void require_in_range(const std::string& what, double v, double lo, double hi) {

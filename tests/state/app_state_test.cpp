@@ -116,7 +116,10 @@ TEST_CASE("commands edit the scene as their keys and buttons say") {
 
 TEST_CASE("a finished run restarts on play (paused: the same run, playing: the next)") {
   Scene s = small_scene();
-  s.sampler = LangevinConfig{0.01, 3};  // three steps
+  LangevinConfig three_steps;
+  three_steps.step_size = 0.01;
+  three_steps.steps = 3;
+  s.sampler = three_steps;
   s.ui.steps_per_frame = 10;
   AppContext ctx(s, scripted());
   ctx.update();

@@ -322,7 +322,7 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   s.layers.data = {false, 5, 0.25};
   s.layers.density = {false, Colormap::Magma, 7.5, 96, false, 0.5, false};
   s.layers.score = {false, 40, ArrowLength::Scaled, 2.5, true, 9};
-  s.layers.error = {true, ErrorKind::PWeighted, 48, Colormap::Viridis};
+  s.layers.error = {true, ErrorKind::PWeighted, 48, Colormap::Viridis, {}};
   s.layers.noised = {true, 7, 0.5};
   s.layers.particles = {false, 6, 120, 500};
   s.layers.axes = {false, false};
