@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <type_traits>
 
 #include "core/common/error.h"
@@ -273,6 +274,24 @@ void check_window_cost(const Scene& scene) {
   }
 }
 
+namespace {
+
+// The variable `name` as seconds in [lo, 1e8] (`lo_text` as the message shows it), or nothing
+// when it is unset; anything else throws InputError naming the variable.
+std::optional<double> seconds_from_environment(const char* name, double lo, const char* lo_text) {
+  const char* v = std::getenv(name);
+  if (!v) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const double x = std::strtod(v, &end);
+  if (end == v || *end != '\0' || errno != 0 || !(x >= lo && x <= 1e8))
+    throw InputError(std::string(name) + " must be a number of seconds from " + lo_text +
+                     " to 100000000, got '" + std::string(v) + "'");
+  return x;
+}
+
+}  // namespace
+
 CostBudget budget_from_environment() {
   CostBudget b;
   if (const char* v = std::getenv("SCORELAB_MEMORY_BUDGET")) {
@@ -294,27 +313,9 @@ CostBudget budget_from_environment() {
           std::string(v) + "'");
     b.memory_bytes = x;
   }
-  if (const char* v = std::getenv("SCORELAB_TIME_BUDGET")) {
-    char* end = nullptr;
-    errno = 0;
-    const double x = std::strtod(v, &end);
-    if (end == v || *end != '\0' || errno != 0 || !(x >= 1 && x <= 1e8))
-      throw InputError(
-          "SCORELAB_TIME_BUDGET must be a number of seconds from 1 to 100000000, "
-          "got '" +
-          std::string(v) + "'");
-    b.run_seconds = x;
-  }
-  if (const char* v = std::getenv("SCORELAB_STEP_BUDGET")) {
-    char* end = nullptr;
-    errno = 0;
-    const double x = std::strtod(v, &end);
-    if (end == v || *end != '\0' || errno != 0 || !(x >= 0.01 && x <= 1e8))
-      throw InputError(
-          "SCORELAB_STEP_BUDGET must be a number of seconds from 0.01 to 100000000, "
-          "got '" +
-          std::string(v) + "'");
-    b.step_seconds = x;
+  if (const auto x = seconds_from_environment("SCORELAB_TIME_BUDGET", 1, "1")) b.run_seconds = *x;
+  if (const auto x = seconds_from_environment("SCORELAB_STEP_BUDGET", 0.01, "0.01")) {
+    b.step_seconds = *x;
     b.step_seconds_from_environment = true;
   }
   return b;
