@@ -41,6 +41,7 @@ struct ScoreCost {
   std::string what;
   double ops_per_point = 0;
   double bytes_per_point = 0;
+  bool empirical = false;  // an empirical mixture: one narrow kernel per point (a stiff flow)
 };
 
 // The network's parameter count (Mlp's layout: (2 + E) → H → … → H → 2).
@@ -64,11 +65,11 @@ ScoreCost exact_score_cost(const Scene& scene) {
       what = "dataset " + *name;
     } else {
       what = "the empirical mixture of " + std::to_string(d.points) + " points";
-      return {what, kEmpiricalOpsPerPoint * d.points, 0};
+      return {what, kEmpiricalOpsPerPoint * d.points, 0, true};
     }
   } else if (const auto* set = std::get_if<PointSet>(&d.source)) {
     what = "the empirical mixture of " + std::to_string(set->points.size()) + " drawn points";
-    return {what, kEmpiricalOpsPerPoint * double(set->points.size()), 0};
+    return {what, kEmpiricalOpsPerPoint * double(set->points.size()), 0, true};
   } else {
     components = static_cast<double>(std::get<MixtureComponents>(d.source).size());
     what = "a mixture of " + number_text(components) + " components";
@@ -212,16 +213,15 @@ CostItem likelihood_cost(const Scene& scene, const LikelihoodOptions& o, double 
   const ScoreCost score = learned ? learned_score_cost(scene) : exact_score_cost(scene);
   // Velocity evaluations of one point's solve. RK45 at rtol 1e-5 (eps 1e-5, 32-point chunks):
   // about 220 on a mixture's exact flow (ring8, VE 237 and VP 207), ~30,000 on the 2,000-point
-  // empirical mixture of moons, 80–130 on a learned flow (smoother; 75 counted); rtol 1e-3 and 1e-7 took
-  // 0.5× and 2.2× as many.
+  // empirical mixture of moons, 80–130 on a learned flow (smoother; 75 counted); rtol 1e-3 and
+  // 1e-7 took 0.5× and 2.2× as many.
   double evaluations = 0;
-  const bool empirical = exact_score_cost(scene).what.find("empirical") != std::string::npos;
   switch (o.method) {
     case OdeMethod::Euler: evaluations = o.steps; break;
     case OdeMethod::Heun: evaluations = 2.0 * o.steps; break;
     case OdeMethod::Rk4: evaluations = 4.0 * o.steps; break;
     case OdeMethod::Rk45:
-      evaluations = (learned ? 75 : empirical ? 30000 : 220) *
+      evaluations = (learned ? 75 : score.empirical ? 30000 : 220) *
                     std::pow(std::max(o.rtol, 1e-10) / 1e-5, -0.17);
       break;
   }
