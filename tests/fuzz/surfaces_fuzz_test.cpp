@@ -5,10 +5,12 @@
 // another exception. Condition blocks are fuzzed through the scene corpus
 // (tests/fuzz/corpus/crafted_{observation,imputation,class}.json).
 #include <doctest/doctest.h>
+#include <stdlib.h>  // mkdtemp
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <typeinfo>
 
@@ -30,13 +32,13 @@ constexpr int kSessionInputs = fuzz::kSanitized ? 150 : 400;
 constexpr int kPointsInputs = fuzz::kSanitized ? 1500 : 4000;
 constexpr int kRecentInputs = fuzz::kSanitized ? 300 : 1000;  // each writes the list (fsync)
 
-// A fresh folder per test case, removed at the end.
+// A fresh folder per test case (mkdtemp: a new name, never an existing folder), removed at the end.
 struct FuzzDir {
   fs::path path;
   FuzzDir() {
-    path = fs::temp_directory_path() / ("scorelab_fuzz_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(std::rand()));
-    fs::create_directories(path);
+    char name[] = "/tmp/scorelab_fuzz_XXXXXX";
+    if (!::mkdtemp(name)) throw std::runtime_error("mkdtemp failed");
+    path = name;
   }
   ~FuzzDir() {
     std::error_code ec;
