@@ -23,8 +23,8 @@ class ContoursLayer final : public Layer {
 
   void draw(render::Painter& painter, PanelFrame& f) override {
     if (f.layers().density.on) return;  // drawn with the heatmap (density_layer.cpp)
-    // A learned panel showing the model's density draws its contours (model_density_layer.cpp).
-    if (f.layers().model_density.on && f.ctx.panel(f.panel).source == FieldSource::Learned) return;
+    // A panel showing the PF-ODE's density draws its contours (model_density_layer.cpp).
+    if (f.ctx.panel(f.panel).ode_density) return;
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return;
     GridTexture& g = gpu_[f.panel];

@@ -84,12 +84,10 @@ class DensityLayer final : public Layer {
     return conditional_[std::size_t(f.panel)];
   }
 
-  // A learned panel with the model-density layer on shows the model's own density instead (or
-  // nothing while it is computed), never the data's under the model's name.
-  static bool shown(const PanelFrame& f) {
-    return !(f.layers().model_density.on &&
-             f.ctx.panel(f.panel).source == FieldSource::Learned);
-  }
+  // A panel whose density is drawn through the PF-ODE (a learned panel with the model-density
+  // layer on, or an exact one asking for it) shows that map instead (or nothing while it is
+  // computed), never the closed form under the ODE's name.
+  static bool shown(const PanelFrame& f) { return !f.ctx.panel(f.panel).ode_density; }
   static app::DensityRange range(const PanelFrame& f, const app::DensityField& d) {
     return app::density_range(d.stats, f.layers().density, f.ctx.density_scale());
   }

@@ -2,7 +2,8 @@
 // probability-flow ODE (PanelFields::model_density, app/state/fields.h, runs it as a background
 // job on the context's job runner), drawn on learned panels in place of the data's exact density
 // with the same colormap, contours and locked scale, so an exact panel and a learned panel
-// compare side by side.
+// compare side by side. An exact panel with PanelConfig::ode_density draws the exact score's map
+// the same way, to set beside the closed form (lesson 9.3: the ODE's likelihood is the true one).
 //
 // When it is computed: the first time a learned panel shows the layer, then only on request (M,
 // or the button), never by itself when the view or the model moves on — a 128×128 map at
@@ -29,7 +30,7 @@ namespace {
 
 class ModelDensityLayer final : public Layer {
  public:
-  std::string_view label() const override { return "model density (learned, PF-ODE)"; }
+  std::string_view label() const override { return "model density (PF-ODE)"; }
   int key() const override { return -1; }  // the digits are taken; toggled in the Layers panel
   bool on(const LayersConfig& l) const override { return l.model_density.on; }
   void set_on(LayersConfig& l, bool on) const override { l.model_density.on = on; }
@@ -66,14 +67,20 @@ class ModelDensityLayer final : public Layer {
     if (!m) return std::nullopt;
     const app::DensityRange r = range(f, *m);
     char stale[80] = "";
-    if (m->step != f.ctx.model_step())
+    if (!m->exact && m->step != f.ctx.model_step())
       std::snprintf(stale, sizeof stale, "\nstale: model now at\nstep %ld (M: recompute)",
                     f.ctx.model_step());
     // What the far-field marks mean is a readout line (below), not legend lines: a taller legend
     // finds no corner free of the data (panel_overlay.cpp) and covers the modes.
     char title[240];
-    std::snprintf(title, sizeof title, "log p of the learned model\n(PF-ODE, step %ld, t %.3g)%s%s",
-                  m->step, m->eps, r.locked ? "\nshared scale" : "\nscale of this map", stale);
+    if (m->exact)
+      // Two lines: the panel's caption already names the score and the level.
+      std::snprintf(title, sizeof title, "log p via PF-ODE%s",
+                    r.locked ? "\nshared scale" : "\nscale of this map");
+    else
+      std::snprintf(title, sizeof title,
+                    "log p of the learned model\n(PF-ODE, step %ld, t %.3g)%s%s", m->step, m->eps,
+                    r.locked ? "\nshared scale" : "\nscale of this map", stale);
     return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f"};
   }
 
@@ -98,18 +105,18 @@ class ModelDensityLayer final : public Layer {
       lines.push_back({text, IM_COL32(230, 230, 230, 255)});
     }
     if (m->held_out.cols() > 0) {
-      std::snprintf(text, sizeof text, "NLL of %ld fresh draws: learned %.3f, exact %.3f nats",
-                    long(m->held_out.cols()), m->nll_learned, m->nll_exact);
+      std::snprintf(text, sizeof text, "NLL (%ld draws): %s %.3f, exact %.3f nats",
+                    long(m->held_out.cols()), m->exact ? "PF-ODE" : "learned", m->nll_ode,
+                    m->nll_exact);
       lines.push_back({text, IM_COL32(200, 230, 255, 255)});
     }
     return lines;
   }
 
  private:
-  // Learned panels only: the exact panel's density is the density layer's.
-  static bool shown(const PanelFrame& f) {
-    return f.ctx.panel(f.panel).source == FieldSource::Learned;
-  }
+  // Panels whose density is drawn through the ODE (learned ones, exact ones asking for it); the
+  // others' is the density layer's closed form.
+  static bool shown(const PanelFrame& f) { return f.ctx.panel(f.panel).ode_density; }
   // The density layer's range: the shared scale when it is locked, else this map's own.
   static app::DensityRange range(const PanelFrame& f, const app::ModelDensityMap& m) {
     return app::density_range(m.stats, f.layers().density, f.ctx.density_scale());

@@ -363,12 +363,15 @@ void AppContext::derive_panels() {
     if (!mult.on) {  // one panel, or split view: each its own source and t
       const PanelConfig& cfg = p == 0 ? scene_.view.left : scene_.view.right;
       v.source = cfg.source;
+      v.ode_density = scene_.layers.model_density.on &&
+                      (cfg.source == FieldSource::Learned || cfg.ode_density);
       v.follows_particles = follow;
       v.level = follow ? moving : level_at(scene_, cfg.t);
     } else if (mult.across == MultiplesAcross::Levels) {
       // Small multiples: pinned levels, no particles (PanelView::shows_particles).
       v.shows_particles = false;
       v.source = scene_.view.left.source;
+      v.ode_density = scene_.layers.model_density.on && v.source == FieldSource::Learned;
       v.level = level_at(scene_, multiples_t(mult, p));
     } else {
       v.shows_particles = false;

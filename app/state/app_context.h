@@ -66,6 +66,10 @@ struct PanelView {
   bool shows_particles = true;
   // The level's std was raised to field_std_floor() (a sample-only dataset: finer is spikes).
   bool std_floored = false;
+  // The panel's density is its score's log p through the probability-flow ODE (the model-density
+  // layer's map) instead of the closed form: layers.model_density is on and the panel is learned
+  // (the model has no closed form) or asks for it (PanelConfig::ode_density).
+  bool ode_density = false;
 };
 
 // The t of small-multiples panel i across levels: evenly spaced from t_min (i = 0) to t_max.
@@ -122,6 +126,8 @@ class AppContext {
   // ---- what the layers and the panels read ----------------------------------------------------
   const Points& data_points() const { return data_points_; }  // the training samples shown
   const ScoreModel& exact() const { return *exact_; }
+  // The same, shared with background jobs that read it after a data edit replaced it.
+  std::shared_ptr<const ScoreModel> exact_shared() const { return exact_; }
   const ScoreModel* learned() const { return learned_.get(); }  // null before the first snapshot
   // The score a panel's (or the particles') source stands for, null while learned has no snapshot.
   const ScoreModel* model(FieldSource source) const {
@@ -189,7 +195,7 @@ class AppContext {
 
   Scene scene_;
   RunMode mode_;
-  std::unique_ptr<ScoreModel> exact_;
+  std::shared_ptr<const ScoreModel> exact_;
   Points data_points_;
   long data_revision_ = 0;
   FitData fit_data_;  // the data as the σ_max fit sees it (per data revision)

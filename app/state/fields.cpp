@@ -105,7 +105,7 @@ FieldInputs field_inputs(const AppContext& ctx, int panel, const view::WorldRect
   in.level = ctx.panel(panel).level;
   in.scene = &ctx.scene();
   in.source = ctx.panel(panel).source;
-  in.exact = &ctx.exact();
+  in.exact = ctx.exact_shared();
   in.learned = ctx.learned();
   in.guided = ctx.guided(in.source);
   in.data_points = &ctx.data_points();
@@ -131,7 +131,7 @@ const ArrowField* PanelFields::arrows(const FieldInputs& in, const ScoreLayerSet
   const bool learned = in.source == FieldSource::Learned;
   // A guided scene's arrows are the score its particles follow (the guided one), never the
   // unguided field the heatmap's conditional density would contradict.
-  const ScoreModel* model = in.guided ? in.guided : learned ? in.learned : in.exact;
+  const ScoreModel* model = in.guided ? in.guided : learned ? in.learned : in.exact.get();
   if (!model || (learned && !in.learned)) {
     arrows_valid_ = false;  // learned source without a snapshot yet: nothing to draw
     return nullptr;
@@ -262,7 +262,7 @@ const Encoding* PanelFields::encoding(const FieldInputs& in, int points) {
   constexpr double kTol = 1e-5;
   constexpr double kLearnedInterval = 2.0;  // seconds between learned recomputes while training
   const bool learned = in.source == FieldSource::Learned;
-  const ScoreModel* model = learned ? in.learned : in.exact;
+  const ScoreModel* model = learned ? in.learned : in.exact.get();
   if (!model) return nullptr;
   FieldKey key;
   key.sde = in.scene->noise.sde;
@@ -285,7 +285,7 @@ const Encoding* PanelFields::encoding(const FieldInputs& in, int points) {
   e.data = all.leftCols(std::min<Index>(points, all.cols()));
   try {
     const Sde sde(key.sde);
-    const double eps = model_density_eps(key.sde, 0.0);
+    const double eps = likelihood_start_time(key.sde, 0.0);
     PointsT<double> codes, back;
     encode(*model, sde, e.data, eps, kTol, codes);
     decode(*model, sde, codes, eps, kTol, back);
@@ -311,18 +311,22 @@ const ModelDensityPanel& PanelFields::model_density(const FieldInputs& in,
     st.density.cancel();
   }
   const bool asked = in.model_density_requests != st.seen_requests;
-  if ((asked || !st.started) && in.training && in.training->model) {
+  const bool exact = in.source == FieldSource::Exact;
+  if ((asked || !st.started) && (exact || (in.training && in.training->model))) {
     st.seen_requests = in.model_density_requests;
     st.started = true;
     st.error.clear();
     const Scene& s = *in.scene;
     ModelDensityRequest r;
     r.grid = grid_over(in.rect, cfg.resolution);
-    r.model = in.training->model;
+    if (exact)
+      r.exact = in.exact;
+    else
+      r.model = in.training->model;
     r.ema = s.ui.use_ema;
     r.sde = s.noise.sde;
     r.tol = cfg.tol;
-    r.eps = model_density_eps(s.noise.sde, in.level.t);
+    r.eps = likelihood_start_time(s.noise.sde, in.level.t);
     r.nll_points = cfg.nll_points;
     r.data = make_data_source(s.data);
     r.rng = scene_streams(s.seed).held_out;  // the same draws for any map of the scene

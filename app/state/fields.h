@@ -122,7 +122,7 @@ struct FieldInputs {
   view::WorldRect rect;
   NoiseLevel level;
   const Scene* scene = nullptr;         // data, sampler (condition), noise, layers' settings
-  const ScoreModel* exact = nullptr;
+  std::shared_ptr<const ScoreModel> exact;  // shared: a background job may outlive a data edit
   const ScoreModel* learned = nullptr;  // null before the first snapshot
   // The source's score with the scene's guidance added (what guided particles follow); null when
   // the scene's condition does not guide.
@@ -144,8 +144,8 @@ struct FieldInputs {
 FieldInputs field_inputs(const AppContext& ctx, int panel, const view::WorldRect& rect,
                          double now);
 
-// The model-density map of one panel and its job: computed the first time a learned panel shows
-// it, then only on request (M, or the button), never by itself when the view or the model moves
+// The model-density map of one panel and its job (of the learned model, or on an exact panel
+// with PanelConfig::ode_density of the exact score): computed the first time a panel shows it, then only on request (M, or the button), never by itself when the view or the model moves
 // on — a 128×128 map at rtol 1e-5 takes seconds of both cores.
 struct ModelDensityPanel {
   ModelDensity density;

@@ -3,17 +3,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <thread>
-
 
 #include "core/common/error.h"
 #include "core/likelihood/likelihood.h"
 
 namespace scorelab::app {
-
-double model_density_eps(const SdeParams& sde, double t) {
-  return std::clamp(t, sde.kind == SdeKind::VE ? 1e-5 : 1e-3, 0.5);
-}
 
 namespace {
 
@@ -21,7 +17,9 @@ namespace {
 ModelDensityMap compute(const ModelDensityRequest& r, JobControl& control) {
   // The runner's worker runs below the UI thread (jobs.h), and so do the likelihood's helper
   // threads, which inherit its priority: a map takes what the UI leaves of the cores.
-  const LearnedScore model(r.model, r.ema);
+  std::optional<LearnedScore> learned;
+  if (!r.exact) learned.emplace(r.model, r.ema);
+  const ScoreModel& model = r.exact ? *r.exact : static_cast<const ScoreModel&>(*learned);
   const Sde sde(r.sde);
   LikelihoodOptions o;
   o.rtol = o.atol = r.tol;
@@ -45,13 +43,16 @@ ModelDensityMap compute(const ModelDensityRequest& r, JobControl& control) {
   };
   ModelDensityMap m;
   m.grid = r.grid;
-  m.step = r.model->step;
+  m.exact = r.exact != nullptr;
+  m.step = r.exact ? -1 : r.model->step;
   m.ema = r.ema;
   m.tol = r.tol;
   m.eps = o.eps;
   const NoiseLevel level = sde.level(o.eps);
-  m.window = r.model->mlp->window_at(level.m, level.s);
-  if (m.window) m.sigma_data = r.model->mlp->config().sigma_data;
+  if (!r.exact) {
+    m.window = r.model->mlp->window_at(level.m, level.s);
+    if (m.window) m.sigma_data = r.model->mlp->config().sigma_data;
+  }
   lc.progress = step(0.0, grid_share);
   if (!log_likelihood(model, sde, r.grid.points(), o, m.log_p, nullptr, lc)) return m;
   m.stats = value_stats(m.log_p);
@@ -60,7 +61,7 @@ ModelDensityMap compute(const ModelDensityRequest& r, JobControl& control) {
     lc.progress = step(grid_share, 1.0 - grid_share);
     Values lp;
     if (!log_likelihood(model, sde, held_out, o, lp, nullptr, lc)) return m;
-    m.nll_learned = mean_nll(lp);
+    m.nll_ode = mean_nll(lp);
     m.held_out = std::move(held_out);
   }
   return m;
@@ -69,7 +70,8 @@ ModelDensityMap compute(const ModelDensityRequest& r, JobControl& control) {
 }  // namespace
 
 void ModelDensity::start(JobRunner& runner, ModelDensityRequest request) {
-  if (!request.model) throw InputError("the model density needs a learned model (train first)");
+  if (!request.model && !request.exact)
+    throw InputError("the model density needs a learned model (train first)");
   if (request.grid.nx < 1 || request.grid.ny < 1)
     throw InputError("the model density needs a grid of at least 1x1");
   cancel();

@@ -1,8 +1,10 @@
-// The model-density map of one panel: the learned model's own log p on a grid through the
-// probability-flow ODE (core/likelihood), computed as a background job (jobs.h) and kept with
-// what it was computed for (grid, model step, tolerance), so a picture of it can say so. Also the
-// held-out NLL: the model's mean −log p on fresh data draws, beside the exact one of the same
-// draws. No GL: the model-density layer draws it, the state tests drive it.
+// The model-density map of one panel: a score's own log p on a grid through the probability-flow
+// ODE (core/likelihood) — the learned model's, or the exact score's (to set beside the closed
+// form: the two agree within the ODE's tolerance) — computed as a background job (jobs.h) and
+// kept with what it was computed for (grid, model step, tolerance), so a picture of it can say
+// so. Also the held-out NLL: the score's mean −log p on fresh data draws through the ODE, beside
+// the closed-form one of the same draws. No GL: the model-density layer draws it, the state tests
+// drive it.
 #pragma once
 #include <cmath>
 #include <memory>
@@ -21,13 +23,14 @@ struct ModelDensityMap {
   Grid grid;             // where it was computed (data units)
   Values log_p;          // grid.size(), nats (non-finite replaced by the minimum)
   FieldStats stats;
+  bool exact = false;    // of the exact score (then step is −1), else of the learned model
   long step = -1;        // the model's training step
   bool ema = true;
   double tol = 0;        // RK45 rtol = atol
   double eps = 0;        // the ODE's start time: this is log p_eps
   Points held_out;       // 2 × n: the fresh data draws of the NLL (may be empty)
-  double nll_learned = NAN;  // mean −log p_eps of held_out under the model, nats
-  double nll_exact = NAN;    // the same under the exact density (set by the owner, NaN if none)
+  double nll_ode = NAN;    // mean −log p_eps of held_out through the ODE, nats
+  double nll_exact = NAN;  // the same under the closed-form density (set by the owner, NaN if none)
   // Where the model's network part is on at the map's level (core/nn/mlp.h FarField): within
   // `inner` of `center` (data units) the network was trained; beyond `outer` it is switched off
   // and the score is the skip term's, that of the Gaussian N(μ, σ_d² I), so the map there shows
@@ -41,27 +44,23 @@ struct ModelDensityMap {
 // What one computation needs, copied so the job owns everything it reads.
 struct ModelDensityRequest {
   Grid grid;
-  std::shared_ptr<const ModelSnapshot> model;
+  std::shared_ptr<const ModelSnapshot> model;  // the learned model (when `exact` is null)
   bool ema = true;
+  std::shared_ptr<const ScoreModel> exact;     // set: the map is of this exact score instead
   SdeParams sde;
   double tol = 1e-5;
-  double eps = 1e-3;      // the ODE's start time: the map is log p_eps (model_density_eps)
+  double eps = 1e-3;      // the ODE's start time: the map is log p_eps (likelihood_start_time)
   int nll_points = 300;
   DataSource data;        // fresh draws for the held-out NLL
   Rng rng;                // of those draws: the scene's held-out stream (core/scene/streams.h)
 };
 
-// The ODE's start time for a panel at time t: t itself, so the map is the model's log p_t beside
-// the exact log p_t of the same level, but at least the reference's sampling eps (1e-5 VE, 1e-3
-// VP / sub-VP, whose s(t) → 0 makes the score singular at t = 0) and at most 0.5 (the
-// likelihood's limit; the legend says which t the map is of).
-double model_density_eps(const SdeParams& sde, double t);
 
 // One panel's map and its running job.
 class ModelDensity {
  public:
   // Starts computing `request` on `runner`, cancelling a job still running. Throws InputError
-  // for a bad request (no model, an empty grid).
+  // for a bad request (no score, an empty grid).
   void start(JobRunner& runner, ModelDensityRequest request);
   void cancel();
   // Takes a finished job's map (true when a new one arrived). A failed job's message in *error.

@@ -485,6 +485,16 @@ bool view_section(Scene& s) {
     changed |= ImGui::Checkbox("split view (linked cameras)", &s.view.split);
     changed |= enum_combo(s.view.split ? "left fields" : "fields", s.view.left.source);
     if (s.view.split) changed |= enum_combo("right fields", s.view.right.source);
+    // An exact panel can draw its density through the PF-ODE (the model-density layer) to set
+    // beside the closed form; a learned panel always does when that layer is on.
+    if (s.layers.model_density.on) {
+      const auto ode_box = [&](const char* label, PanelConfig& p) {
+        if (p.source == FieldSource::Exact) changed |= ImGui::Checkbox(label, &p.ode_density);
+      };
+      ode_box(s.view.split ? "left density through the ODE" : "density through the ODE",
+              s.view.left);
+      if (s.view.split) ode_box("right density through the ODE", s.view.right);
+    }
   }
   changed |= slider("UI scale", s.ui.ui_scale, 0.5, 4, "%.2f");
   return changed;

@@ -7,6 +7,7 @@
 
 #include "core/common/error.h"
 #include "core/field/field.h"
+#include "core/likelihood/likelihood.h"
 #include "core/nn/learned_score.h"
 #include "core/noise/sde.h"
 #include "core/sample/conditioning.h"
@@ -56,6 +57,23 @@ double median_view_error(const Scene& scene, const ScoreModel& learned, double t
   return e[mid];
 }
 
+// The largest |log p through the PF-ODE − closed form| of the exact score over 200 fresh data
+// draws (Rng(seed)), nats: the ODE at the model-density layer's tolerance, from the likelihood's
+// start time at t = 0.
+double ode_likelihood_error(const Scene& scene, const GaussianMixture& data, Rng& rng) {
+  constexpr Index kDraws = 200;
+  const Sde sde(scene.noise.sde);
+  LikelihoodOptions o;
+  o.rtol = o.atol = scene.layers.model_density.tol;
+  o.eps = likelihood_start_time(scene.noise.sde, 0.0);
+  Points x;
+  data.sample(kDraws, rng, x);
+  Values ode, closed;
+  log_likelihood(data, sde, x, o, ode);
+  data.log_density(x, sde.level(o.eps), closed);
+  return (ode - closed).cwiseAbs().maxCoeff();
+}
+
 }  // namespace
 
 std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
@@ -97,9 +115,13 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
       c.at_least = r.number("at_least", -1);
       c.at_most = r.number("at_most", -1);
       if (c.at_least < 0 && c.at_most < 0) throw InputError(at + " needs at_least or at_most");
+    } else if (kind == "likelihood_error") {
+      c.kind = Claim::Kind::LikelihoodError;
+      c.at_most = r.number("at_most", -1);
+      require_above(at + ".at_most", c.at_most, 0);
     } else {
-      throw InputError(at + ".kind must be mode_weight, weight_error, matches_target or "
-                            "score_error, got '" + kind + "'");
+      throw InputError(at + ".kind must be mode_weight, weight_error, matches_target, "
+                            "score_error or likelihood_error, got '" + kind + "'");
     }
     r.finish();
     out.push_back(c);
@@ -188,6 +210,12 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
         k.holds = (c.at_least < 0 || k.value >= c.at_least) && (c.at_most < 0 || k.value <= c.at_most);
         break;
       }
+      case Claim::Kind::LikelihoodError:
+        k.stated = "log p through the ODE is the closed form within " + number(c.at_most) + " nats";
+        k.value = ode_likelihood_error(scene, data_mixture, rng);
+        k.measured = "largest difference " + number(k.value) + " nats";
+        k.holds = k.value <= c.at_most;
+        break;
     }
     out.push_back(k);
   }

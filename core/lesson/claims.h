@@ -21,6 +21,11 @@
 //       the learned score's relative error ‖s_θ − s‖ / (‖s‖ + δ) (the error map's, unweighted)
 //       at level τ of the scene's SDE, its median over a 64 × 64 grid of the square view
 //       (the view's centre ± its half-height): "wrong over most of the view", or "right"
+//   {"kind": "likelihood_error", "at_most": e}
+//       the exact score's log p through the probability-flow ODE (RK45 at the scene's
+//       layers.model_density.tol, from t = eps: likelihood_start_time) differs from the closed-form
+//       log p_eps by at most e nats, the largest difference over 200 fresh data draws: "the ODE's
+//       likelihood is the true one"
 // Claims need mixture data (named mixtures or a custom one): a step without it is refused when
 // read. Particles that follow the exact score are checked as they are. A step whose claims need a
 // learned model (its particles follow the learned score, or it claims a score_error) needs its
@@ -42,12 +47,19 @@
 namespace scorelab {
 
 struct Claim {
-  enum class Kind { ModeWeight, WeightError, MatchesTarget, ScoreError } kind = Kind::ModeWeight;
+  enum class Kind {
+    ModeWeight,
+    WeightError,
+    MatchesTarget,
+    ScoreError,
+    LikelihoodError
+  } kind = Kind::ModeWeight;
   int component = 0;         // ModeWeight: the data component k
   double value = 0;          // ModeWeight: the stated fraction, [0, 1]
   double tolerance = 0.03;   // ModeWeight: ±, (0, 1]
   double at_least = -1;      // WeightError: lower bound (−1: none)
-  double at_most = -1;       // WeightError / MatchesTarget / ScoreError: upper bound (−1: none)
+  double at_most = -1;       // WeightError / MatchesTarget / ScoreError / LikelihoodError: upper
+                             // bound (−1: none)
   double t = -1;             // MatchesTarget: the target is p_t of the scene's SDE (−1: the data);
                              // ScoreError: the level of the error (required)
   bool operator==(const Claim&) const = default;

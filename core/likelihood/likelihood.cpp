@@ -12,6 +12,10 @@
 
 namespace scorelab {
 
+double likelihood_start_time(const SdeParams& sde, double t) {
+  return std::clamp(t, sde.kind == SdeKind::VE ? 1e-5 : 1e-3, 0.5);
+}
+
 void LikelihoodOptions::validate() const {
   require_in_range("likelihood.steps", steps, 1, 100000);
   require_in_range("likelihood.rtol", rtol, 1e-10, 1.0);

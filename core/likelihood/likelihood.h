@@ -63,6 +63,11 @@ struct LikelihoodOptions {
   void validate() const;  // throws InputError naming "likelihood.<field>" and its range
 };
 
+// The start time of a likelihood of level t (a map of log p_t): t itself, but at least the
+// reference's sampling eps (1e-5 VE, 1e-3 VP / sub-VP, whose s(t) → 0 makes the score singular
+// at t = 0) and at most 0.5 (LikelihoodOptions::eps's limit; a picture says which t it is of).
+double likelihood_start_time(const SdeParams& sde, double t);
+
 // How a long run reports and stops (the window runs it as a background job).
 struct LikelihoodControl {
   // Called often (after the calling thread's ODE steps, and every 20 ms while helper threads

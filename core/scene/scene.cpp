@@ -95,6 +95,7 @@ template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, PanelConfig> {
   v("source", c.source);
   v("t", c.t);
+  v("ode_density", c.ode_density);
 }
 
 template <class V, class C>

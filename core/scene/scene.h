@@ -156,6 +156,10 @@ struct PanelConfig {
   FieldSource source = FieldSource::Exact;
   double t = 0.3;  // the noise level shown: time of noise.sde in [0, 1] (or of the schedule level
                    // nearest to it when ui.discrete_levels)
+  // An exact panel's density drawn through the probability-flow ODE (the model-density layer's map
+  // of the exact score, when that layer is on) instead of the closed form: beside a closed-form
+  // panel it shows the ODE's likelihood is the true one. Learned panels always draw the ODE's.
+  bool ode_density = false;
   bool operator==(const PanelConfig&) const = default;
 };
 

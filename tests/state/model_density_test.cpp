@@ -8,6 +8,7 @@
 #include "app/state/model_density.h"
 #include "core/common/error.h"
 #include "core/distributions/datasets.h"
+#include "core/likelihood/likelihood.h"
 #include "core/train/training_session.h"
 
 using namespace scorelab;
@@ -29,7 +30,7 @@ app::ModelDensityRequest small_request() {
   r.model = session.snapshot();
   r.sde = cfg.sde;
   r.tol = 1e-3;
-  r.eps = app::model_density_eps(cfg.sde, 0.0);
+  r.eps = likelihood_start_time(cfg.sde, 0.0);
   r.nll_points = 20;
   r.data = data;
   return r;
@@ -65,7 +66,7 @@ TEST_CASE("model density: a finite map of the grid and step asked for, with its 
   CHECK(m->window->outer == doctest::Approx(1.5 * m->window->inner));
   CHECK(m->sigma_data == r.model->mlp->config().sigma_data);
   CHECK(m->held_out.cols() == 20);
-  CHECK(std::isfinite(m->nll_learned));
+  CHECK(std::isfinite(m->nll_ode));
   CHECK_FALSE(md.poll(&error));  // taken once
 }
 

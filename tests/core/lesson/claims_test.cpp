@@ -101,6 +101,35 @@ TEST_CASE("claims: lesson 10.3 with the replacement inpainter misses its target"
   CHECK_FALSE(all);
 }
 
+TEST_CASE("claims: the ODE's likelihood matches the closed form up to the prior's mismatch") {
+  // Lesson 9.3 claims log p through the PF-ODE is the closed form within 2e-3 nats (RK45 at
+  // rtol 1e-5, VP with beta_max 20). What remains is the prior, not the solver: N(0, I) stands in
+  // for the true p_1, whose means are the data's times m(1) = e^-5.0 (0.03 on the ring). So the
+  // difference does not shrink with a tighter solve, shrinks tenfold with beta_max 40 (m(1) =
+  // e^-10), and a loose solve (rtol 1e-2) fails the claim: the check can fail.
+  const Lesson lesson = load_lesson(kLessons + "/09_probability_flow.json");
+  LessonStep step = lesson.steps.at(2);
+  REQUIRE(step.claims.size() == 1);
+  REQUIRE(step.claims[0].kind == Claim::Kind::LikelihoodError);
+  const Points none(2, 0);  // the claim reads no particles
+  const auto difference = [&](double tol, double beta_max) {
+    LessonStep s = step;
+    s.scene.layers.model_density.tol = tol;
+    s.scene.noise.sde.beta_max = beta_max;
+    return check_claims(s.claims, s.scene, none)[0];
+  };
+  const ClaimCheck shipped = difference(1e-5, 20);
+  const double tight = difference(1e-7, 20).value, far_prior = difference(1e-5, 40).value;
+  const ClaimCheck loose = difference(1e-2, 20);
+  MESSAGE("largest difference: shipped " << shipped.value << ", rtol 1e-7 " << tight
+                                         << ", beta_max 40 " << far_prior << ", rtol 1e-2 "
+                                         << loose.value);
+  CHECK(shipped.holds);
+  CHECK(tight > 0.5 * shipped.value);      // not the solver's error
+  CHECK(far_prior < 0.2 * shipped.value);  // the prior's
+  CHECK_FALSE(loose.holds);
+}
+
 TEST_CASE("claims: the forward process matches p_t at its own level only") {
   // Lesson 7.1 diffuses the data to t = 1 and claims p_1; the same particles against p_0.5 (or the
   // data) must fail, so a claim with "t" can fail.
