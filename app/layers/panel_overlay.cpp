@@ -185,13 +185,18 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       y += ui::outlined_text(dl, ImVec2(x, y), floor, IM_COL32(255, 220, 160, 255), wrap);
     }
     if (s.layers.particles.on && pv.shows_particles) {
-      // A sampler that runs the noise process forwards follows no score: name the process.
-      const std::string particle_score = sampler_runs_forward(s.sampler)
-                                      ? "the forward SDE from the data, no score"
-                                      : std::string(label_of(s.ui.particle_source));
+      // A sampler that runs the noise process forwards follows no score: name the process. With
+      // a comparison run each panel names its sampler (the two differ only in that).
+      const SamplerConfig& sampler = pv.run == 1 ? *s.compare_sampler : s.sampler;
+      const std::string particle_score = sampler_runs_forward(sampler)
+                                             ? "the forward SDE from the data, no score"
+                                             : std::string(label_of(s.ui.particle_source));
+      const std::string who_runs =
+          s.compare_sampler ? std::string(sampler_info(sampler).label) + ", " : "";
+      const bool finished = f.ctx.particles(pv.run).finished();
       const std::string particles = longest_fitting(
-          {"particles: " + particle_score + (f.ctx.particles().finished() ? " (run finished)" : ""),
-           "particles: " + particle_score},
+          {"particles: " + who_runs + particle_score + (finished ? " (run finished)" : ""),
+           "particles: " + who_runs + particle_score},
           wrap);
       y += ui::outlined_text(dl, ImVec2(x, y), particles.c_str(), IM_COL32(230, 230, 230, 255),
                              wrap);
@@ -289,7 +294,7 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     };
     add(f.ctx.data_points());
     if (s.layers.particles.on && f.ctx.panel(f.panel).shows_particles)
-      add(f.ctx.particles().display());
+      add(f.ctx.particles(f.ctx.panel(f.panel).run).display());
     const Eigen::Vector2f best =
         view::least_covered_spot(left, top, right, bottom, stack_w, stack_h, data_px);
     float x = best.x(), y = best.y();

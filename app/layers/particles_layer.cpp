@@ -12,6 +12,7 @@
 #include "app/widgets/widgets.h"
 
 #include <algorithm>
+#include <array>
 
 namespace scorelab::layers {
 
@@ -32,11 +33,13 @@ class ParticlesLayer final : public Layer {
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
-    if (!f.ctx.panel(f.panel).shows_particles) return;  // never over a field at another level
-    const app::Particles& parts = f.ctx.particles();
+    const app::PanelView& view = f.ctx.panel(f.panel);
+    if (!view.shows_particles) return;  // never over a field at another level
+    const app::Particles& parts = f.ctx.particles(view.run);
     const ParticlesLayerSettings& cfg = f.layers().particles;
     const bool trails = cfg.trail > 0;
-    if (trails) record(parts, cfg);
+    Recording& rec = recordings_[std::size_t(view.run)];
+    if (trails) rec.record(parts, cfg, next_id_);
 
     Panel& p = panels_[f.panel];
     const render::FramebufferRect& fb = painter.panel_rect();
@@ -48,24 +51,26 @@ class ParticlesLayer final : public Layer {
 
     // Trails: the newest segment, once per particle update, into a canvas of this run.
     if (trails) {
-      if (refit || p.run != run_ || p.tracked != tracked_) {
+      if (refit || p.run != rec.id || p.tracked != rec.tracked) {
         if (!refit) p.canvas.clear_trails();
-        p.run = run_;
-        p.tracked = tracked_;
+        p.run = rec.id;
+        p.tracked = rec.tracked;
         p.updates = 0;
-        p.stamped = revision_;  // the segment that led here was drawn in another view: not shown
+        p.stamped = rec.revision;  // the segment that led here was drawn in another view: not shown
       }
-      if (p.stamped != revision_) {
-        p.stamped = revision_;
-        if (has_segment_)
-          p.canvas.stamp_segments(previous_, newest_, float(++p.updates),
+      if (p.stamped != rec.revision) {
+        p.stamped = rec.revision;
+        if (rec.has_segment)
+          p.canvas.stamp_segments(rec.previous, rec.newest, float(++p.updates),
                                   kMaxSegmentPx * painter.pixel_scale());
       }
     }
     // Dots: repainted when the particles, the view or the dot's size changed.
-    if (refit || p.painted != parts.revision() || p.size_px != size_px || p.rim_px != rim_px) {
+    if (refit || p.painted != parts.revision() || p.painted_run != view.run ||
+        p.size_px != size_px || p.rim_px != rim_px) {
       p.canvas.paint_dots(parts.display(), size_px, rim_px);
       p.painted = parts.revision();
+      p.painted_run = view.run;
       p.size_px = size_px;
       p.rim_px = rim_px;
     }
@@ -81,24 +86,31 @@ class ParticlesLayer final : public Layer {
   }
 
  private:
-  // Keeps the two newest particle updates of the tracked particles; a restart, a step back or a
-  // new tracked count starts a new run without a segment.
-  void record(const app::Particles& parts, const ParticlesLayerSettings& cfg) {
-    if (parts.revision() == revision_) return;
-    revision_ = parts.revision();
-    const Points& x = parts.display();
-    const int tracked = static_cast<int>(std::min<Index>(cfg.trail_particles, x.cols()));
-    const bool same_run = tracked == tracked_ && parts.generation() == generation_ &&
-                          parts.steps_taken() >= last_steps_ && recorded_ > 0;
-    if (!same_run) ++run_;
-    has_segment_ = same_run;
-    tracked_ = tracked;
-    generation_ = parts.generation();
-    last_steps_ = parts.steps_taken();
-    ++recorded_;
-    previous_.swap(newest_);
-    newest_ = x.leftCols(tracked);
-  }
+  // The two newest particle updates of one particle run's tracked particles. A restart, a step
+  // back or a new tracked count starts a new recording (a new id, from one counter for all runs,
+  // so a panel that changes run starts its trails anew) without a segment.
+  struct Recording {
+    void record(const app::Particles& parts, const ParticlesLayerSettings& cfg, long& next_id) {
+      if (parts.revision() == revision) return;
+      revision = parts.revision();
+      const Points& x = parts.display();
+      const int count = static_cast<int>(std::min<Index>(cfg.trail_particles, x.cols()));
+      const bool same_run = count == tracked && parts.generation() == generation &&
+                            parts.steps_taken() >= last_steps && id >= 0;
+      if (!same_run) id = next_id++;
+      has_segment = same_run;
+      tracked = count;
+      generation = parts.generation();
+      last_steps = parts.steps_taken();
+      previous.swap(newest);
+      newest = x.leftCols(count);
+    }
+    long id = -1;  // this recording's run of updates
+    int tracked = 0, last_steps = 0;
+    Points previous, newest;   // 2 × tracked: the two newest particle updates, data units
+    bool has_segment = false;  // previous holds the previous update of this recording
+    long revision = -1, generation = -1;
+  };
 
   // One panel's canvas; `run` and `tracked` say what its trails were drawn for.
   struct Panel {
@@ -108,13 +120,12 @@ class ParticlesLayer final : public Layer {
     long stamped = -1;  // the particle revision whose segment is in the canvas
     int updates = 0;    // particle updates stamped since the trails were cleared
     long painted = -1;  // the particle revision the dots show
+    int painted_run = 0;  // of that run
     float size_px = 0, rim_px = 0;
   };
   PerPanel<Panel> panels_;
-  int tracked_ = 0, last_steps_ = 0;
-  Points previous_, newest_;  // 2 × tracked: the two newest particle updates, data units
-  bool has_segment_ = false;  // previous_ holds the previous update of this run
-  long revision_ = -1, generation_ = -1, run_ = 0, recorded_ = 0;
+  std::array<Recording, 2> recordings_;  // per particle run (PanelView::run)
+  long next_id_ = 0;
 };
 
 }  // namespace

@@ -128,7 +128,11 @@ const ScoreModel* AppContext::particle_score() const {
 }
 
 void AppContext::restart_particles() {
-  particles_.restart(scene_, particle_stream(scene_.seed, scene_.ui.run));
+  // The comparison starts from the same stream: the same starting points when both samplers
+  // start from the same distribution, then noise of its own order.
+  const Rng stream = particle_stream(scene_.seed, scene_.ui.run);
+  particles_.restart(scene_, scene_.sampler, stream);
+  if (scene_.compare_sampler) compare_.restart(scene_, *scene_.compare_sampler, stream);
   ++rebuilds_.particles;
 }
 
@@ -228,7 +232,7 @@ void AppContext::run(Command command) {
   Scene next = scene_;
   switch (command) {
     case Command::PlayPause:
-      if (particles_.finished()) {
+      if (runs_finished()) {
         // A finished run starts again: replayed when paused, the next run when it was playing.
         if (scene_.ui.playing)
           ++next.ui.run;
@@ -303,7 +307,10 @@ void AppContext::run(Command command) {
 
 void AppContext::advance_particles(const ScoreModel& score, int steps, double budget) {
   try {
-    particles_.advance(score, steps, budget);
+    const int taken = particles_.advance(score, steps, budget);
+    // The comparison keeps step with the scene's run: as many steps (all of them once that run
+    // has finished), so with equal step counts the two are at the same t.
+    if (scene_.compare_sampler) compare_.advance(score, particles_.finished() ? steps : taken, 0.0);
   } catch (const InputError& e) {
     // A sampler the score cannot serve (e.g. Langevin at s = 0 with a network, which has no
     // level 0): the run pauses with the reason in the status bar instead of ending the program.
@@ -353,8 +360,11 @@ void AppContext::derive_panels() {
   // two never disagree (ui.follow_sampler; the particles must be shown).
   const bool follow = scene_.ui.follow_sampler && scene_.layers.particles.on &&
                       particles_.started();
-  NoiseLevel moving = particles_.level();
-  moving.s = std::max(moving.s, kMinFieldStd);
+  const auto moving = [&](int run) {
+    NoiseLevel level = particles(run).level();
+    level.s = std::max(level.s, kMinFieldStd);
+    return level;
+  };
   const MultiplesConfig& mult = scene_.view.multiples;
   for (int p = 0; p < kMaxPanels; ++p) {
     PanelView& v = panels_[p];
@@ -363,10 +373,11 @@ void AppContext::derive_panels() {
     if (!mult.on) {  // one panel, or split view: each its own source and t
       const PanelConfig& cfg = p == 0 ? scene_.view.left : scene_.view.right;
       v.source = cfg.source;
+      v.run = p == 1 && scene_.view.split && scene_.compare_sampler ? 1 : 0;
       v.ode_density = scene_.layers.model_density.on &&
                       (cfg.source == FieldSource::Learned || cfg.ode_density);
       v.follows_particles = follow;
-      v.level = follow ? moving : level_at(scene_, cfg.t);
+      v.level = follow ? moving(v.run) : level_at(scene_, cfg.t);
     } else if (mult.across == MultiplesAcross::Levels) {
       // Small multiples: pinned levels, no particles (PanelView::shows_particles).
       v.shows_particles = false;
@@ -431,7 +442,7 @@ void AppContext::update() {
   if (particle_target_) {
     const int steps = *particle_target_ - particles_.steps_taken();
     if (steps > 0 && score) advance_particles(*score, steps, 0.0);
-  } else if (scene_.ui.playing && !particles_.finished() && score) {
+  } else if (scene_.ui.playing && !runs_finished() && score) {
     particles_.step_debt += scene_.ui.steps_per_frame;
     const int steps = static_cast<int>(particles_.step_debt);
     particles_.step_debt -= steps;

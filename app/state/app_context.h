@@ -60,6 +60,9 @@ struct PanelView {
   // SDEs (`own_sde`, named in the caption).
   SdeKind sde = SdeKind::VE;
   bool own_sde = false;
+  // Which particle run the panel draws and follows: 0 the scene's sampler, 1 its compare_sampler
+  // (the right panel of a split view of a scene that has one).
+  int run = 0;
   // Whether the particles (and their trails) are drawn over this panel. Not in small multiples:
   // their panels are pinned at levels the particles are not at, and particles drawn over a field at
   // another level would claim something false; the particles keep running for the one-panel view.
@@ -141,7 +144,13 @@ class AppContext {
   }
   const TrainerSnapshot* training() const { return train_snap_.get(); }
   long model_step() const { return learned_step_; }  // −1 before the first snapshot
-  const Particles& particles() const { return particles_; }
+  // Run 0: the scene's sampler; run 1: its compare_sampler from the same start (not started
+  // without one), drawn by the split view's right panel (PanelView::run).
+  const Particles& particles(int run = 0) const { return run == 1 ? compare_ : particles_; }
+  // Both runs (the comparison when there is one) have finished.
+  bool runs_finished() const {
+    return particles_.finished() && (!scene_.compare_sampler || compare_.finished());
+  }
   // The Numbers section's readings (updated by update() while ui.numbers is on).
   const LiveNumbers& numbers() const { return numbers_; }
   // The quality readout of the learned model, updated by update() while the panel showing it
@@ -215,6 +224,7 @@ class AppContext {
   std::string last_train_error_;
 
   Particles particles_;
+  Particles compare_;  // the comparison run (Scene::compare_sampler), else never started
   std::optional<int> particle_target_;
   LiveNumbers numbers_;
   QualityMeter quality_;

@@ -61,10 +61,10 @@ std::string find_lesson_dir() {
 }
 
 const std::vector<ClaimCheck>* LessonPlayer::claim_checks(const Scene& scene,
-                                                        const Points& final_particles,
-                                                        bool finished, long generation,
-                                                        long model_steps,
-                                                        const ScoreModel* learned) {
+                                                          const Points& final_particles,
+                                                          const Points* compare, bool finished,
+                                                          long generation, long model_steps,
+                                                          const ScoreModel* learned) {
   if (!open_ || !finished) return nullptr;
   const LessonStep& step = lesson_.steps[std::size_t(step_)];
   if (step.claims.empty()) return nullptr;
@@ -73,7 +73,7 @@ const std::vector<ClaimCheck>* LessonPlayer::claim_checks(const Scene& scene,
     // the claims are then checked against what is on screen, and may fail, as they should.
     checked_ = {step_, generation, {}};
     try {
-      checked_.checks = check_claims(step.claims, scene, final_particles, learned);
+      checked_.checks = check_claims(step.claims, scene, final_particles, learned, 1, compare);
       if (step.claims_train_steps > 0)
         for (ClaimCheck& c : checked_.checks) {
           if (run_predates_claim_model(generation)) {

@@ -40,9 +40,10 @@ class LessonPlayer {
   // the value of a step whose claims are of a trained model (claims_train_steps), since the
   // window trains live and a run may end before its model has had the steps the claim is for.
   // `learned`: the learned score now (null before the first snapshot), for score_error claims.
+  // `compare`: the comparison run's final particles (Scene::compare_sampler), else null.
   const std::vector<ClaimCheck>* claim_checks(const Scene& scene, const Points& final_particles,
-                                              bool finished, long generation, long model_steps,
-                                              const ScoreModel* learned);
+                                              const Points* compare, bool finished, long generation,
+                                              long model_steps, const ScoreModel* learned);
 
   // Called every frame with the particles' generation and the model's training steps: true once,
   // when the current step's claims are of a trained model (claims_train_steps = N), the model has

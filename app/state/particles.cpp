@@ -9,11 +9,12 @@
 
 namespace scorelab::app {
 
-void Particles::restart(const Scene& scene, Rng stream) {
+void Particles::restart(const Scene& scene, const SamplerConfig& sampler, Rng stream) {
   ++generation_;
   rng_ = stream;
-  sampler_ = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde);
-  start_particles(*sampler_, scene, std::min(scene.particles, kMaxWindowParticles), rng_);
+  sampler_ = make_sampler(sampler, scene.noise.schedule, scene.noise.sde);
+  start_particles(*sampler_, sampler, scene.data, std::min(scene.particles, kMaxWindowParticles),
+                  rng_);
   step_debt = 0;
   refresh_display();
 }

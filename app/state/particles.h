@@ -16,8 +16,9 @@ inline constexpr int kMaxWindowParticles = 100'000;  // more would not be intera
 
 class Particles {
  public:
-  // A new run of the scene's sampler from its initial distribution, drawing from `stream`.
-  void restart(const Scene& scene, Rng stream);
+  // A new run of `sampler` (the scene's, or its compare_sampler) for the scene's particles, noise
+  // and data, from its initial distribution, drawing from `stream`.
+  void restart(const Scene& scene, const SamplerConfig& sampler, Rng stream);
   // Advances up to `steps` steps (fewer once finished or past the time budget, seconds; ≤ 0
   // means no budget). Returns the steps taken.
   int advance(const ScoreModel& score, int steps, double budget_seconds);

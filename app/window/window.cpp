@@ -414,10 +414,12 @@ void FrameLoop::layout() {
                               : std::min(380.0f * ui_scale_, 0.45f * float(win_w_));
   // The open lesson's text runs along the bottom of the plot, never over it.
   const app::Particles& particles = ctx_.particles();
-  claims_ = particles.started() ? panel_state_.lessons.player.claim_checks(
-                                      s, particles.positions(), particles.finished(),
-                                      particles.generation(), model_steps(), ctx_.learned())
-                                : nullptr;
+  claims_ = particles.started()
+                ? panel_state_.lessons.player.claim_checks(
+                      s, particles.positions(),
+                      s.compare_sampler ? &ctx_.particles(1).positions() : nullptr,
+                      ctx_.runs_finished(), particles.generation(), model_steps(), ctx_.learned())
+                : nullptr;
   lesson_h_ = ui::lesson_panel_height(panel_state_.lessons, float(win_w_) - side_w_, float(win_h_),
                                       look_.presenter, claims_);
   plot_ = {side_w_, menu_h_, std::max(float(win_w_) - side_w_, 1.0f),

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "core/common/error.h"
 #include "core/field/field.h"
@@ -33,6 +34,19 @@ std::string number(double v) {
   char s[32];
   std::snprintf(s, sizeof s, "%.3g", v);
   return s;
+}
+
+// A claim's bounds in words: "at least a", "at most b" or "between a and b", each number written
+// by `text`.
+std::string bounds(const Claim& c, std::string (*text)(double)) {
+  if (c.at_least >= 0 && c.at_most >= 0)
+    return "between " + text(c.at_least) + " and " + text(c.at_most);
+  return c.at_least >= 0 ? "at least " + text(c.at_least) : "at most " + text(c.at_most);
+}
+
+// Whether v is within the claim's bounds (a bound of −1 is none).
+bool within(const Claim& c, double v) {
+  return (c.at_least < 0 || v >= c.at_least) && (c.at_most < 0 || v <= c.at_most);
 }
 
 // The distribution a run of the scene should reproduce: the data, or its exact conditional.
@@ -89,6 +103,15 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
     JsonReader r(list[i], at);
     Claim c;
     const std::string kind = r.string("kind", "");
+    // Which run the particle claims are of.
+    if (r.has("run")) {
+      const std::string run = r.string("run", "scene");
+      if (run != "scene" && run != "compare")
+        throw InputError(at + ".run must be scene or compare, got '" + run + "'");
+      c.of_comparison = run == "compare";
+      if (c.of_comparison && !scene.compare_sampler)
+        throw InputError(at + ".run is compare but the step's scene has no compare_sampler");
+    }
     if (kind == "mode_weight") {
       c.kind = Claim::Kind::ModeWeight;
       c.component = r.integer("component", 0);
@@ -115,13 +138,22 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
       c.at_least = r.number("at_least", -1);
       c.at_most = r.number("at_most", -1);
       if (c.at_least < 0 && c.at_most < 0) throw InputError(at + " needs at_least or at_most");
+    } else if (kind == "paired_distance") {
+      c.kind = Claim::Kind::PairedDistance;
+      c.at_least = r.number("at_least", -1);
+      c.at_most = r.number("at_most", -1);
+      if (c.at_least < 0 && c.at_most < 0) throw InputError(at + " needs at_least or at_most");
+      if (!scene.compare_sampler)
+        throw InputError(at + " compares two runs: the step's scene needs a compare_sampler");
     } else if (kind == "likelihood_error") {
       c.kind = Claim::Kind::LikelihoodError;
       c.at_most = r.number("at_most", -1);
       require_above(at + ".at_most", c.at_most, 0);
     } else {
-      throw InputError(at + ".kind must be mode_weight, weight_error, matches_target, "
-                            "score_error or likelihood_error, got '" + kind + "'");
+      throw InputError(at +
+                       ".kind must be mode_weight, weight_error, matches_target, "
+                       "score_error, likelihood_error or paired_distance, got '" +
+                       kind + "'");
     }
     r.finish();
     out.push_back(c);
@@ -144,19 +176,31 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
 }
 
 std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Scene& scene,
-                                     const Points& particles, const ScoreModel* learned,
-                                     std::uint64_t seed) {
+                                     const Points& scene_particles, const ScoreModel* learned,
+                                     std::uint64_t seed, const Points* compare) {
   std::vector<ClaimCheck> out;
   if (claims.empty()) return out;
   const MixtureComponents data = *mixture_components(scene.data);
   const GaussianMixture data_mixture(data), target = target_of(scene, data);
-  const std::vector<double> got = mode_weights(data_mixture, particles);
   Rng rng(seed);
   Points draw;
   target.sample(kTargetDraws, rng, draw);
   const std::vector<double> want = mode_weights(data_mixture, draw);
   for (const Claim& c : claims) {
     ClaimCheck k;
+    const std::string of_run = c.of_comparison ? "the comparison run: " : "";
+    const bool needs_particles = c.kind == Claim::Kind::ModeWeight ||
+                                 c.kind == Claim::Kind::WeightError ||
+                                 c.kind == Claim::Kind::MatchesTarget;
+    if (needs_particles && c.of_comparison && !compare) {
+      k.stated = of_run + "(a claim of its particles)";
+      k.measured = "no comparison run";
+      out.push_back(k);
+      continue;
+    }
+    const Points& particles = c.of_comparison ? *compare : scene_particles;
+    const std::vector<double> got =
+        needs_particles ? mode_weights(data_mixture, particles) : std::vector<double>{};
     switch (c.kind) {
       case Claim::Kind::ModeWeight:
         k.value = got[std::size_t(c.component)];
@@ -168,11 +212,9 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
       case Claim::Kind::WeightError: {
         for (std::size_t j = 0; j < got.size(); ++j)
           k.value = std::max(k.value, std::abs(got[j] - want[j]));
-        k.stated = "the weights miss the target by " +
-                   (c.at_least >= 0 ? "at least " + percent(c.at_least)
-                                    : "at most " + percent(c.at_most));
+        k.stated = "the weights miss the target by " + bounds(c, percent);
         k.measured = percent(k.value);
-        k.holds = (c.at_least < 0 || k.value >= c.at_least) && (c.at_most < 0 || k.value <= c.at_most);
+        k.holds = within(c, k.value);
         break;
       }
       case Claim::Kind::MatchesTarget: {
@@ -191,23 +233,36 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
         std::nth_element(null.begin(), null.begin() + kNullPairs / 2, null.end());
         k.value = e / std::max(null[kNullPairs / 2], 1e-12);
         const std::string what = c.t >= 0 ? "p_t at t = " + number(c.t) : "the target";
-        k.stated = c.at_least >= 0 ? "misses " + what + ": energy ratio at least " + number(c.at_least)
-                                   : "matches " + what + ": energy ratio at most " + number(c.at_most);
+        k.stated =
+            (c.at_most < 0 ? "misses " : "matches ") + what + ": energy ratio " + bounds(c, number);
         k.measured = "energy ratio " + number(k.value);
-        k.holds = (c.at_least < 0 || k.value >= c.at_least) && (c.at_most < 0 || k.value <= c.at_most);
+        k.holds = within(c, k.value);
         break;
       }
       case Claim::Kind::ScoreError: {
-        k.stated = "the learned score's median error at t = " + number(c.t) + " is " +
-                   (c.at_least >= 0 ? "at least " + percent(c.at_least)
-                                    : "at most " + percent(c.at_most));
+        k.stated =
+            "the learned score's median error at t = " + number(c.t) + " is " + bounds(c, percent);
         if (!learned) {
           k.measured = "no learned model yet";
           break;
         }
         k.value = median_view_error(scene, *learned, c.t);
         k.measured = percent(k.value);
-        k.holds = (c.at_least < 0 || k.value >= c.at_least) && (c.at_most < 0 || k.value <= c.at_most);
+        k.holds = within(c, k.value);
+        break;
+      }
+      case Claim::Kind::PairedDistance: {
+        k.stated = "a start and its end: the two runs' particles end " + bounds(c, number) +
+                   " apart on average";
+        if (!compare) {
+          k.measured = "no comparison run";
+          break;
+        }
+        const Index n = std::min(scene_particles.cols(), compare->cols());
+        k.value =
+            n ? (scene_particles.leftCols(n) - compare->leftCols(n)).colwise().norm().mean() : 0.0;
+        k.measured = "mean distance " + number(k.value);
+        k.holds = within(c, k.value);
         break;
       }
       case Claim::Kind::LikelihoodError:
@@ -217,6 +272,7 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
         k.holds = k.value <= c.at_most;
         break;
     }
+    k.stated = of_run + k.stated;
     out.push_back(k);
   }
   return out;
@@ -224,13 +280,27 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
 
 std::vector<ClaimCheck> run_and_check_claims(const std::vector<Claim>& claims, const Scene& scene,
                                              long train_steps) {
-  if (train_steps <= 0) return check_claims(claims, scene, sample_scene(scene));
-  TrainingSession session(scene.train_config(), make_data_source(scene.data));
-  for (long i = 0; i < train_steps; ++i) session.step();
-  const LearnedScore learned(session.snapshot(), scene.ui.use_ema);
-  const bool learned_particles = scene.ui.particle_source == FieldSource::Learned;
-  return check_claims(claims, scene, sample_scene(scene, learned_particles ? &learned : nullptr),
-                      &learned);
+  std::optional<TrainingSession> session;
+  std::optional<LearnedScore> learned;
+  if (train_steps > 0) {
+    session.emplace(scene.train_config(), make_data_source(scene.data));
+    for (long i = 0; i < train_steps; ++i) session->step();
+    learned.emplace(session->snapshot(), scene.ui.use_ema);
+  }
+  const bool learned_particles = learned && scene.ui.particle_source == FieldSource::Learned;
+  const ScoreModel* follows = learned_particles ? &*learned : nullptr;
+  // The comparison: the same scene (seed, stream, score) with its compare_sampler.
+  std::optional<Points> compare;
+  if (scene.compare_sampler) {
+    Scene other = scene;
+    other.sampler = *scene.compare_sampler;
+    // The window's comparison follows the scene sampler's guidance (app_context.cpp): so here.
+    const Conditioning* guide = sampler_condition(scene.sampler);
+    if (Conditioning* c = sampler_condition(other.sampler); c && guide) *c = *guide;
+    compare = sample_scene(other, follows);
+  }
+  return check_claims(claims, scene, sample_scene(scene, follows), learned ? &*learned : nullptr, 1,
+                      compare ? &*compare : nullptr);
 }
 
 }  // namespace scorelab

@@ -21,11 +21,17 @@
 //       the learned score's relative error ‖s_θ − s‖ / (‖s‖ + δ) (the error map's, unweighted)
 //       at level τ of the scene's SDE, its median over a 64 × 64 grid of the square view
 //       (the view's centre ± its half-height): "wrong over most of the view", or "right"
+//   {"kind": "paired_distance", "at_least": d}   or   "at_most": d
+//       the mean distance between the final particles of the scene's run and of its comparison
+//       run (Scene::compare_sampler) from the same starting points, data units: "a start no longer
+//       decides its end" (at least), or "the two samplers agree particle by particle" (at most)
 //   {"kind": "likelihood_error", "at_most": e}
 //       the exact score's log p through the probability-flow ODE (RK45 at the scene's
 //       layers.model_density.tol, from t = eps: likelihood_start_time) differs from the closed-form
 //       log p_eps by at most e nats, the largest difference over 200 fresh data draws: "the ODE's
 //       likelihood is the true one"
+// mode_weight, weight_error and matches_target take "run": "compare" to be of the comparison run
+// instead of the scene's (the scene must have a compare_sampler).
 // Claims need mixture data (named mixtures or a custom one): a step without it is refused when
 // read. Particles that follow the exact score are checked as they are. A step whose claims need a
 // learned model (its particles follow the learned score, or it claims a score_error) needs its
@@ -52,14 +58,16 @@ struct Claim {
     WeightError,
     MatchesTarget,
     ScoreError,
-    LikelihoodError
+    LikelihoodError,
+    PairedDistance
   } kind = Kind::ModeWeight;
   int component = 0;         // ModeWeight: the data component k
   double value = 0;          // ModeWeight: the stated fraction, [0, 1]
   double tolerance = 0.03;   // ModeWeight: ±, (0, 1]
   double at_least = -1;      // WeightError: lower bound (−1: none)
-  double at_most = -1;       // WeightError / MatchesTarget / ScoreError / LikelihoodError: upper
-                             // bound (−1: none)
+  double at_most = -1;       // WeightError / MatchesTarget / ScoreError / LikelihoodError /
+                             // PairedDistance: upper bound (−1: none)
+  bool of_comparison = false;  // of the comparison run's particles (JSON "run": "compare")
   double t = -1;             // MatchesTarget: the target is p_t of the scene's SDE (−1: the data);
                              // ScoreError: the level of the error (required)
   bool operator==(const Claim&) const = default;
@@ -79,16 +87,18 @@ struct ClaimCheck {
   bool pending = false;  // the window's run is not yet the one the claim is about (no verdict)
 };
 
-// Checks the claims against the final particles of a run of `scene` (2 × n, data units) and, for
-// score_error, the learned score `learned` (null: those claims read as not holding). The exact
-// draws of the energy ratio come from Rng(seed).
+// Checks the claims against the final particles of a run of `scene` (2 × n, data units), those of
+// its comparison run (`compare`, of scene.compare_sampler; null: claims of it read as not
+// holding) and, for score_error, the learned score `learned` (null: those claims read as not
+// holding). The exact draws of the energy ratio come from Rng(seed).
 std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Scene& scene,
                                      const Points& particles, const ScoreModel* learned = nullptr,
-                                     std::uint64_t seed = 1);
+                                     std::uint64_t seed = 1, const Points* compare = nullptr);
 
-// Runs `scene` as a lesson step's claims describe it and checks them: its sampler from its seed
-// (run 0) on the exact score, or, with train_steps > 0, on the learned score of a model trained
-// that many steps from fresh weights (the scene's train settings, seed and EMA choice).
+// Runs `scene` as a lesson step's claims describe it and checks them: its sampler (and its
+// compare_sampler, from the same stream) from its seed (run 0) on the exact score, or, with
+// train_steps > 0, on the learned score of a model trained that many steps from fresh weights (the
+// scene's train settings, seed and EMA choice).
 std::vector<ClaimCheck> run_and_check_claims(const std::vector<Claim>& claims, const Scene& scene,
                                              long train_steps = 0);
 

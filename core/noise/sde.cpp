@@ -66,7 +66,9 @@ NoiseLevel Sde::level(double t) const {
   switch (p_.kind) {
     case SdeKind::VE: return {t, 1.0, p_.sigma_min * std::pow(p_.sigma_max / p_.sigma_min, t)};
     case SdeKind::VP: {
-      const double l = log_mean_coef(t);
+      // l ≤ 0 for t ≥ 0; a solver's last step may land a rounding error below t = 0, where the
+      // root of a tiny negative number would be NaN instead of the 0 it stands for.
+      const double l = std::min(log_mean_coef(t), 0.0);
       return {t, std::exp(l), std::sqrt(-std::expm1(2.0 * l))};
     }
     case SdeKind::SubVP: {

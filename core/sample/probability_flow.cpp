@@ -38,6 +38,9 @@ class ProbabilityFlowSampler final : public ParticleSampler {
     };
     try {
       ode_.step(velocity, x_);
+    } catch (const InputError&) {  // a level the score cannot serve: refused as it says
+      finished_ = true;
+      throw;
     } catch (const std::runtime_error& e) {  // RK45 found no acceptable step: the run is over
       finished_ = true;
       throw std::runtime_error(std::string("probability-flow ") + e.what());

@@ -224,9 +224,10 @@ struct Writer {
 
 // ---- samplers: their kinds and defaults come from the registry ------------------------------------
 
-SamplerConfig read_sampler_config(JsonReader& parent) {
-  if (!parent.has("sampler")) return Scene{}.sampler;
-  JsonReader r = parent.object("sampler");
+// The sampler block under `key` ("sampler", "compare_sampler"); absent: the default sampler.
+SamplerConfig read_sampler_config(JsonReader& parent, const std::string& key) {
+  if (!parent.has(key)) return Scene{}.sampler;
+  JsonReader r = parent.object(key);
   const std::string kind = r.string("kind", std::string(sampler_name(Scene{}.sampler)));
   std::string names;
   for (const SamplerInfo& info : sampler_registry()) {
@@ -237,7 +238,7 @@ SamplerConfig read_sampler_config(JsonReader& parent) {
     r.finish();
     return c;
   }
-  throw InputError("unknown sampler.kind '" + kind + "' (allowed: " + names + ")");
+  throw InputError("unknown " + key + ".kind '" + kind + "' (allowed: " + names + ")");
 }
 
 json write_sampler_config(const SamplerConfig& config) {
@@ -419,6 +420,20 @@ void validate(const Scene& scene) {
   }
   with_path("sampler",
             [&] { (void)make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde); });
+  if (scene.compare_sampler) {
+    with_path("compare_sampler", [&] {
+      (void)make_sampler(*scene.compare_sampler, scene.noise.schedule, scene.noise.sde);
+    });
+    const Conditioning* c = sampler_condition(*scene.compare_sampler);
+    if (c && c->kind != Conditioning::Kind::None)
+      throw InputError(
+          "compare_sampler.condition: the comparison follows the scene sampler's "
+          "score and guidance; set the condition on \"sampler\"");
+    const Conditioning* guide = sampler_condition(scene.sampler);
+    if (!c && guide && guide->guides())
+      throw InputError("compare_sampler: a " + std::string(sampler_name(*scene.compare_sampler)) +
+                       " run cannot follow the scene sampler's guidance");
+  }
   // Guidance needs mixture data and a component that exists: built once, as a run builds it
   // (make_guided_score refuses other data, naming the method that needs none).
   if (const Conditioning* c = sampler_condition(scene.sampler); c && c->guides()) {
@@ -522,7 +537,9 @@ Scene parse_scene(const json& file) {
     Reader::read_object(noise, "sde", s.noise.sde);
     noise.finish();
   }
-  s.sampler = read_sampler_config(r);
+  s.sampler = read_sampler_config(r, "sampler");
+  if (r.has("compare_sampler") && !r.value("compare_sampler").is_null())  // null: none
+    s.compare_sampler = read_sampler_config(r, "compare_sampler");
   // The model's defaults follow the noise process (VE: σ-scaled score, VP: noise prediction).
   s.train.model = default_model_for(s.noise.sde.kind);
   Reader::read_object(r, "model", s.train.model);
@@ -541,21 +558,23 @@ Scene parse_scene(const json& file) {
 }
 
 json to_json(const Scene& s) {
-  return {{"version", kSceneVersion},
-          {"seed", s.seed},
-          {"particles", s.particles},
-          {"data", write_data(s.data)},
-          {"noise",
-           {{"schedule", with_sigma_max_source(Writer::write_object(s.noise.schedule),
-                                               s.noise.schedule_sigma_max_from_data)},
-            {"sde", with_sigma_max_source(Writer::write_object(s.noise.sde),
-                                          s.noise.sde_sigma_max_from_data)}}},
-          {"sampler", write_sampler_config(s.sampler)},
-          {"model", Writer::write_object(s.train.model)},
-          {"train", Writer::write_object(s.train)},
-          {"view", Writer::write_object(s.view)},
-          {"layers", Writer::write_object(s.layers)},
-          {"ui", Writer::write_object(s.ui)}};
+  json out = {{"version", kSceneVersion},
+              {"seed", s.seed},
+              {"particles", s.particles},
+              {"data", write_data(s.data)},
+              {"noise",
+               {{"schedule", with_sigma_max_source(Writer::write_object(s.noise.schedule),
+                                                   s.noise.schedule_sigma_max_from_data)},
+                {"sde", with_sigma_max_source(Writer::write_object(s.noise.sde),
+                                              s.noise.sde_sigma_max_from_data)}}},
+              {"sampler", write_sampler_config(s.sampler)},
+              {"model", Writer::write_object(s.train.model)},
+              {"train", Writer::write_object(s.train)},
+              {"view", Writer::write_object(s.view)},
+              {"layers", Writer::write_object(s.layers)},
+              {"ui", Writer::write_object(s.ui)}};
+  if (s.compare_sampler) out["compare_sampler"] = write_sampler_config(*s.compare_sampler);
+  return out;
 }
 
 double min_half_height(double center_x, double center_y) {

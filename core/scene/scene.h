@@ -243,6 +243,13 @@ struct Scene {
   DataConfig data;
   NoiseConfig noise;
   SamplerConfig sampler = ReverseSdeConfig{};
+  // Window only: a second run of `particles` particles from the same starting points (the same
+  // draws of the same stream when the two samplers start from the same distribution) with this
+  // sampler, following the same score (the scene sampler's guidance included; a condition of its
+  // own is refused). A split view draws it in the right panel, its fields at its own level: the
+  // probability-flow ODE beside the reverse SDE from one start (lesson 9.2). JSON
+  // "compare_sampler", a sampler block; absent or null: none.
+  std::optional<SamplerConfig> compare_sampler;
   // Model and training settings; the process they train for is the noise block above:
   // train_config() joins the two.
   TrainSettings train;

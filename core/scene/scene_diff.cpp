@@ -25,6 +25,7 @@ SceneDiff diff(const Scene& before, const Scene& after) {
   d.batch = before.train.batch != after.train.batch;
   d.objective = noise || !(before.train.objective == after.train.objective);
   d.sampler = d.data || noise || before.sampler != after.sampler ||
+              before.compare_sampler != after.compare_sampler ||
               before.particles != after.particles || before.ui.run != after.ui.run;
   d.view = !(before.view == after.view);
   d.panels = before.view.split != after.view.split ||

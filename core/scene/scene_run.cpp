@@ -30,13 +30,14 @@ std::unique_ptr<ScoreModel> make_guided_score(const Scene& scene, const ScoreMod
   return std::make_unique<GuidedScore>(base, *comps, *c);
 }
 
-void start_particles(Sampler& sampler, const Scene& scene, Index n, Rng& rng) {
-  if (!sampler_runs_forward(scene.sampler)) {
+void start_particles(Sampler& sampler, const SamplerConfig& config, const DataConfig& data, Index n,
+                     Rng& rng) {
+  if (!sampler_runs_forward(config)) {
     sampler.start(n, rng);
     return;
   }
   Points x0;
-  make_data_source(scene.data)(n, rng, x0);
+  make_data_source(data)(n, rng, x0);
   sampler.start(x0);
 }
 

@@ -17,11 +17,12 @@
 
 namespace scorelab {
 
-// Places n particles for a run of `scene` by `sampler` (built from scene.sampler): n fresh draws
-// of the data for a sampler that runs the noise process forwards (the forward SDE), else the
-// sampler's own start (its initial distribution or the SDE prior). The window starts its
-// particles here too.
-void start_particles(Sampler& sampler, const Scene& scene, Index n, Rng& rng);
+// Places n particles for a run by `sampler` (built from `config`) on `data`: n fresh draws of the
+// data for a sampler that runs the noise process forwards (the forward SDE), else the sampler's
+// own start (its initial distribution or the SDE prior). The window starts its particles (and a
+// comparison run's) here too.
+void start_particles(Sampler& sampler, const SamplerConfig& config, const DataConfig& data, Index n,
+                     Rng& rng);
 
 struct SceneRun {
   Scene scene;                        // the scene this run is of
@@ -34,7 +35,7 @@ struct SceneRun {
   Index particles = 0;                // scene.particles
 
   // Place the particles (call record_trajectories on `sampler` before, if wanted).
-  void start() { start_particles(*sampler, scene, particles, rng); }
+  void start() { start_particles(*sampler, scene.sampler, scene.data, particles, rng); }
   // One sampler step; false once finished.
   bool step() { return sampler->step(*model, rng); }
 };

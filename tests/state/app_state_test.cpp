@@ -180,6 +180,44 @@ TEST_CASE("each panel's level is derived once per frame from its t, or follows t
   CHECK(ctx.panel(1).level.t == ctx.particles().level().t);
 }
 
+// Lesson 9.2: a comparison run (Scene::compare_sampler) starts from the scene's starting points,
+// keeps step with it, and the split view's right panel draws it at its own level.
+TEST_CASE("a comparison run starts where the scene's does and the right panel follows it") {
+  Scene s = small_scene();
+  s.noise.sde.kind = SdeKind::VP;
+  s.noise.sde.N = 40;
+  ProbabilityFlowConfig ode;
+  ode.method = OdeMethod::Rk4;
+  ode.steps = 40;
+  s.sampler = ode;
+  s.compare_sampler = ReverseSdeConfig{};
+  s.view.split = true;
+  s.view.right.source = FieldSource::Exact;
+  s.ui.steps_per_frame = 4;
+  AppContext ctx(s, scripted());
+  const Points start = ctx.particles(0).positions(), other = ctx.particles(1).positions();
+  REQUIRE(other.cols() == start.cols());
+  CHECK(other == start);  // the same draws of the same stream
+  ctx.update();
+  CHECK(ctx.particles(1).steps_taken() == ctx.particles(0).steps_taken());
+  CHECK(ctx.panel(0).run == 0);
+  CHECK(ctx.panel(1).run == 1);
+  CHECK(ctx.panel(1).level.t == ctx.particles(1).level().t);
+  CHECK(ctx.particles(1).positions() != ctx.particles(0).positions());  // noise moved them
+  while (!ctx.runs_finished()) ctx.update();
+  CHECK(ctx.particles(1).total_steps() == 40);
+  CHECK(ctx.particles(1).finished());
+
+  // Without a comparison the right panel draws the scene's run; removing it restarts the runs.
+  Scene edit = ctx.scene();
+  edit.compare_sampler.reset();
+  const int before = ctx.rebuilds().particles;
+  REQUIRE(ctx.apply(edit));
+  CHECK(ctx.rebuilds().particles == before + 1);
+  ctx.update();
+  CHECK(ctx.panel(1).run == 0);
+}
+
 TEST_CASE("key bindings: one command per key, each a command a button posts too") {
   std::set<int> keys;
   std::set<Command> commands;

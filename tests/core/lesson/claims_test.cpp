@@ -130,6 +130,41 @@ TEST_CASE("claims: the ODE's likelihood matches the closed form up to the prior'
   CHECK_FALSE(loose.holds);
 }
 
+TEST_CASE("claims: of the comparison run, and a paired distance that fails for two ODE runs") {
+  // Lesson 9.2 compares the ODE (the scene's run) with the reverse SDE from the same starts: their
+  // particles end ~5 apart. Compared with itself (a second ODE run) the distance is 0: the claim
+  // fails, so it can. A claim of the comparison run without one reads as not holding.
+  const Lesson lesson = load_lesson(kLessons + "/09_probability_flow.json");
+  LessonStep step = lesson.steps.at(1);
+  REQUIRE(step.scene.compare_sampler.has_value());
+  REQUIRE(step.claims.size() == 3);
+  REQUIRE(step.claims[1].of_comparison);
+  REQUIRE(step.claims[2].kind == Claim::Kind::PairedDistance);
+  for (const ClaimCheck& c : run_and_check_claims(step.claims, step.scene)) CHECK(c.holds);
+  Scene same = step.scene;
+  same.compare_sampler = same.sampler;
+  const std::vector<ClaimCheck> twice = run_and_check_claims(step.claims, same);
+  CHECK(twice[2].value == 0.0);
+  CHECK_FALSE(twice[2].holds);
+  const Points particles = sample_scene(step.scene);
+  const std::vector<ClaimCheck> alone = check_claims(step.claims, step.scene, particles);
+  CHECK(alone[0].holds);
+  CHECK_FALSE(alone[1].holds);
+  CHECK(alone[1].measured == "no comparison run");
+  CHECK_FALSE(alone[2].holds);
+  // "run": "compare" needs a comparison; paired_distance too.
+  Scene plain = step.scene;
+  plain.compare_sampler.reset();
+  CHECK_THROWS_WITH_AS(
+      read_claims(nlohmann::json::parse(R"([{"kind": "matches_target", "at_most": 2,
+                                              "run": "compare"}])"),
+                  plain),
+      doctest::Contains("no compare_sampler"), InputError);
+  CHECK_THROWS_WITH_AS(
+      read_claims(nlohmann::json::parse(R"([{"kind": "paired_distance", "at_least": 1}])"), plain),
+      doctest::Contains("compare_sampler"), InputError);
+}
+
 TEST_CASE("claims: the forward process matches p_t at its own level only") {
   // Lesson 7.1 diffuses the data to t = 1 and claims p_1; the same particles against p_0.5 (or the
   // data) must fail, so a claim with "t" can fail.

@@ -98,8 +98,8 @@ TEST_CASE("a bad lesson is refused with the lesson file, the step and the key na
             .starts_with("x.json: step 2: layers.score.grid"));
   // An unknown key in a patch, and in a step.
   CHECK(message_of(lesson_with(R"([{"caption": "a", "patch": {"colour": 1}}])")) ==
-        "x.json: step 1: unknown key colour (allowed here: data, layers, model, noise, particles, "
-        "sampler, seed, train, ui, version, view)");
+        "x.json: step 1: unknown key colour (allowed here: compare_sampler, data, layers, model, "
+        "noise, particles, sampler, seed, train, ui, version, view)");
   CHECK(message_of(lesson_with(R"([{"caption": "a", "pach": {}}])"))
             .starts_with("x.json: step 1: unknown key pach"));
   // A patch that is not an object, a missing caption, a prompt that is not a string.

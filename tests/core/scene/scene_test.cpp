@@ -479,6 +479,30 @@ TEST_CASE("the sampler's condition block round-trips field by field and is stric
             .find("sampler.condition.component") != std::string::npos);
 }
 
+TEST_CASE("a comparison sampler round-trips, null is none, and its bad settings name their key") {
+  Scene s;
+  ReverseSdeConfig rs;
+  rs.eps = 0.002;
+  s.compare_sampler = rs;
+  const Scene back = parse_scene(json::parse(to_json(s).dump()));
+  REQUIRE(back.compare_sampler.has_value());
+  CHECK(back == s);
+  CHECK_FALSE(parse_scene(json::parse(R"({"compare_sampler": null})")).compare_sampler);
+  CHECK_FALSE(parse_scene(json::parse("{}")).compare_sampler);
+  CHECK(error_of(R"({"compare_sampler": {"kind": "ancestral"}})").find("compare_sampler.kind") !=
+        std::string::npos);
+  CHECK(error_of(R"({"compare_sampler": {"kind": "reverse_sde", "epss": 1}})")
+            .find("compare_sampler.epss") != std::string::npos);
+  // Its condition is the scene sampler's: one of its own is refused, naming where it belongs.
+  CHECK(error_of(R"({"compare_sampler": {"kind": "reverse_sde",
+                     "condition": {"kind": "class", "component": 1}}})")
+            .find("compare_sampler.condition") != std::string::npos);
+  // A guided scene compared with a sampler that cannot follow guidance.
+  CHECK(error_of(R"({"sampler": {"kind": "reverse_sde", "condition": {"kind": "class"}},
+                     "compare_sampler": {"kind": "langevin"}})")
+            .find("cannot follow the scene sampler's guidance") != std::string::npos);
+}
+
 TEST_CASE("the error layer's low-density outline round-trips and its quantile is checked") {
   Scene s;
   s.layers.error.low_density_outline = {true, 0.02};
