@@ -3,6 +3,9 @@
 // field. When the sampler's condition guides (an observation or a class, mixture data), it shows
 // the exact conditional density p_t(x | y) instead — what the guided particles sample — and its
 // legend says so.
+#include <cmath>
+#include <cstdio>
+
 #include "app/layers/layer.h"
 #include "app/widgets/widgets.h"
 #include "core/sample/conditioning.h"
@@ -19,6 +22,7 @@ class DensityLayer final : public Layer {
   void set_on(LayersConfig& l, bool on) const override { l.density.on = on; }
   bool widgets(LayersConfig& l) const override {
     bool changed = ui::enum_combo("colormap", l.density.colormap);
+    changed |= ImGui::Checkbox("shared scale (every panel, every level)", &l.density.lock_scale);
     changed |= ui::slider("range (nats)", l.density.range, 0.5, 200, "%.3g", true);
     changed |= ui::slider("resolution", l.density.resolution, 16, 512);
     return changed;
@@ -35,22 +39,24 @@ class DensityLayer final : public Layer {
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return;
     GridTexture& g = gpu_[f.panel];
+    const auto& cfg = f.layers().density;
+    // The texture holds log p; the range is of the values shown, log p + log_z: the painter
+    // takes it back to log p's.
+    const float log_z = float(f.ctx.panel(f.panel).log_z);
     if (const app::ConditionalDensity* c = conditional(f)) {
       // The exact conditional density instead (the guided particles' target).
       g.update(c->key.grid, c->log_p, -c->revision);  // negative: apart from the plain field's
-      const auto& cfg = f.layers().density;
-      const app::DensityRange r = app::density_range(c->stats, cfg, f.ctx.density_scale());
-      painter.field(g.texture, c->key.grid, r.lo, r.hi, cfg.colormap, 1.0f, /*fill=*/true,
-                    cfg.contours, float(cfg.contour_spacing));
+      const app::DensityRange r = shown_range(f, c->stats);
+      painter.field(g.texture, c->key.grid, r.lo - log_z, r.hi - log_z, cfg.colormap, 1.0f,
+                    /*fill=*/true, cfg.contours, float(cfg.contour_spacing));
       return;
     }
     g.update(d.key.grid, d.log_density, d.revision);
     // The contour lines (their own layer, contours_layer.cpp) come in this same pass when both
     // are on: in software GL a second pass over every pixel of the panel costs a frame's worth.
-    const auto& cfg = f.layers().density;
-    const app::DensityRange r = range(f, d);
-    painter.field(g.texture, d.key.grid, r.lo, r.hi, cfg.colormap, 1.0f, /*fill=*/true,
-                  cfg.contours, float(cfg.contour_spacing));
+    const app::DensityRange r = shown_range(f, d.stats);
+    painter.field(g.texture, d.key.grid, r.lo - log_z, r.hi - log_z, cfg.colormap, 1.0f,
+                  /*fill=*/true, cfg.contours, float(cfg.contour_spacing));
   }
 
   // The title says what the colours are: the exact density of the data (also on a learned panel,
@@ -59,22 +65,30 @@ class DensityLayer final : public Layer {
     if (!shown(f)) return std::nullopt;
     const app::DensityField& d = field(f);
     if (d.log_density.size() == 0) return std::nullopt;
+    const double log_z = f.ctx.panel(f.panel).log_z;
+    // An unnormalised panel names its constant: log p̃ = log p + log Z.
+    char unnormalised[96] = "";
+    if (log_z != 0)
+      std::snprintf(unnormalised, sizeof unnormalised, " + %.2f\n(unnormalised: Z = %.3g)", log_z,
+                    std::exp(log_z));
     if (const app::ConditionalDensity* c = conditional(f)) {
-      const app::DensityRange r = app::density_range(c->stats, f.layers().density,
-                                                     f.ctx.density_scale());
+      const app::DensityRange r = shown_range(f, c->stats);
       const Conditioning& k = *c->key.condition;  // what the map was computed for
       std::string title = k.kind == Conditioning::Kind::Class
                               ? "log p_t(x | component " + std::to_string(k.component) + ")"
                               : std::string("log p_t(x | y)");
+      title += unnormalised;
       title += "\n(exact conditional,\nthe guided target)";
       title += r.locked ? "\nshared scale" : "\nscale of this view";
       return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f"};
     }
-    const app::DensityRange r = range(f, d);
+    const app::DensityRange r = shown_range(f, d.stats);
     const bool learned = f.ctx.panel(f.panel).source == FieldSource::Learned;
     std::string title = learned ? "log p of the data\n(exact, not learned)" : "log p (exact)";
+    if (log_z != 0) title = std::string("log p") + unnormalised;
     title += r.locked ? "\nshared scale" : "\nscale of this view";
-    return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f", r.locked};
+    // Shown once in small multiples when every panel has the same one.
+    return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f", r.locked && log_z == 0};
   }
 
  private:
@@ -88,8 +102,15 @@ class DensityLayer final : public Layer {
   // layer on, or an exact one asking for it) shows that map instead (or nothing while it is
   // computed), never the closed form under the ODE's name.
   static bool shown(const PanelFrame& f) { return !f.ctx.panel(f.panel).ode_density; }
-  static app::DensityRange range(const PanelFrame& f, const app::DensityField& d) {
-    return app::density_range(d.stats, f.layers().density, f.ctx.density_scale());
+  // The range of the values shown, log p + log_z: the shared scale when locked (an unnormalised
+  // panel then looks brighter, by log_z), else this view's own, which moves with log_z.
+  static app::DensityRange shown_range(const PanelFrame& f, const FieldStats& stats) {
+    app::DensityRange r = app::density_range(stats, f.layers().density, f.ctx.density_scale());
+    if (!r.locked) {
+      r.lo += float(f.ctx.panel(f.panel).log_z);
+      r.hi += float(f.ctx.panel(f.panel).log_z);
+    }
+    return r;
   }
   static const app::DensityField& field(const PanelFrame& f) {
     return f.fields.density(f.inputs, f.layers().density.resolution);

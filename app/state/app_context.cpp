@@ -376,6 +376,7 @@ void AppContext::derive_panels() {
       v.run = p == 1 && scene_.view.split && scene_.compare_sampler ? 1 : 0;
       v.ode_density = scene_.layers.model_density.on &&
                       (cfg.source == FieldSource::Learned || cfg.ode_density);
+      v.log_z = cfg.log_z;
       v.follows_particles = follow;
       v.level = follow ? moving(v.run) : level_at(scene_, cfg.t);
     } else if (mult.across == MultiplesAcross::Levels) {

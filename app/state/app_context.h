@@ -73,6 +73,8 @@ struct PanelView {
   // layer's map) instead of the closed form: layers.model_density is on and the panel is learned
   // (the model has no closed form) or asks for it (PanelConfig::ode_density).
   bool ode_density = false;
+  // The density is drawn unnormalised, log p + log_z (PanelConfig::log_z; 0 in small multiples).
+  double log_z = 0;
 };
 
 // The t of small-multiples panel i across levels: evenly spaced from t_min (i = 0) to t_max.

@@ -17,7 +17,7 @@ half() {  # the lessons: drawn at 1280×720 (a projector; presenter mode's lectu
   rm -f "$tmp"
 }
 L=assets/lessons
-half $out/lessons/01_score_function.png --lesson $L/01_score_function.json --step 3 --frames 5
+half $out/lessons/01_score_function.png --lesson $L/01_score_function.json --step 4 --frames 5
 half $out/lessons/02_langevin.png --lesson $L/02_langevin.json --step 1 --frames 110
 half $out/lessons/03_score_matching.png --lesson $L/03_score_matching.json --step 3 --frames 1400
 half $out/lessons/04_naive_langevin_fails.png --lesson $L/04_naive_langevin_fails.json --step 2 --frames 1400

@@ -96,6 +96,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, PanelCo
   v("source", c.source);
   v("t", c.t);
   v("ode_density", c.ode_density);
+  v("log_z", c.log_z);
 }
 
 template <class V, class C>
@@ -357,6 +358,8 @@ void validate_window(const Scene& s) {
                      "view would show them on a few lines");
   require_in_range("view.left.t", v.left.t, 0, 1);
   require_in_range("view.right.t", v.right.t, 0, 1);
+  require_in_range("view.left.log_z", v.left.log_z, -50, 50);
+  require_in_range("view.right.log_z", v.right.log_z, -50, 50);
   require_in_range("view.multiples.count", v.multiples.count, 2, kMaxPanels);
   require_in_range("view.multiples.t_min", v.multiples.t_min, 0, 1);
   require_in_range("view.multiples.t_max", v.multiples.t_max, 0, 1);

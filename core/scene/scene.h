@@ -160,6 +160,10 @@ struct PanelConfig {
   // of the exact score, when that layer is on) instead of the closed form: beside a closed-form
   // panel it shows the ODE's likelihood is the true one. Learned panels always draw the ODE's.
   bool ode_density = false;
+  // The closed-form density drawn unnormalised: log p̃ = log p + log_z, so p̃ = e^log_z · p
+  // integrates to Z = e^log_z instead of 1 (lesson 1.4: the score ∇ log p̃ = ∇ log p does not see
+  // Z). In nats, [−50, 50]; 0 draws p itself. The density layer's legend says so.
+  double log_z = 0;
   bool operator==(const PanelConfig&) const = default;
 };
 

@@ -218,6 +218,29 @@ TEST_CASE("a comparison run starts where the scene's does and the right panel fo
   CHECK(ctx.panel(1).run == 0);
 }
 
+// Lesson 1.2: an unnormalised panel (log_z) shows the same score as the normalised one; only its
+// density's numbers move (the density layer adds log_z to what it shows).
+TEST_CASE("an unnormalised panel keeps the normalised panel's score and level") {
+  Scene s = small_scene();
+  s.view.split = true;
+  s.view.left = {FieldSource::Exact, 0.0, false, 3.0};
+  s.view.right = {FieldSource::Exact, 0.0, false, 0.0};
+  s.ui.follow_sampler = false;
+  AppContext ctx(s, scripted());
+  ctx.update();
+  CHECK(ctx.panel(0).log_z == 3.0);
+  CHECK(ctx.panel(1).log_z == 0.0);
+  CHECK(ctx.panel(0).level.s == ctx.panel(1).level.s);
+  const app::FieldInputs a = app::field_inputs(ctx, 0, {0, 0, 5, 5}, 0.0),
+                         b = app::field_inputs(ctx, 1, {0, 0, 5, 5}, 0.0);
+  const ScoreLayerSettings arrows;
+  const app::ArrowField* fa = ctx.fields(0).arrows(a, arrows);
+  const app::ArrowField* fb = ctx.fields(1).arrows(b, arrows);
+  REQUIRE(fa != nullptr);
+  REQUIRE(fb != nullptr);
+  CHECK(fa->raw == fb->raw);  // the score does not see Z
+}
+
 TEST_CASE("key bindings: one command per key, each a command a button posts too") {
   std::set<int> keys;
   std::set<Command> commands;

@@ -503,6 +503,18 @@ TEST_CASE("a comparison sampler round-trips, null is none, and its bad settings 
             .find("cannot follow the scene sampler's guidance") != std::string::npos);
 }
 
+TEST_CASE("a panel's normalising constant round-trips and stays in range") {
+  Scene s;
+  s.view.split = true;
+  s.view.left.log_z = 2.5;
+  s.view.right.ode_density = true;
+  CHECK(parse_scene(json::parse(to_json(s).dump())) == s);
+  CHECK(error_of(R"({"view": {"left": {"log_z": 51}}})").find("view.left.log_z") !=
+        std::string::npos);
+  CHECK(error_of(R"({"view": {"right": {"log_z": -1e9}}})").find("view.right.log_z") !=
+        std::string::npos);
+}
+
 TEST_CASE("the error layer's low-density outline round-trips and its quantile is checked") {
   Scene s;
   s.layers.error.low_density_outline = {true, 0.02};
