@@ -18,11 +18,13 @@ std::unique_ptr<Layer> make_noised_layer();
 std::unique_ptr<Layer> make_encoding_layer();
 std::unique_ptr<Layer> make_trails_layer();
 std::unique_ptr<Layer> make_particles_layer();
+std::unique_ptr<Layer> make_objective_layer();
 
 LayerTable::LayerTable() {
-  for (auto make : {make_density_layer, make_model_density_layer, make_contours_layer, make_error_layer, make_axes_layer,
-                    make_streamlines_layer, make_arrows_layer, make_data_layer, make_noised_layer, make_encoding_layer, make_trails_layer,
-                    make_particles_layer})
+  for (auto make : {make_density_layer, make_model_density_layer, make_contours_layer,
+                    make_error_layer, make_axes_layer, make_streamlines_layer, make_arrows_layer,
+                    make_data_layer, make_noised_layer, make_encoding_layer, make_trails_layer,
+                    make_particles_layer, make_objective_layer})
     layers_.push_back(make());
 }
 

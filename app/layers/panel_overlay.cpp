@@ -123,6 +123,20 @@ std::string longest_fitting(std::initializer_list<std::string> wordings, float w
 
 }  // namespace
 
+std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f) {
+  const Scene& s = f.ctx.scene();
+  std::vector<Eigen::Vector2f> out;
+  const auto add = [&](const Points& pts) {
+    const Index stride = std::max<Index>(1, pts.cols() / 2000);
+    for (Index i = 0; i < pts.cols(); i += stride)
+      out.push_back(view::to_pixels(s.view, f.rect, pts(0, i), pts(1, i)));
+  };
+  add(f.ctx.data_points());
+  const app::PanelView& pv = f.ctx.panel(f.panel);
+  if (s.layers.particles.on && pv.shows_particles) add(f.ctx.particles(pv.run).display());
+  return out;
+}
+
 void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOptions& options,
                    const EditingMarks& marks) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
@@ -284,19 +298,8 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     // split half of a ring has data in every corner).
     const float left = rect.x + 3 * lh, right = rect.x + rect.w - margin - stack_w;
     const float bottom = bottom_limit - stack_h;
-    // The points a class reads: the data and, where shown, the particles (at most ~2,000 of each,
-    // by stride: the spot's count only compares places).
-    std::vector<Eigen::Vector2f> data_px;
-    const auto add = [&](const Points& pts) {
-      const Index stride = std::max<Index>(1, pts.cols() / 2000);
-      for (Index i = 0; i < pts.cols(); i += stride)
-        data_px.push_back(view::to_pixels(s.view, rect, pts(0, i), pts(1, i)));
-    };
-    add(f.ctx.data_points());
-    if (s.layers.particles.on && f.ctx.panel(f.panel).shows_particles)
-      add(f.ctx.particles(f.ctx.panel(f.panel).run).display());
     const Eigen::Vector2f best =
-        view::least_covered_spot(left, top, right, bottom, stack_w, stack_h, data_px);
+        view::least_covered_spot(left, top, right, bottom, stack_w, stack_h, visible_points_px(f));
     float x = best.x(), y = best.y();
     for (const ColourBar& b : bars) {
       if (row) {

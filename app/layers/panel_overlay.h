@@ -4,6 +4,9 @@
 #pragma once
 #include <imgui.h>
 
+#include <Eigen/Core>
+#include <vector>
+
 #include "app/layers/layer_table.h"
 
 namespace scorelab::layers {
@@ -22,6 +25,11 @@ struct OverlayOptions {
   bool caption = true;  // the panel's source and level, top left
   float scale = 1;      // size of the legend bars (the font's size is the ImGui context's)
 };
+
+// The points a class reads in panel f, in overlay pixels: the data and, where drawn, the panel's
+// particles (at most ~2,000 of each, by stride: a count only compares places). What legends and
+// insets are placed to avoid (view::least_covered_spot).
+std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f);
 
 void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOptions& options,
                    const EditingMarks& marks = {});

@@ -352,8 +352,12 @@ bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
   changed |= enum_combo("levels", s.train.objective.levels);
   if (s.train.objective.levels == LevelSource::Continuous)
     changed |= enum_combo("level draw", s.train.objective.distribution);
-  if (s.train.objective.kind == ObjectiveKind::Denoising)
+  if (s.train.objective.kind == ObjectiveKind::Denoising) {
     changed |= enum_combo("weighting", s.train.objective.weighting);
+    if (s.train.objective.levels == LevelSource::Continuous)
+      changed |=
+          ImGui::Checkbox("likelihood weighting (g^2)", &s.train.objective.likelihood_weighting);
+  }
   if (s.train.objective.kind != ObjectiveKind::Denoising) {
     changed |= ImGui::Checkbox("perturb data (annealed)", &s.train.objective.perturb);
     help_marker("Off: score matching on the clean data only, the low-density pitfall.");

@@ -15,6 +15,7 @@
 #include "core/scene/layers/error_layer.h"
 #include "core/scene/layers/model_density_layer.h"
 #include "core/scene/layers/noised_layer.h"
+#include "core/scene/layers/objective_layer.h"
 #include "core/scene/layers/particles_layer.h"
 #include "core/scene/layers/score_layer.h"
 
@@ -30,6 +31,7 @@ struct LayersConfig {
   NoisedLayerSettings noised;
   ParticlesLayerSettings particles;
   AxesLayerSettings axes;
+  ObjectiveLayerSettings objective;
   bool operator==(const LayersConfig&) const = default;
 };
 
@@ -45,6 +47,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersC
   v(std::string(c.noised.key), c.noised);
   v(std::string(c.particles.key), c.particles);
   v(std::string(c.axes.key), c.axes);
+  v(std::string(c.objective.key), c.objective);
 }
 
 // Every block's validate(), through `fields`: throws InputError naming the first bad field.

@@ -27,6 +27,31 @@ Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaS
   for (int i = 0; i < schedule.levels; ++i) levels_.push_back(schedule.level(i));
 }
 
+double Objective::weight(const NoiseLevel& lv, double g2) const {
+  const bool perturbed = cfg_.kind == ObjectiveKind::Denoising || cfg_.perturb;
+  const bool balanced =
+      cfg_.kind == ObjectiveKind::Denoising && cfg_.weighting == LossWeighting::Balanced;
+  const double sh = lv.s / lv.m;
+  return !perturbed                  ? 1.0
+         : cfg_.likelihood_weighting ? g2
+         : balanced                  ? lv.m * lv.s * std::sqrt(sh * sh + sigma_data_ * sigma_data_)
+                                     : lv.s * lv.s;
+}
+
+double Objective::weight_at(double t) const {
+  const double g = sde_.diffusion(t);
+  return weight(sde_.level(t), g * g);
+}
+
+std::string Objective::weight_formula() const {
+  const bool perturbed = cfg_.kind == ObjectiveKind::Denoising || cfg_.perturb;
+  if (!perturbed) return "lambda = 1 (clean data)";
+  if (cfg_.likelihood_weighting) return "lambda = g(t)^2 (likelihood)";
+  if (cfg_.kind == ObjectiveKind::Denoising && cfg_.weighting == LossWeighting::Balanced)
+    return "lambda = m s sqrt(sh^2 + sd^2) (balanced)";
+  return "lambda = s(t)^2";
+}
+
 void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const {
   const Index n = x0.cols();
   b.level.t.resize(n), b.level.m.resize(n), b.level.s.resize(n), b.weight.resize(n);
@@ -53,14 +78,7 @@ void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const
     b.level.t[i] = static_cast<float>(lv.t);
     b.level.m[i] = static_cast<float>(lv.m);
     b.level.s[i] = static_cast<float>(lv.s);
-    const bool balanced =
-        cfg_.kind == ObjectiveKind::Denoising && cfg_.weighting == LossWeighting::Balanced;
-    const double sh = lv.s / lv.m;
-    b.weight[i] = static_cast<float>(
-        !perturbed                   ? 1.0
-        : cfg_.likelihood_weighting  ? g2
-        : balanced ? lv.m * lv.s * std::sqrt(sh * sh + sigma_data_ * sigma_data_)
-                   : lv.s * lv.s);
+    b.weight[i] = static_cast<float>(weight(lv, g2));
     b.x.col(i) = perturbed ? (static_cast<float>(lv.m) * x0.col(i) +
                               static_cast<float>(lv.s) * b.z.col(i)).eval()
                            : x0.col(i);

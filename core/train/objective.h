@@ -19,9 +19,10 @@
 // ∝ 1/σ̂², then swamps the gradient). Measured in README "Model and training". Sliced and Exact see x̃ = m x + s z when `perturb` is on (annealed, λ = s²); with it
 // off they see the clean data at level s and λ = 1 — the blog's low-density pitfall.
 #pragma once
-#include "core/common/enum_table.h"
 #include <Eigen/Core>
+#include <string>
 #include <string_view>
+#include "core/common/enum_table.h"
 
 #include "core/common/rng.h"
 #include "core/nn/mlp.h"
@@ -85,6 +86,13 @@ class Objective {
             double sigma_data = 1.0);
 
   const ObjectiveConfig& config() const { return cfg_; }
+
+  // The weight λ of a sample at level `lv` (g2 = g(t)², for the likelihood weighting): the
+  // one every drawn batch carries (column `weight`).
+  double weight(const NoiseLevel& lv, double g2) const;
+  // λ at time t of the SDE (continuous levels), and its formula in words for a picture.
+  double weight_at(double t) const;
+  std::string weight_formula() const;
 
   // Draw the noise of a batch for clean data x0 (2 × N).
   void draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& batch) const;

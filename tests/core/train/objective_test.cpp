@@ -151,3 +151,29 @@ TEST_CASE("Adam and EMA match hand-computed steps") {
   ema.update(w);  // decay = 3/12
   CHECK(ema.weights()[0] == doctest::Approx(1 - (2.0 / 11) * (3.0 / 12)).epsilon(1e-6));
 }
+
+// The objective layer's chart (app/layers/objective_layer.cpp) draws weight_at(t): it must be the
+// weight every drawn sample carries at its t, and the formula it names.
+TEST_CASE("objective: weight_at(t) is each drawn sample's weight, and its formula is named") {
+  const Sde sde(SdeParams{});  // VE
+  SigmaSchedule schedule;
+  Points x0 = Points::Zero(2, 64);
+  for (int mode = 0; mode < 3; ++mode) {
+    ObjectiveConfig cfg;
+    cfg.distribution = LevelDistribution::UniformT;
+    cfg.weighting = mode == 1 ? LossWeighting::Balanced : LossWeighting::Sigma2;
+    cfg.likelihood_weighting = mode == 2;
+    const Objective objective(cfg, sde, schedule, 0.7);
+    Rng rng(3);
+    ObjectiveBatch<float> b;
+    objective.draw(x0, rng, b);
+    for (Index i = 0; i < b.weight.size(); ++i)
+      CHECK(b.weight[i] == doctest::Approx(objective.weight_at(b.level.t[i])).epsilon(1e-4));
+    const double t = 0.37, s = sde.level(t).s, g = sde.diffusion(t);
+    if (mode == 0) CHECK(objective.weight_at(t) == doctest::Approx(s * s));
+    if (mode == 2) CHECK(objective.weight_at(t) == doctest::Approx(g * g));
+    CHECK(objective.weight_formula().find(mode == 0   ? "s(t)^2"
+                                          : mode == 1 ? "balanced"
+                                                      : "g(t)^2") != std::string::npos);
+  }
+}
