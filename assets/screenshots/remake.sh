@@ -25,7 +25,7 @@ half $out/lessons/05_noise_scales.png --lesson $L/05_noise_scales.json --step 2 
 half $out/lessons/06_annealed_langevin.png --lesson $L/06_annealed_langevin.json --step 1 --frames 110
 half $out/lessons/07_sde_perturbation.png --lesson $L/07_sde_perturbation.json --step 2 --frames 40
 half $out/lessons/08_reverse_sde.png --lesson $L/08_reverse_sde.json --step 3 --frames 110
-half $out/lessons/09_probability_flow.png --lesson $L/09_probability_flow.json --step 3 --frames 110
+half $out/lessons/09_probability_flow.png --lesson $L/09_probability_flow.json --step 2 --frames 110
 half $out/lessons/10_controllable_generation.png --lesson $L/10_controllable_generation.json --step 2 --frames 110
 half $out/lessons/11_ddpm.png --lesson $L/11_ddpm.json --step 2 --frames 150
 shot $out/window.png 1280x800 --frames 75
