@@ -84,7 +84,7 @@ class DensityLayer final : public Layer {
     }
     const app::DensityRange r = shown_range(f, d.stats);
     const bool learned = f.ctx.panel(f.panel).source == FieldSource::Learned;
-    std::string title = learned ? "log p of the data\n(exact, not learned)" : "log p (exact)";
+    std::string title = learned ? "exact log p\n(not learned)" : "log p (exact)";
     if (log_z != 0) title = std::string("log p") + unnormalised;
     title += r.locked ? "\nshared scale" : "\nscale of this view";
     // Shown once in small multiples when every panel has the same one.

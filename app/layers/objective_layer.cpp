@@ -66,7 +66,7 @@ class ObjectiveLayer final : public Layer {
                            : ", log sigma-hat uniform")
                     : ", discrete levels (curve: their SDE)");
     const view::PixelRect& r = f.rect;
-    const float w = std::clamp(0.34f * r.w, 14 * lh, 24 * lh);
+    const float w = std::clamp(0.3f * r.w, 14 * lh, 24 * lh);
     const float wrap = w - 0.8f * lh;
     const float title_h = lh * float(ui::wrap_at_spaces(title, wrap).size());
     const float plot_h = std::clamp(0.28f * r.h, 4 * lh, 9 * lh);
@@ -74,9 +74,11 @@ class ObjectiveLayer final : public Layer {
     const float left = r.x + 3 * lh, top = r.y + 3.5f * lh;
     // Clear of the right edge's column, where the legends stack (panel_overlay.cpp).
     const float right = std::max(left, r.x + r.w - w - 10 * lh), bottom = r.y + r.h - 3 * lh - h;
-    const Eigen::Vector2f at = view::least_covered_spot(left, top, right, std::max(top, bottom), w,
-                                                        h, visible_points_px(f));
+    const std::vector<Eigen::Vector2f> points = visible_points_px(f);
+    const Eigen::Vector2f at =
+        view::least_covered_spot(left, top, right, std::max(top, bottom), w, h, points);
     const float x0 = at.x(), y0 = at.y();
+    report_box(f, "objective inset", x0, y0, x0 + w, y0 + h);
     dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x0 + w, y0 + h), IM_COL32(0, 0, 0, 170), 4);
     ui::outlined_text(dl, ImVec2(x0 + 0.4f * lh, y0 + 0.2f * lh), title.c_str(), IM_COL32_WHITE,
                       wrap);

@@ -11,10 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "app/widgets/widgets.h"
 #include "app/render/colormap.h"
 #include "app/render/painter.h"
 #include "app/view/placement.h"
+#include "app/widgets/item_report.h"
+#include "app/widgets/widgets.h"
 #include "core/scene/exact_score.h"
 
 namespace scorelab::layers {
@@ -123,7 +124,7 @@ std::string longest_fitting(std::initializer_list<std::string> wordings, float w
 
 }  // namespace
 
-std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f) {
+std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f, bool particles) {
   const Scene& s = f.ctx.scene();
   std::vector<Eigen::Vector2f> out;
   const auto add = [&](const Points& pts) {
@@ -133,8 +134,24 @@ std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f) {
   };
   add(f.ctx.data_points());
   const app::PanelView& pv = f.ctx.panel(f.panel);
-  if (s.layers.particles.on && pv.shows_particles) add(f.ctx.particles(pv.run).display());
+  if (particles && s.layers.particles.on && pv.shows_particles)
+    add(f.ctx.particles(pv.run).display());
   return out;
+}
+
+void report_box(const PanelFrame& f, const char* kind, float x0, float y0, float x1, float y1) {
+  if (!ImGui::GetIO().UserData) return;  // no report is being collected
+  const auto inside = [&](const std::vector<Eigen::Vector2f>& points) {
+    int n = 0;
+    for (const Eigen::Vector2f& p : points)
+      n += p.x() >= x0 && p.x() <= x1 && p.y() >= y0 && p.y() <= y1;
+    return n;
+  };
+  const std::vector<Eigen::Vector2f> data = visible_points_px(f, false);
+  const std::vector<Eigen::Vector2f> all = visible_points_px(f, true);
+  const int on_data = inside(data);
+  ui::report_overlay({kind, f.panel, x0, y0, x1, y1, on_data, inside(all) - on_data,
+                      int(data.size()), int(all.size() - data.size())});
 }
 
 void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOptions& options,
@@ -264,49 +281,68 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     }
   }
   // Legends last (nothing is drawn over them), at the place along the panel's border that covers
-  // the fewest data points and particles (view::least_covered_spot), below the caption lines when at the top and
-  // above the readout lines when at the bottom. Stacked in a column; in a row when a column does
-  // not fit (a short panel: split view over a lesson's text). Bars are 140 pixels (× scale) long, at most 22% of the panel's height,
-  // shorter when they would not all fit.
+  // the fewest data points and particles (view::least_covered_spot), below the caption lines when
+  // at the top and above the readout lines when at the bottom. Stacked in a column, or in a row:
+  // whichever covers fewer points (the column on a tie, and when a row would not fit). Bars are
+  // 140 pixels (× scale) long, at most 22% of the panel's height, shorter (down to two lines of
+  // text) so that a column fits the panel's height: a short panel (split view over a lesson's
+  // text) keeps its legends in the free column beside the data instead of a wide row over it.
   if (!legends.empty()) {
     const float gap = 12 * options.scale, margin = 6, top = caption_bottom;
     const float bottom_limit = std::min(rect.y + rect.h - 2 * lh, readouts_top - 0.5f * lh);
     const float avail = bottom_limit - top;
     // The UI font's size, down to 13 pixels in a panel under 24 lines of it high.
     const float text_px = std::clamp(rect.h / 24, std::min(13.0f, lh), lh);
-    std::vector<ColourBar> bars;
-    float stack_w = 0, stack_h = 0;
-    const auto lay_out = [&](bool row) {
-      const float across = row ? 1.0f : float(legends.size());
-      const float room = avail / across - (text_px + 12 * options.scale + gap);
-      const float bar =
-          std::max(std::min({140 * options.scale, 0.22f * rect.h, room}), 2 * text_px);
-      bars.clear();
-      stack_w = stack_h = 0;
-      for (const Legend& l : legends) {
-        bars.emplace_back(l, options.scale, bar, text_px);
-        bars.back().gain = render::palette(s).heat_gain;
-        const float w = bars.back().width(), h = bars.back().height() + gap;
-        stack_w = row ? stack_w + w + gap : std::max(stack_w, w);
-        stack_h = row ? std::max(stack_h, h) : stack_h + h;
-      }
+    const std::vector<Eigen::Vector2f> points = visible_points_px(f);
+    struct Arrangement {
+      bool row = false;
+      std::vector<ColourBar> bars;
+      float w = 0, h = 0;
+      Eigen::Vector2f at;
+      int covered = 0;
     };
-    bool row = false;
-    lay_out(row);
-    if (stack_h > avail && legends.size() > 1) lay_out(row = true);
-    // Where the legends hide the fewest data points: a corner, else along an edge (a narrow
-    // split half of a ring has data in every corner).
-    const float left = rect.x + 3 * lh, right = rect.x + rect.w - margin - stack_w;
-    const float bottom = bottom_limit - stack_h;
-    const Eigen::Vector2f best =
-        view::least_covered_spot(left, top, right, bottom, stack_w, stack_h, visible_points_px(f));
-    float x = best.x(), y = best.y();
-    for (const ColourBar& b : bars) {
-      if (row) {
+    const auto arrange = [&](bool row) {
+      Arrangement a;
+      a.row = row;
+      // The bar length that fits: everything but the bars is fixed (titles, padding, gaps).
+      float fixed = 0;
+      for (const Legend& l : legends) {
+        const ColourBar probe(l, options.scale, 0, text_px);
+        fixed = row ? std::max(fixed, probe.height() + gap) : fixed + probe.height() + gap;
+      }
+      const float across = row ? 1.0f : float(legends.size());
+      const float bar = std::max(
+          std::min({140 * options.scale, 0.22f * rect.h, (avail - fixed) / across}), 2 * text_px);
+      for (const Legend& l : legends) {
+        a.bars.emplace_back(l, options.scale, bar, text_px);
+        a.bars.back().gain = render::palette(s).heat_gain;
+        const float w = a.bars.back().width(), h = a.bars.back().height() + gap;
+        a.w = row ? a.w + w + gap : std::max(a.w, w);
+        a.h = row ? std::max(a.h, h) : a.h + h;
+      }
+      // Where it hides the fewest points: a corner, else along an edge (a narrow split half of
+      // a ring has data in every corner).
+      const float left = rect.x + 3 * lh, right = rect.x + rect.w - margin - a.w;
+      a.at = view::least_covered_spot(left, top, right, bottom_limit - a.h, a.w, a.h, points);
+      for (const Eigen::Vector2f& p : points)
+        a.covered += p.x() >= a.at.x() && p.x() <= a.at.x() + a.w && p.y() >= a.at.y() &&
+                     p.y() <= a.at.y() + a.h;
+      return a;
+    };
+    Arrangement best = arrange(false);
+    if (legends.size() > 1) {
+      Arrangement in_row = arrange(true);
+      const bool column_fits = best.h <= avail;
+      if (!column_fits || in_row.covered < best.covered) best = std::move(in_row);
+    }
+    float x = best.at.x(), y = best.at.y();
+    report_box(f, "legends", x, y, x + best.w, y + best.h);
+    for (const ColourBar& b : best.bars) {
+      if (best.row) {
         b.draw(dl, x, y);
         x += b.width() + gap;
       } else {
-        b.draw(dl, x + stack_w - b.width(), y);
+        b.draw(dl, x + best.w - b.width(), y);
         y += b.height() + gap;
       }
     }

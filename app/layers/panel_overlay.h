@@ -26,10 +26,14 @@ struct OverlayOptions {
   float scale = 1;      // size of the legend bars (the font's size is the ImGui context's)
 };
 
-// The points a class reads in panel f, in overlay pixels: the data and, where drawn, the panel's
-// particles (at most ~2,000 of each, by stride: a count only compares places). What legends and
-// insets are placed to avoid (view::least_covered_spot).
-std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f);
+// The points a class reads in panel f, in overlay pixels: the data and, where drawn (and
+// `particles`), the panel's particles (at most ~2,000 of each, by stride: a count only compares
+// places). What legends and insets are placed to avoid (view::least_covered_spot).
+std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f, bool particles = true);
+
+// For the test-only UI report (app/widgets/item_report.h): a box of `kind` drawn over panel f and
+// how many data points and particles (visible_points_px) it covers.
+void report_box(const PanelFrame& f, const char* kind, float x0, float y0, float x1, float y1);
 
 void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOptions& options,
                    const EditingMarks& marks = {});

@@ -22,6 +22,11 @@ void report_item(const char* text) {
                            wp.x + ws.x, wp.y + ws.y});
 }
 
+void report_overlay(ReportedOverlay box) {
+  auto* report = static_cast<ItemReport*>(ImGui::GetIO().UserData);
+  if (report) report->overlays.push_back(std::move(box));
+}
+
 std::string ItemReport::json() const {
   nlohmann::json items_json = nlohmann::json::array();
   for (const ReportedItem& i : items)
@@ -29,11 +34,22 @@ std::string ItemReport::json() const {
                           {"rect", {i.x0, i.y0, i.x1, i.y1}},
                           {"text_size", {i.text_w, i.text_h}},
                           {"window_rect", {i.wx0, i.wy0, i.wx1, i.wy1}}});
+  nlohmann::json overlays_json = nlohmann::json::array();
+  for (const ReportedOverlay& o : overlays)
+    overlays_json.push_back({{"kind", o.kind},
+                             {"panel", o.panel},
+                             {"rect", {o.x0, o.y0, o.x1, o.y1}},
+                             {"covered_data", o.covered_data},
+                             {"covered_particles", o.covered_particles},
+                             {"data", o.data},
+                             {"particles", o.particles}});
   return nlohmann::json{{"display", {display_w, display_h}},
                         {"font_px", font_px},
                         {"missing_glyphs", missing_glyphs},
-                        {"items", items_json}}
-             .dump(1) + "\n";
+                        {"items", items_json},
+                        {"overlays", overlays_json}}
+             .dump(1) +
+         "\n";
 }
 
 }  // namespace scorelab::ui

@@ -16,17 +16,32 @@ struct ReportedItem {
   float wx0, wy0, wx1, wy1;   // its window's rectangle
 };
 
+// A box drawn over a plot panel (a legend stack, an inset) and how many of the points a class
+// reads (data, particles; layers::visible_points_px) it covers.
+struct ReportedOverlay {
+  std::string kind;  // "legends", "objective inset"
+  int panel = 0;
+  float x0, y0, x1, y1;         // window pixels
+  int covered_data = 0;         // data points inside the box
+  int covered_particles = 0;    // particles drawn in the panel inside the box
+  int data = 0, particles = 0;  // of each, in the panel (at most ~2,000, by stride)
+};
+
 struct ItemReport {
   std::vector<ReportedItem> items;
+  std::vector<ReportedOverlay> overlays;
   float display_w = 0, display_h = 0;  // the window (viewport) size
   float font_px = 0;                   // the font's size this frame
   std::string missing_glyphs;          // of σ ε ∇ ∫ ₓ ₀ ₉ ≥, those the font lacks ("U+03C3 ...")
-  // JSON: {"display": [w, h], "font_px": f, "missing_glyphs": "...", "items": [{"text", "rect": [x0, y0, x1,
-  // y1], "text_size": [w, h], "window_rect": [...]}, ...]}
+  // JSON: {"display": [w, h], "font_px": f, "missing_glyphs": "...", "items": [{"text", "rect":
+  // [x0, y0, x1, y1], "text_size": [w, h], "window_rect": [...]}, ...], "overlays": [{"kind",
+  // "panel", "rect", "covered_data", "covered_particles", "data", "particles"}, ...]}
   std::string json() const;
 };
 
 // Records the last item drawn (its label `text`, cut at "##") if a report is being collected.
 void report_item(const char* text);
+// Records a box drawn over a plot panel, if a report is being collected.
+void report_overlay(ReportedOverlay box);
 
 }  // namespace scorelab::ui

@@ -135,12 +135,39 @@ json lesson_report(const std::string& file, int step, int w, int h) {
   return json::parse(read_text(report));
 }
 
+// Legends and insets over the plot hide no data and (almost) no particles: each box drawn over a
+// panel (the report's "overlays": the legend stack, the objective inset) covers at most 0.1% of
+// the panel's data points (a Gaussian's tail puts a stray draw anywhere: 2 of 2,000) and, for the
+// legends, at most 2% of its particles (two frames into a run they are the prior, spread over the
+// whole view, which no box inside the plot can miss; a box the size of the inset then covers
+// about a tenth, so the inset's particles are not checked). Small multiples are reported, not
+// checked: three panels across at 1280 × 720 leave no column beside a ring for a legend (issue
+// 22, left open).
+void check_overlays(const json& r, bool multiples) {
+  for (const json& o : r["overlays"]) {
+    const std::string kind = o["kind"];
+    const int data = o["data"], covered_data = o["covered_data"];
+    const int particles = o["particles"], covered_particles = o["covered_particles"];
+    INFO(kind << " over panel " << o["panel"].get<int>() << " covers " << covered_data << " of "
+              << data << " data points and " << covered_particles << " of " << particles
+              << " particles");
+    if (multiples) {
+      MESSAGE("small multiples (not checked)");
+      continue;
+    }
+    CHECK(covered_data <= std::max(0, data / 1000));
+    if (kind == "legends") CHECK(covered_particles <= particles / 50);
+  }
+}
+
 }  // namespace
 
 // The plot is the slide in every lesson step: at 1280×720 it takes the whole width (at least the
 // 75% the course asks), no label is cut and the status bar is on screen. (Sanitizer trees walk
 // every third lesson, as the lesson walk does.)
-TEST_CASE("lessons at 1280x720: every step's plot takes the whole width, labels whole") {
+TEST_CASE(
+    "lessons at 1280x720: every step's plot takes the whole width, labels whole, legends off the "
+    "data") {
   const std::vector<std::string> files =
       scorelab::lesson_files(std::string(SCORELAB_SOURCE_DIR) + "/assets/lessons");
   REQUIRE(files.size() >= 11);
@@ -153,7 +180,10 @@ TEST_CASE("lessons at 1280x720: every step's plot takes the whole width, labels 
     const int steps = int(scorelab::load_lesson(files[i]).steps.size());
     for (int k = 1; k <= steps; ++k) {
       INFO(files[i] << " step " << k);
-      check_layout(lesson_report(files[i], k, 1280, 720), 1280, 720, false);
+      const json r = lesson_report(files[i], k, 1280, 720);
+      check_layout(r, 1280, 720, false);
+      check_overlays(
+          r, scorelab::load_lesson(files[i]).steps[std::size_t(k - 1)].scene.view.multiples.on);
     }
   }
 }
