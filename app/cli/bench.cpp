@@ -719,14 +719,16 @@ const Command& bench_command() {
   static const Command c{
       "bench",
       "measure single-thread throughput (exact-score samplers, training, inference); JSON",
-      "[--quick]",
-      "Workloads (the same as the NumPy peer numpy_sde.py; exact score of the 8-Gaussian ring):\n"
+      "[--quick] [--only NAMES] [--cases WORDS] [--threads N]",
+      "Workloads (the same as the NumPy peer tests/bench/peers/numpy_peer.py; exact score of\n"
+      "the 8-Gaussian ring):\n"
       "  sde_em     reverse VE SDE (sigma 0.01..10), Euler-Maruyama, 10000 particles x 1000 steps\n"
       "             -> particle_steps_per_s\n"
       "  ald        annealed Langevin, 10 geometric levels 10..0.01, eps 1e-5, 100 steps per\n"
       "             level, init U[-8,8]^2, 10000 particles -> particle_steps_per_s\n"
       "  empirical  empirical-mixture score, 2000 points x 4096 queries at s = 0.5 -> pairs_per_s\n"
-      "Score network (the PyTorch peer torch_dsm.py's set-up: width 128, depth 3, embedding 32,\n"
+      "Score network (the PyTorch peer tests/bench/peers/torch_peer.py's set-up: width 128,\n"
+      "depth 3, embedding 32,\n"
       "SiLU, continuous VE DSM, sigma log-uniform 0.01..10, Adam 1e-3, 8-Gaussian ring):\n"
       "  train_b256, train_b1024, train_b4096   training steps_per_s and matmul_gflops\n"
       "  gemm_ceiling  one 128x128 by 128x4096 float product with Eigen -> gflops\n"

@@ -1,6 +1,8 @@
 // The command table and the dispatcher: `scorelab <command> [flags]`, help texts, exit codes.
 #include "app/cli/cli.h"
 
+#include <cctype>
+
 #include <algorithm>
 #include <exception>
 #include <new>
@@ -57,8 +59,31 @@ void print_overview(std::ostream& out, std::span<const Command* const> commands)
          "Exit codes: 0 success, 1 failure (bad scene, unwritable output, ...), 2 bad usage.\n";
 }
 
+// The usage block: the command's synopsis, then every flag the synopsis leaves out, generated from
+// its specs, so the usage names every flag the command parses (a flag cannot hide from it).
+void print_usage(const Command& c, std::ostream& out) {
+  out << "Usage: scorelab " << c.name << " " << c.usage << "\n";
+  std::string more;
+  for (const FlagSpec& f : c.flags) {
+    const std::string name(f.name);
+    const std::size_t at = c.usage.find(name);
+    const bool named = at != std::string_view::npos &&
+                       (at + name.size() == c.usage.size() ||
+                        !(std::isalnum(static_cast<unsigned char>(c.usage[at + name.size()])) ||
+                          c.usage[at + name.size()] == '-'));
+    if (named) continue;
+    std::string item = "[" + name + (f.value.empty() ? "" : " " + std::string(f.value)) + "]";
+    // Wrapped under the synopsis at 90 columns.
+    const std::size_t line_start = more.rfind('\n') == std::string::npos ? 0 : more.rfind('\n') + 1;
+    if (!more.empty() && more.size() - line_start + item.size() + 1 > 80) more += "\n      ";
+    more += " " + item;
+  }
+  if (!more.empty()) out << "      " << more << "\n";
+}
+
 void print_command_help(const Command& c, std::ostream& out) {
-  out << "Usage: scorelab " << c.name << " " << c.usage << "\n\n" << c.summary << "\n";
+  print_usage(c, out);
+  out << "\n" << c.summary << "\n";
   if (!c.details.empty()) out << "\n" << c.details << "\n";
   out << "\nFlags:\n";
   std::size_t width = 6;  // "--help"

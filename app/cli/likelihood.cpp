@@ -261,7 +261,7 @@ const Command& likelihood_command() {
       "log-density of points through the probability-flow ODE (exact or learned score)",
       "[--scene FILE] [--model FILE] --points FILE|--grid WxH --out FILE [--method rk45|rk4]\n"
       "       [--steps N] [--tol TOL] [--eps T] [--divergence exact|hutchinson]\n"
-      "       [--prior exact|gaussian] [--test-n N]",
+      "       [--prior exact|gaussian] [--test-n N] [--seed S]",
       "Integrates the probability-flow ODE of the scene's noise.sde from t = eps to 1 with the\n"
       "instantaneous change of variables, log p_eps(x) = log p_T(x(1)) + delta, delta the\n"
       "integral of the divergence (exact 2-D divergence by default), and writes per point, in\n"

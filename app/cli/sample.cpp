@@ -196,7 +196,7 @@ const Command& sample_command() {
       "sample",
       "run a scene's sampler on the exact (or learned) score and write the particles (CSV)",
       "[--scene FILE] --out FILE [--n N] [--seed S] [--model FILE [--raw]]\n"
-      "       [--trajectories FILE [...]]",
+      "       [--trajectories FILE [--trajectory-particles K]]",
       "Loads the scene, builds the exact score of its data (a Gaussian mixture, or the empirical\n"
       "mixture of a seeded draw for sample-only datasets), or the learned score of a checkpoint\n"
       "(--model), runs the scene's sampler to the end\n"

@@ -1,6 +1,10 @@
 // The command line driven in-process (exit codes, outputs, atomic writes), the shipped scenes,
 // and one run of the real binary.
 #include <doctest/doctest.h>
+
+#include <cctype>
+#include <set>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -236,6 +240,53 @@ std::string real_binary_output(const std::string& args) {
 }
 
 }  // namespace
+
+// The help of a command cannot drift from its flags (issue 27: `bench --help` showed only
+// [--quick] while it had --only, --cases and --threads): the usage block of every command (the
+// real binary's, so the window-side commands are in) names every flag of its flag list and no
+// other, and the bench's help names peers that exist.
+TEST_CASE("every command's usage block names exactly the flags of its flag list") {
+  const auto flags_named_in = [](std::string_view text) {
+    std::set<std::string> out;
+    for (std::size_t i = text.find("--"); i != std::string_view::npos; i = text.find("--", i + 2)) {
+      std::size_t end = i + 2;
+      while (end < text.size() &&
+             (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-'))
+        ++end;
+      if (end > i + 2) out.insert(std::string(text.substr(i, end - i)));
+    }
+    return out;
+  };
+  const std::string top = real_binary_output("--help");
+  const std::size_t list = top.find("\nCommands:\n");
+  REQUIRE(list != std::string::npos);
+  std::vector<std::string> names;
+  std::istringstream lines(top.substr(list + 11));
+  for (std::string line; std::getline(lines, line) && line.rfind("  ", 0) == 0;)
+    names.push_back(line.substr(2, line.find(' ', 2) - 2));
+  REQUIRE(names.size() >= 6);
+  for (const std::string& name : names) {
+    INFO("scorelab " << name << " --help");
+    const std::string help = real_binary_output(name + " --help");
+    const std::string usage = help.substr(0, help.find("\n\n"));
+    const std::size_t flags_at = help.find("\nFlags:\n");
+    REQUIRE(flags_at != std::string::npos);
+    std::set<std::string> listed;
+    std::istringstream flag_lines(help.substr(flags_at + 8));
+    for (std::string line; std::getline(flag_lines, line);)
+      if (line.rfind("  --", 0) == 0) listed.insert(line.substr(2, line.find(' ', 2) - 2));
+    listed.erase("--help");
+    const std::set<std::string> in_usage = flags_named_in(usage);
+    for (const std::string& f : listed)
+      CHECK_MESSAGE(in_usage.count(f), f << " is not in the usage");
+    for (const std::string& f : in_usage) CHECK_MESSAGE(listed.count(f), f << " is no flag");
+  }
+  const Result bench = run({"bench", "--help"});
+  for (const char* peer : {"numpy_peer.py", "torch_peer.py"}) {
+    CHECK(bench.out.find(peer) != std::string::npos);
+    CHECK(std::filesystem::exists(std::string(SCORELAB_SOURCE_DIR) + "/tests/bench/peers/" + peer));
+  }
+}
 
 TEST_CASE("the real binary answers --help") {
   const std::string text = real_binary_output("--help");

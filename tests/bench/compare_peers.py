@@ -152,12 +152,16 @@ def main():
     quick = ["--quick"] if a.quick else []
     load_before = load_average()
 
-    # scorelab: one thread for everything compared, then the training entries at two threads
-    # when this build's bench has --threads.
+    # scorelab: one thread for everything compared, then the training entries at two threads.
+    # A build without --threads cannot give the two-thread table: say so and stop, rather than
+    # print its one-thread rates under a two-thread heading.
     help_text = subprocess.run([a.scorelab, "bench", "--help"], capture_output=True,
                                text=True).stdout
-    has_threads = "--threads" in help_text
-    one = ["--threads", "1"] if has_threads else []
+    if "--threads" not in help_text:
+        sys.exit(f"{a.scorelab} bench has no --threads flag (an older build?): the comparison "
+                 "needs it for its one- and two-thread tables; rebuild from this checkout")
+    has_threads = True
+    one = ["--threads", "1"]
     bench = json.loads(run([a.scorelab, "bench", "--only", f"{SAMPLING},{NETWORK_1T}"] + one +
                            quick))
     bench2 = None
