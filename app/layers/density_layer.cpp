@@ -91,6 +91,28 @@ class DensityLayer final : public Layer {
     return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f", r.locked && log_z == 0};
   }
 
+  // On the shared scale a density at high noise is one flat colour: say so, so that frame 1 of
+  // a run (t near 1) reads as the point, not as a broken picture.
+  std::vector<ReadoutLine> readouts(const PanelFrame& f) const override {
+    if (!shown(f) || conditional(f)) return {};
+    const app::DensityField& d = field(f);
+    if (d.log_density.size() == 0) return {};
+    const app::DensityRange r = shown_range(f, d.stats);
+    if (!r.locked || d.stats.max - d.stats.min >= 0.2 * (r.hi - r.lo)) return {};
+    // One line: the longest wording that fits the panel (a wrapped line takes the legends' room).
+    char full[200];
+    std::snprintf(full, sizeof full,
+                  "log p_t is nearly flat at t %.3g (%.1f nats across the view): the noise hides "
+                  "the modes, which sharpen as t falls",
+                  f.ctx.panel(f.panel).level.t, double(d.stats.max - d.stats.min));
+    const float room = f.rect.w - 4 * ImGui::GetTextLineHeight();
+    std::string text = full;
+    for (const char* shorter : {"log p_t is nearly flat here: the noise hides the modes",
+                                "nearly flat: noise hides the modes"})
+      if (ImGui::CalcTextSize(text.c_str()).x > room) text = shorter;
+    return {{text, IM_COL32(230, 230, 230, 255)}};
+  }
+
  private:
   // This frame's exact conditional density (PanelFields::conditional), null when the sampler's
   // condition does not guide: computed in compute(), read by draw() and legend().

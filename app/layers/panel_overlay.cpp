@@ -229,6 +229,22 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
           {"particles: " + who_runs + particle_score + (finished ? " (run finished)" : ""),
            "particles: " + who_runs + particle_score},
           wrap);
+      // The key: a dot of the particles' colour before the line, and the data's after it when
+      // the data layer is on (the palette's colours, so no caption names a colour it lacks).
+      const render::Palette pal = render::palette(s);
+      const auto dot = [&](float cx, const render::Rgba& c) {
+        const ImVec2 centre(cx, y + 0.5f * lh);
+        dl->AddCircleFilled(centre, 0.3f * lh, IM_COL32(0, 0, 0, 220));
+        dl->AddCircleFilled(centre, 0.24f * lh,
+                            IM_COL32(int(255 * c[0]), int(255 * c[1]), int(255 * c[2]), 255));
+      };
+      dot(x - 0.7f * lh, pal.particle);
+      const float text_w = ImGui::CalcTextSize(particles.c_str()).x;
+      if (s.layers.data.on && text_w + 6 * lh < wrap) {
+        dot(x + text_w + 1.2f * lh, pal.data);
+        ui::outlined_text(dl, ImVec2(x + text_w + 1.8f * lh, y), "data",
+                          IM_COL32(230, 230, 230, 255));
+      }
       y += ui::outlined_text(dl, ImVec2(x, y), particles.c_str(), IM_COL32(230, 230, 230, 255),
                              wrap);
     }

@@ -85,6 +85,14 @@ class ParticlesLayer final : public Layer {
     p.canvas.draw(painter, style);
   }
 
+  // A finished run says so and what starts the next (once, on the left or only panel).
+  std::vector<ReadoutLine> readouts(const PanelFrame& f) const override {
+    const app::PanelView& view = f.ctx.panel(f.panel);
+    if (f.panel != 0 || !view.shows_particles || !f.ctx.runs_finished()) return {};
+    if (f.ctx.mode().scripted) return {};  // exports and screenshots show the picture only
+    return {{"run finished: Space or R starts another run", IM_COL32(255, 230, 120, 255)}};
+  }
+
  private:
   // The two newest particle updates of one particle run's tracked particles. A restart, a step
   // back or a new tracked count starts a new recording (a new id, from one counter for all runs,

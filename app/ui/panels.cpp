@@ -252,14 +252,22 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
   const bool split = s.view.split && !s.view.multiples.on;
   // Small multiples across levels set every panel's t themselves (View & scene): no slider.
   const bool sweep = s.view.multiples.on && s.view.multiples.across == MultiplesAcross::Levels;
-  if (!sweep && slider(split ? "level t (left)" : "level t", s.view.left.t, 0, 1, "%.3f")) {
-    s.ui.follow_sampler = false;
-    changed = true;
-  }
-  if (split && slider("level t (right)", s.view.right.t, 0, 1, "%.3f")) {
-    s.ui.follow_sampler = false;
-    changed = true;
-  }
+  // While the fields follow the particles the slider shows their live level (one number on
+  // screen, not a pinned t beside a moving one); dragging it pins the level there.
+  const auto level_slider = [&](const char* label, const char* following_label, int panel,
+                                double& pinned) {
+    const bool follows = ctx.panel(panel).follows_particles;
+    double t = follows ? ctx.panel(panel).level.t : pinned;
+    if (slider(follows ? following_label : label, t, 0, 1, "%.3f")) {
+      pinned = t;
+      s.ui.follow_sampler = false;
+      changed = true;
+    }
+  };
+  if (!sweep)
+    level_slider(split ? "level t (left)" : "level t",
+                 split ? "level t (left, following)" : "level t (following)", 0, s.view.left.t);
+  if (split) level_slider("level t (right)", "level t (right, following)", 1, s.view.right.t);
   const NoiseLevel l = ctx.panel(0).level;
   if (s.view.multiples.on)  // one number would be one panel's
     ImGui::TextUnformatted("now: levels in the panels' captions");
@@ -341,30 +349,58 @@ bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
   MlpConfig& m = s.train.model;
   changed |= slider("width", m.width, 8, 512);
   changed |= slider("depth", m.depth, 1, 8);
-  changed |= enum_combo("activation", m.activation);
-  changed |= enum_combo("embedding", m.embedding.kind);
-  changed |= enum_combo("output", m.output);
-  if (m.output == OutputScaling::Preconditioned) {
-    changed |= slider("sigma data", m.sigma_data, 1e-3, 1e3, "%.3g", true);
-    changed |= enum_combo("far field", m.far_field);
-  }
+  // Plain words on hover for the recipe's jargon; the recipe itself folds away (its defaults are
+  // the measured ones, README "Model and training").
+  const auto tip = [](const char* text) {
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+  };
   changed |= enum_combo("objective", s.train.objective.kind);
-  changed |= enum_combo("levels", s.train.objective.levels);
-  if (s.train.objective.levels == LevelSource::Continuous)
-    changed |= enum_combo("level draw", s.train.objective.distribution);
-  if (s.train.objective.kind == ObjectiveKind::Denoising) {
-    changed |= enum_combo("weighting", s.train.objective.weighting);
-    if (s.train.objective.levels == LevelSource::Continuous)
-      changed |=
-          ImGui::Checkbox("likelihood weighting (g^2)", &s.train.objective.likelihood_weighting);
-  }
+  tip("What the network is trained to match: denoising (the score of noised data, from pairs of "
+      "clean and noisy points), or score matching on the data itself (sliced or exact).");
   if (s.train.objective.kind != ObjectiveKind::Denoising) {
     changed |= ImGui::Checkbox("perturb data (annealed)", &s.train.objective.perturb);
     help_marker("Off: score matching on the clean data only, the low-density pitfall.");
   }
+  if (ImGui::TreeNode("advanced recipe (defaults measured)")) {
+    changed |= enum_combo("activation", m.activation);
+    tip("The network's nonlinearity between layers.");
+    changed |= enum_combo("embedding", m.embedding.kind);
+    tip("How the noise level enters the network: Fourier(log sigma) feeds sines and cosines of "
+        "log sigma, so one network serves every noise level.");
+    changed |= enum_combo("output", m.output);
+    tip("How the network's output becomes a score: preconditioned (EDM) scales inputs and outputs "
+        "by the noise level so every level trains equally well.");
+    if (m.output == OutputScaling::Preconditioned) {
+      changed |= slider("sigma data", m.sigma_data, 1e-3, 1e3, "%.3g", true);
+      tip("The data's typical spread (data units): the preconditioning's reference scale.");
+      changed |= enum_combo("far field", m.far_field);
+      tip("Far from the data, where nothing was trained: skip uses a Gaussian's score there, "
+          "network trusts the network's guess.");
+    }
+    changed |= enum_combo("levels", s.train.objective.levels);
+    tip("Noise levels the training draws: continuous times t of the SDE, or the discrete sigma "
+        "schedule (NCSN).");
+    if (s.train.objective.levels == LevelSource::Continuous) {
+      changed |= enum_combo("level draw", s.train.objective.distribution);
+      tip("How t is drawn: uniform in t (score_sde), or uniform in log sigma (every scale as "
+          "often).");
+    }
+    if (s.train.objective.kind == ObjectiveKind::Denoising) {
+      changed |= enum_combo("weighting", s.train.objective.weighting);
+      tip("lambda, how much each noise level counts in the loss: sigma^2 (the blog's), or "
+          "balanced between small and large sigma.");
+      if (s.train.objective.levels == LevelSource::Continuous) {
+        changed |=
+            ImGui::Checkbox("likelihood weighting (g^2)", &s.train.objective.likelihood_weighting);
+        tip("lambda = g(t)^2: the weighting whose loss bounds the model's likelihood.");
+      }
+    }
+    changed |= slider("EMA rate", s.train.ema_rate, 0.9, 0.99999, "%.5f");
+    tip("The averaged weights follow the trained ones with this decay per step.");
+    ImGui::TreePop();
+  }
   changed |= slider("learning rate", s.train.adam.lr, 1e-5, 1e-1, "%.2g", true);
   changed |= slider("batch", s.train.batch, 16, 4096);
-  changed |= slider("EMA rate", s.train.ema_rate, 0.9, 0.99999, "%.5f");
   changed |= ImGui::Checkbox("show EMA weights", &s.ui.use_ema);
   const TrainerSnapshot* snap = ctx.training();
   const bool running = s.ui.training;
@@ -517,7 +553,15 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
                    ImGuiWindowFlags_NoBackground);
   bool changed = false;
   // The lesson menu stays in both modes (a lecturer picks the next lesson from the lectern).
-  if (ImGui::CollapsingHeader("Lessons")) lessons_section(st.lessons, commands);
+  // Open at first, and named as the place to start, until a lesson is open (issue 27: a
+  // newcomer found no hint that the lessons are where to begin).
+  const char* lessons_label = st.lessons.player.is_open()
+                                  ? "Lessons###lessons"
+                                  : "Lessons: start here (the blog post in 11 lessons)###lessons";
+  // (Not in presenter mode: there the lecturer has chosen, and the sampler's controls come first.)
+  if (ImGui::CollapsingHeader(lessons_label,
+                              edit.ui.presenter ? 0 : ImGuiTreeNodeFlags_DefaultOpen))
+    lessons_section(st.lessons, commands);
   // The Numbers header's open state is the scene's ui.numbers (measuring runs only while
   // open); it comes first (in presenter mode too) so a class sees it without scrolling.
   ImGui::SetNextItemOpen(edit.ui.numbers);
