@@ -7,9 +7,11 @@
 // marks the panel's t. The chart sits where it hides the fewest data points and particles, clear
 // of the right edge's column (the legends').
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "app/layers/layer.h"
 #include "app/layers/panel_overlay.h"

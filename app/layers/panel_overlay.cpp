@@ -346,7 +346,9 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       return a;
     };
     Arrangement best = arrange(false);
-    if (legends.size() > 1) {
+    // A row is tried only when the column does not fit or hides something (the common case,
+    // a column in a free corner, then costs one placement a frame, not two).
+    if (legends.size() > 1 && (best.h > avail || best.covered > 0)) {
       Arrangement in_row = arrange(true);
       const bool column_fits = best.h <= avail;
       if (!column_fits || in_row.covered < best.covered) best = std::move(in_row);
