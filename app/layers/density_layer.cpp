@@ -74,11 +74,18 @@ class DensityLayer final : public Layer {
     if (const app::ConditionalDensity* c = conditional(f)) {
       const app::DensityRange r = shown_range(f, c->stats);
       const Conditioning& k = *c->key.condition;  // what the map was computed for
-      std::string title = k.kind == Conditioning::Kind::Class
-                              ? "log p_t(x | component " + std::to_string(k.component) + ")"
-                              : std::string("log p_t(x | y)");
+      std::string title = "log p_t(x | y)";
+      if (k.kind == Conditioning::Kind::Class) {
+        title = "log p_t(x | component " + std::to_string(k.component) + ")";
+      } else if (k.kind == Conditioning::Kind::Imputation) {
+        const bool x2 = k.observe == Conditioning::Observe::X2;
+        char line[64];
+        std::snprintf(line, sizeof line, "log p_t(x | %s = %.3g)", x2 ? "x2" : "x1",
+                      x2 ? k.x2 : k.x1);
+        title = line;
+      }
       title += unnormalised;
-      title += "\n(exact conditional,\nthe guided target)";
+      title += "\n(exact conditional,\nthe samples' target)";
       title += r.locked ? "\nshared scale" : "\nscale of this view";
       return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f"};
     }
@@ -114,8 +121,8 @@ class DensityLayer final : public Layer {
   }
 
  private:
-  // This frame's exact conditional density (PanelFields::conditional), null when the sampler's
-  // condition does not guide: computed in compute(), read by draw() and legend().
+  // This frame's exact conditional density (PanelFields::conditional), null without a condition
+  // or without mixture data: computed in compute(), read by draw() and legend().
   const app::ConditionalDensity* conditional(const PanelFrame& f) const {
     return conditional_[std::size_t(f.panel)];
   }

@@ -208,7 +208,7 @@ const ConditionalDensity* PanelFields::conditional(const FieldInputs& in, int re
   const Scene& scene = *in.scene;
   const Conditioning* k = sampler_condition(scene.sampler);
   const auto comps = mixture_components(scene.data);
-  if (!k || !k->guides() || !comps) {
+  if (!k || k->kind == Conditioning::Kind::None || !comps) {
     conditional_valid_ = false;
     return nullptr;
   }
@@ -217,9 +217,8 @@ const ConditionalDensity* PanelFields::conditional(const FieldInputs& in, int re
   if (conditional_valid_ && key == conditional_.key) return &conditional_;
   conditional_valid_ = false;
   try {
-    const GuidedScore guided(*in.exact, *comps, *k);
-    guided.target().log_density(on_imputed_line(key.grid, *k, in.level.m), in.level,
-                                conditional_.log_p);
+    conditional_target(*comps, *k)
+        .log_density(on_imputed_line(key.grid, *k, in.level.m), in.level, conditional_.log_p);
   } catch (const InputError&) {
     return nullptr;  // the edit path reports a bad condition; the plain density is drawn
   }

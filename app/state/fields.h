@@ -167,9 +167,9 @@ class PanelFields {
   const ArrowField* arrows(const FieldInputs& in, const ScoreLayerSettings& cfg);
   // The error of the learned score (cfg.kind: relative or p-weighted); null without a snapshot.
   const ErrorMap* error(const FieldInputs& in, const ErrorLayerSettings& cfg);
-  // The exact conditional density on the density field's grid (`resolution`) while the sampler's
-  // condition guides (mixture data); null otherwise, or when the condition is refused (the edit
-  // path reports it).
+  // The exact conditional density on the density field's grid (`resolution`) while the sampler
+  // has a condition (any kind or method: the exact target the samples should reach) and the data
+  // is a mixture; null otherwise, or when the condition is refused (the edit path reports it).
   const ConditionalDensity* conditional(const FieldInputs& in, int resolution);
   // The outline's threshold at `quantile`; null without data or an exact log-density.
   const DensityOutline* outline(const FieldInputs& in, double quantile);

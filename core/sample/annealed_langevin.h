@@ -1,5 +1,9 @@
 // Annealed Langevin dynamics (NCSN / NCSNv2): Langevin steps over the schedule σ_1 > … > σ_L with
 // α_i = ε σ_i² / σ_L², T steps per level, and an optional final denoising x ← x + σ_L² s(x, σ_L).
+// Conditioning: guidance (class, observation, exact imputation) comes with the score it is given;
+// sequential Monte Carlo imputation ("method": "smc", core/sample/line_smc.h) is run here: the
+// known coordinate is held at its value, Langevin moves the other, and the particles are
+// reweighted between levels and resampled.
 // Its settings, scene-file fields, widgets, cost and builder; its row in the registry is its place
 // in SamplerConfig (core/sample/sampler_registry.h).
 #pragma once
@@ -10,6 +14,7 @@
 #include "core/common/param_editor.h"
 #include "core/noise/schedule.h"
 #include "core/noise/sde.h"
+#include "core/sample/conditioning.h"
 #include "core/sample/initial_distribution.h"
 #include "core/sample/sampler.h"
 
@@ -23,6 +28,7 @@ struct AnnealedLangevinConfig {
   int steps_per_level = 100; // T ≥ 1
   bool denoise = true;       // final Tweedie step x ← x + σ_L² s(x, σ_L), no noise
   InitialDistribution init;
+  Conditioning condition;  // controllable generation (see above)
   bool operator==(const AnnealedLangevinConfig&) const = default;
 };
 
@@ -32,6 +38,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Anneale
   v("steps_per_level", c.steps_per_level);
   v("denoise", c.denoise);
   v("init", c.init);
+  v("condition", c.condition);
 }
 
 bool edit(ParamEditor& e, AnnealedLangevinConfig& c);

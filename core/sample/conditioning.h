@@ -1,6 +1,6 @@
 // Controllable generation (SCORE_SPEC §5): sampling the data conditioned on an observation.
 //
-//   Imputation   fix one coordinate, x_c = value. Two methods:
+//   Imputation   fix one coordinate, x_c = value. Three methods:
 //                exact        the exact conditional score ∇ₓ log p_t(x | x_c = value). For mixture
 //                             data p_0(x | x_c) is again a mixture (the observation posterior below
 //                             with noise → 0), so this is the guidance below with that posterior;
@@ -10,7 +10,12 @@
 //                             m(t)·value + s(t)·z after every corrector and predictor update. An
 //                             APPROXIMATION: the unknown part never sees the exact p(x_u | x_k),
 //                             so mode weights come out wrong (README: its measured bias). Needs
-//                             no mixture (the only method for point sets and sample-only data).
+//                             no mixture.
+//                smc          sequential Monte Carlo on the line x_c = value, run by annealed
+//                             Langevin (core/sample/line_smc.h): Langevin moves of the unknown
+//                             coordinate, importance weights from the score's heat equation,
+//                             resampling. Right with ANY score that has a divergence (the learned
+//                             one included) and needs no mixture.
 //   Observation  y = H x + N(0, noise² I) with H picking x₁, x₂ or both: the score gets the exact
 //                ∇ₓ log p_t(y | x_t) (SDEjax get_pc_conditional_sampler, with the classifier in
 //                closed form). For mixture data the posterior p_0(x | y) is again a mixture, and
@@ -43,7 +48,7 @@ inline constexpr double kImputationNoise = 1e-3;  // relative, see posterior_com
 
 struct Conditioning {
   enum class Kind { None, Imputation, Observation, Class } kind = Kind::None;
-  enum class Imputer { Exact, Replacement } imputer = Imputer::Exact;  // Imputation's method
+  enum class Imputer { Exact, Replacement, Smc } imputer = Imputer::Exact;  // Imputation's method
   enum class Observe { X1, X2, Both } observe = Observe::X1;  // which coordinates are seen
   double x1 = 0.0, x2 = 0.0;  // the observed value(s), data units, |v| ≤ kObservationLimit
   double noise = 0.1;         // Observation: the observation noise std, data units, (0, 100]
@@ -58,6 +63,8 @@ struct Conditioning {
            (kind == Kind::Imputation && imputer == Imputer::Exact);
   }
   bool replaces() const { return kind == Kind::Imputation && imputer == Imputer::Replacement; }
+  // Sequential Monte Carlo imputation, done by the annealed Langevin sampler itself.
+  bool weighs() const { return kind == Kind::Imputation && imputer == Imputer::Smc; }
   // Throws InputError naming "sampler.condition.<field>" and its range. Imputation of both
   // coordinates is refused (nothing would be left to sample).
   void validate() const;
@@ -133,6 +140,7 @@ struct EnumTable<Conditioning::Imputer> {
   static constexpr EnumName<Conditioning::Imputer> names[] = {
       {Conditioning::Imputer::Exact, "exact", "exact conditional score"},
       {Conditioning::Imputer::Replacement, "replacement", "replacement (approximate)"},
+      {Conditioning::Imputer::Smc, "smc", "sequential Monte Carlo (any score)"},
   };
 };
 

@@ -109,6 +109,10 @@ std::unique_ptr<Sampler> build(const ProbabilityFlowConfig& config, const SigmaS
                                const SdeParams& sde) {
   const Sde process(sde);  // validates the SDE
   config.condition.validate();
+  if (config.condition.weighs())
+    throw InputError(
+        "sampler.condition.method 'smc' runs in the annealed_langevin sampler (its "
+        "Langevin moves between reweightings); 'exact' works here");
   if (config.condition.replaces())
     throw InputError("sampler.condition.method 'replacement' needs the reverse_sde sampler (it "
                      "replaces the known coordinate between stochastic steps); 'exact' works here");

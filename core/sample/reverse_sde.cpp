@@ -172,6 +172,10 @@ std::unique_ptr<Sampler> build(const ReverseSdeConfig& config, const SigmaSchedu
   require_in_range("sampler.snr", config.snr, 0.0, 100.0);
   require_in_range("sampler.corrector_steps", config.corrector_steps, 1, 1000);
   config.condition.validate();
+  if (config.condition.weighs())
+    throw InputError(
+        "sampler.condition.method 'smc' runs in the annealed_langevin sampler (its "
+        "Langevin moves between reweightings); 'exact' works here");
   require_above("sampler.eps", config.eps, 0.0);
   require_in_range("sampler.eps", config.eps, 0.0, 0.999);
   if (config.predictor == Predictor::None && config.corrector == Corrector::None)

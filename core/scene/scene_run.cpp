@@ -13,7 +13,8 @@ namespace {
 // Exact imputation needs the mixture; the approximate method does not.
 std::string imputation_hint(const Conditioning& c) {
   return c.kind == Conditioning::Kind::Imputation
-             ? " (imputation of such data: \"method\": \"replacement\", the approximate inpainter)"
+             ? " (imputation of such data: \"method\": \"smc\" with annealed_langevin, or "
+               "\"replacement\", the approximate inpainter)"
              : "";
 }
 

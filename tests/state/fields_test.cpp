@@ -82,8 +82,8 @@ TEST_CASE("fields: the conditional density invalidates on an SDE change at the s
 }
 
 TEST_CASE(
-    "fields: the conditional density invalidates on a new observation, and is gone "
-    "without guidance") {
+    "fields: the conditional density invalidates on a new observation, stays for imputation "
+    "by any method, and is gone without a condition") {
   AppContext ctx(guided_scene(), scripted());
   app::PanelFields& f = ctx.fields(0);
   const long revision = f.conditional(inputs(ctx), 32)->revision;
@@ -94,6 +94,15 @@ TEST_CASE(
   REQUIRE(c != nullptr);
   CHECK(c->revision == revision + 1);
   CHECK(c->key.condition->x1 == -2.0);
+
+  // Replacement imputation guides nothing, and its samples still have a target: the exact
+  // conditional on the line (which that method misses; the picture shows by how much).
+  sampler_condition(edit.sampler)->kind = Conditioning::Kind::Imputation;
+  sampler_condition(edit.sampler)->imputer = Conditioning::Imputer::Replacement;
+  REQUIRE(ctx.apply(edit));
+  c = f.conditional(inputs(ctx), 32);
+  REQUIRE(c != nullptr);
+  CHECK(c->key.condition->imputer == Conditioning::Imputer::Replacement);
 
   sampler_condition(edit.sampler)->kind = Conditioning::Kind::None;
   REQUIRE(ctx.apply(edit));

@@ -232,6 +232,11 @@ TEST_CASE("bad conditioning is refused with a message naming the field") {
   c.kind = Conditioning::Kind::Imputation;
   c.imputer = Conditioning::Imputer::Replacement;
   rejects(c, ProbabilityFlowConfig{}, "reverse_sde");
+  rejects(c, AnnealedLangevinConfig{}, "reverse_sde");
+  // SMC imputation runs in annealed Langevin (its moves between reweightings) only.
+  c.imputer = Conditioning::Imputer::Smc;
+  rejects(c, ReverseSdeConfig{}, "annealed_langevin");
+  rejects(c, ProbabilityFlowConfig{}, "annealed_langevin");
   c.imputer = Conditioning::Imputer::Exact;
   c.observe = Conditioning::Observe::Both;
   rejects(c, ReverseSdeConfig{}, "sampler.condition.observe");
@@ -248,9 +253,15 @@ TEST_CASE("bad conditioning is refused with a message naming the field") {
   rs.condition = {};
   rs.condition.kind = Conditioning::Kind::Imputation;
   scene.sampler = rs;
-  CHECK_THROWS_WITH_AS(validate(scene), doctest::Contains("\"method\": \"replacement\""),
-                       InputError);
+  CHECK_THROWS_WITH_AS(validate(scene), doctest::Contains("\"replacement\""), InputError);
+  CHECK_THROWS_WITH_AS(validate(scene), doctest::Contains("\"method\": \"smc\""), InputError);
   rs.condition.imputer = Conditioning::Imputer::Replacement;
   scene.sampler = rs;
+  CHECK_NOTHROW(validate(scene));
+  // SMC needs only the score (and its divergence): the moons' empirical score has both.
+  AnnealedLangevinConfig ald;
+  ald.condition = rs.condition;
+  ald.condition.imputer = Conditioning::Imputer::Smc;
+  scene.sampler = ald;
   CHECK_NOTHROW(validate(scene));
 }

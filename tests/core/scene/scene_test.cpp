@@ -70,7 +70,8 @@ TEST_CASE("an empty object is the default scene, and defaults are valid") {
 
 TEST_CASE("every field round-trips through to_json, for every sampler kind") {
   LangevinConfig lg{0.003, 77, 0.4, {InitialDistribution::Kind::Gaussian, -3.0, 5.0, 2.5}};
-  AnnealedLangevinConfig ald{2e-5, 12, false, {InitialDistribution::Kind::Uniform, -6.0, 7.0, 3.0}};
+  AnnealedLangevinConfig ald{
+      2e-5, 12, false, {InitialDistribution::Kind::Uniform, -6.0, 7.0, 3.0}, {}};
   ReverseSdeConfig rs{Predictor::ReverseDiffusion, Corrector::Langevin, 0.2, 3, 1e-3, false, {}};
   ProbabilityFlowConfig pf{OdeMethod::Heun, 55, 1e-4, 1e-6, 0.9, 0.01, true, {}};
   for (const SamplerConfig& c :
