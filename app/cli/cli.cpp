@@ -72,11 +72,13 @@ void print_usage(const Command& c, std::ostream& out) {
                         !(std::isalnum(static_cast<unsigned char>(c.usage[at + name.size()])) ||
                           c.usage[at + name.size()] == '-'));
     if (named) continue;
-    std::string item = "[" + name + (f.value.empty() ? "" : " " + std::string(f.value)) + "]";
+    std::string item = "[" + name;
+    if (!f.value.empty()) item.append(" ").append(f.value);
+    item += "]";
     // Wrapped under the synopsis at 90 columns.
     const std::size_t line_start = more.rfind('\n') == std::string::npos ? 0 : more.rfind('\n') + 1;
     if (!more.empty() && more.size() - line_start + item.size() + 1 > 80) more += "\n      ";
-    more += " " + item;
+    more.append(" ").append(item);
   }
   if (!more.empty()) out << "      " << more << "\n";
 }
