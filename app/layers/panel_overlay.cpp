@@ -222,12 +222,18 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       const std::string particle_score = sampler_runs_forward(sampler)
                                              ? "the forward SDE from the data, no score"
                                              : std::string(label_of(s.ui.particle_source));
-      const std::string who_runs =
-          s.compare_sampler ? std::string(sampler_info(sampler).label) + ", " : "";
+      // Two runs of one kind differ in its method: the summary names it.
+      const bool same_kind = s.compare_sampler && s.compare_sampler->index() == s.sampler.index();
+      const std::string runs = !s.compare_sampler ? ""
+                               : same_kind        ? sampler_summary(sampler)
+                                                  : std::string(sampler_info(sampler).label);
+      const std::string who_runs = runs.empty() ? "" : runs + ", ";
       const bool finished = f.ctx.particles(pv.run).finished();
+      // Last resort in a narrow panel: the run's name alone (its score is the panel title's).
       const std::string particles = longest_fitting(
           {"particles: " + who_runs + particle_score + (finished ? " (run finished)" : ""),
-           "particles: " + who_runs + particle_score},
+           "particles: " + who_runs + particle_score,
+           runs.empty() ? "particles: " + particle_score : "particles: " + runs},
           wrap);
       // The key: a dot of the particles' colour before the line, and the data's after it when
       // the data layer is on (the palette's colours, so no caption names a colour it lacks).

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <optional>
 
+#include <Eigen/LU>
+
 #include "core/common/error.h"
 #include "core/field/field.h"
 #include "core/likelihood/likelihood.h"
@@ -23,6 +25,9 @@ namespace {
 constexpr Index kTargetDraws = 100000;  // the target's weights: SE ≤ 0.0016 per component
 constexpr Index kEnergyPoints = 1000;   // particles compared (the first ones: a random subset)
 constexpr int kNullPairs = 5;           // exact-vs-exact distances behind the median
+// off_modes: a point this many standard deviations (Mahalanobis) from every component is off
+// them. An exact draw is that far from its own component with probability e^{−8} = 0.03% (2-D).
+constexpr double kOffModeDistance = 4.0;
 
 std::string percent(double v) {
   char s[32];
@@ -54,6 +59,24 @@ GaussianMixture target_of(const Scene& scene, const MixtureComponents& data) {
   const Conditioning* c = sampler_condition(scene.sampler);
   if (c && c->kind != Conditioning::Kind::None) return conditional_target(data, *c);
   return GaussianMixture(data);
+}
+
+// The fraction of points farther than kOffModeDistance standard deviations (Mahalanobis) from
+// every component of `m`: particles a sampler left between or beyond the modes.
+double off_modes_fraction(const GaussianMixture& m, const Points& x) {
+  std::vector<Eigen::Matrix2d> precision;
+  for (const GaussianComponent& k : m.components()) precision.push_back(k.cov.inverse());
+  Index off = 0;
+  for (Index i = 0; i < x.cols(); ++i) {
+    const Eigen::Vector2d p = x.col(i).cast<double>();
+    bool near = false;
+    for (std::size_t k = 0; k < precision.size() && !near; ++k) {
+      const Eigen::Vector2d d = p - m.components()[k].mean;
+      near = d.dot(precision[k] * d) <= kOffModeDistance * kOffModeDistance;
+    }
+    off += near ? 0 : 1;
+  }
+  return x.cols() ? double(off) / double(x.cols()) : 0.0;
 }
 
 // The learned score's relative error (the error map's) at level t, its median over a 64 × 64
@@ -121,8 +144,10 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
       require_in_range(at + ".value", c.value, 0, 1);
       require_above(at + ".tolerance", c.tolerance, 0);
       require_in_range(at + ".tolerance", c.tolerance, 0, 1);
-    } else if (kind == "weight_error" || kind == "matches_target") {
-      c.kind = kind == "weight_error" ? Claim::Kind::WeightError : Claim::Kind::MatchesTarget;
+    } else if (kind == "weight_error" || kind == "matches_target" || kind == "off_modes") {
+      c.kind = kind == "weight_error" ? Claim::Kind::WeightError
+               : kind == "off_modes"  ? Claim::Kind::OffModes
+                                      : Claim::Kind::MatchesTarget;
       c.at_least = r.number("at_least", -1);
       c.at_most = r.number("at_most", -1);
       if (c.at_least < 0 && c.at_most < 0)
@@ -151,7 +176,7 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
       require_above(at + ".at_most", c.at_most, 0);
     } else {
       throw InputError(at +
-                       ".kind must be mode_weight, weight_error, matches_target, "
+                       ".kind must be mode_weight, weight_error, matches_target, off_modes, "
                        "score_error, likelihood_error or paired_distance, got '" +
                        kind + "'");
     }
@@ -189,9 +214,9 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
   for (const Claim& c : claims) {
     ClaimCheck k;
     const std::string of_run = c.of_comparison ? "the comparison run: " : "";
-    const bool needs_particles = c.kind == Claim::Kind::ModeWeight ||
-                                 c.kind == Claim::Kind::WeightError ||
-                                 c.kind == Claim::Kind::MatchesTarget;
+    const bool needs_particles =
+        c.kind == Claim::Kind::ModeWeight || c.kind == Claim::Kind::WeightError ||
+        c.kind == Claim::Kind::MatchesTarget || c.kind == Claim::Kind::OffModes;
     if (needs_particles && c.of_comparison && !compare) {
       k.stated = of_run + "(a claim of its particles)";
       k.measured = "no comparison run";
@@ -239,6 +264,13 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
         k.holds = within(c, k.value);
         break;
       }
+      case Claim::Kind::OffModes:
+        k.value = off_modes_fraction(target, particles);
+        k.stated = "particles off the modes (beyond " + number(kOffModeDistance) +
+                   " standard deviations): " + bounds(c, percent);
+        k.measured = percent(k.value);
+        k.holds = within(c, k.value);
+        break;
       case Claim::Kind::ScoreError: {
         k.stated =
             "the learned score's median error at t = " + number(c.t) + " is " + bounds(c, percent);

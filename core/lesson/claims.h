@@ -17,6 +17,10 @@
 //       give ~1; a run that misses the target, 5 and more), or at least r ("misses it")
 //     with "t": τ, the target is the data noised to level τ of the scene's SDE, p_τ (the forward
 //       process's claims), instead of the data
+//   {"kind": "off_modes", "at_most": f}   or   "at_least": f
+//       the fraction of the final particles more than 4 standard deviations (Mahalanobis) from
+//       every component of the target (exact draws: 0.03%): particles left between or beyond the
+//       modes, e.g. by too few sampler steps
 //   {"kind": "score_error", "t": τ, "at_most": e}   or   "at_least": e
 //       the learned score's relative error ‖s_θ − s‖ / (‖s‖ + δ) (the error map's, unweighted)
 //       at level τ of the scene's SDE, its median over a 64 × 64 grid of the square view
@@ -30,8 +34,8 @@
 //       layers.model_density.tol, from t = eps: likelihood_start_time) differs from the closed-form
 //       log p_eps by at most e nats, the largest difference over 200 fresh data draws: "the ODE's
 //       likelihood is the true one"
-// mode_weight, weight_error and matches_target take "run": "compare" to be of the comparison run
-// instead of the scene's (the scene must have a compare_sampler).
+// mode_weight, weight_error, matches_target and off_modes take "run": "compare" to be of the
+// comparison run instead of the scene's (the scene must have a compare_sampler).
 // Claims need mixture data (named mixtures or a custom one): a step without it is refused when
 // read. Particles that follow the exact score are checked as they are. A step whose claims need a
 // learned model (its particles follow the learned score, or it claims a score_error) needs its
@@ -57,6 +61,7 @@ struct Claim {
     ModeWeight,
     WeightError,
     MatchesTarget,
+    OffModes,
     ScoreError,
     LikelihoodError,
     PairedDistance

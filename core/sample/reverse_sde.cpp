@@ -147,6 +147,14 @@ class ReverseSdeSampler final : public ParticleSampler {
 
 }  // namespace
 
+std::string summary(const ReverseSdeConfig& c) {
+  std::string out(label_of(c.predictor));
+  if (c.corrector == Corrector::Langevin)
+    out += " + " + std::to_string(c.corrector_steps) +
+           (c.corrector_steps == 1 ? " corrector step" : " corrector steps");
+  return out;
+}
+
 bool edit(ParamEditor& e, ReverseSdeConfig& c) {
   bool changed = e.choice("predictor", c.predictor);
   changed |= e.choice("corrector", c.corrector);

@@ -5,6 +5,7 @@
 // (core/sample/sampler_registry.h).
 #pragma once
 #include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -47,6 +48,8 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Reverse
   v("condition", c.condition);
 }
 
+// "Euler-Maruyama + 3 corrector steps": the predictor, and the corrector when there is one.
+std::string summary(const ReverseSdeConfig& c);
 // The predictor, corrector and denoising widgets (the condition has its own: edit(Conditioning&)).
 bool edit(ParamEditor& e, ReverseSdeConfig& c);
 SamplerWork work(const ReverseSdeConfig& c, const SigmaSchedule& schedule, const SdeParams& sde);

@@ -38,6 +38,17 @@ bool edit_sampler(ParamEditor& e, SamplerConfig& config) {
   return std::visit([&](auto& c) { return edit(e, c); }, config);
 }
 
+std::string sampler_summary(const SamplerConfig& config) {
+  return std::visit(
+      [](const auto& c) -> std::string {
+        if constexpr (requires { summary(c); })
+          return summary(c);
+        else
+          return std::string(std::decay_t<decltype(c)>::label);
+      },
+      config);
+}
+
 bool sampler_runs_forward(const SamplerConfig& config) {
   return std::visit(
       [](const auto& c) {

@@ -11,6 +11,7 @@
 #pragma once
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <variant>
 
@@ -48,6 +49,11 @@ std::unique_ptr<Sampler> make_sampler(const SamplerConfig& config, const SigmaSc
 // Score evaluations and steps per particle of a whole run (core/scene/limits.cpp).
 SamplerWork sampler_work(const SamplerConfig& config, const SigmaSchedule& schedule,
                          const SdeParams& sde);
+
+// What sets a run's method apart within its kind, for captions that name a run beside another of
+// the same kind: "Euler-Maruyama + 3 corrector steps". A kind with a `summary(config)` function
+// says it; the others are their label.
+std::string sampler_summary(const SamplerConfig& config);
 
 // The widgets of the active kind only; true when a value changed.
 bool edit_sampler(ParamEditor& e, SamplerConfig& config);

@@ -7,8 +7,10 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/distributions/gaussian_mixture.h"
 #include "core/lesson/claims.h"
 #include "core/lesson/lesson.h"
+#include "core/scene/exact_score.h"
 #include "core/scene/scene_run.h"
 
 namespace scorelab {
@@ -163,6 +165,30 @@ TEST_CASE("claims: of the comparison run, and a paired distance that fails for t
   CHECK_THROWS_WITH_AS(
       read_claims(nlohmann::json::parse(R"([{"kind": "paired_distance", "at_least": 1}])"), plain),
       doctest::Contains("compare_sampler"), InputError);
+}
+
+TEST_CASE("claims: off_modes counts particles beyond 4 standard deviations of every mode") {
+  // Lesson 8.3: Euler–Maruyama with 10 steps (the comparison run) leaves particles between and
+  // beyond the modes, the corrector pulls them in. Exact draws of the ring are off the modes with
+  // probability e^{−8} = 0.03%; draws of the ring noised to σ 1 (p_t at t = 0.67) far more often.
+  const Lesson lesson = load_lesson(kLessons + "/08_reverse_sde.json");
+  const LessonStep& step = lesson.steps.at(2);
+  REQUIRE(step.claims.size() == 2);
+  REQUIRE(step.claims[0].kind == Claim::Kind::OffModes);
+  const GaussianMixture ring(*mixture_components(step.scene.data));
+  Rng rng(4);
+  Points exact, noised;
+  ring.sample(20000, rng, exact);
+  ring.sample(20000, rng, noised, NoiseLevel::sigma(1.0));
+  const ClaimCheck clean = check_claims(step.claims, step.scene, exact)[0];
+  CHECK(clean.holds);
+  CHECK(clean.value < 0.002);  // 0.03% expected: 6 of 20,000, at most ~40 by chance
+  const ClaimCheck blurred = check_claims(step.claims, step.scene, noised)[0];
+  CHECK_FALSE(blurred.holds);
+  CHECK(blurred.value > 0.05);
+  if (kVerdicts)
+    for (const ClaimCheck& c : run_step(step))
+      CHECK_MESSAGE(c.holds, c.stated << ": " << c.measured);
 }
 
 TEST_CASE("claims: the forward process matches p_t at its own level only") {

@@ -85,3 +85,14 @@ TEST_CASE("sampler registry: one row per kind, in variant order, each buildable"
   CHECK(keys.size() == rows.size());
   CHECK(labels.size() == rows.size());
 }
+
+TEST_CASE("sampler registry: a summary names the method within the kind, or is the label") {
+  ReverseSdeConfig pc;
+  pc.corrector = Corrector::Langevin;
+  pc.corrector_steps = 3;
+  CHECK(sampler_summary(pc) == "Euler-Maruyama + 3 corrector steps");
+  pc.corrector_steps = 1;
+  CHECK(sampler_summary(pc) == "Euler-Maruyama + 1 corrector step");
+  CHECK(sampler_summary(ReverseSdeConfig{}) == "Euler-Maruyama");
+  CHECK(sampler_summary(AnnealedLangevinConfig{}) == "annealed Langevin");
+}
