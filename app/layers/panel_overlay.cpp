@@ -316,59 +316,95 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     // The UI font's size, down to 13 pixels in a panel under 24 lines of it high.
     const float text_px = std::clamp(rect.h / 24, std::min(13.0f, lh), lh);
     const std::vector<Eigen::Vector2f> points = visible_points_px(f);
+    enum class Form { Column, Row, Apart };
     struct Arrangement {
-      bool row = false;
+      Form form = Form::Column;
       std::vector<ColourBar> bars;
-      float w = 0, h = 0;
-      Eigen::Vector2f at;
+      std::vector<view::Box> boxes;  // where each bar goes (window pixels)
       int covered = 0;
     };
-    const auto arrange = [&](bool row) {
+    const float left = rect.x + 3 * lh;
+    const auto count_in = [&](const view::Box& b) {
+      int n = 0;
+      for (const Eigen::Vector2f& p : points)
+        n += p.x() >= b.x0 && p.x() <= b.x1 && p.y() >= b.y0 && p.y() <= b.y1;
+      return n;
+    };
+    const auto arrange = [&](Form form) {
       Arrangement a;
-      a.row = row;
+      a.form = form;
       // The bar length that fits: everything but the bars is fixed (titles, padding, gaps).
+      const bool stacked = form == Form::Column;
       float fixed = 0;
       for (const Legend& l : legends) {
         const ColourBar probe(l, options.scale, 0, text_px);
-        fixed = row ? std::max(fixed, probe.height() + gap) : fixed + probe.height() + gap;
+        fixed = stacked ? fixed + probe.height() + gap : std::max(fixed, probe.height() + gap);
       }
-      const float across = row ? 1.0f : float(legends.size());
+      const float across = stacked ? float(legends.size()) : 1.0f;
       const float bar = std::max(
           std::min({140 * options.scale, 0.22f * rect.h, (avail - fixed) / across}), 2 * text_px);
+      float w = 0, h = 0;  // of the group (column, row)
       for (const Legend& l : legends) {
         a.bars.emplace_back(l, options.scale, bar, text_px);
         a.bars.back().gain = render::palette(s).heat_gain;
-        const float w = a.bars.back().width(), h = a.bars.back().height() + gap;
-        a.w = row ? a.w + w + gap : std::max(a.w, w);
-        a.h = row ? std::max(a.h, h) : a.h + h;
+        const float bw = a.bars.back().width(), bh = a.bars.back().height() + gap;
+        w = form == Form::Row ? w + bw + gap : std::max(w, bw);
+        h = form == Form::Row ? std::max(h, bh) : h + bh;
       }
       // Where it hides the fewest points: a corner, else along an edge (a narrow split half of
-      // a ring has data in every corner).
-      const float left = rect.x + 3 * lh, right = rect.x + rect.w - margin - a.w;
-      a.at = view::least_covered_spot(left, top, right, bottom_limit - a.h, a.w, a.h, points);
-      for (const Eigen::Vector2f& p : points)
-        a.covered += p.x() >= a.at.x() && p.x() <= a.at.x() + a.w && p.y() >= a.at.y() &&
-                     p.y() <= a.at.y() + a.h;
+      // a ring has data in every corner). Apart: each bar on its own, the widest first, never
+      // over one already placed.
+      if (form != Form::Apart) {
+        const Eigen::Vector2f at = view::least_covered_spot(left, top, rect.x + rect.w - margin - w,
+                                                            bottom_limit - h, w, h, points);
+        float x = at.x(), y = at.y();
+        for (const ColourBar& b : a.bars) {
+          const float bw = b.width(), bh = b.height();
+          if (form == Form::Row) {
+            a.boxes.push_back({x, y, x + bw, y + bh});
+            x += bw + gap;
+          } else {  // right-aligned in the column
+            a.boxes.push_back({x + w - bw, y, x + w, y + bh});
+            y += bh + gap;
+          }
+        }
+        a.covered = count_in({at.x(), at.y(), at.x() + w, at.y() + h});
+      } else {
+        for (const ColourBar& b : a.bars) {
+          const float bw = b.width(), bh = b.height();
+          const Eigen::Vector2f at = view::least_covered_spot(
+              left, top, rect.x + rect.w - margin - bw, bottom_limit - bh, bw, bh, points, a.boxes);
+          a.boxes.push_back({at.x(), at.y(), at.x() + bw, at.y() + bh});
+          a.covered += count_in(a.boxes.back());
+        }
+      }
       return a;
     };
-    Arrangement best = arrange(false);
-    // A row is tried only when the column does not fit or hides something (the common case,
-    // a column in a free corner, then costs one placement a frame, not two).
-    if (legends.size() > 1 && (best.h > avail || best.covered > 0)) {
-      Arrangement in_row = arrange(true);
-      const bool column_fits = best.h <= avail;
-      if (!column_fits || in_row.covered < best.covered) best = std::move(in_row);
-    }
-    float x = best.at.x(), y = best.at.y();
-    report_box(f, "legends", x, y, x + best.w, y + best.h);
-    for (const ColourBar& b : best.bars) {
-      if (best.row) {
-        b.draw(dl, x, y);
-        x += b.width() + gap;
-      } else {
-        b.draw(dl, x + best.w - b.width(), y);
-        y += b.height() + gap;
+    Arrangement best = arrange(Form::Column);
+    // Other forms are tried only when the column does not fit or hides something (the common
+    // case, a column in a free corner, then costs one placement a frame): a row, then each legend
+    // in its own free spot (a ring centred in a short panel leaves room on both sides).
+    const bool column_fits = best.boxes.back().y1 <= bottom_limit;
+    if (legends.size() > 1 && (!column_fits || best.covered > 0)) {
+      for (Form form : {Form::Row, Form::Apart}) {
+        Arrangement other = arrange(form);
+        if ((!column_fits && best.form == Form::Column) || other.covered < best.covered)
+          best = std::move(other);
       }
+    }
+    for (std::size_t i = 0; i < best.bars.size(); ++i) {
+      const view::Box& b = best.boxes[i];
+      best.bars[i].draw(dl, b.x0, b.y0);
+    }
+    // Reported as one box per group (column, row) or per legend (apart).
+    if (best.form == Form::Apart) {
+      for (const view::Box& b : best.boxes) report_box(f, "legends", b.x0, b.y0, b.x1, b.y1);
+    } else {
+      float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+      for (const view::Box& b : best.boxes)
+        x0 = std::min(x0, b.x0), y0 = std::min(y0, b.y0), x1 = std::max(x1, b.x1),
+        y1 = std::max(y1, b.y1);
+      report_box(f, "legends", x0, y0, x1, y1);
     }
   }
 

@@ -65,9 +65,25 @@ const std::vector<ClaimCheck>* LessonPlayer::claim_checks(const Scene& scene,
                                                           const Points* compare, bool finished,
                                                           long generation, long model_steps,
                                                           const ScoreModel* learned) {
-  if (!open_ || !finished) return nullptr;
+  if (!open_) return nullptr;
   const LessonStep& step = lesson_.steps[std::size_t(step_)];
   if (step.claims.empty()) return nullptr;
+  if (!finished) {  // what the step claims, from its first frame: the strip keeps its height
+    if (stated_.step != step_) {
+      stated_ = {step_, -1, {}};
+      for (const Claim& c : step.claims) {
+        ClaimCheck k;
+        k.stated = claim_statement(c);
+        k.measured =
+            step.claims_train_steps > 0
+                ? "measured after " + std::to_string(step.claims_train_steps) + " training steps"
+                : "measured when the run ends";
+        k.pending = true;
+        stated_.checks.push_back(k);
+      }
+    }
+    return &stated_.checks;
+  }
   if (checked_.step != step_ || checked_.generation != generation) {
     // The scene as the window runs it (a lecturer may have edited it since the step opened):
     // the claims are then checked against what is on screen, and may fail, as they should.

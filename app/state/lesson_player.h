@@ -34,7 +34,8 @@ class LessonPlayer {
   bool navigate(std::span<const Command> commands, const Scene& current, Scene& edit);
 
   // The current step's claims (core/lesson/claims.h) checked against the window's own run, once
-  // it finished: computed once per run (a few tens of milliseconds), null before the run ends or
+  // it finished: computed once per run (a few tens of milliseconds); before the run ends, what
+  // they state, pending (so the lesson strip has its final height from the first frame); null
   // when the step claims nothing. `generation` is the particles' (it bumps on every restart).
   // `model_steps`: the training steps of the model the run followed when it ended, said beside
   // the value of a step whose claims are of a trained model (claims_train_steps), since the
@@ -64,7 +65,7 @@ class LessonPlayer {
     int step = -1;
     long generation = -1;
     std::vector<ClaimCheck> checks;
-  } checked_;
+  } checked_, stated_;  // the last run's verdicts; the step's claims before its run has ended
   Lesson lesson_;
   std::string path_;
   int step_ = 0;

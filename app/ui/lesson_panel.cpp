@@ -7,6 +7,7 @@
 #include <cfloat>
 #include <filesystem>
 
+#include "app/widgets/item_report.h"
 #include "core/common/error.h"
 #include "core/scene/limits.h"
 
@@ -61,8 +62,12 @@ float text_height(float scale, float wrap, const std::string& text) {
   return float(wrapped(scale, wrap, text).size()) * (line + ImGui::GetStyle().ItemSpacing.y);
 }
 
+// Each line is reported (the UI report), so a layout test sees a line the strip cuts off.
 void text_lines(float scale, float wrap, const std::string& text) {
-  for (const std::string& line : wrapped(scale, wrap, text)) ImGui::TextUnformatted(line.c_str());
+  for (const std::string& line : wrapped(scale, wrap, text)) {
+    ImGui::TextUnformatted(line.c_str());
+    report_item(line.c_str());
+  }
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 namespace scorelab::view {
 
 Eigen::Vector2f least_covered_spot(float left, float top, float right, float bottom, float w,
-                                   float h, const std::vector<Eigen::Vector2f>& points) {
+                                   float h, const std::vector<Eigen::Vector2f>& points,
+                                   const std::vector<Box>& taken) {
   constexpr int kSteps = 8;  // 7 places inside each edge
   std::array<Eigen::Vector2f, 4 * kSteps> spots;  // every frame: no allocation
   spots[0] = {right, top}, spots[1] = {left, top}, spots[2] = {right, bottom};
@@ -19,9 +20,13 @@ Eigen::Vector2f least_covered_spot(float left, float top, float right, float bot
     spots[at + 3] = {left, y};
   }
   Eigen::Vector2f best = spots.front();
-  std::size_t best_count = points.size() + 1;
+  // An overlap with a taken box counts as more than every point.
+  const std::size_t overlap = points.size() + 1;
+  std::size_t best_count = 2 * overlap;
   for (const Eigen::Vector2f& c : spots) {
     std::size_t count = 0;
+    for (const Box& b : taken)
+      if (c.x() < b.x1 && c.x() + w > b.x0 && c.y() < b.y1 && c.y() + h > b.y0) count = overlap;
     for (const Eigen::Vector2f& p : points)
       count += p.x() >= c.x() && p.x() <= c.x() + w && p.y() >= c.y() && p.y() <= c.y() + h;
     if (count < best_count) best = c, best_count = count;

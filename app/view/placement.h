@@ -10,7 +10,13 @@ namespace scorelab::view {
 // the four corners (top right, top left, bottom right, bottom left), then 7 positions along each
 // edge; the first of the best wins, so a corner is kept while it covers no more than an edge
 // position. Never inside: there the box would hide what lies between the data.
+// Boxes already placed (legends placed one by one) are in `taken` (x0, y0, x1, y1): a spot that
+// overlaps one is not used while another is free of them.
+struct Box {
+  float x0, y0, x1, y1;
+};
 Eigen::Vector2f least_covered_spot(float left, float top, float right, float bottom, float w,
-                                   float h, const std::vector<Eigen::Vector2f>& points);
+                                   float h, const std::vector<Eigen::Vector2f>& points,
+                                   const std::vector<Box>& taken = {});
 
 }  // namespace scorelab::view

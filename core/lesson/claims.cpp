@@ -200,6 +200,40 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
   return out;
 }
 
+std::string claim_statement(const Claim& c) {
+  std::string stated;
+  switch (c.kind) {
+    case Claim::Kind::ModeWeight:
+      stated = "component " + std::to_string(c.component) + " holds " + percent(c.value) + " ± " +
+               percent(c.tolerance);
+      break;
+    case Claim::Kind::WeightError:
+      stated = "the weights miss the target by " + bounds(c, percent);
+      break;
+    case Claim::Kind::MatchesTarget:
+      stated = std::string(c.at_most < 0 ? "misses " : "matches ") +
+               (c.t >= 0 ? "p_t at t = " + number(c.t) : "the target") + ": energy ratio " +
+               bounds(c, number);
+      break;
+    case Claim::Kind::OffModes:
+      stated = "particles off the modes (beyond " + number(kOffModeDistance) +
+               " standard deviations): " + bounds(c, percent);
+      break;
+    case Claim::Kind::ScoreError:
+      stated =
+          "the learned score's median error at t = " + number(c.t) + " is " + bounds(c, percent);
+      break;
+    case Claim::Kind::PairedDistance:
+      stated = "a start and its end: the two runs' particles end " + bounds(c, number) +
+               " apart on average";
+      break;
+    case Claim::Kind::LikelihoodError:
+      stated = "log p through the ODE is the closed form within " + number(c.at_most) + " nats";
+      break;
+  }
+  return (c.of_comparison ? "the comparison run: " : "") + stated;
+}
+
 std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Scene& scene,
                                      const Points& scene_particles, const ScoreModel* learned,
                                      std::uint64_t seed, const Points* compare) {
@@ -213,12 +247,11 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
   const std::vector<double> want = mode_weights(data_mixture, draw);
   for (const Claim& c : claims) {
     ClaimCheck k;
-    const std::string of_run = c.of_comparison ? "the comparison run: " : "";
+    k.stated = claim_statement(c);
     const bool needs_particles =
         c.kind == Claim::Kind::ModeWeight || c.kind == Claim::Kind::WeightError ||
         c.kind == Claim::Kind::MatchesTarget || c.kind == Claim::Kind::OffModes;
     if (needs_particles && c.of_comparison && !compare) {
-      k.stated = of_run + "(a claim of its particles)";
       k.measured = "no comparison run";
       out.push_back(k);
       continue;
@@ -229,15 +262,12 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
     switch (c.kind) {
       case Claim::Kind::ModeWeight:
         k.value = got[std::size_t(c.component)];
-        k.stated = "component " + std::to_string(c.component) + " holds " + percent(c.value) +
-                   " ± " + percent(c.tolerance);
         k.measured = percent(k.value);
         k.holds = std::abs(k.value - c.value) <= c.tolerance;
         break;
       case Claim::Kind::WeightError: {
         for (std::size_t j = 0; j < got.size(); ++j)
           k.value = std::max(k.value, std::abs(got[j] - want[j]));
-        k.stated = "the weights miss the target by " + bounds(c, percent);
         k.measured = percent(k.value);
         k.holds = within(c, k.value);
         break;
@@ -257,23 +287,16 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
         }
         std::nth_element(null.begin(), null.begin() + kNullPairs / 2, null.end());
         k.value = e / std::max(null[kNullPairs / 2], 1e-12);
-        const std::string what = c.t >= 0 ? "p_t at t = " + number(c.t) : "the target";
-        k.stated =
-            (c.at_most < 0 ? "misses " : "matches ") + what + ": energy ratio " + bounds(c, number);
         k.measured = "energy ratio " + number(k.value);
         k.holds = within(c, k.value);
         break;
       }
       case Claim::Kind::OffModes:
         k.value = off_modes_fraction(target, particles);
-        k.stated = "particles off the modes (beyond " + number(kOffModeDistance) +
-                   " standard deviations): " + bounds(c, percent);
         k.measured = percent(k.value);
         k.holds = within(c, k.value);
         break;
       case Claim::Kind::ScoreError: {
-        k.stated =
-            "the learned score's median error at t = " + number(c.t) + " is " + bounds(c, percent);
         if (!learned) {
           k.measured = "no learned model yet";
           break;
@@ -284,8 +307,6 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
         break;
       }
       case Claim::Kind::PairedDistance: {
-        k.stated = "a start and its end: the two runs' particles end " + bounds(c, number) +
-                   " apart on average";
         if (!compare) {
           k.measured = "no comparison run";
           break;
@@ -298,13 +319,11 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
         break;
       }
       case Claim::Kind::LikelihoodError:
-        k.stated = "log p through the ODE is the closed form within " + number(c.at_most) + " nats";
         k.value = ode_likelihood_error(scene, data_mixture, rng);
         k.measured = "largest difference " + number(k.value) + " nats";
         k.holds = k.value <= c.at_most;
         break;
     }
-    k.stated = of_run + k.stated;
     out.push_back(k);
   }
   return out;

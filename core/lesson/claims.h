@@ -92,6 +92,10 @@ struct ClaimCheck {
   bool pending = false;  // the window's run is not yet the one the claim is about (no verdict)
 };
 
+// What a claim states, in words ("component 1 holds 66.0% ± 3.0%"): ClaimCheck::stated, also
+// shown before a run has ended.
+std::string claim_statement(const Claim& claim);
+
 // Checks the claims against the final particles of a run of `scene` (2 × n, data units), those of
 // its comparison run (`compare`, of scene.compare_sampler; null: claims of it read as not
 // holding) and, for score_error, the learned score `learned` (null: those claims read as not

@@ -95,3 +95,31 @@ TEST_CASE("lesson player: a step change keeps the room's UI scale, panels and pr
   CHECK(other.open(three_steps(), "t.json", 10) == three_steps().steps[2].scene);
   CHECK(other.step() == 2);
 }
+
+TEST_CASE("lesson player: a step's claims are stated from its first frame, measured at its end") {
+  // Before the run ends the strip shows what the step claims, pending (its height is then final
+  // from frame 1); when it has ended, the verdicts of that run.
+  const Lesson lesson = parse_lesson_text(R"({"title": "t",
+    "base": {"particles": 200, "data": {"dataset": "two_gaussians"},
+             "sampler": {"kind": "langevin", "step_size": 0.01, "steps": 50},
+             "ui": {"training": false}},
+    "steps": [{"caption": "one", "claims": [{"kind": "off_modes", "at_most": 0.5}]}]})",
+                                          "t.json", ".");
+  app::LessonPlayer player;
+  const Scene scene = player.open(lesson, "t.json");
+  const Points none(2, 0);
+  const std::vector<ClaimCheck>* running =
+      player.claim_checks(scene, none, nullptr, /*finished=*/false, 1, 0, nullptr);
+  REQUIRE(running != nullptr);
+  REQUIRE(running->size() == 1);
+  CHECK(running->at(0).pending);
+  CHECK(running->at(0).stated == claim_statement(lesson.steps[0].claims[0]));
+  CHECK(running->at(0).measured == "measured when the run ends");
+  Points at_modes(2, 200);
+  at_modes.setZero();
+  const std::vector<ClaimCheck>* done =
+      player.claim_checks(scene, at_modes, nullptr, /*finished=*/true, 1, 0, nullptr);
+  REQUIRE(done != nullptr);
+  CHECK_FALSE(done->at(0).pending);
+  CHECK(done->at(0).stated == running->at(0).stated);
+}
