@@ -49,3 +49,11 @@ TEST_CASE("when every place hides data, the legend hides the fewest") {
   };
   CHECK(hidden(spot) < hidden(Vec(80, 0)));
 }
+
+TEST_CASE("a legend placed after another avoids its box, even for a spot with a point") {
+  // The first legend took the top right corner; the second goes to the next free corner (top
+  // left), and with a point there to the bottom right rather than over the first legend.
+  const std::vector<view::Box> taken = {{80, 0, 100, 40}};
+  CHECK(view::least_covered_spot(0, 0, 80, 60, 20, 40, {}, taken) == Vec(0, 0));
+  CHECK(view::least_covered_spot(0, 0, 80, 60, 20, 40, {{10, 10}}, taken) == Vec(80, 60));
+}
