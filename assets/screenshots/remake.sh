@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Remakes the README's screenshots of the lessons, the default scene, presenter mode, small
-# multiples, the error map, the noised-data layer, the help overlay and the model-density layer with the scripted mode (needs a Release build, xvfb-run and ffmpeg, from setup.sh).
+# Remakes every picture in the README: the lessons, the default scene, presenter mode, small
+# multiples, the error map, the noised-data layer, the help overlay, the model-density layer, the
+# export panel and the exported GIF, with the scripted mode and `scorelab export` (needs a Release
+# build, xvfb-run and ffmpeg, from setup.sh).
 #   assets/screenshots/remake.sh [path/to/scorelab]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,7 +28,8 @@ half $out/lessons/06_annealed_langevin.png --lesson $L/06_annealed_langevin.json
 half $out/lessons/07_sde_perturbation.png --lesson $L/07_sde_perturbation.json --step 2 --frames 40
 half $out/lessons/08_reverse_sde.png --lesson $L/08_reverse_sde.json --step 3 --frames 110
 half $out/lessons/09_probability_flow.png --lesson $L/09_probability_flow.json --step 2 --frames 110
-half $out/lessons/10_controllable_generation.png --lesson $L/10_controllable_generation.json --step 2 --frames 110
+# Step 4: SMC imputation on the network's score; the run restarts at 3,000 training steps.
+half $out/lessons/10_controllable_generation.png --lesson $L/10_controllable_generation.json --step 4 --frames 600
 half $out/lessons/11_ddpm.png --lesson $L/11_ddpm.json --step 2 --frames 150
 shot $out/window.png 1280x800 --frames 75
 shot $out/presenter.png 1280x720 --presenter --frames 150
@@ -38,3 +41,5 @@ shot $out/spirals_help.png 1280x800 --scene $S/spirals_help.json --frames 90
 # 2,000 training steps, then training off (T) and the map of that model (M).
 shot $out/model_density.png 1200x600 --scene $S/model_density.json --frames 202 --press 200:T,201:M
 shot $out/export_panel.png 1280x800 --frames 20 --export "$(mktemp -d)/export.gif"  # mid-export
+# The README's figure for slides, with the command it shows.
+xvfb-run -a -s "-screen 0 1280x800x24" "$bin" export --out $out/reverse_sde.gif --size 400x400
