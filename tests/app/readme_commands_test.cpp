@@ -1,0 +1,105 @@
+// The README's commands can be copied (issue 27: `S.json` and `pts.csv` were never made, `bench
+// --help` hid flags the README used): every indented `scorelab …` line of the README names a
+// command the real binary has, only flags that command lists (the window's in the top-level
+// help), and input files that exist in the repository or that another README command writes.
+#include <doctest/doctest.h>
+
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+const std::string kSource = SCORELAB_SOURCE_DIR;
+
+std::string help_of(const std::string& args) {
+  const std::string cmd = std::string("'") + SCORELAB_BINARY + "' " + args + " 2>/dev/null";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
+  CHECK(::pclose(pipe) == 0);
+  return text;
+}
+
+struct ReadmeCommand {
+  int line = 0;
+  std::vector<std::string> words;  // after "scorelab", comment and [optional] brackets removed
+};
+
+// The README's indented `scorelab` lines. A synopsis line (with "|", a choice) is not a command.
+std::vector<ReadmeCommand> readme_commands() {
+  std::ifstream in(kSource + "/README.md");
+  REQUIRE(in);
+  std::vector<ReadmeCommand> out;
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    if (line.rfind("    scorelab", 0) != 0 || line.find(" | ") != std::string::npos) continue;
+    std::string text = line.substr(4);
+    if (const std::size_t hash = text.find("  #"); hash != std::string::npos) text.resize(hash);
+    for (char& c : text)
+      if (c == '[' || c == ']') c = ' ';
+    std::istringstream words(text);
+    ReadmeCommand c{number, {}};
+    std::string w;
+    words >> w;  // "scorelab"
+    while (words >> w) c.words.push_back(w);
+    out.push_back(c);
+  }
+  return out;
+}
+
+// FILE.json, N: a value the reader chooses, in capitals (a word of them: "S.json" is a file the
+// reader cannot guess).
+bool is_placeholder(const std::string& w) {
+  const std::string stem = w.substr(0, w.find('.'));
+  for (char c : stem)
+    if (!std::isupper(static_cast<unsigned char>(c))) return false;
+  return stem.size() >= 2 || w.find('.') == std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("readme: every scorelab command names real flags and files that exist or are made") {
+  const std::vector<ReadmeCommand> commands = readme_commands();
+  REQUIRE(commands.size() >= 25);
+  // What the README's commands write (inputs of later ones, in any order: a section may use a
+  // model the command-line section trains).
+  std::set<std::string> made;
+  for (const ReadmeCommand& c : commands)
+    for (std::size_t i = 0; i + 1 < c.words.size(); ++i)
+      if (c.words[i] == "--out" || c.words[i] == "--save") made.insert(c.words[i + 1]);
+  const std::string top = help_of("--help");
+  for (const ReadmeCommand& c : commands) {
+    if (c.words.empty()) continue;
+    std::string joined;
+    for (const std::string& w : c.words) joined += w + " ";
+    INFO("README.md:" << c.line << ": scorelab " << joined);
+    const bool window =
+        c.words[0].rfind("--", 0) == 0 || c.words[0].find(".json") != std::string::npos;
+    const std::string help = window ? top : help_of(c.words[0] + " --help");
+    if (!window) REQUIRE_MESSAGE(help.find("\nFlags:\n") != std::string::npos, "no such command");
+    for (std::size_t i = window ? 0 : 1; i < c.words.size(); ++i) {
+      const std::string& w = c.words[i];
+      if (w.rfind("--", 0) == 0) {
+        // A listed flag: "  --flag" in a command's list, anywhere in the top-level help.
+        CHECK_MESSAGE(help.find(window ? w : "  " + w) != std::string::npos, w << " is no flag");
+        continue;
+      }
+      const std::string previous = i > 0 ? c.words[i - 1] : "";
+      const bool input = previous == "--scene" || previous == "--model" || previous == "--points" ||
+                         previous == "--lesson" || (window && i == 0);
+      if (!input || is_placeholder(w)) continue;
+      const bool exists = std::filesystem::exists(kSource + "/" + w);
+      CHECK_MESSAGE((exists || made.count(w)),
+                    w << " neither exists nor is made by a README command");
+    }
+  }
+}
