@@ -61,15 +61,16 @@ case "${1:-}" in
     phase "build release" build release -DCMAKE_BUILD_TYPE=Release -DSCORELAB_WERROR=ON
     phase "tests release" ctest --test-dir build/release --output-on-failure -j "$(nproc)"
     # AddressSanitizer + UndefinedBehaviorSanitizer on every test (-O2 keeps the training tests quick;
-    # -g1: function names and line numbers in sanitizer reports, faster to compile than -g).
+    # -g1: function names and line numbers in sanitizer reports, faster to compile than -g). Every
+    # tree treats warnings as errors: a new warning fails CI whichever tree shows it.
     phase "build asan" build asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1" \
-      "-DSCORELAB_SANITIZE=address;undefined"
+      "-DSCORELAB_SANITIZE=address;undefined" -DSCORELAB_WERROR=ON
     phase "tests asan" ctest --test-dir build/asan --output-on-failure -j "$(nproc)"
     # ThreadSanitizer on the tests that run threads (the trainer and its readers; the export's
     # encoder thread; the window state's job runner and trainer).
     phase "build tsan" build tsan --target test_threads --target test_encode --target test_state \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1" \
-      -DSCORELAB_SANITIZE=thread
+      -DSCORELAB_SANITIZE=thread -DSCORELAB_WERROR=ON
     phase "tests tsan" ctest --test-dir build/tsan --output-on-failure -R '^(threads|encode|state):'
     ;;
   *)

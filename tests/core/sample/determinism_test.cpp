@@ -59,15 +59,15 @@ struct PinnedHash {
 
 #if defined(__AVX512F__)
 constexpr const char* kInstructionSet = "AVX-512";
-std::uint64_t for_this_build(PinnedHash p) { return p.avx512; }
+[[maybe_unused]] std::uint64_t for_this_build(PinnedHash p) { return p.avx512; }
 #elif defined(__AVX2__) && defined(__FMA__)
 constexpr const char* kInstructionSet = "AVX2 + FMA";
-std::uint64_t for_this_build(PinnedHash p) { return p.avx2; }
+[[maybe_unused]] std::uint64_t for_this_build(PinnedHash p) { return p.avx2; }
 #else
 #undef SCORELAB_PINNED_HASHES
 #define SCORELAB_PINNED_HASHES 0  // no column recorded for this instruction set
 constexpr const char* kInstructionSet = "an instruction set without recorded hashes";
-std::uint64_t for_this_build(PinnedHash) { return 0; }
+[[maybe_unused]] std::uint64_t for_this_build(PinnedHash) { return 0; }
 #endif
 
 void check_hash(const std::string& name, PinnedHash pinned) {
