@@ -46,6 +46,23 @@ std::string training_rate(const app::AppContext& ctx) {
   return text;
 }
 
+// What the training has learned so far, in one clause for the status bar: the quality meter's
+// newest reading of the model on screen (Model & training), so a window whose panels all show
+// the exact score still says what the network can do. Empty without a reading.
+std::string learned_summary(const app::AppContext& ctx) {
+  const app::QualityReading* r = ctx.quality().reading();
+  if (!r) return "";
+  char text[128];
+  if (!r->report.samples_finite)
+    std::snprintf(text, sizeof text, " (model at step %ld: its samples diverge)", r->step);
+  else
+    std::snprintf(
+        text, sizeof text, " (model at step %ld: its samples' energy ratio %.2f, %s)", r->step,
+        r->report.energy_ratio,
+        r->report.energy_ratio <= 1 ? "they match the data" : "above 1: not the data yet");
+  return text;
+}
+
 // ---- Data ----------------------------------------------------------------------------------
 
 bool data_section(app::AppContext& ctx, PanelState& st, Scene& s) {
@@ -624,8 +641,9 @@ void status_bar(const app::AppContext& ctx, float frame_ms, float y, float width
     std::snprintf(text, sizeof text, "training %s | %ld particles", training_rate(ctx).c_str(),
                   long(p.display().cols()));
   else
-    std::snprintf(text, sizeof text, "%5.1f ms/frame | training %s | %ld particles", frame_ms,
-                  training_rate(ctx).c_str(), long(p.display().cols()));
+    std::snprintf(text, sizeof text, "%5.1f ms/frame | training %s%s | %ld particles", frame_ms,
+                  training_rate(ctx).c_str(), learned_summary(ctx).c_str(),
+                  long(p.display().cols()));
   ImGui::TextUnformatted(text);
   report_item(text);
   if (p.escaped() > 0) {

@@ -119,6 +119,23 @@ TEST_CASE("without presenter mode the bitmap font stays, and no label is cut at 
   }
 }
 
+// Issue 27: while training runs, the status bar says what the network has learned (the quality
+// meter's reading of the model on screen), though every panel of the default window shows the
+// exact score. Ten frames: the first reading is of the model at step 10 or 20.
+TEST_CASE("the default window's status bar says what training has learned so far") {
+  const json r =
+      ui_report("learned_status", json::parse(R"({"particles": 200})"), 1280, 800, "", 10);
+  bool said = false;
+  for (const json& it : r["items"]) {
+    const std::string text = it["text"];
+    if (text.find("training on") == std::string::npos) continue;
+    INFO(text);
+    said = text.find("(model at step ") != std::string::npos &&
+           text.find("energy ratio") != std::string::npos;
+  }
+  CHECK(said);
+}
+
 namespace {
 
 // The UI report of lesson `file` at step `step` (1-based), w × h.
