@@ -225,22 +225,6 @@ TEST_CASE("bench --quick prints one JSON object with every workload") {
   CHECK(j["machine"].contains("cpu"));
 }
 
-namespace {
-
-// What the real binary prints on stdout for `args` (stderr dropped); its exit status must be 0.
-std::string real_binary_output(const std::string& args) {
-  const std::string cmd = std::string("'") + SCORELAB_BINARY + "' " + args + " 2>/dev/null";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string text;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
-  CHECK(::pclose(pipe) == 0);
-  return text;
-}
-
-}  // namespace
-
 // The help of a command cannot drift from its flags (issue 27: `bench --help` showed only
 // [--quick] while it had --only, --cases and --threads): the usage block of every command (the
 // real binary's, so the window-side commands are in) names every flag of its flag list and no

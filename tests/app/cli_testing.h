@@ -1,6 +1,10 @@
-// Helpers for the command-line tests: run the CLI in-process, and scratch directories.
+// Helpers for the command-line tests: run the CLI in-process or the real binary, and scratch
+// directories.
 #pragma once
+#include <doctest/doctest.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <filesystem>
 #include <fstream>
@@ -24,6 +28,19 @@ inline Result run(const std::vector<std::string>& args) {
   std::ostringstream out, err;
   const int code = scorelab::cli::run(args, out, err);
   return {code, out.str(), err.str()};
+}
+
+// What the real binary (SCORELAB_BINARY) prints on stdout for `args` (stderr dropped); its exit
+// status must be 0.
+inline std::string real_binary_output(const std::string& args) {
+  const std::string cmd = std::string("'") + SCORELAB_BINARY + "' " + args + " 2>/dev/null";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string text;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
+  CHECK(::pclose(pipe) == 0);
+  return text;
 }
 
 // A fresh directory, removed with everything in it at the end of the test.

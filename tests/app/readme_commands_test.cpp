@@ -20,20 +20,11 @@
 #include <string>
 #include <vector>
 
+#include "cli_testing.h"
+
 namespace {
 
 const std::string kSource = SCORELAB_SOURCE_DIR;
-
-std::string help_of(const std::string& args) {
-  const std::string cmd = std::string("'") + SCORELAB_BINARY + "' " + args + " 2>/dev/null";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string text;
-  char buf[4096];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) text.append(buf, n);
-  CHECK(::pclose(pipe) == 0);
-  return text;
-}
 
 struct ReadmeCommand {
   int line = 0;
@@ -96,7 +87,7 @@ TEST_CASE("readme: every scorelab command names real flags and files that exist 
   for (const ReadmeCommand& c : commands)
     for (std::size_t i = 0; i + 1 < c.words.size(); ++i)
       if (c.words[i] == "--out" || c.words[i] == "--save") made.insert(c.words[i + 1]);
-  const std::string top = help_of("--help");
+  const std::string top = cli_testing::real_binary_output("--help");
   for (const ReadmeCommand& c : commands) {
     if (c.words.empty()) continue;
     std::string joined;
@@ -104,7 +95,7 @@ TEST_CASE("readme: every scorelab command names real flags and files that exist 
     INFO("README.md:" << c.line << ": scorelab " << joined);
     const bool window =
         c.words[0].rfind("--", 0) == 0 || c.words[0].find(".json") != std::string::npos;
-    const std::string help = window ? top : help_of(c.words[0] + " --help");
+    const std::string help = window ? top : cli_testing::real_binary_output(c.words[0] + " --help");
     if (!window) REQUIRE_MESSAGE(help.find("\nFlags:\n") != std::string::npos, "no such command");
     for (std::size_t i = window ? 0 : 1; i < c.words.size(); ++i) {
       const std::string& w = c.words[i];
@@ -158,5 +149,4 @@ TEST_CASE("readme: its sample, train and likelihood commands run in the README's
     ++ran;
   }
   CHECK(ran >= 10);
-  fs::remove_all(dir);
 }
