@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
+
+#include "core/common/error.h"
 
 namespace scorelab {
 
@@ -39,7 +40,11 @@ void LineSmc::start(Points& x) {
 
 Eigen::VectorXd LineSmc::log_ratio(const ScoreModel& model, const NoiseLevel& from,
                                    const NoiseLevel& to, const Points& x) const {
-  if (!model.has_divergence()) throw std::logic_error("LineSmc: the score model has no divergence");
+  // Every score scorelab has offers it; a new kind without it gets a message, not a crash.
+  if (!model.has_divergence())
+    throw InputError(
+        "sampler.condition.method 'smc' needs a score with a divergence (its "
+        "weights come from the heat equation)");
   // ½ ∫ F dv over v = σ² from σ_from² to σ_to², with F = ∇·s + ‖s‖²; in u = ln v the integrand
   // is ½ F(e^u) e^u, smooth across the geometric levels annealing uses.
   const double u0 = 2.0 * std::log(from.s), u1 = 2.0 * std::log(to.s);

@@ -45,7 +45,7 @@ class LineSmc {
   void hold(Points& x) const { x.row(known_).setConstant(static_cast<float>(value_)); }
 
   // log q_to(x) − log q_from(x) per particle (nats, N), for levels with m = 1; non-finite where
-  // the score or its divergence is not finite. Requires model.has_divergence().
+  // the score or its divergence is not finite. Throws InputError without model.has_divergence().
   Eigen::VectorXd log_ratio(const ScoreModel& model, const NoiseLevel& from, const NoiseLevel& to,
                             const Points& x) const;
   // The weights times q_to/q_from; resampled when the effective sample size drops below N/2.
