@@ -72,6 +72,7 @@ bool data_section(app::AppContext& ctx, PanelState& st, Scene& s) {
   std::string current = "custom mixture";
   if (const auto* name = std::get_if<std::string>(&s.data.source)) current = *name;
   if (std::holds_alternative<PointSet>(s.data.source)) current = "drawn points";
+  fit_combo_width("dataset", current.c_str());
   if (ImGui::BeginCombo("dataset", current.c_str())) {
     for (const DatasetInfo& d : table) {
       if (ImGui::Selectable(std::string(d.name).c_str(), current == d.name)) {
@@ -443,7 +444,9 @@ bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
 bool sampler_section(const app::AppContext& ctx, PanelState& st, Scene& s, Commands& commands,
                      bool presenter) {
   bool changed = false;
-  const bool open = ImGui::BeginCombo("sampler", std::string(sampler_info(s.sampler).label).c_str());
+  const std::string kind_label(sampler_info(s.sampler).label);
+  fit_combo_width("sampler", kind_label.c_str());
+  const bool open = ImGui::BeginCombo("sampler", kind_label.c_str());
   report_item("sampler");
   if (open) {
     for (const SamplerInfo& info : sampler_registry()) {

@@ -25,6 +25,7 @@ bool ImGuiParamEditor::choice(const char* label, int& index,
   bool changed = false;
   const std::string shown =
       index >= 0 && static_cast<std::size_t>(index) < labels.size() ? std::string(labels[index]) : "";
+  fit_combo_width(label, shown.c_str());
   const bool open = ImGui::BeginCombo(label, shown.c_str());
   report_item(label);
   if (open) {

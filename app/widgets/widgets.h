@@ -35,6 +35,18 @@ inline bool checkbox(const char* label, bool& v) {
   return changed;
 }
 
+// Before a combo box: widens it to show its value `preview` whole where the row has room beside
+// its label (presenter mode's lecture font cut "annealed Langevin" to "annealed").
+inline void fit_combo_width(const char* label, const char* preview) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float needed =
+      ImGui::CalcTextSize(preview).x + 2 * style.FramePadding.x + ImGui::GetFrameHeight();
+  const float room = ImGui::GetContentRegionAvail().x -
+                     ImGui::CalcTextSize(label, nullptr, true).x - style.ItemInnerSpacing.x;
+  const float now = ImGui::CalcItemWidth();
+  if (now < needed && room > now) ImGui::SetNextItemWidth(std::min(needed, room));
+}
+
 inline bool button(const char* label) {
   const bool pressed = ImGui::Button(label);
   report_item(label);
