@@ -16,6 +16,11 @@
 // evaluated on the line). The integral is taken at the particle with Simpson's rule in log v.
 // When the effective sample size falls below half the particles they are resampled
 // (systematic); at the end of a run always, so the result is an unweighted sample.
+// The moves are annealed Langevin's own (α_i = ε σ_i² / σ_L²), which barely move the particles at
+// small σ: measured with a network (tests/core/sample/imputation_test.cpp), moves that mix at every
+// level (score_sde's snr rule) follow the network's small-σ density on the line, whose mode
+// weights are far off in the gaps between modes (0.002 / 0.998 against 0.37 / 0.62), and failed
+// the energy test at 19× its threshold where these pass at 0.7×.
 // (Annealed importance sampling, Neal 2001; SMC samplers, Del Moral, Doucet & Jasra 2006; weights
 // from the score's PDE as in Skreta et al. 2025, "Feynman–Kac correctors".)
 //
