@@ -254,6 +254,7 @@ class FrameLoop {
   float presenter_lines_ = 1;  // lines, arrows and points: × this in presenter mode
   bool reporting_ = false;     // this frame writes the UI report
   float menu_h_ = 0, side_w_ = 0, lesson_h_ = 0;
+  float lesson_x_ = 0;  // the lesson strip's left edge: 0 in presenter mode, else the side panel's
   const std::vector<ClaimCheck>* claims_ = nullptr;  // the open step's checked claims, this frame
   view::PixelRect plot_;
   view::PanelLayout layout_;  // the plot panels, before this frame's edit
@@ -379,12 +380,12 @@ void FrameLoop::ui() {
   commands_.clear();
   if (s.ui.show_panels) {
     ui::session_menu(ctx_, panel_state_.session, commands_);
-    if (side_w_ > 0)
+    if (side_w_ > 0)  // down to the lesson strip where it spans the window, else beside it
       ui::side_panel(ctx_, table_, panel_state_, edit_, commands_, side_w_,
-                     plot_.y + plot_.h + lesson_h_, menu_h_);
+                     plot_.y + plot_.h + (lesson_x_ < side_w_ ? 0.0f : lesson_h_), menu_h_);
   }
-  ui::lesson_panel(panel_state_.lessons, commands_, plot_.x, plot_.y + plot_.h, plot_.w, lesson_h_,
-                   look_.presenter, claims_);
+  ui::lesson_panel(panel_state_.lessons, commands_, lesson_x_, plot_.y + plot_.h,
+                   float(win_w_) - lesson_x_, lesson_h_, look_.presenter, claims_);
   // F fits the data into every panel: they share one camera, so the narrowest one decides.
   const std::array<view::PixelRect, kMaxPanels>& panels = layout_.rects;
   view::PixelRect narrowest = panels[0];
@@ -420,8 +421,11 @@ void FrameLoop::layout() {
                       s.compare_sampler ? &ctx_.particles(1).positions() : nullptr,
                       ctx_.runs_finished(), particles.generation(), model_steps(), ctx_.learned())
                 : nullptr;
-  lesson_h_ = ui::lesson_panel_height(panel_state_.lessons, float(win_w_) - side_w_, float(win_h_),
-                                      look_.presenter, claims_);
+  // In presenter mode the strip spans the window under the controls too, so opening them (C)
+  // does not narrow the text into more lines than the strip holds.
+  lesson_x_ = look_.presenter ? 0.0f : side_w_;
+  lesson_h_ = ui::lesson_panel_height(panel_state_.lessons, float(win_w_) - lesson_x_,
+                                      float(win_h_), look_.presenter, claims_);
   plot_ = {side_w_, menu_h_, std::max(float(win_w_) - side_w_, 1.0f),
            std::max(float(win_h_) - bar_h - menu_h_ - lesson_h_, 1.0f)};
   layout_ = view::layout_panels(s.view, plot_);
