@@ -324,12 +324,6 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       int covered = 0;
     };
     const float left = rect.x + 3 * lh;
-    const auto count_in = [&](const view::Box& b) {
-      int n = 0;
-      for (const Eigen::Vector2f& p : points)
-        n += p.x() >= b.x0 && p.x() <= b.x1 && p.y() >= b.y0 && p.y() <= b.y1;
-      return n;
-    };
     const auto arrange = [&](Form form) {
       Arrangement a;
       a.form = form;
@@ -368,14 +362,14 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
             y += bh + gap;
           }
         }
-        a.covered = count_in({at.x(), at.y(), at.x() + w, at.y() + h});
+        a.covered = view::points_in({at.x(), at.y(), at.x() + w, at.y() + h}, points);
       } else {
         for (const ColourBar& b : a.bars) {
           const float bw = b.width(), bh = b.height();
           const Eigen::Vector2f at = view::least_covered_spot(
               left, top, rect.x + rect.w - margin - bw, bottom_limit - bh, bw, bh, points, a.boxes);
           a.boxes.push_back({at.x(), at.y(), at.x() + bw, at.y() + bh});
-          a.covered += count_in(a.boxes.back());
+          a.covered += view::points_in(a.boxes.back(), points);
         }
       }
       return a;

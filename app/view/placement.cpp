@@ -5,6 +5,13 @@
 
 namespace scorelab::view {
 
+int points_in(const Box& b, const std::vector<Eigen::Vector2f>& points) {
+  int n = 0;
+  for (const Eigen::Vector2f& p : points)
+    n += p.x() >= b.x0 && p.x() <= b.x1 && p.y() >= b.y0 && p.y() <= b.y1;
+  return n;
+}
+
 Eigen::Vector2f least_covered_spot(float left, float top, float right, float bottom, float w,
                                    float h, const std::vector<Eigen::Vector2f>& points,
                                    const std::vector<Box>& taken) {
@@ -27,8 +34,7 @@ Eigen::Vector2f least_covered_spot(float left, float top, float right, float bot
     std::size_t count = 0;
     for (const Box& b : taken)
       if (c.x() < b.x1 && c.x() + w > b.x0 && c.y() < b.y1 && c.y() + h > b.y0) count = overlap;
-    for (const Eigen::Vector2f& p : points)
-      count += p.x() >= c.x() && p.x() <= c.x() + w && p.y() >= c.y() && p.y() <= c.y() + h;
+    count += std::size_t(points_in({c.x(), c.y(), c.x() + w, c.y() + h}, points));
     if (count < best_count) best = c, best_count = count;
     if (best_count == 0) break;
   }

@@ -15,6 +15,9 @@ namespace scorelab::view {
 struct Box {
   float x0, y0, x1, y1;
 };
+// How many of `points` lie in the box (edges included).
+int points_in(const Box& box, const std::vector<Eigen::Vector2f>& points);
+
 Eigen::Vector2f least_covered_spot(float left, float top, float right, float bottom, float w,
                                    float h, const std::vector<Eigen::Vector2f>& points,
                                    const std::vector<Box>& taken = {});
