@@ -158,8 +158,12 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   // it, so it never covers them.
   const float lh = ImGui::GetTextLineHeight(), pad = 6 * pixel_scale_;
   const float band = settings_.title.empty() ? 0.0f : lh + 2 * pad;
-  const view::PanelLayout layout = view::layout_panels(s.view, {0, 0, w, std::max(h - band, 1.0f)});
   ctx_->update();
+  // The camera as the window draws it: zoomed out to the particles where the view follows them.
+  const view::PixelRect plot{0, 0, w, std::max(h - band, 1.0f)};
+  const app::Particles& particles = ctx_->particles();
+  const view::PanelLayout layout = view::layout_panels(
+      particles.started() ? view::shown_view(s.view, plot, particles.display()) : s.view, plot);
   std::vector<layers::PanelFrame> frames;
   for (int p = 0; p < layout.count; ++p) {
     // Time is the frame index (scripted: no rate limits read it).

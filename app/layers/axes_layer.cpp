@@ -45,7 +45,6 @@ class AxesLayer final : public Layer {
   void overlay(ImDrawList* dl, const PanelFrame& f) const override {
     const view::WorldRect& w = f.world;
     const view::PixelRect& rect = f.rect;
-    const ViewConfig& v = f.ctx.scene().view;
     const float lh = ImGui::GetTextLineHeight();
     const double step = view::tick_step(w.y0(), w.y1(), 8);
     char text[32];
@@ -54,13 +53,13 @@ class AxesLayer final : public Layer {
       return text;
     };
     for (double x = std::ceil(w.x0() / step) * step; x <= w.x1(); x += step) {
-      const Eigen::Vector2f p = view::to_pixels(v, rect, x, w.y0());
+      const Eigen::Vector2f p = view::to_pixels(w, rect, x, w.y0());
       if (p.x() < rect.x + 3 * lh) continue;  // the corner belongs to the y labels
       ui::outlined_text(dl, ImVec2(p.x() + 3, rect.y + rect.h - lh - 2), label(x),
                         IM_COL32(220, 220, 220, 255));
     }
     for (double y = std::ceil(w.y0() / step) * step; y <= w.y1(); y += step) {
-      const Eigen::Vector2f p = view::to_pixels(v, rect, w.x0(), y);
+      const Eigen::Vector2f p = view::to_pixels(w, rect, w.x0(), y);
       ui::outlined_text(dl, ImVec2(rect.x + 3, p.y() - lh), label(y),
                         IM_COL32(220, 220, 220, 255));
     }

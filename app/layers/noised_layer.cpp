@@ -37,15 +37,14 @@ class NoisedLayer final : public Layer {
     const Points& x0 = f.ctx.data_points();
     if (!cfg.pairs || z_.cols() != x0.cols()) return;
     const NoiseLevel& level = f.inputs.level;
-    const ViewConfig& view = f.ctx.scene().view;
     const ImU32 colour = IM_COL32(110, 225, 255, 220);
     const float width = 1.5f * f.line_scale, head = 6.0f * f.line_scale;
     const Index n = std::min<Index>(x0.cols(), kMaxNoisedPairs);
     for (Index i = 0; i < n; ++i) {
       const double mx = level.m * x0(0, i), my = level.m * x0(1, i);
-      const Eigen::Vector2f a = view::to_pixels(view, f.rect, mx + level.s * z_(0, i),
-                                                my + level.s * z_(1, i));
-      const Eigen::Vector2f b = view::to_pixels(view, f.rect, mx, my);
+      const Eigen::Vector2f a =
+          view::to_pixels(f.world, f.rect, mx + level.s * z_(0, i), my + level.s * z_(1, i));
+      const Eigen::Vector2f b = view::to_pixels(f.world, f.rect, mx, my);
       const Eigen::Vector2f d = b - a;
       const float len = d.norm();
       if (!(len > head)) continue;  // shorter than its head: the copy sits on its point

@@ -122,6 +122,16 @@ std::string longest_fitting(std::initializer_list<std::string> wordings, float w
   return *(wordings.end() - 1);
 }
 
+// The small multiples' panel that carries their shared legend (see panel_overlay).
+int least_noisy_panel(const app::AppContext& ctx) {
+  int best = 0;
+  for (int p = 1; p < ctx.panel_count(); ++p) {
+    const NoiseLevel a = ctx.panel(p).level, b = ctx.panel(best).level;
+    if (a.s / a.m <= b.s / b.m) best = p;
+  }
+  return best;
+}
+
 }  // namespace
 
 std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f, bool particles) {
@@ -130,7 +140,7 @@ std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f, bool particl
   const auto add = [&](const Points& pts) {
     const Index stride = std::max<Index>(1, pts.cols() / 2000);
     for (Index i = 0; i < pts.cols(); i += stride)
-      out.push_back(view::to_pixels(s.view, f.rect, pts(0, i), pts(1, i)));
+      out.push_back(view::to_pixels(f.world, f.rect, pts(0, i), pts(1, i)));
   };
   add(f.ctx.data_points());
   const app::PanelView& pv = f.ctx.panel(f.panel);
@@ -162,8 +172,10 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   dl->PushClipRect(ImVec2(rect.x, rect.y), ImVec2(rect.x + rect.w, rect.y + rect.h), true);
   const float lh = ImGui::GetTextLineHeight();
 
-  // A shared legend appears once in small multiples: on the last panel.
-  const bool repeat_shared = !s.view.multiples.on || f.panel == f.ctx.panel_count() - 1;
+  // A shared legend appears once in small multiples: on the least noisy panel (smallest
+  // σ̂ = s/m; the last of equals), where the points gather and leave the most room (at σ = 10 the
+  // noised data cover a panel and no spot for it is free).
+  const bool repeat_shared = !s.view.multiples.on || f.panel == least_noisy_panel(f.ctx);
   std::vector<Legend> legends;
   std::vector<ReadoutLine> readouts;
   for (const auto& layer : table.all()) {
@@ -265,7 +277,7 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   if (const auto comps = mixture_components(s.data); comps && marks.mixture_centres) {
     for (std::size_t k = 0; k < comps->size(); ++k) {
       const Eigen::Vector2f p =
-          view::to_pixels(s.view, rect, (*comps)[k].mean.x(), (*comps)[k].mean.y());
+          view::to_pixels(w, rect, (*comps)[k].mean.x(), (*comps)[k].mean.y());
       const bool active = int(k) == marks.dragging_component;
       dl->AddCircle(ImVec2(p.x(), p.y()), 7, active ? IM_COL32(255, 200, 80, 255) : IM_COL32_WHITE,
                     16, 2);
@@ -275,13 +287,13 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
   // ring of the observation noise's radius, or a double ring round the steered-to component.
   if (const Conditioning* c = sampler_condition(s.sampler); c && c->kind != Conditioning::Kind::None) {
     const ImU32 col = IM_COL32(255, 140, 60, 230);
-    const Eigen::Vector2f p = view::to_pixels(s.view, rect, c->x1, c->x2);
+    const Eigen::Vector2f p = view::to_pixels(w, rect, c->x1, c->x2);
     const float per_unit = float(rect.h / (2 * w.hh));
     if (c->kind == Conditioning::Kind::Class) {
       if (const auto comps = mixture_components(s.data);
           comps && c->component < int(comps->size())) {
         const Eigen::Vector2d m = (*comps)[c->component].mean;
-        const Eigen::Vector2f q = view::to_pixels(s.view, rect, m.x(), m.y());
+        const Eigen::Vector2f q = view::to_pixels(w, rect, m.x(), m.y());
         dl->AddCircle(ImVec2(q.x(), q.y()), 14, col, 32, 2.5f);
         dl->AddCircle(ImVec2(q.x(), q.y()), 19, col, 32, 1.5f);
       }

@@ -45,8 +45,9 @@ bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table
   return changed;
 }
 
-bool handle_mouse(PanelState& st, Scene& edit,
-                  const std::array<view::PixelRect, kMaxPanels>& panels, int panel_count) {
+bool handle_mouse(PanelState& st, Scene& edit, const view::PanelLayout& shown) {
+  const std::array<view::PixelRect, kMaxPanels>& panels = shown.rects;
+  const int panel_count = shown.count;
   const ImGuiIO& io = ImGui::GetIO();
   if (!ImGui::IsMousePosValid()) return false;
   int over = -1;
@@ -66,7 +67,8 @@ bool handle_mouse(PanelState& st, Scene& edit,
   // Observation mode: a click sets the sampler's condition (app/state/observation.h) and does
   // nothing else; submit validates it like any edit.
   if (st.observe_click && over >= 0 && mouse_free && ImGui::IsMouseClicked(0)) {
-    const Eigen::Vector2d w = view::to_world(edit.view, panels[over], io.MousePos.x, io.MousePos.y);
+    const Eigen::Vector2d w =
+        view::to_world(shown.worlds[over], panels[over], io.MousePos.x, io.MousePos.y);
     return app::set_observation_at(edit, w.x(), w.y());
   }
   if (st.observe_click) return changed;
@@ -74,8 +76,8 @@ bool handle_mouse(PanelState& st, Scene& edit,
     st.dragging_component = -1;
     if (const auto comps = mixture_components(edit.data); comps && !st.brush) {
       for (std::size_t k = 0; k < comps->size(); ++k) {
-        const Eigen::Vector2f p =
-            view::to_pixels(edit.view, panels[over], (*comps)[k].mean.x(), (*comps)[k].mean.y());
+        const Eigen::Vector2f p = view::to_pixels(shown.worlds[over], panels[over],
+                                                  (*comps)[k].mean.x(), (*comps)[k].mean.y());
         if ((p - Eigen::Vector2f(io.MousePos.x, io.MousePos.y)).norm() < 9)
           st.dragging_component = int(k);
       }
@@ -92,7 +94,7 @@ bool handle_mouse(PanelState& st, Scene& edit,
       auto* comps = std::get_if<MixtureComponents>(&edit.data.source);
       if (comps && st.dragging_component < int(comps->size()) && (d.x != 0 || d.y != 0)) {
         (*comps)[st.dragging_component].mean =
-            view::to_world(edit.view, panels[over], io.MousePos.x, io.MousePos.y);
+            view::to_world(shown.worlds[over], panels[over], io.MousePos.x, io.MousePos.y);
         changed = true;
       }
     } else if (st.brush) {
@@ -103,7 +105,7 @@ bool handle_mouse(PanelState& st, Scene& edit,
         set = *existing;
       st.brush_new_set = false;
       const Eigen::Vector2d c =
-          view::to_world(edit.view, panels[over], io.MousePos.x, io.MousePos.y);
+          view::to_world(shown.worlds[over], panels[over], io.MousePos.x, io.MousePos.y);
       Rng rng(static_cast<std::uint64_t>(ImGui::GetFrameCount()));
       for (int i = 0; i < 6 && set.points.size() < std::size_t(kMaxDataPoints); ++i) {
         const double r = st.brush_radius * std::sqrt(rng.uniform()), a = 2 * M_PI * rng.uniform();

@@ -11,11 +11,11 @@
 
 namespace scorelab::ui {
 
-// Each returns true when `edit` changed (apply it). `panels`: the visible panel rectangles.
+// Each returns true when `edit` changed (apply it). `shown`: the visible panels, their rectangles
+// and what each shows (the camera as drawn, view::shown_view): a click finds its data point there.
 // Keys post Commands (the same as the panel's buttons) or edit the scene (F, digit keys).
 bool handle_keyboard(const app::AppContext& ctx, const layers::LayerTable& table, Scene& edit,
                      Commands& commands, const view::PixelRect& plot, bool* quit);
-bool handle_mouse(PanelState& st, Scene& edit,
-                  const std::array<view::PixelRect, kMaxPanels>& panels, int panel_count);
+bool handle_mouse(PanelState& st, Scene& edit, const view::PanelLayout& shown);
 
 }  // namespace scorelab::ui

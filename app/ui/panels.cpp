@@ -556,6 +556,8 @@ bool view_section(Scene& s) {
       if (s.view.split) ode_box("right density through the ODE", s.view.right);
     }
   }
+  // A prior wider than the data (VE's N(0, σ_max² I)) stays in view at the start of a run.
+  changed |= ImGui::Checkbox("zoom out to the particles", &s.view.follow_particles);
   changed |= slider("UI scale", s.ui.ui_scale, 0.5, 4, "%.2f");
   return changed;
 }

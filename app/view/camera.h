@@ -27,9 +27,18 @@ struct WorldRect {
 
 WorldRect world_rect(const ViewConfig& view, const PixelRect& panel);
 
-// Window pixel ↔ data units inside `panel`.
-Eigen::Vector2d to_world(const ViewConfig& view, const PixelRect& panel, float px, float py);
-Eigen::Vector2f to_pixels(const ViewConfig& view, const PixelRect& panel, double x, double y);
+// Window pixel ↔ data units inside `panel`, which shows `world` (a PanelLayout's worlds, or
+// world_rect(view, panel)).
+Eigen::Vector2d to_world(const WorldRect& world, const PixelRect& panel, float px, float py);
+Eigen::Vector2f to_pixels(const WorldRect& world, const PixelRect& panel, double x, double y);
+inline Eigen::Vector2d to_world(const ViewConfig& view, const PixelRect& panel, float px,
+                                float py) {
+  return to_world(world_rect(view, panel), panel, px, py);
+}
+inline Eigen::Vector2f to_pixels(const ViewConfig& view, const PixelRect& panel, double x,
+                                 double y) {
+  return to_pixels(world_rect(view, panel), panel, x, y);
+}
 
 // Drag by (dx, dy) window pixels: the point under the cursor stays under it.
 void pan(ViewConfig& view, const PixelRect& panel, float dx, float dy);
@@ -49,6 +58,12 @@ struct PanelLayout {
   std::array<WorldRect, kMaxPanels> worlds{};
 };
 PanelLayout layout_panels(const ViewConfig& view, const PixelRect& plot);
+
+// The camera a frame draws with: `view` itself, or with view.follow_particles, `view` zoomed out
+// about its centre until every panel of layout_panels(view, plot) shows the middle 98% of
+// `particles` along each axis (the 1st to the 99th percentile, with a 5% margin). Never closer than
+// `view`, and never beyond the largest half height; non-finite particles are ignored.
+ViewConfig shown_view(const ViewConfig& view, const PixelRect& plot, const Points& particles);
 
 // "Nice" tick positions (1, 2, 5 × 10^k) for [lo, hi] with about `target` ticks.
 double tick_step(double lo, double hi, int target);

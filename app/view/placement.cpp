@@ -26,18 +26,29 @@ Eigen::Vector2f least_covered_spot(float left, float top, float right, float bot
     spots[at] = {x, top}, spots[at + 1] = {x, bottom}, spots[at + 2] = {right, y};
     spots[at + 3] = {left, y};
   }
-  Eigen::Vector2f best = spots.front();
   // An overlap with a taken box counts as more than every point.
   const std::size_t overlap = points.size() + 1;
-  std::size_t best_count = 2 * overlap;
-  for (const Eigen::Vector2f& c : spots) {
+  const auto cost = [&](const Eigen::Vector2f& c) {
     std::size_t count = 0;
     for (const Box& b : taken)
       if (c.x() < b.x1 && c.x() + w > b.x0 && c.y() < b.y1 && c.y() + h > b.y0) count = overlap;
-    count += std::size_t(points_in({c.x(), c.y(), c.x() + w, c.y() + h}, points));
+    return count + std::size_t(points_in({c.x(), c.y(), c.x() + w, c.y() + h}, points));
+  };
+  Eigen::Vector2f best = spots.front();
+  std::size_t best_count = 2 * overlap;
+  const auto consider = [&](const Eigen::Vector2f& c) {
+    const std::size_t count = cost(c);
     if (count < best_count) best = c, best_count = count;
-    if (best_count == 0) break;
-  }
+    return best_count == 0;
+  };
+  for (const Eigen::Vector2f& c : spots)
+    if (consider(c)) return best;
+  // Every edge position covers points: the inside, row by row.
+  for (int i = 1; i < kSteps; ++i)
+    for (int j = 1; j < kSteps; ++j)
+      if (consider({left + float(j) / kSteps * (right - left),
+                    top + float(i) / kSteps * (bottom - top)}))
+        return best;
   return best;
 }
 

@@ -9,7 +9,9 @@ namespace scorelab::view {
 // [left, right] × [top, bottom], covering the fewest of `points` (window pixels). Tried in order:
 // the four corners (top right, top left, bottom right, bottom left), then 7 positions along each
 // edge; the first of the best wins, so a corner is kept while it covers no more than an edge
-// position. Never inside: there the box would hide what lies between the data.
+// position. Inside (a 7 × 7 grid) only when every edge position covers points: a box there hides
+// what lies between the data, which is better than hiding data (a tall panel's ring leaves its
+// centre free, its edges not).
 // Boxes already placed (legends placed one by one) are in `taken` (x0, y0, x1, y1): a spot that
 // overlaps one is not used while another is free of them.
 struct Box {

@@ -45,6 +45,7 @@ std::string ItemReport::json() const {
                              {"particles", o.particles}});
   return nlohmann::json{{"display", {display_w, display_h}},
                         {"font_px", font_px},
+                        {"plot", {plot[0], plot[1], plot[2], plot[3]}},
                         {"missing_glyphs", missing_glyphs},
                         {"items", items_json},
                         {"overlays", overlays_json}}

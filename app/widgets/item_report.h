@@ -32,10 +32,12 @@ struct ItemReport {
   std::vector<ReportedOverlay> overlays;
   float display_w = 0, display_h = 0;  // the window (viewport) size
   float font_px = 0;                   // the font's size this frame
+  float plot[4] = {0, 0, 0, 0};        // the plot area (all panels): x0, y0, x1, y1
   std::string missing_glyphs;          // of σ ε ∇ ∫ ₓ ₀ ₉ ≥, those the font lacks ("U+03C3 ...")
-  // JSON: {"display": [w, h], "font_px": f, "missing_glyphs": "...", "items": [{"text", "rect":
-  // [x0, y0, x1, y1], "text_size": [w, h], "window_rect": [...]}, ...], "overlays": [{"kind",
-  // "panel", "rect", "covered_data", "covered_particles", "data", "particles"}, ...]}
+  // JSON: {"display": [w, h], "font_px": f, "plot": [x0, y0, x1, y1], "missing_glyphs": "...",
+  // "items": [{"text", "rect": [x0, y0, x1, y1], "text_size": [w, h], "window_rect": [...]}, ...],
+  // "overlays": [{"kind", "panel", "rect", "covered_data", "covered_particles", "data",
+  // "particles"}, ...]}
   std::string json() const;
 };
 

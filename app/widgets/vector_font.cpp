@@ -40,6 +40,12 @@ int slide_font_pixels(int height, double ui_scale) {
   return std::clamp(int(std::lround(height / 30.0 * ui_scale)), 14, 160);
 }
 
+int presenter_font_pixels(int height, double ui_scale) {
+  constexpr double kFullSlide = 1080;  // up to here, a thirtieth of the height
+  const double h = height <= kFullSlide ? height : std::sqrt(height * kFullSlide);
+  return slide_font_pixels(int(std::lround(h)), ui_scale);
+}
+
 bool add_vector_font(ImFontAtlas* atlas, float pixels) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(kVectorFontPath, ec)) return false;

@@ -12,6 +12,13 @@ inline constexpr const char* kVectorFontPath = "/usr/share/fonts/truetype/dejavu
 // at 2160) times `ui_scale`, within [14, 160].
 int slide_font_pixels(int height, double ui_scale);
 
+// Presenter mode's font in a window `height` pixels tall: the slide size (a thirtieth of the
+// height) up to 1080 pixels (36 px); above, it grows with the square root of the height (51 px
+// at 2160, a 42nd of it), so a 4K screen gives its extra pixels to the plot (lesson 8.1: 71% of
+// the height against 56% at 720) instead of showing the 720p slide at 3×. Times `ui_scale`,
+// within [14, 160].
+int presenter_font_pixels(int height, double ui_scale);
+
 // Adds the vector font at `pixels` to `atlas` (the caller builds it); false, adding nothing, when
 // the font's file is missing.
 bool add_vector_font(ImFontAtlas* atlas, float pixels);

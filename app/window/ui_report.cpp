@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/common/atomic_file.h"
@@ -14,9 +15,11 @@ void UiReport::begin(bool collect) {
   ImGui::GetIO().UserData = collect ? &report_ : nullptr;
 }
 
-void UiReport::write(const std::string& path, float display_w, float display_h) {
+void UiReport::write(const std::string& path, float display_w, float display_h,
+                     const float (&plot)[4]) {
   report_.display_w = display_w;
   report_.display_h = display_h;
+  std::copy(plot, plot + 4, report_.plot);
   report_.font_px = ImGui::GetFontSize();
   // The glyphs lessons write (σ ε ∇ ∫ ₓ ₀ ₉ ≥), each looked up in the loaded font.
   for (const ImWchar c : {0x03C3, 0x03B5, 0x2207, 0x222B, 0x2093, 0x2080, 0x2089, 0x2265})

@@ -14,9 +14,9 @@ class UiReport {
   // frame record themselves into it (through ImGui's io.UserData).
   void begin(bool collect);
   // After ImGui::Render of a collecting frame: adds the window's size (`display_w` × `display_h`,
-  // window pixels), the font size and the glyphs the font lacks, writes the JSON to `path` and
-  // stops collecting.
-  void write(const std::string& path, float display_w, float display_h);
+  // window pixels), the plot area `plot` (x0, y0, x1, y1), the font size and the glyphs the font
+  // lacks, writes the JSON to `path` and stops collecting.
+  void write(const std::string& path, float display_w, float display_h, const float (&plot)[4]);
 
  private:
   ui::ItemReport report_;

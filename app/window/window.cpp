@@ -204,6 +204,7 @@ class FrameLoop {
   void export_frames();
   void sizes_and_look();
   void layout();
+  view::PanelLayout shown_layout() const;
   void overlays();
   void last_frame_outputs();
   long training_step() const {
@@ -345,10 +346,11 @@ void FrameLoop::sizes_and_look() {
   float content_scale = 1, unused = 1;
   glfwGetWindowContentScale(sys_.window, &content_scale, &unused);
   ui_scale_ = float(ctx_.scene().ui.ui_scale) * content_scale;
-  // Presenter mode: the font follows the window's height (lecture size at any resolution).
+  // Presenter mode: the font follows the window's height (lecture size at any resolution; above
+  // 1080 pixels more slowly, so the extra pixels go to the plot).
   look_ = UiLook{ctx_.scene().ui.presenter, ui_scale_, 13};
   if (look_.presenter) {
-    look_.font_px = ui::slide_font_pixels(win_h_, ctx_.scene().ui.ui_scale * content_scale);
+    look_.font_px = ui::presenter_font_pixels(win_h_, ctx_.scene().ui.ui_scale * content_scale);
     look_.scale = float(look_.font_px) / 13.0f;
   }
   if (look_ != applied_look_) {  // fonts and style between frames, never inside one
@@ -359,8 +361,9 @@ void FrameLoop::sizes_and_look() {
     apply_style(look_, font.vector);
     applied_look_ = look_;
   }
-  // Presenter mode: lines, arrows and points thicker in proportion to the window's height.
-  presenter_lines_ = look_.presenter ? 1.5f * std::max(1.0f, float(win_h_) / 720) : 1;
+  // Presenter mode: lines, arrows and points thicker in proportion to the text (24 px at 720).
+  presenter_lines_ =
+      look_.presenter ? 1.5f * std::max(1.0f, float(ui::presenter_font_pixels(win_h_, 1)) / 24) : 1;
 }
 
 // ---- update -------------------------------------------------------------------------------------
@@ -392,7 +395,7 @@ void FrameLoop::ui() {
   for (int p = 1; p < layout_.count; ++p)
     if (panels[p].w / panels[p].h < narrowest.w / narrowest.h) narrowest = panels[p];
   ui::handle_keyboard(ctx_, table_, edit_, commands_, narrowest, &quit_);
-  ui::handle_mouse(panel_state_, edit_, panels, layout_.count);
+  ui::handle_mouse(panel_state_, edit_, layout_);
   // A step whose claims are of a trained model runs again once its model has the steps.
   if (panel_state_.lessons.player.restart_for_claims(ctx_.particles().generation(), model_steps()))
     commands_.push_back(app::Command::NextRun);
@@ -428,7 +431,15 @@ void FrameLoop::layout() {
                                       float(win_h_), look_.presenter, claims_);
   plot_ = {side_w_, menu_h_, std::max(float(win_w_) - side_w_, 1.0f),
            std::max(float(win_h_) - bar_h - menu_h_ - lesson_h_, 1.0f)};
-  layout_ = view::layout_panels(s.view, plot_);
+  layout_ = shown_layout();
+}
+
+// The panels as drawn: the scene's camera, zoomed out to the particles where it follows them.
+view::PanelLayout FrameLoop::shown_layout() const {
+  const ViewConfig& v = ctx_.scene().view;
+  const app::Particles& particles = ctx_.particles();
+  return view::layout_panels(
+      particles.started() ? view::shown_view(v, plot_, particles.display()) : v, plot_);
 }
 
 // ---- submit -------------------------------------------------------------------------------------
@@ -448,7 +459,7 @@ void FrameLoop::submit() {
 
 // The layers' fields of the visible panels (the layout again: the edit may have changed it).
 void FrameLoop::compute() {
-  const view::PanelLayout shown = view::layout_panels(ctx_.scene().view, plot_);
+  const view::PanelLayout shown = shown_layout();
   const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
   frames_.clear();
   for (int p = 0; p < shown.count; ++p) {
@@ -468,7 +479,9 @@ void FrameLoop::compute() {
 void FrameLoop::draw() {
   overlays();
   ImGui::Render();
-  if (reporting_) ui_report_.write(*options_.ui_report, float(win_w_), float(win_h_));
+  if (reporting_)
+    ui_report_.write(*options_.ui_report, float(win_w_), float(win_h_),
+                     {plot_.x, plot_.y, plot_.x + plot_.w, plot_.y + plot_.h});
 
   glViewport(0, 0, fb_w_, fb_h_);
   // The style's window colour: the plot's background and the side panel's (drawn without one).

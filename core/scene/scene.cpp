@@ -104,6 +104,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, ViewCon
   v("center_x", c.center_x, FieldRole::Camera);
   v("center_y", c.center_y, FieldRole::Camera);
   v("half_height", c.half_height, FieldRole::Camera);
+  v("follow_particles", c.follow_particles);
   v("split", c.split);
   v("left", c.left);
   v("right", c.right);

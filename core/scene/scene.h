@@ -78,12 +78,14 @@
 //                           do not depend on it (the batch is split into fixed chunks).
 //   },
 //   "view": {               the window's camera and panels (ViewConfig below)
-//     "center_x": 0, "center_y": 0, "half_height": 6.5, "split": false,
+//     "center_x": 0, "center_y": 0, "half_height": 6.5, "follow_particles": false,
+//     "split": false,
 //     "left": {"source": "exact", "t": 0.3}, "right": {"source": "learned", "t": 0.3},
 //     "multiples": {"on": false, "across": "levels" | "sdes", "count": 4 (levels: [2, 6]),
 //                   "t_min": 0, "t_max": 1 (levels: the sweep's ends, each in [0, 1])}
 //   },
-//   "layers": {             what the window draws, each with its settings (core/scene/layers_config.h)
+//   "layers": {             what the window draws, each with its settings
+//   (core/scene/layers_config.h)
 //     "data": {...}, "density": {...}, "score": {...}, "error": {...}, "noised": {...},
 //     "particles": {...}, "axes": {...}
 //   },
@@ -193,6 +195,11 @@ struct MultiplesConfig {
 struct ViewConfig {
   double center_x = 0, center_y = 0;  // camera centre, data units (finite)
   double half_height = 6.5;  // data units from the centre to the top edge, in [1e-4, 1e6]
+  // The camera follows the particles out: while they spread beyond the view (a prior wider than
+  // the data: VE's N(0, σ_max² I)), the panels zoom out about the same centre until they show the
+  // middle 98% of the particles along each axis; as the run converges the view returns to the
+  // camera above (app/view/camera.h shown_view). Never zooms in.
+  bool follow_particles = false;
   bool split = false;        // two panels side by side, one camera (linked)
   PanelConfig left;
   PanelConfig right{FieldSource::Learned, 0.3};

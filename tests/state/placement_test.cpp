@@ -1,5 +1,5 @@
 // Legend placement (app/view/placement.h): the box goes where it hides the fewest data points,
-// a corner first, else along an edge.
+// a corner first, else along an edge, else inside.
 #include <doctest/doctest.h>
 
 #include "app/view/placement.h"
@@ -31,7 +31,7 @@ TEST_CASE("when every corner hides data, the legend slides along an edge to a fr
     CHECK_FALSE((p.x() >= spot.x() && p.x() <= spot.x() + 20 && p.y() >= spot.y() &&
                  p.y() <= spot.y() + 40));
   const bool on_edge = spot.x() == 0 || spot.x() == 80 || spot.y() == 0 || spot.y() == 60;
-  CHECK(on_edge);  // never inside the panel
+  CHECK(on_edge);  // not inside while an edge position is free
 }
 
 TEST_CASE("when every place hides data, the legend hides the fewest") {
@@ -56,4 +56,23 @@ TEST_CASE("a legend placed after another avoids its box, even for a spot with a 
   const std::vector<view::Box> taken = {{80, 0, 100, 40}};
   CHECK(view::least_covered_spot(0, 0, 80, 60, 20, 40, {}, taken) == Vec(0, 0));
   CHECK(view::least_covered_spot(0, 0, 80, 60, 20, 40, {{10, 10}}, taken) == Vec(80, 60));
+}
+
+TEST_CASE("when every edge position hides data, the legend goes inside, where it hides none") {
+  // A tall panel's ring: points all along the border band, the middle free (issue 22: at 4K the
+  // three-panel noise-scale step put its legend over a mode while the ring's centre was empty).
+  std::vector<Vec> points;
+  for (float t = 0; t <= 100; t += 4)
+    points.insert(points.end(),
+                  {{t, 2}, {t, 98}, {2, t}, {98, t}, {t, 24}, {24, t}, {t, 76}, {76, t}});
+  const Vec spot = place(points);
+  int hidden = 0;
+  for (const Vec& p : points)
+    hidden +=
+        p.x() >= spot.x() && p.x() <= spot.x() + 20 && p.y() >= spot.y() && p.y() <= spot.y() + 40;
+  CHECK(hidden == 0);
+  CHECK(spot.x() > 0);  // inside: off every edge
+  CHECK(spot.x() < 80);
+  CHECK(spot.y() > 0);
+  CHECK(spot.y() < 60);
 }

@@ -37,8 +37,12 @@ json ui_report(const std::string& name, const json& scene, int w, int h, const s
 void check_layout(const json& r, int w, int h, bool controls) {
   REQUIRE(r["display"][0].get<float>() == w);
   REQUIRE(r["display"][1].get<float>() == h);
-  // Lecture size: about 30 lines fill the height; the vector font has the glyphs lessons write.
-  CHECK(r["font_px"].get<float>() >= h / 32.0f);
+  // Lecture size: about 30 lines fill the height up to 1080 pixels, a 42nd at 2160 (the extra
+  // pixels go to the plot); the vector font has the glyphs lessons write.
+  CHECK(r["font_px"].get<float>() >= (h <= 1080 ? h / 32.0f : h / 43.0f));
+  // The plot area: the whole width without the controls, at least 60% with them.
+  const float plot_w = r["plot"][2].get<float>() - r["plot"][0].get<float>();
+  CHECK_MESSAGE(plot_w >= (controls ? 0.6f : 1.0f) * w, "the plot is " << plot_w << " of " << w);
   CHECK(r["missing_glyphs"].get<std::string>() == "");
   const json& items = r["items"];
   // The sampler's controls, the buttons, the status bar; or the menu and the status bar.
@@ -172,21 +176,31 @@ void check_overlays(const json& r) {
   }
 }
 
+// The fraction of the window's height the plot takes.
+float plot_height_fraction(const json& r) {
+  return (r["plot"][3].get<float>() - r["plot"][1].get<float>()) / r["display"][1].get<float>();
+}
+
 }  // namespace
 
 // The plot is the slide in every lesson step: at 1280×720 it takes the whole width (at least the
-// 75% the course asks), no label is cut and the status bar is on screen. (Sanitizer trees walk
-// every third lesson, as the lesson walk does.)
+// 75% the course asks), no label is cut, the status bar is on screen and legends hide no data.
+// At 3840×2160 the same, and the extra pixels go to the plot: the text grows more slowly than the
+// height above 1080 pixels, so the plot takes a larger share of the height than at 1280×720 (each
+// step's strip holds as many lines at both sizes). A 4K frame costs llvmpipe about a second: the
+// sanitizer trees, whose memory paths the 720p walk covers, walk every third lesson at 720p only.
 TEST_CASE(
-    "lessons at 1280x720: every step's plot takes the whole width, labels whole, legends off the "
-    "data") {
+    "lessons at 1280x720 and 3840x2160: every step's plot takes the whole width, labels whole, "
+    "legends off the data, and at 4K more of the height") {
   const std::vector<std::string> files =
       scorelab::lesson_files(std::string(SCORELAB_SOURCE_DIR) + "/assets/lessons");
   REQUIRE(files.size() >= 11);
 #ifdef SCORELAB_SANITIZED
   constexpr std::size_t kEvery = 3;
+  constexpr bool k4k = false;
 #else
   constexpr std::size_t kEvery = 1;
+  constexpr bool k4k = true;
 #endif
   for (std::size_t i = 0; i < files.size(); i += kEvery) {
     const int steps = int(scorelab::load_lesson(files[i]).steps.size());
@@ -195,6 +209,13 @@ TEST_CASE(
       const json r = lesson_report(files[i], k, 1280, 720);
       check_layout(r, 1280, 720, false);
       check_overlays(r);
+      if (!k4k) continue;
+      const json big = lesson_report(files[i], k, 3840, 2160);
+      check_layout(big, 3840, 2160, false);
+      check_overlays(big);
+      CHECK_MESSAGE(plot_height_fraction(big) >= plot_height_fraction(r) + 0.03f,
+                    "the plot takes " << plot_height_fraction(big) << " of the height at 4K, "
+                                      << plot_height_fraction(r) << " at 720p");
     }
   }
 }

@@ -318,7 +318,13 @@ TEST_CASE("make_exact_score: mixtures exactly, sample-only sets as a seeded empi
 
 TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   Scene s;
-  s.view = {1.5, -2.25, 3.5, true, {FieldSource::Learned, 0.125}, {FieldSource::Exact, 0.75},
+  s.view = {1.5,
+            -2.25,
+            3.5,
+            true,
+            true,
+            {FieldSource::Learned, 0.125},
+            {FieldSource::Exact, 0.75},
             {true, MultiplesAcross::Sdes, 5, 0.25, 0.875}};
   s.layers.data = {false, 5, 0.25};
   s.layers.density = {false, Colormap::Magma, 7.5, 96, false, 0.5, false};
@@ -335,6 +341,7 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   CHECK(back.view.center_y == -2.25);
   CHECK(back.view.half_height == 3.5);
   CHECK(back.view.split);
+  CHECK(back.view.follow_particles);
   CHECK(back.view.left.source == FieldSource::Learned);
   CHECK(back.view.left.t == 0.125);
   CHECK(back.view.right.source == FieldSource::Exact);
