@@ -3,6 +3,7 @@
 // shared-scale and relative-error changes.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -34,21 +35,43 @@ json base_scene(const json& patch) {
   return s;
 }
 
-Image render(const std::string& name, const json& scene, int frames) {
-  const fs::path j = temp_dir() / (name + ".json"), png = temp_dir() / (name + ".png");
+// The picture and the boxes drawn over its plot (legends; from the window's --ui-report, in
+// pixels: x0, y0, x1, y1).
+struct Render {
+  Image im;
+  std::vector<std::array<float, 4>> boxes;
+};
+
+Render render_with_boxes(const std::string& name, const json& scene, int frames) {
+  const fs::path j = temp_dir() / (name + ".json"), png = temp_dir() / (name + ".png"),
+                 report = temp_dir() / (name + "_ui.json");
   std::ofstream(j) << scene.dump();
   REQUIRE(run_window("--scene " + j.string() + " --size " + std::to_string(kTruthW) + "x" +
                      std::to_string(kTruthH) + " --frames " + std::to_string(frames) +
-                     " --screenshot " + png.string()) == 0);
-  return load_png(png.string());
+                     " --screenshot " + png.string() + " --ui-report " + report.string()) == 0);
+  Render r{load_png(png.string()), {}};
+  const json ui = json::parse(read_text(report));
+  for (const json& o : ui["overlays"])
+    r.boxes.push_back({o["rect"][0], o["rect"][1], o["rect"][2], o["rect"][3]});
+  return r;
 }
 
-// The heatmap values of the plot's pixels, away from the caption and the legend's corners.
-std::vector<float> heatmap_values(const Image& im) {
+Image render(const std::string& name, const json& scene, int frames) {
+  return render_with_boxes(name, scene, frames).im;
+}
+
+// The heatmap values of the plot's pixels, away from the caption and outside the legends (their
+// colour bars are heatmap colours too).
+std::vector<float> heatmap_values(const Render& r) {
+  const Image& im = r.im;
   std::vector<float> v;
   for (int y = 60; y < im.h - 30; y += 3)
-    for (int x = 140; x < im.w - 140; x += 3)
-      if (is_heatmap(im.at(x, y))) v.push_back(viridis_value(im.at(x, y)).first);
+    for (int x = 4; x < im.w - 4; x += 3) {
+      bool in_box = false;
+      for (const auto& b : r.boxes)  // and its anti-aliased rim, a pixel or two outside
+        in_box |= x >= b[0] - 3 && x <= b[2] + 3 && y >= b[1] - 3 && y <= b[3] + 3;
+      if (!in_box && is_heatmap(im.at(x, y))) v.push_back(viridis_value(im.at(x, y)).first);
+    }
   return v;
 }
 
@@ -89,8 +112,8 @@ TEST_CASE("shared scale: a nearly flat high-noise density looks flat, and shares
   json low = base_scene(density), high = base_scene(density);
   low["view"]["left"] = {{"t", 0.1}};
   high["view"]["left"] = {{"t", 0.95}};  // VE σ = 5.6: log p varies by under 1 nat over the view
-  const std::vector<float> lo = heatmap_values(render("lock_low", low, 2));
-  const std::vector<float> hi = heatmap_values(render("lock_high", high, 2));
+  const std::vector<float> lo = heatmap_values(render_with_boxes("lock_low", low, 2));
+  const std::vector<float> hi = heatmap_values(render_with_boxes("lock_high", high, 2));
   REQUIRE(lo.size() > 1000);
   REQUIRE(hi.size() > 1000);
   const auto [hi_min, hi_max] = std::minmax_element(hi.begin(), hi.end());
@@ -104,7 +127,7 @@ TEST_CASE("shared scale: a nearly flat high-noise density looks flat, and shares
 
   // Unlocked, the same high level spans the colormap: the per-frame autoscale the lock replaces.
   high["layers"]["density"]["lock_scale"] = false;
-  const std::vector<float> own = heatmap_values(render("own_high", high, 2));
+  const std::vector<float> own = heatmap_values(render_with_boxes("own_high", high, 2));
   const auto [own_min, own_max] = std::minmax_element(own.begin(), own.end());
   CHECK(*own_max - *own_min > 2 * (*hi_max - *hi_min) + 0.2f);
 }
