@@ -231,9 +231,12 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       // A sampler that runs the noise process forwards follows no score: name the process. With
       // a comparison run each panel names its sampler (the two differ only in that).
       const SamplerConfig& sampler = pv.run == 1 ? *s.compare_sampler : s.sampler;
-      const std::string particle_score = sampler_runs_forward(sampler)
-                                             ? "the forward SDE from the data, no score"
-                                             : std::string(label_of(s.ui.particle_source));
+      // Guided runs follow the score plus the guidance, as the panel's title says of its arrows.
+      const std::string particle_score =
+          sampler_runs_forward(sampler)
+              ? "the forward SDE from the data, no score"
+              : std::string(label_of(s.ui.particle_source)) +
+                    (f.ctx.guided(s.ui.particle_source) ? " + guidance" : "");
       // Two runs of one kind differ in its method: the summary names it.
       const bool same_kind = s.compare_sampler && s.compare_sampler->index() == s.sampler.index();
       const std::string runs = !s.compare_sampler ? ""
