@@ -173,12 +173,19 @@ void ddim_reproduces(const DdimConfig& c, SdeKind kind, const testing::Bias& bia
   }
 }
 
-// The reverse samplers' allowance (reproduce_test.cpp): weight 0.01, mean 0.03, covariance 0.08
-// on top of 5 standard errors of 3,000 particles. Measured energy / threshold (the threshold is 3×
-// the worst of 8 exact-vs-exact distances: those 8 pairs are all at most 1/3 of it): VP η = 0 in
-// 100 steps 0.19 (ring8) and 0.19 (anisotropic3), η = 1 in 1,000 steps 0.60 and 0.27, VE η = 0 in
-// 100 steps 0.19 and 0.21.
-const testing::Bias kDdimBias{0.01, 0.03, 0.08};
+// Tolerances (check_reproduces): 5 standard errors of 3,000 particles plus a bias allowance set, as
+// in reproduce_test.cpp, just above the worst deviation MEASURED with 30,000 particles (two seeds;
+// at that size sampling noise alone reaches ~0.07 on a ring8 covariance entry):
+//   DDIM                    weight  mean   cov (rel.)  measured at n = 30,000
+//   VP, η = 0, 100 steps    0.01    0.035  0.10        0.008 / 0.029 / 0.088
+//   VP, η = 1, 1,000 steps  0.01    0.035  0.10        0.005 / 0.011 / 0.082
+//   VE, η = 0, 100 steps    0.01    0.045  0.14        0.010 / 0.040 / 0.125
+// VE's geometric σ(t) makes 100 uniform steps in t coarser where the modes form (measured 0.014 /
+// 0.040 at 400 steps), like the ODE's Euler (0.04 / 0.10 in reproduce_test.cpp).
+// Measured energy / threshold at n = 3,000 (the threshold is 3× the worst of 8 exact-vs-exact
+// distances: those 8 pairs are all at most 1/3 of it): VP η = 0 0.19 (ring8) and 0.19
+// (anisotropic3), η = 1 0.60 and 0.27, VE η = 0 0.19 and 0.21.
+const testing::Bias kDdimBias{0.01, 0.035, 0.10};
 
 TEST_CASE("DDIM reproduces the targets: eta 0 in 100 steps and eta 1 in 1,000 (VP)") {
   ddim_reproduces(ddim(0, 100), SdeKind::VP, kDdimBias);
@@ -186,7 +193,7 @@ TEST_CASE("DDIM reproduces the targets: eta 0 in 100 steps and eta 1 in 1,000 (V
 }
 
 TEST_CASE("DDIM reproduces the targets under VE (eta 0, 100 steps)") {
-  ddim_reproduces(ddim(0, 100), SdeKind::VE, kDdimBias);
+  ddim_reproduces(ddim(0, 100), SdeKind::VE, {0.01, 0.045, 0.14});
 }
 
 TEST_CASE("the shipped DDIM scene (VP, eta 0, 50 steps) reproduces ring8") {
@@ -198,7 +205,9 @@ TEST_CASE("the shipped DDIM scene (VP, eta 0, 50 steps) reproduces ring8") {
   CHECK(c->steps == 50);
   CHECK(scene.noise.sde.kind == SdeKind::VP);
   const Points x = sample_scene(scene);  // its 2,000 particles
-  testing::check_reproduces("ring8", ring8(), x, kDdimBias, 9);
+  // 50 steps are coarser than the cases above: measured at n = 30,000 (two seeds) weight 0.005,
+  // mean 0.034, cov 0.13.
+  testing::check_reproduces("ring8", ring8(), x, {0.01, 0.04, 0.14}, 9);
   MESSAGE("ring8_ddim.json: energy / threshold " << ddim_energy_ratio("ring8", ring8(), x, 9));
 }
 
