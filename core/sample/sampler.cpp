@@ -1,6 +1,6 @@
 // The Sampler base (start, run, trajectory recording) and the pieces the kinds share
-// (sampler_impl.h). The kinds live in langevin.cpp, annealed_langevin.cpp, reverse_sde.cpp and
-// probability_flow.cpp.
+// (sampler_impl.h). The kinds live in langevin.cpp, annealed_langevin.cpp, reverse_sde.cpp,
+// probability_flow.cpp, forward_sde.cpp and ddim.cpp.
 #include "core/sample/sampler.h"
 
 #include <algorithm>

@@ -5,7 +5,8 @@
 // step() returns false once the run is finished. Randomness comes only from the Rng passed in.
 //
 // Each kind lives in its own file with its settings, scene-file fields, widgets, cost and builder
-// (core/sample/langevin.h, annealed_langevin.h, reverse_sde.h, probability_flow.h); the registry
+// (core/sample/langevin.h, annealed_langevin.h, reverse_sde.h, probability_flow.h, forward_sde.h,
+// ddim.h); the registry
 // (core/sample/sampler_registry.h) lists them once and builds one from a SamplerConfig.
 #pragma once
 #include "core/common/rng.h"

@@ -16,6 +16,7 @@
 #include <variant>
 
 #include "core/sample/annealed_langevin.h"
+#include "core/sample/ddim.h"
 #include "core/sample/forward_sde.h"
 #include "core/sample/langevin.h"
 #include "core/sample/probability_flow.h"
@@ -24,7 +25,7 @@
 namespace scorelab {
 
 using SamplerConfig = std::variant<LangevinConfig, AnnealedLangevinConfig, ReverseSdeConfig,
-                                   ProbabilityFlowConfig, ForwardSdeConfig>;
+                                   ProbabilityFlowConfig, ForwardSdeConfig, DdimConfig>;
 
 struct SamplerInfo {
   std::string_view key;    // "reverse_sde": sampler.kind in scene files

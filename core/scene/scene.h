@@ -37,8 +37,12 @@
 //                          eps 1e-5, denoise true
 //     "probability_flow":  method "euler" | "heun" | "rk4" | "rk45", steps 100, rtol 1e-5,
 //                          atol 1e-5, t_start 1, t_end 1e-5, denoise false
+//     "forward_sde":       t_end 1
+//     "ddim":              eta 0 (in [0, 1]: 0 deterministic, 1 DDPM's ancestral step),
+//                          steps 100, eps 1e-3
 //     init (Langevin kinds only): {"kind": "uniform" | "gaussian", "lo": -8, "hi": 8, "std": 1}
-//     condition (reverse_sde and probability_flow; core/sample/conditioning.h): controllable
+//     condition (reverse_sde, probability_flow, ddim, annealed_langevin;
+//       core/sample/conditioning.h): controllable
 //       generation, {"kind": "none" | "imputation" | "observation" | "class",
 //       "method": "exact" | "replacement"  (imputation: the exact conditional score, mixture data
 //                                         only; or score_sde's replacement inpainter, approximate),

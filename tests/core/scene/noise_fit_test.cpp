@@ -133,11 +133,13 @@ TEST_CASE("a drawn point set and a sample-only dataset are fitted too") {
 namespace scorelab {
 namespace {
 
-// A scene whose particles are shown and start from the VE prior (reverse SDE, probability flow
-// from t = 1).
+// A scene whose particles are shown and start from the VE prior (reverse SDE, DDIM, probability
+// flow from t = 1).
 bool starts_from_ve_prior(const Scene& s) {
   if (s.noise.sde.kind != SdeKind::VE || !s.layers.particles.on) return false;
-  if (std::holds_alternative<ReverseSdeConfig>(s.sampler)) return true;
+  if (std::holds_alternative<ReverseSdeConfig>(s.sampler) ||
+      std::holds_alternative<DdimConfig>(s.sampler))
+    return true;
   const auto* pf = std::get_if<ProbabilityFlowConfig>(&s.sampler);
   return pf && pf->t_start > pf->t_end;
 }
@@ -160,9 +162,10 @@ TEST_CASE("shipped scenes and lesson steps that start from the VE prior fit thei
   for (const char* name :
        {"default", "bench_crowd_trails", "grid25_reverse_sde_em", "mixture3_subvp_reverse_sde",
         "moons_reverse_sde", "ncsn_toy_annealed_langevin", "ncsn_toy_langevin",
-        "ring8_annealed_langevin", "ring8_model_density", "ring8_reverse_sde_observation",
-        "ring8_training", "ring8_ve_multiples", "ring8_vp_probability_flow_rk45",
-        "two_gaussians_reverse_sde_class", "two_gaussians_reverse_sde_pc"})
+        "ring8_annealed_langevin", "ring8_ddim", "ring8_model_density",
+        "ring8_reverse_sde_observation", "ring8_training", "ring8_ve_multiples",
+        "ring8_vp_probability_flow_rk45", "two_gaussians_reverse_sde_class",
+        "two_gaussians_reverse_sde_pc"})
     check_prior_fits(load_scene(root + "/assets/scenes/" + name + ".json"), name, "");
   for (const std::string& file : lesson_files(root + "/assets/lessons")) {
     const Lesson lesson = load_lesson(file);

@@ -74,8 +74,9 @@ TEST_CASE("every field round-trips through to_json, for every sampler kind") {
       2e-5, 12, false, {InitialDistribution::Kind::Uniform, -6.0, 7.0, 3.0}, {}};
   ReverseSdeConfig rs{Predictor::ReverseDiffusion, Corrector::Langevin, 0.2, 3, 1e-3, false, {}};
   ProbabilityFlowConfig pf{OdeMethod::Heun, 55, 1e-4, 1e-6, 0.9, 0.01, true, {}};
-  for (const SamplerConfig& c :
-       {SamplerConfig(lg), SamplerConfig(ald), SamplerConfig(rs), SamplerConfig(pf)}) {
+  DdimConfig ddim{0.35, 77, 2e-3, {}};
+  for (const SamplerConfig& c : {SamplerConfig(lg), SamplerConfig(ald), SamplerConfig(rs),
+                                 SamplerConfig(pf), SamplerConfig(ddim)}) {
     CAPTURE(sampler_name(c));
     const Scene s = unusual_scene(c);
     const json j = to_json(s);
@@ -135,6 +136,10 @@ TEST_CASE("every field round-trips through to_json, for every sampler kind") {
   CHECK(bpf.t_start == 0.9);
   CHECK(bpf.t_end == 0.01);
   CHECK(bpf.denoise == true);
+  const auto bddim = std::get<DdimConfig>(parse_scene(to_json(unusual_scene(ddim))).sampler);
+  CHECK(bddim.eta == 0.35);
+  CHECK(bddim.steps == 77);
+  CHECK(bddim.eps == 2e-3);
 }
 
 TEST_CASE("a named dataset round-trips with its draw size") {
@@ -203,6 +208,8 @@ TEST_CASE("invalid scenes are rejected with the key path in the message") {
       {R"({"sampler": {"kind": "langevin", "step_size": 0}})", "sampler.step_size"},
       {R"({"sampler": {"kind": "langevin", "init": {"lo": 3, "hi": 1}}})", "sampler.init"},
       {R"({"sampler": {"kind": "probability_flow", "rtol": 0}})", "sampler.rtol"},
+      {R"({"sampler": {"kind": "ddim", "eta": 1.5}})", "sampler.eta"},
+      {R"({"sampler": {"kind": "ddim", "steps": 0}})", "sampler.steps"},
       {R"({"seed": 1e400})", "seed: number overflow parsing '1e400' (numbers must be finite)"},
       {R"({"noise": {"sde": {"sigma_max": 1e400}}})", "noise.sde.sigma_max: number overflow"},
       {R"({"noise": {"schedule": {"sigma_max": -1e400}}})",
@@ -227,7 +234,8 @@ TEST_CASE("invalid scenes are rejected with the key path in the message") {
        "noise.schedule.kind: unknown noise schedule"},
       {R"({"noise": {"sde": {"kind": "vx"}}})",
        "noise.sde.kind: unknown SDE 'vx' (allowed: ve, vp, subvp)"},
-      {R"({"sampler": {"kind": "ddim"}})", "unknown sampler.kind 'ddim' (allowed: langevin, "},
+      {R"({"sampler": {"kind": "dpm_solver"}})",
+       "unknown sampler.kind 'dpm_solver' (allowed: langevin, "},
       {R"({"sampler": {"kind": "reverse_sde", "predictor": "heun"}})",
        "sampler.predictor: unknown"},
       {R"({"sampler": {"kind": "reverse_sde", "corrector": "ald"}})", "sampler.corrector: unknown"},
@@ -456,7 +464,9 @@ TEST_CASE("the sampler's condition block round-trips field by field and is stric
   ProbabilityFlowConfig pf;
   pf.condition = c;
   pf.condition.kind = Conditioning::Kind::Class;
-  for (const SamplerConfig& sc : {SamplerConfig(rs), SamplerConfig(pf)}) {
+  DdimConfig ddim;
+  ddim.condition = c;
+  for (const SamplerConfig& sc : {SamplerConfig(rs), SamplerConfig(pf), SamplerConfig(ddim)}) {
     CAPTURE(sampler_name(sc));
     const Scene s = unusual_scene(sc);
     const Scene back = parse_scene(json::parse(to_json(s).dump()));
