@@ -27,6 +27,18 @@ bool edit(ParamEditor& e, Conditioning& c) {
   return changed;
 }
 
+void Conditioning::validate_guidance_only() const {
+  validate();
+  if (weighs())
+    throw InputError(
+        "sampler.condition.method 'smc' runs in the annealed_langevin sampler (its "
+        "Langevin moves between reweightings); 'exact' works here");
+  if (replaces())
+    throw InputError(
+        "sampler.condition.method 'replacement' needs the reverse_sde sampler (it "
+        "replaces the known coordinate between stochastic steps); 'exact' works here");
+}
+
 void Conditioning::validate() const {
   if (kind == Kind::None) return;
   if (kind == Kind::Imputation && observe == Observe::Both)

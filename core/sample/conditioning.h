@@ -68,6 +68,10 @@ struct Conditioning {
   // Throws InputError naming "sampler.condition.<field>" and its range. Imputation of both
   // coordinates is refused (nothing would be left to sample).
   void validate() const;
+  // validate(), and refuses the methods a sampler must run itself (SMC: annealed Langevin;
+  // replacement: the reverse SDE), naming the sampler that can: for the kinds whose particles
+  // follow a (guided) score and nothing else (the probability-flow ODE, DDIM).
+  void validate_guidance_only() const;
 };
 
 // The scene file's fields ("sampler.condition"), for the scene reader and writer.

@@ -79,15 +79,7 @@ SamplerWork work(const DdimConfig& c, const SigmaSchedule&, const SdeParams&) {
 std::unique_ptr<Sampler> build(const DdimConfig& config, const SigmaSchedule&,
                                const SdeParams& sde) {
   const Sde process(sde);  // validates the SDE
-  config.condition.validate();
-  if (config.condition.weighs())
-    throw InputError(
-        "sampler.condition.method 'smc' runs in the annealed_langevin sampler (its "
-        "Langevin moves between reweightings); 'exact' works here");
-  if (config.condition.replaces())
-    throw InputError(
-        "sampler.condition.method 'replacement' needs the reverse_sde sampler (it "
-        "replaces the known coordinate between stochastic steps); 'exact' works here");
+  config.condition.validate_guidance_only();
   require_in_range("sampler.eta", config.eta, 0.0, 1.0);
   require_in_range("sampler.steps", config.steps, 1, 1e6);
   require_above("sampler.eps", config.eps, 0.0);

@@ -108,14 +108,7 @@ SamplerWork work(const ProbabilityFlowConfig& c, const SigmaSchedule&, const Sde
 std::unique_ptr<Sampler> build(const ProbabilityFlowConfig& config, const SigmaSchedule&,
                                const SdeParams& sde) {
   const Sde process(sde);  // validates the SDE
-  config.condition.validate();
-  if (config.condition.weighs())
-    throw InputError(
-        "sampler.condition.method 'smc' runs in the annealed_langevin sampler (its "
-        "Langevin moves between reweightings); 'exact' works here");
-  if (config.condition.replaces())
-    throw InputError("sampler.condition.method 'replacement' needs the reverse_sde sampler (it "
-                     "replaces the known coordinate between stochastic steps); 'exact' works here");
+  config.condition.validate_guidance_only();
   require_in_range("sampler.steps", config.steps, 1, 1e6);
   require_in_range("sampler.rtol", config.rtol, 1e-7, 1.0);  // float particles: see the top
   require_above("sampler.atol", config.atol, 0.0);

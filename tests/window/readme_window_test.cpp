@@ -15,6 +15,10 @@
 
 using namespace window_testing;
 
+// The sanitizer trees run the window and export paths in their own tests (tests/window); these
+// walks, minutes of rendering there, run in Release only.
+#ifndef SCORELAB_SANITIZED
+
 namespace {
 
 const std::string kSource = SCORELAB_SOURCE_DIR;
@@ -63,10 +67,7 @@ Image halved(const Image& im) {
 // Every README command runs in a fresh directory in the README's order (the headless ones too:
 // they make the model and points files other lines read; a line whose input another line makes
 // further down runs after it), as written but for readme::reduced's reductions, and writes its
-// files. A line with a placeholder (FILE.json) is a synopsis, not run. The sanitizer trees run the
-// window and export paths in their own tests (tests/window); this walk, a minute of rendering
-// there, runs in Release.
-#ifndef SCORELAB_SANITIZED
+// files. A line with a placeholder (FILE.json) is a synopsis, not run.
 TEST_CASE("readme: every command, window and export lines too, runs in the README's order") {
   const fs::path dir = reader_dir("readme_run");
   std::vector<readme::Command> pending;
@@ -105,7 +106,6 @@ TEST_CASE("readme: every command, window and export lines too, runs in the READM
   CHECK(window >= 4);
   CHECK(exports >= 10);
 }
-#endif
 
 // The README's pictures are what remake.sh's commands make: each `half` / `shot` line of the
 // script that runs at most 120 frames is run again and compared with the stored picture in 8 × 8
@@ -113,10 +113,10 @@ TEST_CASE("readme: every command, window and export lines too, runs in the READM
 // the mean block difference at most 3 of 255 and at most 2% of the blocks more than 32 apart.
 // Measured here against files made on this machine: 0.001 to 0.05 and 0% (0.27 and 0.4% for the
 // default window once, whose status bar reads the training thread's progress); another lesson's
-// picture in a picture's place differs by 13.6 (15% of blocks) to 23.6 (25%). The longer lines (a network trained for
-// thousands of steps, an export) take minutes or depend on the training thread's pace; lesson 1's
-// test compares its picture pixel by pixel (tests/window/lessons_test.cpp).
-#ifndef SCORELAB_SANITIZED
+// picture in a picture's place differs by 13.6 (15% of blocks) to 23.6 (25%). The longer lines (a
+// network trained for thousands of steps, an export) take minutes or depend on the training
+// thread's pace; lesson 1's test compares its picture pixel by pixel
+// (tests/window/lessons_test.cpp).
 TEST_CASE("readme: its pictures are what remake.sh's commands make, within a stated tolerance") {
   std::ifstream in(kSource + "/assets/screenshots/remake.sh");
   REQUIRE(in);
@@ -169,4 +169,5 @@ TEST_CASE("readme: its pictures are what remake.sh's commands make, within a sta
   }
   CHECK(compared >= 8);
 }
-#endif
+
+#endif  // SCORELAB_SANITIZED
