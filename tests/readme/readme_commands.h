@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace readme {
@@ -108,24 +110,22 @@ inline std::vector<std::string> reduced(const Command& c) {
   return args;
 }
 
-// The files a command reads (the values of --scene, --model, --points, --lesson).
-inline std::vector<std::string> inputs(const std::vector<std::string>& args) {
-  std::vector<std::string> in;
+// The values `args` gives any of `flags` (e.g. {"--out"}: the files it writes).
+inline std::vector<std::string> values_of(const std::vector<std::string>& args,
+                                          std::initializer_list<std::string_view> flags) {
+  std::vector<std::string> values;
   for (std::size_t i = 0; i + 1 < args.size(); ++i)
-    if (args[i] == "--scene" || args[i] == "--model" || args[i] == "--points" ||
-        args[i] == "--lesson")
-      in.push_back(args[i + 1]);
-  return in;
+    if (std::find(flags.begin(), flags.end(), args[i]) != flags.end())
+      values.push_back(args[i + 1]);
+  return values;
 }
 
-// The files a command writes (the values of --out, --save, --screenshot, --export).
+// The files a command reads, and those it writes.
+inline std::vector<std::string> inputs(const std::vector<std::string>& args) {
+  return values_of(args, {"--scene", "--model", "--points", "--lesson"});
+}
 inline std::vector<std::string> outputs(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i + 1 < args.size(); ++i)
-    if (args[i] == "--out" || args[i] == "--save" || args[i] == "--screenshot" ||
-        args[i] == "--export")
-      out.push_back(args[i + 1]);
-  return out;
+  return values_of(args, {"--out", "--save", "--screenshot", "--export"});
 }
 
 }  // namespace readme
