@@ -79,6 +79,13 @@ double off_modes_fraction(const GaussianMixture& m, const Points& x) {
   return x.cols() ? double(off) / double(x.cols()) : 0.0;
 }
 
+// The trace of the points' covariance (data units²): their spread about their own mean.
+double total_variance(const Points& x) {
+  if (x.cols() < 2) return 0.0;
+  const Eigen::Vector2d mean = x.cast<double>().rowwise().mean();
+  return (x.cast<double>().colwise() - mean).squaredNorm() / double(x.cols() - 1);
+}
+
 // The learned score's relative error (the error map's) at level t, its median over a 64 × 64
 // grid of the square view.
 double median_view_error(const Scene& scene, const ScoreModel& learned, double t) {
@@ -144,10 +151,12 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
       require_in_range(at + ".value", c.value, 0, 1);
       require_above(at + ".tolerance", c.tolerance, 0);
       require_in_range(at + ".tolerance", c.tolerance, 0, 1);
-    } else if (kind == "weight_error" || kind == "matches_target" || kind == "off_modes") {
-      c.kind = kind == "weight_error" ? Claim::Kind::WeightError
-               : kind == "off_modes"  ? Claim::Kind::OffModes
-                                      : Claim::Kind::MatchesTarget;
+    } else if (kind == "weight_error" || kind == "matches_target" || kind == "off_modes" ||
+               kind == "spread_ratio") {
+      c.kind = kind == "weight_error"   ? Claim::Kind::WeightError
+               : kind == "off_modes"    ? Claim::Kind::OffModes
+               : kind == "spread_ratio" ? Claim::Kind::SpreadRatio
+                                        : Claim::Kind::MatchesTarget;
       c.at_least = r.number("at_least", -1);
       c.at_most = r.number("at_most", -1);
       if (c.at_least < 0 && c.at_most < 0)
@@ -177,7 +186,7 @@ std::vector<Claim> read_claims(const nlohmann::json& claims, const Scene& scene,
     } else {
       throw InputError(at +
                        ".kind must be mode_weight, weight_error, matches_target, off_modes, "
-                       "score_error, likelihood_error or paired_distance, got '" +
+                       "spread_ratio, score_error, likelihood_error or paired_distance, got '" +
                        kind + "'");
     }
     r.finish();
@@ -227,6 +236,9 @@ std::string claim_statement(const Claim& c) {
       stated = "a start and its end: the two runs' particles end " + bounds(c, number) +
                " apart on average";
       break;
+    case Claim::Kind::SpreadRatio:
+      stated = "the particles' spread over the target's (total variance): " + bounds(c, number);
+      break;
     case Claim::Kind::LikelihoodError:
       stated = "log p through the ODE is the closed form within " + number(c.at_most) + " nats";
       break;
@@ -250,7 +262,8 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
     k.stated = claim_statement(c);
     const bool needs_particles =
         c.kind == Claim::Kind::ModeWeight || c.kind == Claim::Kind::WeightError ||
-        c.kind == Claim::Kind::MatchesTarget || c.kind == Claim::Kind::OffModes;
+        c.kind == Claim::Kind::MatchesTarget || c.kind == Claim::Kind::OffModes ||
+        c.kind == Claim::Kind::SpreadRatio;
     if (needs_particles && c.of_comparison && !compare) {
       k.measured = "no comparison run";
       out.push_back(k);
@@ -294,6 +307,11 @@ std::vector<ClaimCheck> check_claims(const std::vector<Claim>& claims, const Sce
       case Claim::Kind::OffModes:
         k.value = off_modes_fraction(target, particles);
         k.measured = percent(k.value);
+        k.holds = within(c, k.value);
+        break;
+      case Claim::Kind::SpreadRatio:
+        k.value = total_variance(particles) / std::max(total_variance(draw), 1e-12);
+        k.measured = "spread ratio " + number(k.value);
         k.holds = within(c, k.value);
         break;
       case Claim::Kind::ScoreError: {

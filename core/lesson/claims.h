@@ -29,16 +29,20 @@
 //       the mean distance between the final particles of the scene's run and of its comparison
 //       run (Scene::compare_sampler) from the same starting points, data units: "a start no longer
 //       decides its end" (at least), or "the two samplers agree particle by particle" (at most)
+//   {"kind": "spread_ratio", "at_most": r}   or   "at_least": r
+//       the particles' total variance (the trace of their covariance, data units²) divided by the
+//       target's: below 1 the run is sharper than the distribution it should reproduce (guidance
+//       past its true scale), above 1 blurrier. Exact draws of 1,000 particles: 1 ± ~0.1
 //   {"kind": "likelihood_error", "at_most": e}
 //       the exact score's log p through the probability-flow ODE (RK45 at the scene's
 //       layers.model_density.tol, from t = eps: likelihood_start_time) differs from the closed-form
 //       log p_eps by at most e nats, the largest difference over 200 fresh data draws: "the ODE's
 //       likelihood is the true one"
-// mode_weight, weight_error, matches_target and off_modes take "run": "compare" to be of the
-// comparison run instead of the scene's (the scene must have a compare_sampler).
-// Claims need mixture data (named mixtures or a custom one): a step without it is refused when
-// read. Particles that follow the exact score are checked as they are. A step whose claims need a
-// learned model (its particles follow the learned score, or it claims a score_error) needs its
+// mode_weight, weight_error, matches_target, off_modes and spread_ratio take "run": "compare" to be
+// of the comparison run instead of the scene's (the scene must have a compare_sampler). Claims need
+// mixture data (named mixtures or a custom one): a step without it is refused when read. Particles
+// that follow the exact score are checked as they are. A step whose claims need a learned model
+// (its particles follow the learned score, or it claims a score_error) needs its
 // "claims_train_steps": N (core/lesson/lesson.h), and the claims are then of a model trained N
 // steps with the step's train settings and seed (headless, from fresh weights: the same model
 // every time), so a claim about what training learns is checked too.
@@ -64,14 +68,15 @@ struct Claim {
     OffModes,
     ScoreError,
     LikelihoodError,
-    PairedDistance
+    PairedDistance,
+    SpreadRatio
   } kind = Kind::ModeWeight;
   int component = 0;         // ModeWeight: the data component k
   double value = 0;          // ModeWeight: the stated fraction, [0, 1]
   double tolerance = 0.03;   // ModeWeight: ±, (0, 1]
   double at_least = -1;      // WeightError: lower bound (−1: none)
   double at_most = -1;       // WeightError / MatchesTarget / ScoreError / LikelihoodError /
-                             // PairedDistance: upper bound (−1: none)
+                             // PairedDistance / SpreadRatio: upper bound (−1: none)
   bool of_comparison = false;  // of the comparison run's particles (JSON "run": "compare")
   double t = -1;             // MatchesTarget: the target is p_t of the scene's SDE (−1: the data);
                              // ScoreError: the level of the error (required)

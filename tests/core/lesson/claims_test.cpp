@@ -10,6 +10,8 @@
 #include "core/distributions/gaussian_mixture.h"
 #include "core/lesson/claims.h"
 #include "core/lesson/lesson.h"
+#include "core/sample/conditioning.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/scene_run.h"
 
@@ -189,6 +191,36 @@ TEST_CASE("claims: off_modes counts particles beyond 4 standard deviations of ev
   if (kVerdicts)
     for (const ClaimCheck& c : run_step(step))
       CHECK_MESSAGE(c.holds, c.stated << ": " << c.measured);
+}
+
+TEST_CASE("claims: spread_ratio tells a sharpened run from the target, either way") {
+  // A class-guided scene's target is one component. Exact draws of it have ratio 1 (2,000
+  // particles: the trace's relative standard error is about √(2/2,000) ≈ 3%, so 1 ± 0.1 is
+  // over 3 errors); the same draws shrunk about the component's mean by 0.6 have 0.36, and
+  // spread 1.5× have 2.25: an at_most 0.6 ("sharper than the conditional") fails for the first.
+  Scene scene;  // ring8, exact particles
+  scene.sampler = SamplerConfig{ReverseSdeConfig{}};
+  Conditioning c;
+  c.kind = Conditioning::Kind::Class;
+  c.component = 2;
+  c.scale = 3;
+  *sampler_condition(scene.sampler) = c;
+  const auto claims =
+      read_claims(nlohmann::json::parse(R"([{"kind": "spread_ratio", "at_most": 0.6}])"), scene);
+  const GaussianMixture target = conditional_target(*mixture_components(scene.data), c);
+  Rng rng(7);
+  Points draws;
+  target.sample(2000, rng, draws);
+  const ClaimCheck exact = check_claims(claims, scene, draws)[0];
+  CHECK(exact.value == doctest::Approx(1.0).epsilon(0.1));
+  CHECK_FALSE(exact.holds);
+  const Eigen::Vector2f mean = draws.rowwise().mean();
+  const Points sharp = (0.6f * (draws.colwise() - mean)).colwise() + mean;
+  const ClaimCheck sharpened = check_claims(claims, scene, sharp)[0];
+  CHECK(sharpened.value == doctest::Approx(0.36).epsilon(0.1));
+  CHECK(sharpened.holds);
+  const Points wide = (1.5f * (draws.colwise() - mean)).colwise() + mean;
+  CHECK(check_claims(claims, scene, wide)[0].value == doctest::Approx(2.25).epsilon(0.1));
 }
 
 TEST_CASE("claims: the forward process matches p_t at its own level only") {
