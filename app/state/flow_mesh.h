@@ -3,11 +3,11 @@
 // runner (jobs.h) and kept with the key it was computed for, so the mesh layer draws it and says
 // truly which score and direction it shows. Recomputed only when the key changes: the process,
 // the data, the source (and its model step, EMA) or the layer's direction and lines — never the
-// view (the grid's region depends on the prior or the data only). A learned mesh takes ~0.1–1 s
-// of a core, so while training it is redone at most every 2 s (scripted runs: whenever the model
-// changed, and they wait for the job, so their frames are deterministic).
-// The score is the panel's unguided one (exact or learned): the map of the model itself, whatever
-// the sampler's condition. No GL: tests/state drives it.
+// view (the grid's region depends on the prior or the data only). A learned 21 × 21 mesh
+// takes ~0.1 s of a core (61 × 61: ~1 s), so while training it is redone at most every 2 s
+// (scripted runs: whenever the model changed, and they wait for the job, so their frames are
+// deterministic). The score is the panel's unguided one (exact or learned): the map of the model
+// itself, whatever the sampler's condition. No GL: tests/state drives it.
 #pragma once
 #include <memory>
 #include <string>
