@@ -32,7 +32,8 @@ void grid_lines(const PointsT<double>& v, int g, const float (&rgba)[4], std::ve
 
 class MeshLayer final : public Layer {
  public:
-  std::string_view label() const override { return "flow map mesh"; }
+  // Its first word, "mesh", is its name for export --layers.
+  std::string_view label() const override { return "mesh (PF-ODE flow map)"; }
   int key() const override { return -1; }
   bool on(const LayersConfig& l) const override { return l.mesh.on; }
   void set_on(LayersConfig& l, bool on) const override { l.mesh.on = on; }
