@@ -13,6 +13,7 @@ std::unique_ptr<Layer> make_error_layer();
 std::unique_ptr<Layer> make_axes_layer();
 std::unique_ptr<Layer> make_streamlines_layer();
 std::unique_ptr<Layer> make_arrows_layer();
+std::unique_ptr<Layer> make_mesh_layer();
 std::unique_ptr<Layer> make_data_layer();
 std::unique_ptr<Layer> make_noised_layer();
 std::unique_ptr<Layer> make_encoding_layer();
@@ -23,8 +24,8 @@ std::unique_ptr<Layer> make_objective_layer();
 LayerTable::LayerTable() {
   for (auto make : {make_density_layer, make_model_density_layer, make_contours_layer,
                     make_error_layer, make_axes_layer, make_streamlines_layer, make_arrows_layer,
-                    make_data_layer, make_noised_layer, make_encoding_layer, make_trails_layer,
-                    make_particles_layer, make_objective_layer})
+                    make_mesh_layer, make_data_layer, make_noised_layer, make_encoding_layer,
+                    make_trails_layer, make_particles_layer, make_objective_layer})
     layers_.push_back(make());
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "app/state/flow_mesh.h"
 #include "app/state/jobs.h"
 #include "app/state/model_density.h"
 #include "app/view/camera.h"
@@ -181,6 +182,11 @@ class PanelFields {
   const ModelDensityPanel& model_density(const FieldInputs& in,
                                          const ModelDensityLayerSettings& cfg);
   const ModelDensityPanel& model_density() const { return model_density_; }
+  // The flow-map mesh (flow_mesh.h), its job started or taken as the panel's key says.
+  const FlowMeshCache& mesh(const FieldInputs& in, const MeshLayerSettings& cfg) {
+    mesh_.update(in, cfg);
+    return mesh_;
+  }
 
  private:
   DensityField density_;
@@ -190,6 +196,7 @@ class PanelFields {
   DensityOutline outline_;
   Encoding encoding_;
   ModelDensityPanel model_density_;
+  FlowMeshCache mesh_;
   double learned_arrows_at_ = -1e9, error_at_ = -1e9;  // when last computed (seconds)
   bool arrows_valid_ = false, error_valid_ = false, conditional_valid_ = false;
   bool outline_valid_ = false, encoding_valid_ = false;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Remakes every picture in the README: the lessons, the default scene, presenter mode, small
 # multiples, the error map, the noised-data layer, the help overlay, the model-density layer, the
-# export panel and the exported GIF, with the scripted mode and `scorelab export` (needs a Release
-# build, xvfb-run and ffmpeg, from setup.sh).
+# flow-map mesh, the export panel and the exported GIF, with the scripted mode and `scorelab
+# export` (needs a Release build, xvfb-run and ffmpeg, from setup.sh).
 #   assets/screenshots/remake.sh [path/to/scorelab]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -40,6 +40,8 @@ shot $out/noised_data.png 1280x800 --scene $S/noised_data.json --frames 3
 shot $out/spirals_help.png 1280x800 --scene $S/spirals_help.json --frames 90
 # 2,000 training steps, then training off (T) and the map of that model (M).
 shot $out/model_density.png 1200x600 --scene $S/model_density.json --frames 202 --press 200:T,201:M
+# The flow map as a mesh, exact and learned (training off at frame 200).
+shot $out/flow_mesh.png 1280x720 --scene assets/scenes/ring8_flow_mesh.json --frames 202 --press 200:T
 shot $out/export_panel.png 1280x800 --frames 20 --export "$(mktemp -d)/export.gif"  # mid-export
 # The README's figure for slides, with the command it shows.
 xvfb-run -a -s "-screen 0 1280x800x24" "$bin" export --out $out/reverse_sde.gif --size 400x400

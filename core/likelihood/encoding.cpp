@@ -1,6 +1,7 @@
 // Encoding and decoding through the probability-flow ODE (see encoding.h).
 #include "core/likelihood/encoding.h"
 
+#include <atomic>
 #include <string>
 
 #include "core/common/error.h"
@@ -12,7 +13,9 @@ namespace {
 
 using State = Eigen::MatrixXd;  // 2 × n
 
-void flow(const ScoreModel& model, const Sde& sde, State& y, double from, double to, double tol) {
+// False when control.cancel stopped it (y then holds an intermediate state).
+bool flow(const ScoreModel& model, const Sde& sde, State& y, double from, double to, double tol,
+          const LikelihoodControl& control) {
   require_in_range("encoding.tol", tol, 1e-10, 1.0);
   for (Index i = 0; i < y.cols(); ++i)
     if (!y.col(i).allFinite())
@@ -26,7 +29,12 @@ void flow(const ScoreModel& model, const Sde& sde, State& y, double from, double
   };
   OdeSolver<State> ode(OdeOptions{OdeMethod::Rk45, 100, tol, tol, /*per_column_error=*/true});
   ode.start(from, to);
-  ode.run(velocity, y);
+  for (;;) {
+    if (control.cancel && control.cancel->load(std::memory_order_relaxed)) return false;
+    pass(control.gate);
+    if (!ode.step(velocity, y)) return true;
+    if (control.progress) control.progress((ode.t() - from) / (to - from));
+  }
 }
 
 void check_eps(double eps) {
@@ -36,20 +44,22 @@ void check_eps(double eps) {
 
 }  // namespace
 
-void encode(const ScoreModel& model, const Sde& sde, const Points& x, double eps, double tol,
-            PointsT<double>& codes) {
+bool encode(const ScoreModel& model, const Sde& sde, const Points& x, double eps, double tol,
+            PointsT<double>& codes, const LikelihoodControl& control) {
   check_eps(eps);
   State y = x.cast<double>();
-  if (y.cols() > 0) flow(model, sde, y, eps, Sde::T, tol);
+  if (y.cols() > 0 && !flow(model, sde, y, eps, Sde::T, tol, control)) return false;
   codes = y;
+  return true;
 }
 
-void decode(const ScoreModel& model, const Sde& sde, const PointsT<double>& codes, double eps,
-            double tol, PointsT<double>& x) {
+bool decode(const ScoreModel& model, const Sde& sde, const PointsT<double>& codes, double eps,
+            double tol, PointsT<double>& x, const LikelihoodControl& control) {
   check_eps(eps);
   State y = codes;
-  if (y.cols() > 0) flow(model, sde, y, Sde::T, eps, tol);
+  if (y.cols() > 0 && !flow(model, sde, y, Sde::T, eps, tol, control)) return false;
   x = y;
+  return true;
 }
 
 }  // namespace scorelab

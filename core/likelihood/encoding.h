@@ -5,6 +5,7 @@
 // (the map is invertible whatever the model), which is the point the blog makes.
 #pragma once
 #include "core/common/points.h"
+#include "core/likelihood/likelihood.h"
 #include "core/noise/sde.h"
 #include "core/score/score_model.h"
 
@@ -12,10 +13,12 @@ namespace scorelab {
 
 // codes = x(T) from x(eps) = x (2 × N, data units). RK45 with rtol = atol = tol, error per point.
 // Throws InputError for a non-finite point or a bad eps / tol; std::runtime_error if RK45 fails.
-void encode(const ScoreModel& model, const Sde& sde, const Points& x, double eps, double tol,
-            PointsT<double>& codes);
+// `control` (optional, as the likelihood's): progress is the fraction of [eps, T] covered; a
+// cancel stops the run between ODE steps and returns false, leaving `codes` untouched.
+bool encode(const ScoreModel& model, const Sde& sde, const Points& x, double eps, double tol,
+            PointsT<double>& codes, const LikelihoodControl& control = {});
 // x = x(eps) from x(T) = codes: the same ODE from T back to eps.
-void decode(const ScoreModel& model, const Sde& sde, const PointsT<double>& codes, double eps,
-            double tol, PointsT<double>& x);
+bool decode(const ScoreModel& model, const Sde& sde, const PointsT<double>& codes, double eps,
+            double tol, PointsT<double>& x, const LikelihoodControl& control = {});
 
 }  // namespace scorelab

@@ -13,6 +13,7 @@
 #include "core/scene/layers/density_layer.h"
 #include "core/scene/layers/encoding_layer.h"
 #include "core/scene/layers/error_layer.h"
+#include "core/scene/layers/mesh_layer.h"
 #include "core/scene/layers/model_density_layer.h"
 #include "core/scene/layers/noised_layer.h"
 #include "core/scene/layers/objective_layer.h"
@@ -28,6 +29,7 @@ struct LayersConfig {
   ErrorLayerSettings error;
   ModelDensityLayerSettings model_density;
   EncodingLayerSettings encoding;
+  MeshLayerSettings mesh;
   NoisedLayerSettings noised;
   ParticlesLayerSettings particles;
   AxesLayerSettings axes;
@@ -44,6 +46,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, LayersC
   v(std::string(c.error.key), c.error);
   v(std::string(c.model_density.key), c.model_density);
   v(std::string(c.encoding.key), c.encoding);
+  v(std::string(c.mesh.key), c.mesh);
   v(std::string(c.noised.key), c.noised);
   v(std::string(c.particles.key), c.particles);
   v(std::string(c.axes.key), c.axes);

@@ -69,5 +69,6 @@ TEST_CASE("enum tables: every value, in order, keys parse back") {
   check_table({Colormap::Viridis, Colormap::Magma});
   check_table({ArrowLength::Normalized, ArrowLength::Scaled, ArrowLength::Log});
   check_table({ErrorKind::Relative, ErrorKind::PWeighted});
+  check_table({FlowDirection::PriorToData, FlowDirection::DataToPrior});
   check_table({MultiplesAcross::Levels, MultiplesAcross::Sdes});
 }
