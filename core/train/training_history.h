@@ -24,12 +24,15 @@ namespace scorelab {
 class TrainingHistory {
  public:
   struct Config {
-    // Steps between snapshots at the start of a run (it doubles at every thinning), ≥ 1. 200 steps
-    // is 0.1 s of training at the default width: a new picture every few frames while it runs.
+    // Steps between snapshots at the start of a run (it doubles at every thinning), ≥ 1. 200
+    // steps of the default network take about 0.3 s on one core (README: 5,000 steps in ~8 s),
+    // so early training, where the field changes fastest, gets a snapshot every few tenths of
+    // a second.
     long interval = 200;
-    // Memory the snapshots may take, bytes. 16 MiB holds ~55 snapshots of the default network
-    // (37k weights, 300 kB with their EMA); a network too large for two snapshots in the cap
-    // records none (enabled() says so) rather than exceed it.
+    // Memory the snapshots may take, bytes. 16 MiB holds 54 snapshots of the default network
+    // (about 37,800 weights: 295 KiB with their EMA, as `scorelab export --through-training`
+    // reports); a network too large for two snapshots in the cap records none (enabled() says
+    // so) rather than exceed it.
     std::size_t cap_bytes = std::size_t(16) << 20;
   };
 
