@@ -42,10 +42,12 @@ bool scrub_control(const app::AppContext& ctx, Scene& s) {
     changed = true;
   }
   ImGui::EndDisabled();
+  ImGui::PushTextWrapPos(0.0f);  // wrapped at the panel's edge
   ImGui::TextDisabled("%s: %zu snapshots every %s steps, %.1f of %.0f MiB",
                       live ? "live" : app::scrub_label(ctx.shown()).c_str(), snaps.size(),
                       app::grouped(h.interval()).c_str(), double(h.bytes()) * mib,
                       double(h.config().cap_bytes) * mib);
+  ImGui::PopTextWrapPos();
   return changed;
 }
 
