@@ -60,8 +60,9 @@ constexpr FlagSpec kExportFlags[] = {
     {"--through-training", "STEPS",
      "samples through training: train STEPS steps, 1 to 1000000 (from the\n"
      "scene's seeded weights, or --model's), then one frame per recorded\n"
-     "snapshot (every 200 steps, thinned to fit 16 MiB): the learned field and\n"
-     "the fixed-seed learned samples at that step"},
+     "snapshot (every 200 steps, thinned to fit 16 MiB; a slide GIF at most 80\n"
+     "of them, evenly spread): the learned field and the fixed-seed learned\n"
+     "samples at that step"},
     {"--train-steps", "K",
      "training steps before each frame, 0 to 10000 (default 10 while the\n"
      "scene's ui.training is on; with --model, 0 unless given)"},

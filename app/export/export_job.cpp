@@ -154,7 +154,7 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   }
   if (!scrub_steps_.empty()) {  // through training: the step's weights, its particles rerun
     Scene edit = ctx_->scene();
-    edit.ui.scrub_step = int(scrub_steps_[std::size_t(i)]);
+    edit.ui.scrub_step = int(scrub_steps_[std::size_t(timeline_.snapshot(i))]);
     ctx_->submit(edit);
   }
   ctx_->set_particle_target(timeline_.sampler_steps(i));

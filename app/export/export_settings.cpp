@@ -60,10 +60,14 @@ Timeline::Timeline(const Scene& scene, const ExportSettings& settings, int snaps
     return;
   }
   total_steps_ = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde)->total_steps();
+  // A slide GIF keeps to its frame budget: a longer run is spread over kSlideFrames frames.
+  const bool slide_gif = settings.gif_quality == GifQuality::Slide &&
+                         encode::format_for_path(settings.out) == encode::Format::Gif;
   if (through_training_) {
     if (snapshots < 1)
       throw InputError("export through training: the training history is empty (train first)");
-    frames_ = snapshots;
+    snapshots_ = snapshots;
+    frames_ = slide_gif ? std::min(snapshots, kSlideFrames) : snapshots;
     return;
   }
   if (settings.frames > 0) {
@@ -81,9 +85,7 @@ Timeline::Timeline(const Scene& scene, const ExportSettings& settings, int snaps
         "number of frames, or choose another ODE method");
   steps_per_frame_ = scene.ui.steps_per_frame;
   const double needed = std::ceil(total_steps_ / steps_per_frame_ - 1e-9) + 1;
-  // A slide GIF keeps to its frame budget: the run is spread over kSlideFrames frames.
-  if (settings.gif_quality == GifQuality::Slide && needed > kSlideFrames &&
-      encode::format_for_path(settings.out) == encode::Format::Gif) {
+  if (slide_gif && needed > kSlideFrames) {
     frames_ = kSlideFrames;
     fit_ = true;
     return;
@@ -116,6 +118,11 @@ std::optional<double> Timeline::sweep_t(int i) const {
   const double s_hi = sde.level(1.0).s;
   const double s_lo = std::min(s_hi, std::max(sde.level(0.0).s, app::kMinFieldStd));
   return sde.time_of_std(s_hi * std::pow(s_lo / s_hi, u));
+}
+
+int Timeline::snapshot(int i) const {
+  if (frames_ == snapshots_) return i;  // else frames_ = kSlideFrames ≥ 2
+  return static_cast<int>(std::lround(double(snapshots_ - 1) * i / (frames_ - 1)));
 }
 
 std::optional<std::string> sweep_conflict(const Scene& scene, const ExportSettings& settings) {

@@ -72,7 +72,7 @@ class Timeline {
  public:
   // Throws InputError when the length cannot be known (an adaptive sampler run "until it
   // finishes") or exceeds kMaxFrames. Through training, the frames are the history's
-  // `snapshots`.
+  // `snapshots` (a slide GIF: at most kSlideFrames of them, evenly spread).
   Timeline(const Scene& scene, const ExportSettings& settings, int snapshots = 0);
 
   int frames() const { return frames_; }
@@ -81,6 +81,9 @@ class Timeline {
   int sampler_steps(int i) const;
   // The panels' SDE time t at frame i of a sweep (none when not sweeping).
   std::optional<double> sweep_t(int i) const;
+  // Through training: the index of the snapshot frame i shows (the first at frame 0, the last at
+  // the last frame).
+  int snapshot(int i) const;
 
  private:
   int frames_ = 1;
@@ -89,6 +92,7 @@ class Timeline {
   bool fit_ = false;            // N frames: steps spread evenly so the last frame is the end
   std::optional<Sweep> sweep_;
   bool through_training_ = false;
+  int snapshots_ = 0;  // through training: the history's snapshots
   SdeParams sde_;
 };
 
