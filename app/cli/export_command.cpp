@@ -18,6 +18,7 @@
 #include "core/common/error.h"
 #include "core/common/atomic_file.h"
 #include "core/scene/checkpoint.h"
+#include "core/scene/exact_score.h"
 #include "core/scene/limits.h"
 
 namespace scorelab::exporting {
@@ -56,6 +57,12 @@ constexpr FlagSpec kExportFlags[] = {
     {"--sweep", "sigma|t",
      "animate the noise level instead of the particles: sigma from its\n"
      "largest to its smallest value in equal log steps, or SDE time t 1 -> 0"},
+    {"--through-training", "STEPS",
+     "samples through training: train STEPS steps, 1 to 1000000 (from the\n"
+     "scene's seeded weights, or --model's), then one frame per recorded\n"
+     "snapshot (every 200 steps, thinned to fit 16 MiB; a slide GIF at most 80\n"
+     "of them, evenly spread): the learned field and the fixed-seed learned\n"
+     "samples at that step"},
     {"--train-steps", "K",
      "training steps before each frame, 0 to 10000 (default 10 while the\n"
      "scene's ui.training is on; with --model, 0 unless given)"},
@@ -139,6 +146,13 @@ ExportSettings settings_from(const Flags& flags) {
     else
       throw UsageError("--sweep wants 'sigma' or 't', got '" + v + "'");
   }
+  if (flags.has("--through-training")) {
+    if (flags.has("--sweep") || flags.has("--frames") || flags.has("--train-steps"))
+      throw UsageError(
+          "--through-training: one frame per snapshot of its own training run; it "
+          "takes no --sweep, --frames or --train-steps");
+    s.through_training = true;
+  }
   s.train_steps_per_frame = flags.has("--train-steps")
                                 ? int(flags.integer("--train-steps", 0, 10000))
                             : flags.has("--model") ? 0
@@ -157,6 +171,30 @@ ExportSettings settings_from(const Flags& flags) {
   return s;
 }
 
+// --through-training: the scene's network trained `steps` steps headless (from `start` when
+// given), for its history of snapshots. Ctrl-C stops it with nothing written.
+TrainingHistory train_for_history(const Scene& scene, const Checkpoint* start, long steps,
+                                  const cli::CancelOnSignal& cancel, std::ostream& err) {
+  Scene trained = scene;
+  if (start) trained.train = start->scene.train;  // the architecture the weights belong to
+  TrainingSession session(trained.train_config(), make_data_source(scene.data));
+  if (start)
+    session.restore(start->step, start->params, start->ema, start->ema_updates, start->adam_steps,
+                    start->adam_m, start->adam_v);
+  const long end = session.steps() + steps;
+  while (session.steps() < end) {
+    cancel.throw_if_cancelled("export cancelled while training; nothing was written");
+    session.step();
+    if (session.stalled())
+      throw InputError("export through training: training kept diverging and stopped at step " +
+                       std::to_string(session.steps()) + "; nothing was written");
+  }
+  const TrainingHistory& h = session.snapshots();
+  err << "export: trained " << steps << " steps; " << h.snapshots().size() << " snapshots every "
+      << h.interval() << " steps (" << h.bytes() / 1024 << " KiB)\n";
+  return h;
+}
+
 int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
   // Every flag is checked (exit 2) before the scene and model are read (exit 1).
   const ExportSettings settings = settings_from(flags);
@@ -168,6 +206,8 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
     ViewConfig probe;
     apply_source(flags.text("--source"), probe);
   }
+  const long history_steps =
+      flags.has("--through-training") ? long(flags.integer("--through-training", 1, 1'000'000)) : 0;
   std::optional<std::uint64_t> seed;
   if (flags.has("--seed")) seed = flags.unsigned_integer("--seed");
   if (flags.has("--raw") && !flags.has("--model")) throw UsageError("--raw needs --model FILE");
@@ -183,7 +223,7 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
     scene.ui.particle_source = FieldSource::Learned;  // as `scorelab sample --model`
     scene.ui.use_ema = !flags.has("--raw");
   }
-  if (settings.train_steps_per_frame == 0) scene.ui.training = false;
+  if (settings.train_steps_per_frame == 0 || history_steps > 0) scene.ui.training = false;
   // Refused before the GL context and the first frame: an output that is an input, a device or
   // in a missing directory (open_sink checks the rest), and a scene this machine cannot run.
   std::vector<std::string> inputs;
@@ -191,13 +231,19 @@ int run_export(const Flags& flags, std::ostream& out, std::ostream& err) {
     if (flags.has(flag)) inputs.push_back(flags.text(flag));
   exporting::check_export_output(settings.out, inputs);
   check_cost(scene,
-             {.train = scene.ui.training, .sample = true, .learned = model != nullptr,
+             {.train_steps = history_steps,
+              .train = scene.ui.training || history_steps > 0,
+              .sample = true,
+              .learned = model != nullptr || history_steps > 0,
               .window = true},
              budget_from_environment());
 
-  const render::GlContext gl(64, 64, /*visible=*/false);
   const cli::CancelOnSignal cancel;
-  ExportJob job(scene, settings, model);
+  TrainingHistory history;
+  if (history_steps > 0)
+    history = train_for_history(scene, model.get(), history_steps, cancel, err);
+  const render::GlContext gl(64, 64, /*visible=*/false);
+  ExportJob job(scene, settings, model, std::move(history));
   err << "export: " << job.description() << " -> " << settings.out << "\n";
   if (const double bytes = estimated_bytes(settings, job.frames()); bytes > 0) {
     char line[96];
@@ -231,16 +277,19 @@ const cli::Command& export_command() {
       "export",
       "render a scene's animation to GIF / MP4 / PNG frames, or a picture to PNG, offscreen",
       "[--scene FILE] --out anim.gif|anim.mp4|frames/|picture.png [--size WxH] [--fps F]\n"
-      "       [--frames N] [--sweep sigma|t] [--train-steps K] [--seed S] [--model FILE]\n"
+      "       [--frames N] [--sweep sigma|t] [--train-steps K] [--through-training STEPS]\n"
+      "       [--seed S] [--model FILE]\n"
       "       [--layers LIST] [--source exact|learned|exact,learned] [--quality slide|full]",
       "Renders what the window's plot shows (no side panel) into an offscreen image of the\n"
       "requested size, frame by frame, and encodes it: GIF with giflib (one palette for the whole\n"
       "animation), MP4 (H.264) through the ffmpeg program, PNG with stb_image_write. Animated: the\n"
       "sampler's particles and trails (default), or the noise level (--sweep), and the learned\n"
-      "field while training advances (--train-steps). What is drawn comes from the scene's\n"
-      "\"layers\" and \"view\" blocks, or from --layers and --source. A GIF fits a slide by\n"
-      "default (64 colours, at most 80 frames; the default scene's is about 9 MB); --quality\n"
-      "full keeps 256 colours and every frame. The estimated size is printed before rendering.\n"
+      "field while training advances (--train-steps), or one frame per recorded snapshot of a\n"
+      "training run (--through-training: samples through training). What is drawn comes from\n"
+      "the scene's \"layers\" and \"view\" blocks, or from --layers and --source. A GIF fits a\n"
+      "slide by default (64 colours, at most 80 frames; the default scene's is about 9 MB);\n"
+      "--quality full keeps 256 colours and every frame. The estimated size is printed before\n"
+      "rendering.\n"
       "A .png is one picture: only the run's last frame is drawn (it has no trails, which need\n"
       "the frames before it). Frames are indexed, not timed: the same scene, seed and flags\n"
       "give the same file on any machine. Needs a display for its hidden window (on a server:\n"

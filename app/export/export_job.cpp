@@ -59,9 +59,9 @@ std::vector<std::array<std::uint8_t, 3>> palette_hints(const Scene& scene,
 }
 
 ExportJob::ExportJob(const Scene& scene, const ExportSettings& settings,
-                     std::shared_ptr<const Checkpoint> model)
+                     std::shared_ptr<const Checkpoint> model, TrainingHistory history)
     : settings_(validated(scene, settings)),
-      timeline_(scene, settings),
+      timeline_(scene, settings, int(history.snapshots().size())),
       pixel_scale_(pixel_scale_for(settings)),
       target_(settings.width, settings.height),
       overlay_(pixel_scale_, settings.height) {
@@ -100,6 +100,10 @@ ExportJob::ExportJob(const Scene& scene, const ExportSettings& settings,
   // A single picture takes, before its one frame, the training steps of every frame it skips.
   mode.train_steps_per_frame = settings.train_steps_per_frame * (first_ + 1);
   ctx_ = std::make_unique<app::AppContext>(drawn, mode, std::move(model));
+  if (settings.through_training) {
+    for (const auto& snapshot : history.snapshots()) scrub_steps_.push_back(snapshot->step);
+    ctx_->show_history(std::move(history));
+  }
   worker_ = std::make_unique<encode::EncodeWorker>(std::move(sink), kQueueFrames);
 }
 
@@ -146,6 +150,11 @@ void ExportJob::render_frame(int i, encode::Image& image) {
   if (const auto t = timeline_.sweep_t(i)) {
     Scene edit = ctx_->scene();
     edit.view.left.t = edit.view.right.t = *t;
+    ctx_->submit(edit);
+  }
+  if (!scrub_steps_.empty()) {  // through training: the step's weights, its particles rerun
+    Scene edit = ctx_->scene();
+    edit.ui.scrub_step = int(scrub_steps_[std::size_t(timeline_.snapshot(i))]);
     ctx_->submit(edit);
   }
   ctx_->set_particle_target(timeline_.sampler_steps(i));

@@ -29,9 +29,10 @@ struct ExportProgress {
 class ExportJob {
  public:
   // Needs a current GL 3.3 context. Checks the settings and the output (path, size, ffmpeg for
-  // MP4) before anything is rendered; throws InputError naming the problem.
+  // MP4) before anything is rendered; throws InputError naming the problem. Through training
+  // (settings.through_training) frame i shows snapshot i of `history`.
   ExportJob(const Scene& scene, const ExportSettings& settings,
-            std::shared_ptr<const Checkpoint> model = nullptr);
+            std::shared_ptr<const Checkpoint> model = nullptr, TrainingHistory history = {});
   ~ExportJob();
 
   // Renders frames while the encoder has room, for at most `budget_seconds` (at least one frame
@@ -58,6 +59,7 @@ class ExportJob {
   OffscreenTarget target_;
   OverlayContext overlay_;
   std::unique_ptr<encode::EncodeWorker> worker_;
+  std::vector<long> scrub_steps_;  // through training: frame i's training step
   int first_ = 0;     // the first frame of the timeline that is rendered (a .png: the last)
   int rendered_ = 0;  // the next frame of the timeline to render
 };

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "app/encode/frame_sink.h"
 #include "app/state/app_context.h"
@@ -21,6 +22,14 @@ void ExportSettings::validate() const {
   require_in_range("export training steps per frame", train_steps_per_frame, 0, 10000);
   for (float c : background) require_in_range("export background", c, 0, 1);
   if (out.empty()) throw InputError("export: no output path");
+  if (through_training && sweep)
+    throw InputError(
+        "export through training animates the training steps; it cannot also sweep "
+        "the noise level");
+  if (through_training && frames > 0)
+    throw InputError(
+        "export through training has one frame per recorded snapshot; it takes no "
+        "frame count");
 }
 
 int ExportSettings::palette_colours() const {
@@ -44,13 +53,23 @@ double estimated_bytes(const ExportSettings& settings, int frames) {
   return 0;
 }
 
-Timeline::Timeline(const Scene& scene, const ExportSettings& settings)
-    : sweep_(settings.sweep), sde_(scene.noise.sde) {
+Timeline::Timeline(const Scene& scene, const ExportSettings& settings, int snapshots)
+    : sweep_(settings.sweep), through_training_(settings.through_training), sde_(scene.noise.sde) {
   if (sweep_) {
     frames_ = settings.frames > 0 ? settings.frames : kDefaultSweepFrames;
     return;
   }
   total_steps_ = make_sampler(scene.sampler, scene.noise.schedule, scene.noise.sde)->total_steps();
+  // A slide GIF keeps to its frame budget: a longer run is spread over kSlideFrames frames.
+  const bool slide_gif = settings.gif_quality == GifQuality::Slide &&
+                         encode::format_for_path(settings.out) == encode::Format::Gif;
+  if (through_training_) {
+    if (snapshots < 1)
+      throw InputError("export through training: the training history is empty (train first)");
+    snapshots_ = snapshots;
+    frames_ = slide_gif ? std::min(snapshots, kSlideFrames) : snapshots;
+    return;
+  }
   if (settings.frames > 0) {
     frames_ = settings.frames;
     fit_ = true;
@@ -66,9 +85,7 @@ Timeline::Timeline(const Scene& scene, const ExportSettings& settings)
         "number of frames, or choose another ODE method");
   steps_per_frame_ = scene.ui.steps_per_frame;
   const double needed = std::ceil(total_steps_ / steps_per_frame_ - 1e-9) + 1;
-  // A slide GIF keeps to its frame budget: the run is spread over kSlideFrames frames.
-  if (settings.gif_quality == GifQuality::Slide && needed > kSlideFrames &&
-      encode::format_for_path(settings.out) == encode::Format::Gif) {
+  if (slide_gif && needed > kSlideFrames) {
     frames_ = kSlideFrames;
     fit_ = true;
     return;
@@ -83,6 +100,8 @@ Timeline::Timeline(const Scene& scene, const ExportSettings& settings)
 
 int Timeline::sampler_steps(int i) const {
   if (sweep_) return 0;
+  // To the end: an adaptive run's count is not known, and stepping stops once it finishes.
+  if (through_training_) return total_steps_ >= 0 ? total_steps_ : std::numeric_limits<int>::max();
   if (fit_) {
     if (frames_ == 1) return 0;
     return static_cast<int>(std::lround(double(total_steps_) * i / (frames_ - 1)));
@@ -101,6 +120,11 @@ std::optional<double> Timeline::sweep_t(int i) const {
   return sde.time_of_std(s_hi * std::pow(s_lo / s_hi, u));
 }
 
+int Timeline::snapshot(int i) const {
+  if (frames_ == snapshots_) return i;  // else frames_ = kSlideFrames ≥ 2
+  return static_cast<int>(std::lround(double(snapshots_ - 1) * i / (frames_ - 1)));
+}
+
 std::optional<std::string> sweep_conflict(const Scene& scene, const ExportSettings& settings) {
   if (settings.sweep && scene.view.multiples.on &&
       scene.view.multiples.across == MultiplesAcross::Levels)
@@ -116,6 +140,14 @@ Scene export_scene(Scene scene, const ExportSettings& settings) {
   if (settings.sweep) {
     scene.layers.particles.on = false;
     scene.ui.follow_sampler = false;
+  }
+  if (settings.through_training) {
+    // The history is given (ExportJob): nothing trains. The particles are the learned model's
+    // samples, and a one-panel view shows the learned field.
+    scene.ui.training = false;
+    scene.ui.particle_source = FieldSource::Learned;
+    if (!scene.view.split && !scene.view.multiples.on)
+      scene.view.left.source = FieldSource::Learned;
   }
   return scene;
 }

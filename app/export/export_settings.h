@@ -45,6 +45,11 @@ struct ExportSettings {
   GifQuality gif_quality = GifQuality::Slide;
   int gif_colours = 0;  // GIF palette colours, 2..256; 0 = by gif_quality
   std::optional<Sweep> sweep;  // animate the noise level instead of the particles
+  // Samples through training: one frame per snapshot of a training history (the window's, or
+  // the command line's own run), each the learned field and the fixed-seed learned particles
+  // run to the end, at that step: the training scrubber as an animation. No sweep, no frame
+  // count (the snapshots are the frames).
+  bool through_training = false;
   // Training steps before each frame while the scene's ui.training is on (the learned field
   // evolves from the seeded initial weights, or from a start model).
   int train_steps_per_frame = 10;
@@ -66,14 +71,19 @@ double estimated_bytes(const ExportSettings& settings, int frames);
 class Timeline {
  public:
   // Throws InputError when the length cannot be known (an adaptive sampler run "until it
-  // finishes") or exceeds kMaxFrames.
-  Timeline(const Scene& scene, const ExportSettings& settings);
+  // finishes") or exceeds kMaxFrames. Through training, the frames are the history's
+  // `snapshots` (a slide GIF: at most kSlideFrames of them, evenly spread).
+  Timeline(const Scene& scene, const ExportSettings& settings, int snapshots = 0);
 
   int frames() const { return frames_; }
-  // Sampler steps taken when frame i is drawn (frame 0: the initial particles).
+  // Sampler steps taken when frame i is drawn (frame 0: the initial particles; through training
+  // every frame's run goes to its end).
   int sampler_steps(int i) const;
   // The panels' SDE time t at frame i of a sweep (none when not sweeping).
   std::optional<double> sweep_t(int i) const;
+  // Through training: the index of the snapshot frame i shows (the first at frame 0, the last at
+  // the last frame).
+  int snapshot(int i) const;
 
  private:
   int frames_ = 1;
@@ -81,6 +91,8 @@ class Timeline {
   double steps_per_frame_ = 0;  // until-finished mode: the scene's speed
   bool fit_ = false;            // N frames: steps spread evenly so the last frame is the end
   std::optional<Sweep> sweep_;
+  bool through_training_ = false;
+  int snapshots_ = 0;  // through training: the history's snapshots
   SdeParams sde_;
 };
 

@@ -208,8 +208,12 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     }
     // A guided scene's arrows are the guided score and its heatmap the conditional density
     // (app/state/fields.h): the caption names the guidance, so no one reads them as p_t(x)'s.
-    const std::string who = process + std::string(label_of(pv.source)) +
-                            (f.ctx.guided(pv.source) ? " + guidance" : "");
+    // A scrubbed learned panel names the past step it shows (every wording keeps it).
+    const std::string scrub = app::scrub_label(f.ctx.shown());
+    const std::string who =
+        process + std::string(label_of(pv.source)) +
+        (pv.source == FieldSource::Learned && !scrub.empty() ? ", " + scrub : "") +
+        (f.ctx.guided(pv.source) ? " + guidance" : "");
     const std::string follows = pv.follows_particles ? "following the particles" : "pinned";
     // The longest wording that fits the panel on one line (titles that wrap cover the data);
     // what is dropped first is what the status bar also says (the follow state, then t).
@@ -236,6 +240,9 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
           sampler_runs_forward(sampler)
               ? "the forward SDE from the data, no score"
               : std::string(label_of(s.ui.particle_source)) +
+                    (s.ui.particle_source == FieldSource::Learned && !scrub.empty()
+                         ? " at step " + app::grouped(f.ctx.shown().step())
+                         : "") +
                     (f.ctx.guided(s.ui.particle_source) ? " + guidance" : "");
       // Two runs of one kind differ in its method: the summary names it.
       const bool same_kind = s.compare_sampler && s.compare_sampler->index() == s.sampler.index();

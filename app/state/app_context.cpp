@@ -111,6 +111,7 @@ void AppContext::rebuild_trainer() {
   learned_.reset();
   guided_learned_.reset();
   learned_step_ = -1;
+  shown_ = {};
   last_train_warning_.clear();
   last_train_error_.clear();
   ++rebuilds_.trainer;
@@ -411,13 +412,27 @@ void AppContext::update() {
     trainer_->wait_idle();
   }
   train_snap_ = trainer_->snapshot();
-  if (train_snap_ && train_snap_->model &&
-      (train_snap_->model->step != learned_step_ || learned_ema_ != scene_.ui.use_ema)) {
-    learned_ = std::make_unique<LearnedScore>(train_snap_->model, scene_.ui.use_ema);
-    learned_step_ = train_snap_->model->step;
+  // The weights shown: live, or the scrubber's snapshot (training goes on behind it).
+  const TrainingHistory* history = given_history_ ? &*given_history_
+                                   : train_snap_   ? &train_snap_->snapshots
+                                                   : nullptr;
+  const ShownModel shown = shown_model(train_snap_ ? train_snap_->model : nullptr, history,
+                                       scene_.ui.scrub_step);
+  if (shown.model && (shown.model->step != learned_step_ || shown.model != shown_.model ||
+                      learned_ema_ != scene_.ui.use_ema)) {
+    learned_ = std::make_unique<LearnedScore>(shown.model, scene_.ui.use_ema);
+    learned_step_ = shown.model->step;
     learned_ema_ = scene_.ui.use_ema;
     guided_learned_ = make_guided_score(scene_, *learned_);
+    // Another past step (or back to live): the learned particles are the fixed-seed batch of the
+    // weights shown, so they run again from the same start, and the model density is of them.
+    // Live updates leave both alone (a rerun 30 times a second would never finish).
+    if ((shown.scrubbed || shown_.scrubbed) && shown.model != shown_.model) {
+      if (scene_.ui.particle_source == FieldSource::Learned) restart_particles();
+      if (scene_.layers.model_density.on) ++model_density_requests_;
+    }
   }
+  shown_ = shown;
   if (train_snap_ && train_snap_->warning != last_train_warning_) {
     last_train_warning_ = train_snap_->warning;
     if (!last_train_warning_.empty())

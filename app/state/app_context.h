@@ -23,6 +23,7 @@
 #include "app/state/numbers.h"
 #include "app/state/particles.h"
 #include "app/state/quality_meter.h"
+#include "app/state/training_scrub.h"
 #include "core/nn/learned_score.h"
 #include "core/scene/checkpoint.h"
 #include "core/scene/noise_fit.h"
@@ -127,6 +128,9 @@ class AppContext {
   // Exports: from now on update() takes the particles to exactly `steps` sampler steps (fewer once
   // the sampler finished) instead of stepping them while playing.
   void set_particle_target(int steps) { particle_target_ = steps; }
+  // Exports through training: from now on ui.scrub_step picks from `history` (another run's,
+  // the window's at the time of the export) instead of this context's own trainer's.
+  void show_history(TrainingHistory history) { given_history_ = std::move(history); }
 
   // ---- what the layers and the panels read ----------------------------------------------------
   const Points& data_points() const { return data_points_; }  // the training samples shown
@@ -146,6 +150,9 @@ class AppContext {
   }
   const TrainerSnapshot* training() const { return train_snap_.get(); }
   long model_step() const { return learned_step_; }  // −1 before the first snapshot
+  // The weights learned() is of: live, or the history's snapshot nearest ui.scrub_step
+  // (training_scrub.h), with the label every learned panel states.
+  const ShownModel& shown() const { return shown_; }
   // Run 0: the scene's sampler; run 1: its compare_sampler from the same start (not started
   // without one), drawn by the split view's right panel (PanelView::run).
   const Particles& particles(int run = 0) const { return run == 1 ? compare_ : particles_; }
@@ -222,6 +229,8 @@ class AppContext {
   std::unique_ptr<ScoreModel> guided_exact_, guided_learned_;  // null without guidance
   long learned_step_ = -1;
   bool learned_ema_ = true;
+  ShownModel shown_;
+  std::optional<TrainingHistory> given_history_;  // show_history()
   std::string last_train_warning_;
   std::string last_train_error_;
 

@@ -109,7 +109,7 @@ FieldInputs field_inputs(const AppContext& ctx, int panel, const view::WorldRect
   in.learned = ctx.learned();
   in.guided = ctx.guided(in.source);
   in.data_points = &ctx.data_points();
-  in.training = ctx.training();
+  in.model = ctx.shown().model;
   in.data_revision = ctx.data_revision();
   in.model_step = ctx.model_step();
   in.ema = ctx.scene().ui.use_ema;
@@ -311,7 +311,7 @@ const ModelDensityPanel& PanelFields::model_density(const FieldInputs& in,
   }
   const bool asked = in.model_density_requests != st.seen_requests;
   const bool exact = in.source == FieldSource::Exact;
-  if ((asked || !st.started) && (exact || (in.training && in.training->model))) {
+  if ((asked || !st.started) && (exact || in.model)) {
     st.seen_requests = in.model_density_requests;
     st.started = true;
     st.error.clear();
@@ -321,7 +321,7 @@ const ModelDensityPanel& PanelFields::model_density(const FieldInputs& in,
     if (exact)
       r.exact = in.exact;
     else
-      r.model = in.training->model;
+      r.model = in.model;
     r.ema = s.ui.use_ema;
     r.sde = s.noise.sde;
     r.tol = cfg.tol;

@@ -129,7 +129,8 @@ struct FieldInputs {
   // the scene's condition does not guide.
   const ScoreModel* guided = nullptr;
   const Points* data_points = nullptr;  // the training samples shown
-  const TrainerSnapshot* training = nullptr;  // null before the first snapshot
+  // The weights `learned` is of (live or scrubbed, AppContext::shown()); null before the first.
+  std::shared_ptr<const ModelSnapshot> model;
   FieldSource source = FieldSource::Exact;
   long data_revision = 0;
   long model_step = -1;

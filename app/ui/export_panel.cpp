@@ -78,12 +78,18 @@ void export_section(const app::AppContext& ctx, const layers::LayerTable& table,
     ImGui::TextWrapped("Cannot sweep: %s.", why->c_str());
     ImGui::PopStyleColor();
   }
-  if (p.length != ExportLength::UntilFinished) {
+  if (p.length == ExportLength::ThroughTraining) {
+    const TrainerSnapshot* snap = ctx.training();
+    ImGui::TextWrapped(
+        "%zu frames: the training history's snapshots, each the learned field and "
+        "the fixed-seed learned samples at its step.",
+        snap ? snap->snapshots.snapshots().size() : std::size_t(0));
+  } else if (p.length != ExportLength::UntilFinished) {
     int frames = p.settings.frames > 0 ? p.settings.frames : exporting::kDefaultSweepFrames;
     if (ImGui::InputInt("frames", &frames)) p.settings.frames = frames;
     p.settings.frames = frames;
   }
-  if (ctx.scene().ui.training)
+  if (ctx.scene().ui.training && p.length != ExportLength::ThroughTraining)
     ImGui::SliderInt("train/frame", &p.settings.train_steps_per_frame, 0, 200);
   if (format == 0) {  // GIF: fits a slide (64 colours, ≤ 80 frames) unless full quality
     bool full = p.settings.gif_quality == exporting::GifQuality::Full;
@@ -150,7 +156,8 @@ void run_export(app::AppContext& ctx, ExportPanel& p, double budget_seconds) {
     exporting::ExportSettings s = p.settings;
     s.out = p.path;
     s.title = p.title;
-    if (p.length == ExportLength::UntilFinished) s.frames = 0;
+    s.through_training = p.length == ExportLength::ThroughTraining;
+    if (p.length == ExportLength::UntilFinished || s.through_training) s.frames = 0;
     s.sweep = sweep_of(p.length);
     Scene scene = ctx.scene();
     if (p.custom_layers) scene.layers = p.layers;
@@ -161,7 +168,10 @@ void run_export(app::AppContext& ctx, ExportPanel& p, double budget_seconds) {
       start = std::make_shared<const Checkpoint>(
           checkpoint_of_snapshot(*ctx.training()->model, ctx.scene()));
     try {
-      p.job = std::make_unique<exporting::ExportJob>(scene, s, start);
+      // Through training: the window's history as it is now (pointers to its snapshots).
+      p.job = std::make_unique<exporting::ExportJob>(
+          scene, s, start,
+          s.through_training && ctx.training() ? ctx.training()->snapshots : TrainingHistory{});
       p.result.clear();
       p.failed = false;
     } catch (const InputError& e) {

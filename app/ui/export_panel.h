@@ -18,7 +18,8 @@ namespace scorelab::ui {
 
 // How long the export runs: the sampler's run (until it finishes, or spread over N frames), or a
 // sweep of the noise level with the particles hidden.
-enum class ExportLength { UntilFinished, Frames, SweepSigma, SweepTime };
+// Or the training history, one frame per snapshot (samples through training).
+enum class ExportLength { UntilFinished, Frames, SweepSigma, SweepTime, ThroughTraining };
 
 }  // namespace scorelab::ui
 
@@ -30,7 +31,9 @@ struct EnumTable<ui::ExportLength> {
       {ui::ExportLength::UntilFinished, "until_finished", "until the sampler finishes"},
       {ui::ExportLength::Frames, "frames", "N frames (the run spans them)"},
       {ui::ExportLength::SweepSigma, "sweep_sigma", "sweep sigma (max -> min)"},
-      {ui::ExportLength::SweepTime, "sweep_time", "sweep SDE time (1 -> 0)"}};
+      {ui::ExportLength::SweepTime, "sweep_time", "sweep SDE time (1 -> 0)"},
+      {ui::ExportLength::ThroughTraining, "through_training",
+       "samples through training (a frame per snapshot)"}};
 };
 }  // namespace scorelab
 

@@ -6,6 +6,7 @@
 #include "app/widgets/item_report.h"
 #include "app/ui/numbers_panel.h"
 #include "app/ui/quality_panel.h"
+#include "app/ui/scrub_control.h"
 #include "app/widgets/imgui_param_editor.h"
 
 #include <imgui.h>
@@ -434,6 +435,7 @@ bool model_section(const app::AppContext& ctx, Scene& s, Commands& commands) {
                 training_rate(ctx).c_str());
     loss_plot(*snap);
   }
+  changed |= scrub_control(ctx, s);
   quality_readout(ctx, commands);  // measured only while this section is open
   return changed;
 }

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <set>
 #include <span>
@@ -138,6 +139,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, UiConfi
   v("model_file", c.model_file);
   v("numbers", c.numbers);
   v("marginal_angle", c.marginal_angle);
+  v("scrub_step", c.scrub_step, FieldRole::Playback);
 }
 
 // Config types written as nested JSON objects: every type with a field list (a value of one is
@@ -372,6 +374,7 @@ void validate_window(const Scene& s) {
     throw InputError("ui.model_file: a checkpoint's file name beside the scene file (no folders, "
                      "at most 255 characters), got '" + model + "'");
   require_in_range("ui.marginal_angle", s.ui.marginal_angle, -180, 180);
+  require_in_range("ui.scrub_step", s.ui.scrub_step, -1, std::numeric_limits<int>::max());
 }
 
 }  // namespace

@@ -249,6 +249,11 @@ struct UiConfig {
   // marginal strip and the energy distance to exact samples, all at the particles' level.
   bool numbers = false;
   double marginal_angle = 0;  // the marginal strip's direction, degrees from +x, [-180, 180] (90: y)
+  // The training scrubber: -1 shows the live model; a step ≥ 0 shows the trainer's recorded
+  // snapshot nearest to it (core/train/training_history.h) in every learned field, the model
+  // density and the learned particles (rerun from the same seed), while training may go on.
+  // [-1, 2^31 - 1] training steps.
+  int scrub_step = -1;
   bool operator==(const UiConfig&) const = default;
 };
 

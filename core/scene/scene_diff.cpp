@@ -33,7 +33,8 @@ SceneDiff diff(const Scene& before, const Scene& after) {
   d.layers = !(before.layers == after.layers);
   const UiConfig &ub = before.ui, &ua = after.ui;
   d.fields = d.data || noise || d.view || d.layers || ub.discrete_levels != ua.discrete_levels ||
-             ub.follow_sampler != ua.follow_sampler || ub.use_ema != ua.use_ema;
+             ub.follow_sampler != ua.follow_sampler || ub.use_ema != ua.use_ema ||
+             ub.scrub_step != ua.scrub_step;
   d.training_on = ub.training != ua.training;
   d.playing = ub.playing != ua.playing;
   return d;

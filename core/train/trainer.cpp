@@ -82,6 +82,7 @@ void Trainer::publish(TrainingSession& s, bool running, double steps_per_second)
     if (previous) snap->model = previous->model;  // keep the last finite weights
   }
   snap->history = s.history();
+  snap->snapshots = s.snapshots();
   snap->steps_per_second = steps_per_second;
   snap->warning = s.warning();
   snap->error = error_;

@@ -24,6 +24,7 @@ namespace scorelab {
 struct TrainerSnapshot {
   std::shared_ptr<const ModelSnapshot> model;  // null until the first publication
   LossHistory history;
+  TrainingHistory snapshots;    // the run's past weights (pointers to immutable snapshots)
   double steps_per_second = 0;  // measured over the last second of running
   std::string warning;          // the divergence guard's last message, "" if none
   std::string error;            // why the last step failed and training stopped, "" if it did not

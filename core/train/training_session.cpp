@@ -109,6 +109,8 @@ void TrainingSession::reset() {
   stalled_ = false;
   warning_.clear();
   history_.clear();
+  snapshots_.clear();
+  record_snapshot();
   save_good_state();
 }
 
@@ -166,6 +168,7 @@ void TrainingSession::roll_back(const std::string& why) {
   adam_.set_state(good_.adam_steps, good_.m, good_.v);
   ema_.set_state(good_.ema_updates, good_.ema);
   step_ = good_.step;
+  snapshots_.drop_after(step_);
   loss_avg_ = 0;
   ++rollbacks_in_a_row_;
   adam_.config.lr *= 0.1;
@@ -254,7 +257,13 @@ TrainingSession::StepResult TrainingSession::step() {
     count[k] += 1;
   }
   history_.add(step_, loss, sum, count);
+  record_snapshot();
   return {loss, grad_norm, false};
+}
+
+void TrainingSession::record_snapshot() {
+  // The check first: a snapshot copies the weights, which a step that is not due must not pay.
+  if (snapshots_.enabled() && snapshots_.due(step_)) snapshots_.add(snapshot());
 }
 
 std::shared_ptr<const ModelSnapshot> TrainingSession::snapshot() const {
@@ -273,6 +282,8 @@ void TrainingSession::restore(long step, const Eigen::VectorXf& params, const Ei
   adam_.set_state(adam_steps, adam_m, adam_v);
   step_ = step;
   history_.clear();
+  snapshots_.clear();
+  record_snapshot();
   save_good_state();
 }
 

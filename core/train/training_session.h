@@ -24,6 +24,7 @@
 #include "core/nn/learned_score.h"
 #include "core/train/loss_history.h"
 #include "core/train/objective.h"
+#include "core/train/training_history.h"
 
 namespace scorelab {
 
@@ -107,6 +108,9 @@ class TrainingSession {
   const std::string& warning() const { return warning_; }  // last guard message, "" if none
   bool stalled() const { return stalled_; }  // the guard gave up (learning rate too small)
   const LossHistory& history() const { return history_; }
+  // The run's weight snapshots every so many steps, within a memory cap (training_history.h):
+  // from step 0 (or the restored step) to the latest recorded, for showing a past step again.
+  const TrainingHistory& snapshots() const { return snapshots_; }
   const Mlp& mlp() const { return *mlp_; }
   const Eigen::VectorXf& params() const { return params_; }
   const Ema& ema() const { return ema_; }
@@ -125,6 +129,7 @@ class TrainingSession {
   double evaluate_batch();  // batch_ → grad_, per_sample_; returns the mean loss
   void save_good_state();
   void roll_back(const std::string& why);
+  void record_snapshot();  // into snapshots_, when the step is due
 
   TrainConfig cfg_;
   DataSource data_;
@@ -168,6 +173,7 @@ class TrainingSession {
   bool stalled_ = false;
   std::string warning_;
   LossHistory history_;
+  TrainingHistory snapshots_;
 };
 
 }  // namespace scorelab

@@ -78,14 +78,14 @@ inline bool is_placeholder(const std::string& w) {
 //   train --steps ≤ 200; likelihood --grid 8x8 and --test-n 50; sample --n 200 where unset;
 //   window --frames ≤ 3 and --bench-frames ≤ 10;
 //   export --frames ≤ 3 (3 where unset), each side of --size ≤ 160 (160x160 where unset),
-//   --train-steps ≤ 10.
+//   --train-steps ≤ 10, --through-training ≤ 400 (its frames are its snapshots: no --frames).
 inline std::vector<std::string> reduced(const Command& c) {
   std::vector<std::string> args = c.run;
   const std::string command = c.window() ? "" : args[0];
   const auto cap = [](std::string& value, int most) {
     value = std::to_string(std::min(most, std::stoi(value)));
   };
-  bool has_n = false, has_frames = false, has_size = false;
+  bool has_n = false, has_frames = false, has_size = false, through_training = false;
   for (std::size_t i = 0; i + 1 < args.size(); ++i) {
     const std::string& flag = args[i];
     std::string& value = args[i + 1];
@@ -97,6 +97,7 @@ inline std::vector<std::string> reduced(const Command& c) {
     if ((c.window() || command == "export") && flag == "--frames") cap(value, 3);
     if (flag == "--bench-frames") cap(value, 10);
     if (flag == "--train-steps") cap(value, 10);
+    if (flag == "--through-training") cap(value, 400), through_training = true;
     if (command == "export" && flag == "--size") {
       const std::size_t x = value.find('x');
       value = std::to_string(std::min(160, std::stoi(value.substr(0, x)))) + "x" +
@@ -105,7 +106,8 @@ inline std::vector<std::string> reduced(const Command& c) {
   }
   if (command == "sample" && !has_n) args.insert(args.end(), {"--n", "200"});
   if (command == "likelihood") args.insert(args.end(), {"--test-n", "50"});
-  if (command == "export" && !has_frames) args.insert(args.end(), {"--frames", "3"});
+  if (command == "export" && !has_frames && !through_training)
+    args.insert(args.end(), {"--frames", "3"});
   if (command == "export" && !has_size) args.insert(args.end(), {"--size", "160x160"});
   return args;
 }

@@ -155,6 +155,53 @@ TEST_CASE("the same export twice gives byte-identical files, training included")
   CHECK(read_text(c) != bytes_a);
 }
 
+TEST_CASE("export through training: a GIF with one frame per recorded snapshot") {
+  // A 16-wide network trained 1,000 steps: snapshots at steps 0, 200, ..., 1,000 (the history's
+  // first spacing; far below its cap), so 6 frames, each the learned field and the learned
+  // particles of one step.
+  const fs::path scene = write_scene("through", R"({"version": 2, "particles": 200,
+                   "model": {"width": 16, "depth": 1}, "train": {"batch": 32}})");
+  const fs::path gif = temp_dir() / "through.gif";
+  std::string out, err;
+  REQUIRE(run_window("export --scene " + scene.string() + " --out " + gif.string() +
+                         " --size 160x160 --through-training 1000",
+                     &out, &err) == 0);
+  CHECK(err.find("6 snapshots every 200 steps") != std::string::npos);
+  const Gif g = decode_gif(gif.string());
+  REQUIRE(g.frames.size() == 6);
+  // The learned field and samples change with training: each frame differs from the one before
+  // (the untrained network's field from the first trained one's most of all).
+  for (std::size_t i = 1; i < g.frames.size(); ++i)
+    CHECK_MESSAGE(differing_pixels(g.frames[i - 1], g.frames[i]) >= 100, "frame " << i);
+  // Its frames are the snapshots: a frame count or a sweep is refused (a usage error, exit 2).
+  CHECK(run_window("export --scene " + scene.string() + " --out " + gif.string() +
+                       " --through-training 1000 --frames 4",
+                   &out, &err) == 2);
+  CHECK(err.find("--through-training") != std::string::npos);
+}
+
+TEST_CASE("export through training: a slide GIF spreads a long history over 80 frames") {
+  // A 16-wide network: its snapshots are 8 KB, so the 16 MiB cap keeps every one of a 20,000-step
+  // run (101); a slide GIF shows 80 of them, full quality all. Under the sanitizers a 2,000-step
+  // run (11 snapshots, all shown) takes the same code path at a tenth of the training.
+#ifdef SCORELAB_SANITIZED
+  const char* steps = "2000";
+  const std::size_t snapshots = 11, slide = 11;
+#else
+  const char* steps = "20000";
+  const std::size_t snapshots = 101, slide = 80;  // kSlideFrames (app/export/export_settings.h)
+#endif
+  const fs::path scene = write_scene("through_long", R"({"version": 2, "particles": 100,
+                   "model": {"width": 16, "depth": 1}, "train": {"batch": 32}})");
+  for (const bool full : {false, true}) {
+    const fs::path gif = temp_dir() / (full ? "long_full.gif" : "long_slide.gif");
+    REQUIRE(run_window("export --scene " + scene.string() + " --out " + gif.string() +
+                       " --size 32x32 --through-training " + steps +
+                       (full ? " --quality full" : "")) == 0);
+    CHECK(decode_gif(gif.string()).frames.size() == (full ? snapshots : slide));
+  }
+}
+
 TEST_CASE("export PNG frames: count, size, and frame 0 equals a one-frame PNG export") {
   const fs::path scene = write_scene("pngseq");
   const fs::path dir = temp_dir() / "frames";

@@ -343,6 +343,7 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   s.layers.axes = {false, false};
   s.ui = {1.75, false, true, false, false, 12.5, FieldSource::Learned, false, false, true, true, true, 4,
           "trained.ckpt", true, 90};
+  s.ui.scrub_step = 1200;
   const Scene back = parse_scene(json::parse(to_json(s).dump()));
   CHECK(back == s);
   CHECK(back.view.center_x == 1.5);
@@ -400,6 +401,7 @@ TEST_CASE("the window's blocks (view, layers, ui) round-trip field by field") {
   CHECK(back.ui.run == 4);
   CHECK(back.ui.numbers);
   CHECK(back.ui.marginal_angle == 90);
+  CHECK(back.ui.scrub_step == 1200);
 }
 
 TEST_CASE("a drawn point set round-trips and is checked") {
@@ -452,6 +454,9 @@ TEST_CASE("window settings out of range or misspelt name their key") {
         std::string::npos);
   CHECK(error_of(R"({"layers": {"particle": {}}})").find("layers.particle") != std::string::npos);
   CHECK(error_of(R"({"ui": {"ui_scale": 9}})").find("ui.ui_scale") != std::string::npos);
+  CHECK(error_of(R"({"ui": {"scrub_step": -2}})").find("ui.scrub_step") != std::string::npos);
+  CHECK(error_of(R"({"ui": {"scrub_step": 3000000000}})").find("ui.scrub_step") !=
+        std::string::npos);
 }
 
 TEST_CASE("the sampler's condition block round-trips field by field and is strict") {
