@@ -53,7 +53,7 @@ FlowMesh compute_mesh(const MeshRequest& r, JobControl& control) {
 void FlowMeshCache::update(const FieldInputs& in, const MeshLayerSettings& cfg) {
   take_finished();
   const bool learned = in.source == FieldSource::Learned;
-  if (learned && !(in.training && in.training->model)) return;  // no snapshot yet
+  if (learned && !in.model) return;  // no snapshot yet (live or scrubbed)
   FlowMeshKey key;
   key.sde = in.scene->noise.sde;
   key.data_revision = in.data_revision;
@@ -72,7 +72,7 @@ void FlowMeshCache::update(const FieldInputs& in, const MeshLayerSettings& cfg) 
     return;
   MeshRequest r;
   if (learned) {
-    r.model = in.training->model;
+    r.model = in.model;
   } else {
     r.exact = in.exact;
   }
