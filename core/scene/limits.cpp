@@ -44,10 +44,12 @@ struct ScoreCost {
   bool empirical = false;  // an empirical mixture: one narrow kernel per point (a stiff flow)
 };
 
-// The network's parameter count (Mlp's layout: (2 + E) → H → … → H → 2).
+// The network's parameter count (Mlp's layout: (2 + E) → H → … → H → 2, and the class
+// embedding H × (K + 1) of a class-conditional network).
 double model_params(const MlpConfig& m) {
   const double H = m.width, E = m.embedding.width;
-  return (2 + E) * H + H + (m.depth - 1) * (H * H + H) + H * 2 + 2;
+  const double classes = m.classes > 0 ? H * (m.classes + 1) : 0;
+  return (2 + E) * H + H + (m.depth - 1) * (H * H + H) + H * 2 + 2 + classes;
 }
 
 // An empirical mixture's score is one isotropic kernel per point, evaluated by a SIMD loop at
