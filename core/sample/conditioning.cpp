@@ -132,6 +132,18 @@ GaussianMixture conditional_target(const std::vector<GaussianComponent>& data,
   return GaussianMixture(posterior_components(data, c));
 }
 
+Sharpening measure_sharpening(const GaussianComponent& target, const NoiseLevel& level,
+                              const Points& x) {
+  Sharpening out;
+  out.exact_spread = level.m * level.m * target.cov.trace() + 2 * level.s * level.s;
+  if (x.cols() == 0) return out;
+  const Eigen::Vector2d mean = x.cast<double>().rowwise().mean();
+  out.spread = (x.cast<double>().colwise() - mean).colwise().squaredNorm().mean();
+  out.ratio = out.spread / out.exact_spread;
+  out.offset = (mean - level.m * target.mean).norm();
+  return out;
+}
+
 GuidedScore::GuidedScore(const ScoreModel& base, const std::vector<GaussianComponent>& data,
                          const Conditioning& condition)
     : base_(base),

@@ -145,6 +145,16 @@ class GuidedScore final : public ScoreModel {
 GaussianMixture conditional_target(const std::vector<GaussianComponent>& data,
                                    const Conditioning& condition);
 
+// How much guided samples are sharpened past a class conditional: their spread against the exact
+// class conditional's at the same level, N(m μ_k, m² Σ_k + s² I). spread = E‖x − x̄‖² (the trace
+// of the sample covariance, data units²); ratio = spread / exact_spread: 1 for samples of the class
+// conditional itself, below 1 sharpened (guidance weight γ > 1), above 1 wider. offset = ‖x̄ − m μ_k‖.
+struct Sharpening {
+  double spread = 0, exact_spread = 0, ratio = 0, offset = 0;
+};
+Sharpening measure_sharpening(const GaussianComponent& target, const NoiseLevel& level,
+                              const Points& x);
+
 // The posterior mixture p_0(x | y) for y = H x + N(0, noise² I) (Kalman update per component;
 // weights ∝ π_k N(y; H μ_k, H Σ_k Hᵀ + noise² I)). Throws InputError if every weight underflows.
 // For exact imputation (x_c = value with no noise) the noise is kImputationNoise × the smallest
