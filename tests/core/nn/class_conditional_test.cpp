@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "core/nn/finite_differences.h"
 #include "core/nn/mlp.h"
 
 using namespace scorelab;
@@ -41,6 +42,19 @@ void class_batch(Index n, PointsT<double>& x, LevelBatch<double>& level) {
     level.label[i] = int(i % (kClassCount + 1)) - 1;  // −1 = kNoLabel, then 0..K−1
   }
 }
+
+// A class-conditional network with the reach, its initial weights and a batch of n points.
+struct ClassSetup {
+  ClassMlp mlp = make_class_mlp(kClassCount);
+  ClassVec p;
+  PointsT<double> x;
+  LevelBatch<double> level;
+  ClassSetup(std::uint64_t seed, Index n) {
+    Rng rng(seed);
+    mlp.init_params(p, rng);
+    class_batch(n, x, level);
+  }
+};
 
 double class_rel_err(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
   return (a - b).norm() / std::max(b.norm(), 1e-300);
@@ -80,13 +94,8 @@ TEST_CASE("class-conditional MLP: the class embedding adds H × (K + 1) paramete
 // relative error is ≪ 1e-6). The class embedding's entries are among the parameters checked, and
 // every class and ∅ occur in the batch.
 TEST_CASE("class-conditional MLP: backward equals finite differences, with 0, 1 and 2 tangents") {
-  const ClassMlp mlp = make_class_mlp(kClassCount);
-  Rng rng(11);
-  ClassVec p;
-  mlp.init_params(p, rng);
-  PointsT<double> x;
-  LevelBatch<double> level;
-  class_batch(9, x, level);
+  const ClassSetup setup(11, 9);
+  const auto& [mlp, p, x, level] = setup;
   for (int K = 0; K <= 2; ++K) {
     CAPTURE(K);
     PointsT<double> d0 = PointsT<double>::Random(2, 9), d1 = PointsT<double>::Random(2, 9);
@@ -103,15 +112,7 @@ TEST_CASE("class-conditional MLP: backward equals finite differences, with 0, 1 
     loss(p);
     ClassVec grad = ClassVec::Zero(mlp.num_params());
     mlp.backward(p, ctx, G, gt, grad);
-    ClassVec fd(mlp.num_params());
-    for (Index i = 0; i < p.size(); ++i) {
-      ClassVec q = p;
-      const double h = 1e-6;
-      q[i] += h;
-      const double lp = loss(q);
-      q[i] -= 2 * h;
-      fd[i] = (lp - loss(q)) / (2 * h);
-    }
+    const Eigen::VectorXd fd = nn_testing::fd_gradient(loss, p);
     CHECK(class_rel_err(grad, fd) < 1e-6);
     // The class embedding's block on its own (the last H × (K + 1) entries): nonzero, and right.
     const Index nc = 8 * (kClassCount + 1);
@@ -122,26 +123,11 @@ TEST_CASE("class-conditional MLP: backward equals finite differences, with 0, 1 
 
 // The input Jacobian of a labelled forward against finite differences of the score in x.
 TEST_CASE("class-conditional MLP: the input Jacobian equals finite differences in x") {
-  const ClassMlp mlp = make_class_mlp(kClassCount);
-  Rng rng(12);
-  ClassVec p;
-  mlp.init_params(p, rng);
-  PointsT<double> x;
-  LevelBatch<double> level;
-  class_batch(12, x, level);
+  const ClassSetup setup(12, 12);
+  const auto& [mlp, p, x, level] = setup;
   ClassMlp::Context ctx;
   Eigen::Matrix<double, 4, Eigen::Dynamic> J;
   mlp.jacobian(p, x, level, ctx, J);
-  Eigen::Matrix<double, 4, Eigen::Dynamic> fd(4, 12);
-  for (int axis = 0; axis < 2; ++axis) {
-    const double h = 1e-6;
-    PointsT<double> xp = x, xm = x;
-    xp.row(axis).array() += h;
-    xm.row(axis).array() -= h;
-    mlp.forward(p, xp, level, ctx);
-    const PointsT<double> sp = ctx.score;
-    mlp.forward(p, xm, level, ctx);
-    fd.middleRows(2 * axis, 2) = (sp - ctx.score) / (2 * h);
-  }
+  const auto fd = nn_testing::fd_input_jacobian(mlp, p, x, level, ctx);
   CHECK(class_rel_err(J, fd) < 1e-6);
 }
