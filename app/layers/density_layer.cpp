@@ -85,7 +85,11 @@ class DensityLayer final : public Layer {
         title = line;
       }
       title += unnormalised;
-      title += "\n(exact conditional,\nthe samples' target)";
+      // A guidance weight other than 1 tempers the samples' law away from the conditional.
+      const bool tempered = k.kind != Conditioning::Kind::Imputation && k.scale != 1;
+      title += !tempered      ? "\n(exact conditional,\nthe samples' target)"
+               : k.scale > 1 ? "\n(exact conditional; a weight\n> 1 sharpens the samples\npast it)"
+                             : "\n(exact conditional; a weight\n< 1 widens the samples\nbeyond it)";
       title += r.locked ? "\nshared scale" : "\nscale of this view";
       return Legend{f.layers().density.colormap, title, r.lo, r.hi, "%.1f"};
     }

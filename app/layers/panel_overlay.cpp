@@ -132,6 +132,13 @@ int least_noisy_panel(const app::AppContext& ctx) {
   return best;
 }
 
+// " + <guidance>" for a source the scene guides ("classifier-free guidance w = 3"), else "".
+std::string guidance_suffix(const app::AppContext& ctx, const Scene& s, FieldSource source) {
+  const Conditioning* c = sampler_condition(s.sampler);
+  if (!ctx.guided(source) || !c) return "";
+  return " + " + guidance_words(*c, source == FieldSource::Learned);
+}
+
 }  // namespace
 
 std::vector<Eigen::Vector2f> visible_points_px(const PanelFrame& f, bool particles) {
@@ -213,7 +220,7 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     const std::string who =
         process + std::string(label_of(pv.source)) +
         (pv.source == FieldSource::Learned && !scrub.empty() ? ", " + scrub : "") +
-        (f.ctx.guided(pv.source) ? " + guidance" : "");
+        guidance_suffix(f.ctx, s, pv.source);
     const std::string follows = pv.follows_particles ? "following the particles" : "pinned";
     // The longest wording that fits the panel on one line (titles that wrap cover the data);
     // what is dropped first is what the status bar also says (the follow state, then t).
@@ -243,7 +250,7 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
                     (s.ui.particle_source == FieldSource::Learned && !scrub.empty()
                          ? " at step " + app::grouped(f.ctx.shown().step())
                          : "") +
-                    (f.ctx.guided(s.ui.particle_source) ? " + guidance" : "");
+                    guidance_suffix(f.ctx, s, s.ui.particle_source);
       // Two runs of one kind differ in its method: the summary names it.
       const bool same_kind = s.compare_sampler && s.compare_sampler->index() == s.sampler.index();
       const std::string runs = !s.compare_sampler ? ""

@@ -136,9 +136,23 @@ EnergyNumbers measure_energy(const LevelTarget& target, const NoiseLevel& level,
   return out;
 }
 
+int guided_class(const AppContext& ctx) {
+  const Conditioning* c = sampler_condition(ctx.scene().sampler);
+  const auto comps = mixture_components(ctx.scene().data);
+  if (!c || c->kind != Conditioning::Kind::Class || !comps ||
+      c->component >= static_cast<int>(comps->size()))
+    return -1;
+  return c->component;
+}
+
 Reading measure(const LevelTarget& target, const NoiseLevel& level, const Points& particles,
-                const Eigen::Vector2d& u, Rng& rng) {
+                const Eigen::Vector2d& u, Rng& rng, int guided_class) {
   Reading r;
+  if (target.mixture && guided_class >= 0) {
+    r.guided_class = guided_class;
+    r.sharpening = measure_sharpening(
+        target.mixture->components()[std::size_t(guided_class)], level, particles);
+  }
   r.level = level;
   r.u = u;
   if (target.mixture) r.fractions = mode_fractions(*target.mixture, level, particles);
@@ -185,10 +199,11 @@ void LiveNumbers::update(const AppContext& ctx, JobRunner& jobs) {
   const double rad = angle * std::numbers::pi / 180.0;
   const Eigen::Vector2d u(std::cos(rad), std::sin(rad));
   const int step = p.steps_taken(), total = p.total_steps();
+  const int k = guided_class(ctx);
   Rng rng = rng_.split();
-  auto work = [target = target_, level, x = Points(p.display()), u, step, total,
+  auto work = [target = target_, level, x = Points(p.display()), u, step, total, k,
                rng](JobControl&) mutable {
-    Reading r = measure(*target, level, x, u, rng);
+    Reading r = measure(*target, level, x, u, rng, k);
     r.step = step;
     r.total_steps = total;
     return r;

@@ -1,11 +1,16 @@
 // Live numbers a class can read: how the particles compare with the exact distribution at their
-// own level, as three readings the Numbers section draws (app/ui/numbers_panel.cpp):
+// own level, as three readings the Numbers section draws (app/ui/numbers_panel.cpp), and a fourth
+// under class guidance:
 //   particles per mode   the fraction of particles whose largest exact responsibility at the
 //                        level is component k, beside the true weight π_k (mixture data only)
 //   marginal strip       a histogram of the particles projected on a unit direction u, beside the
 //                        exact marginal density of uᵀx at the level (a 1-D mixture)
 //   energy distance      particles against fresh exact samples of the level, beside the
 //                        exact-vs-exact values of the same statistic (core/train/quality.h)
+//   sharpening           class guidance (mixture data): the particles' spread against the exact
+//                        class conditional's at the level, N(m μ_k, m² Σ_k + s² I)
+//                        (core/sample/conditioning.h measure_sharpening): 1 for the class
+//                        conditional itself, below 1 when a guidance weight > 1 sharpens past it
 // The exact distribution at a level is the scene's data pushed through x_t = m x_0 + s z: a
 // Gaussian mixture's components become N(m μ_k, m² Σ_k + s² I); any other data (moons, spirals,
 // drawn points) is the shown point set, each point becoming N(m p_j, s² I).
@@ -18,6 +23,7 @@
 #include "app/state/jobs.h"
 #include "core/common/rng.h"
 #include "core/distributions/gaussian_mixture.h"
+#include "core/sample/conditioning.h"
 #include "core/noise/noise_level.h"
 
 namespace scorelab::app {
@@ -89,9 +95,16 @@ struct Reading {
   std::vector<double> fractions;  // per component (empty without a mixture)
   MarginalStrip strip;
   EnergyNumbers energy;
+  int guided_class = -1;               // the class k guided towards, −1 without class guidance
+  std::optional<Sharpening> sharpening;  // against class k's conditional (class guidance only)
 };
+// `guided_class`: the component k of class guidance (the scene's sampler.condition), or −1.
 Reading measure(const LevelTarget& target, const NoiseLevel& level, const Points& particles,
-                const Eigen::Vector2d& u, Rng& rng);
+                const Eigen::Vector2d& u, Rng& rng, int guided_class = -1);
+
+// The component class guidance of the scene steers towards, when the data is a mixture that has
+// it; else −1.
+int guided_class(const AppContext& ctx);
 
 // The window's readings, updated once per frame while the Numbers section shows. A reading costs
 // tens of milliseconds (the energy distances), so it runs as a background job on a copy of the

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numbers>
+#include <string>
 
 namespace scorelab::ui {
 
@@ -159,6 +160,27 @@ bool numbers_section(const app::LiveNumbers& numbers, Scene& s) {
     ImGui::TextDisabled("exact vs exact: %.3g typical, %.3g at 95%%", e.null_median, e.null_p95);
     if (!numbers.has_modes())
       ImGui::TextDisabled("exact: the shown data points, noised to the level");
+  }
+  if (r->sharpening) {
+    // The particles follow the particle source's score plus the guidance (its words as the
+    // panel titles give them).
+    const Sharpening& h = *r->sharpening;
+    const Conditioning* c = sampler_condition(s.sampler);
+    const bool learned = s.ui.particle_source == FieldSource::Learned;
+    ImGui::Text("class %d spread %.3g x exact conditional", r->guided_class, h.ratio);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "E|x - mean|^2 of the particles (%.3g) over that of the exact class %d conditional at "
+          "the level (%.3g); their mean is %.3g from the class mean",
+          h.spread, r->guided_class, h.exact_spread, h.offset);
+    ImGui::TextDisabled("(1: the conditional; < 1: sharper)");
+    if (c) {
+      const std::string who = "particles: " + std::string(label_of(s.ui.particle_source)) +
+                              " + " + guidance_words(*c, learned);
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", who.c_str());
+      ImGui::PopStyleColor();
+    }
   }
   return changed;
 }

@@ -6,6 +6,7 @@
 #include <Eigen/LU>
 #include <cassert>
 #include <cmath>
+#include <stdexcept>
 #include <numbers>
 #include <string>
 
@@ -189,6 +190,14 @@ void GaussianMixture::log_density(const PointsT<double>& x, const NoiseLevel& le
 
 void GaussianMixture::divergence(const Points& x, const NoiseLevel& level, Values& out) const {
   evaluate<float>(x, level, nullptr, nullptr, &out);
+}
+
+void GaussianMixture::class_score(const Points& x, const NoiseLevel& level, int k,
+                                  Points& out) const {
+  if (k < 0 || k >= classes()) throw std::out_of_range("class_score: no such component");
+  GaussianComponent c = comps_[std::size_t(k)];
+  c.weight = 1.0;
+  GaussianMixture({c}).score(x, level, out);
 }
 
 void GaussianMixture::sample(Index n, Rng& rng, Points& out, const NoiseLevel& level,

@@ -65,6 +65,10 @@ class GaussianMixture final : public ScoreModel {
   bool has_jvp() const override { return true; }
   void jvp(const Points& x, const NoiseLevel& level, const Points& v, Points& out) const override;
 
+  // Its components are its classes: class_score(k) is component k's perturbed score.
+  int classes() const override { return static_cast<int>(comps_.size()); }
+  void class_score(const Points& x, const NoiseLevel& level, int k, Points& out) const override;
+
   // n draws from p_level; labels (optional) receive the component index of each draw.
   void sample(Index n, Rng& rng, Points& out, const NoiseLevel& level = NoiseLevel::clean(),
               std::vector<int>* labels = nullptr) const;

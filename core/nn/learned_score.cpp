@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cassert>
+#include <stdexcept>
 #include <string>
 
 #include "core/common/error.h"
@@ -23,20 +24,22 @@ void check_level(const NoiseLevel& level) {
                      std::to_string(level.s));
 }
 
-// One level for all n points of a chunk (t, m and s: every output scaling reads what it needs).
-void fill_level(LevelBatch<float>& lv, const NoiseLevel& level, Index n) {
+// One level for all n points of a chunk (t, m and s: every output scaling reads what it needs),
+// and one label (kNoLabel: ∅, the only one an unconditional network has).
+void fill_level(LevelBatch<float>& lv, const NoiseLevel& level, int label, Index n) {
   lv.t.setConstant(n, static_cast<float>(level.t));
   lv.m.setConstant(n, static_cast<float>(level.m));
   lv.s.setConstant(n, static_cast<float>(level.s));
+  lv.label.setConstant(n, label);
 }
 
 // The evaluations share one loop: the network over x in chunks of kChunk points at one level,
 // with `tangents` (0, 1 or 2) directions pushed forward alongside, which set_dirs(i, n, dirs)
 // fills for the chunk [i, i + n); take(i, n, ctx) copies the chunk's results out. Workspaces are
-// per thread, so several threads may evaluate one model at once.
+// per thread, so several threads may evaluate one model at once. `label`: the class (kNoLabel: ∅).
 template <class SetDirs, class Take>
 void over_chunks(const ModelSnapshot& snap, bool use_ema, const Points& x, const NoiseLevel& level,
-                 int tangents, SetDirs&& set_dirs, Take&& take) {
+                 int tangents, SetDirs&& set_dirs, Take&& take, int label = kNoLabel) {
   check_level(level);
   thread_local Mlp::Context ctx;
   thread_local LevelBatch<float> lv;
@@ -46,7 +49,7 @@ void over_chunks(const ModelSnapshot& snap, bool use_ema, const Points& x, const
   for (int k = 0; k < tangents; ++k) dir_ptrs[std::size_t(k)] = &dirs[std::size_t(k)];
   for (Index i = 0; i < x.cols(); i += kChunk) {
     const Index n = std::min(kChunk, x.cols() - i);
-    fill_level(lv, level, n);
+    fill_level(lv, level, label, n);
     set_dirs(i, n, dirs);
     snap.mlp->forward(w, x.middleCols(i, n), lv, ctx, tangents, dir_ptrs, /*for_backward=*/false);
     take(i, n, ctx);
@@ -66,10 +69,21 @@ void unit_dirs(Index n, Dirs& dirs) {
 }  // namespace
 
 void LearnedScore::score(const Points& x, const NoiseLevel& level, Points& out) const {
+  labelled_score(x, level, kNoLabel, out);
+}
+
+void LearnedScore::class_score(const Points& x, const NoiseLevel& level, int k,
+                               Points& out) const {
+  if (k < 0 || k >= classes()) throw std::out_of_range("class_score: no such class");
+  labelled_score(x, level, k, out);
+}
+
+void LearnedScore::labelled_score(const Points& x, const NoiseLevel& level, int label,
+                                  Points& out) const {
   out.resize(2, x.cols());
   over_chunks(
       *snap_, use_ema_, x, level, 0, [](Index, Index, Dirs&) {},
-      [&](Index i, Index n, const Mlp::Context& ctx) { out.middleCols(i, n) = ctx.score; });
+      [&](Index i, Index n, const Mlp::Context& ctx) { out.middleCols(i, n) = ctx.score; }, label);
 }
 
 void LearnedScore::divergence(const Points& x, const NoiseLevel& level, Values& out) const {

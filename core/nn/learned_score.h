@@ -35,10 +35,16 @@ class LearnedScore final : public ScoreModel {
   // J v exactly, one forward tangent per point.
   bool has_jvp() const override { return true; }
   void jvp(const Points& x, const NoiseLevel& level, const Points& v, Points& out) const override;
+  // A class-conditional network's classes (MlpConfig::classes): score() is its ∅ output and
+  // class_score(k) its output for label k.
+  int classes() const override { return snap_->mlp->config().classes; }
+  void class_score(const Points& x, const NoiseLevel& level, int k, Points& out) const override;
   const ModelSnapshot& snapshot() const { return *snap_; }
   bool uses_ema() const { return use_ema_; }
 
  private:
+  void labelled_score(const Points& x, const NoiseLevel& level, int label, Points& out) const;
+
   std::shared_ptr<const ModelSnapshot> snap_;
   bool use_ema_;
 };

@@ -13,6 +13,7 @@ void MlpConfig::validate() const {
   require_in_range("model.width", width, 1, 4096);
   require_in_range("model.depth", depth, 1, 64);
   require_in_range("model.sigma_data", sigma_data, 1e-3, 1e3);
+  require_in_range("model.classes", classes, 0, kMaxClasses);
   embedding.validate();
 }
 
@@ -54,6 +55,8 @@ MlpT<S>::MlpT(const MlpConfig& config, NoiseEmbedding embedding, std::optional<D
     num_params_ += in * out + out;
     in = out;
   }
+  class_offset_ = num_params_;
+  if (cfg_.classes > 0) num_params_ += Index(cfg_.width) * (cfg_.classes + 1);
 }
 
 template <class S>
@@ -67,6 +70,31 @@ Eigen::Map<const typename MlpT<S>::Vector> MlpT<S>::bias(const Vector& p, int l)
   const LayerShape& L = layers_[l];
   return Eigen::Map<const Vector>(p.data() + L.b_offset, L.out);
 }
+
+template <class S>
+Eigen::Map<const typename MlpT<S>::Matrix> MlpT<S>::class_embedding(const Vector& p) const {
+  assert(cfg_.classes > 0);
+  return Eigen::Map<const Matrix>(p.data() + class_offset_, cfg_.width, cfg_.classes + 1);
+}
+
+namespace {
+
+// The column of C for each sample: its label, K for ∅ (kNoLabel) or when no labels are given.
+template <class S>
+void class_columns(const LevelBatch<S>& level, Index n, int K, Eigen::VectorXi& column) {
+  assert(level.label.size() == 0 || level.label.size() == n);
+  if (level.label.size() == 0) {
+    column.setConstant(n, K);
+    return;
+  }
+  column = level.label;
+  for (Index i = 0; i < n; ++i) {
+    assert(column[i] == kNoLabel || (column[i] >= 0 && column[i] < K));
+    if (column[i] == kNoLabel) column[i] = K;
+  }
+}
+
+}  // namespace
 
 template <class S>
 std::optional<typename MlpT<S>::Window> MlpT<S>::window_at(double m, double s) const {
@@ -83,6 +111,10 @@ void MlpT<S>::init_params(Vector& params, Rng& rng) const {
     for (Index i = L.w_offset; i < L.b_offset + L.out; ++i)
       params[i] = static_cast<S>(bound * (2.0 * rng.uniform() - 1.0));
   }
+  // C is W_1's block for the one-hot label input: the same bound as W_1.
+  const double bound = 1.0 / std::sqrt(static_cast<double>(layers_[0].in + cfg_.classes + 1));
+  for (Index i = class_offset_; i < num_params_; ++i)
+    params[i] = static_cast<S>(bound * (2.0 * rng.uniform() - 1.0));
 }
 
 template <class S>
@@ -151,6 +183,11 @@ void MlpT<S>::forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& 
   for (int l = 0; l < L; ++l) {
     const auto W = weight(params, l);
     ctx.Z.noalias() = W * *prev;
+    if (l == 0 && cfg_.classes > 0) {  // Z_1 += C e_y
+      class_columns(level, n, cfg_.classes, ctx.column);
+      const auto C = class_embedding(params);
+      for (Index i = 0; i < n; ++i) ctx.Z.col(i) += C.col(ctx.column[i]);
+    }
     activation_forward<S>(cfg_.activation, bias(params, l), ctx.Z, ctx.A[l],
                           for_backward || tangents > 0 ? &ctx.D[l] : nullptr,
                           tangents > 0 ? &ctx.DD[l] : nullptr);
@@ -251,6 +288,10 @@ void MlpT<S>::backward(const Vector& params, Context& ctx, const PointsT<S>& g_s
         dW.noalias() += ctx.Gt[k] * ctx.At[l - 1][k].transpose();
     }
     grad_b(l) += ctx.G.rowwise().sum();
+    if (l == 0 && cfg_.classes > 0) {  // ∂L/∂C e_y = ∂L/∂Z_1, per sample
+      Eigen::Map<Matrix> dC(grad.data() + class_offset_, cfg_.width, cfg_.classes + 1);
+      for (Index i = 0; i < ctx.n; ++i) dC.col(ctx.column[i]) += ctx.G.col(i);
+    }
     if (l > 0) {
       const auto W = weight(params, l);
       ctx.Gn.noalias() = W.transpose() * ctx.G;
@@ -307,6 +348,8 @@ PointsT<S> MlpT<S>::forward_reference(const Vector& params, const PointsT<S>& x,
     const ValuesT<S> t = level.t.segment(i, 1);
     const ValuesT<S> s = ValuesT<S>::Constant(1, pre ? sigma_hat : level.s[i]);
     emb_.embed(t, s, a, 2);
+    const bool no_label = level.label.size() == 0 || level.label[i] == kNoLabel;
+    const int column = no_label ? cfg_.classes : level.label[i];
     for (int l = 0; l <= cfg_.depth; ++l) {
       const auto W = weight(params, l);
       const auto b = bias(params, l);
@@ -314,6 +357,7 @@ PointsT<S> MlpT<S>::forward_reference(const Vector& params, const PointsT<S>& x,
       for (Index r = 0; r < W.rows(); ++r) {
         for (Index c = 0; c < W.cols(); ++c) z[r] += W(r, c) * a(c, 0);
         z[r] += b[r];
+        if (l == 0 && cfg_.classes > 0) z[r] += class_embedding(params)(r, column);
       }
       if (l == cfg_.depth) {
         out.col(i) = c * w * z + skip * xc;

@@ -1,19 +1,26 @@
-// The noise-conditional score MLP s_θ(x, level): forward, backward and input tangents by hand.
+// The noise-conditional score MLP s_θ(x, level[, class]): forward, backward and input tangents
+// by hand.
 //
-// Legend: N batch, D = 2 input, E embedding width, H hidden width, L = depth (hidden layers).
+// Legend: N batch, D = 2 input, E embedding width, H hidden width, L = depth (hidden layers),
+// K classes (MlpConfig::classes; 0 for an unconditional network).
 //   A_0 = [c_in ⊙ x; emb(level)]                   (D+E) × N
 //   Z_l = W_l A_{l−1} + b_l,  A_l = φ(Z_l)           H × N,   l = 1..L
+//   class-conditional (K > 0): Z_1 += C e_y, C the class embedding (H × (K+1)), e_y the one-hot
+//   of the sample's label y ∈ {0..K−1, ∅}, column K being ∅ ("no label"): a learned vector per
+//   class, which is the same as concatenating the one-hot to A_0 (C is W_1's block for it).
 //   h   = W_o A_L + b_o                               D × N   (raw network output)
 //   score = c ⊙ h + a ⊙ x, per sample (c, c_in, a: see OutputScaling).
 // With the skip far field (FarField::Skip, preconditioned output, a DataReach given): x is taken
 // from the data's centre, x − m μ, and h is replaced by w ⊙ h, w a window that is 1 where the
 // network was trained and 0 beyond (see FarField).
-// Parameters live in ONE contiguous vector, layer by layer [W_1, b_1, …, W_L, b_L, W_o, b_o],
-// each W column-major (out × in); gradients and Adam moments use the same layout.
+// Parameters live in ONE contiguous vector, layer by layer [W_1, b_1, …, W_L, b_L, W_o, b_o, C],
+// each W (and C) column-major (out × in); C only when K > 0. Gradients and Adam moments use the
+// same layout.
 //
 // Input tangents (for the 2×2 Jacobian, exact and sliced score matching, the likelihood): with
 // k = 0..K−1 directions d_k (D × N), the forward also carries Ȧ_l = φ'(Z_l) ⊙ (W_l Ȧ_{l−1}),
 // Ȧ_0 = [d_k; 0], giving J·d_k of the score; the backward differentiates through them too.
+// The class embedding does not depend on x: it adds nothing to the tangents.
 #pragma once
 #include "core/common/enum_table.h"
 #include <Eigen/Core>
@@ -90,17 +97,26 @@ struct MlpConfig {
   OutputScaling output = OutputScaling::Preconditioned;
   double sigma_data = 1.0;  // σ_d, data units, in [1e-3, 1e3]: the data's scale (Preconditioned)
   FarField far_field = FarField::Skip;  // the score far from the data (Preconditioned; see above)
+  // K, the classes of a class-conditional network (labels 0..K−1 and ∅), in [0, kMaxClasses];
+  // 0 = unconditional. Its classes are the data's mixture components (TrainingSession).
+  int classes = 0;
   bool operator==(const MlpConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
 };
 
-// Per-sample noise conditioning of a batch: t (VP label), m and s of the kernel x = m x_0 + s z.
+inline constexpr int kMaxClasses = 64;
+inline constexpr int kNoLabel = -1;  // the label ∅: the unconditional score of a class network
+
+// Per-sample conditioning of a batch: t (VP label), m and s of the kernel x = m x_0 + s z, and the
+// class label of a class-conditional network.
 template <class S>
 struct LevelBatch {
   ValuesT<S> t;  // N, process time in [0, 1]
   ValuesT<S> m;  // N, mean scale (> 0; 1 for VE)
   ValuesT<S> s;  // N, noise std (> 0), data units
+  // N labels in [0, K) or kNoLabel, or empty: every sample ∅. Ignored by an unconditional net.
+  Eigen::VectorXi label{};
 };
 
 template <class S>
@@ -119,6 +135,7 @@ class MlpT {
     std::vector<Matrix> A, D, DD;                     // L × (H × N): φ(Z), φ'(Z), φ''(Z)
     std::vector<std::array<Matrix, kMaxTangents>> Zt, At;  // L × K × (H × N): Ż, Ȧ
     std::array<PointsT<S>, kMaxTangents> dirs;        // K × (D × N): d_k
+    Eigen::VectorXi column;                           // N, column of C per sample (K for ∅)
     Vector c;                                         // N, score = c ⊙ h + a ⊙ x
     Vector a;                                         // N, skip coefficient (Preconditioned)
     Vector w;                                         // N, far-field window w(|v|) (Skip)
@@ -190,12 +207,15 @@ class MlpT {
   const std::vector<LayerShape>& layers() const { return layers_; }
   Eigen::Map<const Matrix> weight(const Vector& p, int l) const;
   Eigen::Map<const Vector> bias(const Vector& p, int l) const;
+  // The class embedding C (H × (K+1), column K for ∅); only when config().classes > 0.
+  Eigen::Map<const Matrix> class_embedding(const Vector& p) const;
 
  private:
   MlpConfig cfg_;
   NoiseEmbedding emb_;
   std::optional<DataReach> reach_;  // set only when the skip far field is on
   std::vector<LayerShape> layers_;
+  Index class_offset_ = 0;  // where C starts in the parameter vector
   Index num_params_ = 0;
 };
 

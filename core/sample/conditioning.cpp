@@ -21,10 +21,24 @@ bool edit(ParamEditor& e, Conditioning& c) {
     changed |= e.choice("observed", c.observe);
   if (c.kind == Conditioning::Kind::Observation)
     changed |= e.number("observation noise", c.noise, 1e-3, 10, "%.3g", true);
-  if (c.kind == Conditioning::Kind::Class) changed |= e.integer("component", c.component, 0, 63);
-  if (c.kind == Conditioning::Kind::Observation || c.kind == Conditioning::Kind::Class)
+  if (c.kind == Conditioning::Kind::Class) {
+    changed |= e.integer("component", c.component, 0, 63);
+    changed |= e.choice("class guidance", c.guidance);
+  }
+  if (c.kind == Conditioning::Kind::Observation)
     changed |= e.number("guidance scale", c.scale, 0, 20, "%.3g");
+  if (c.kind == Conditioning::Kind::Class)  // γ: 1 is the class conditional (conditioning.h)
+    changed |= e.number("guidance w (gamma)", c.scale, 0, 20, "%.3g");
   return changed;
+}
+
+std::string guidance_words(const Conditioning& c, bool learned) {
+  if (!c.guides()) return "";
+  if (c.kind != Conditioning::Kind::Class) return "guidance";
+  // With the exact score the classifier-free field is the exact classifier's (conditioning.h).
+  const bool free = learned && c.guidance == Conditioning::Guidance::ClassifierFree;
+  return (free ? "classifier-free guidance w = " : "classifier guidance gamma = ") +
+         number_text(c.scale);
 }
 
 void Conditioning::validate_guidance_only() const {
@@ -55,6 +69,9 @@ void Conditioning::validate() const {
   if (kind == Kind::Observation && !(noise > 0 && noise <= 100))
     throw InputError("sampler.condition.noise must be finite and in (0, 100], got " +
                      number_text(noise));
+  if (guidance == Guidance::ClassifierFree && kind != Kind::Class)
+    throw InputError("sampler.condition.guidance 'classifier_free' is a kind of class guidance "
+                     "(sampler.condition.kind \"class\")");
   if (kind == Kind::Class && component < 0)
     throw InputError("sampler.condition.component is a mixture component's index (0 for the "
                      "first), got " + std::to_string(component));
@@ -115,6 +132,18 @@ GaussianMixture conditional_target(const std::vector<GaussianComponent>& data,
   return GaussianMixture(posterior_components(data, c));
 }
 
+Sharpening measure_sharpening(const GaussianComponent& target, const NoiseLevel& level,
+                              const Points& x) {
+  Sharpening out;
+  out.exact_spread = level.m * level.m * target.cov.trace() + 2 * level.s * level.s;
+  if (x.cols() == 0) return out;
+  const Eigen::Vector2d mean = x.cast<double>().rowwise().mean();
+  out.spread = (x.cast<double>().colwise() - mean).colwise().squaredNorm().mean();
+  out.ratio = out.spread / out.exact_spread;
+  out.offset = (mean - level.m * target.mean).norm();
+  return out;
+}
+
 GuidedScore::GuidedScore(const ScoreModel& base, const std::vector<GaussianComponent>& data,
                          const Conditioning& condition)
     : base_(base),
@@ -125,9 +154,26 @@ GuidedScore::GuidedScore(const ScoreModel& base, const std::vector<GaussianCompo
   condition.validate();
   if (!condition.guides())
     throw std::logic_error("GuidedScore needs an observation, class or exact imputation");
+  if (condition.guidance == Conditioning::Guidance::ClassifierFree) {
+    if (base.classes() != static_cast<int>(data.size()))
+      throw InputError(
+          "sampler.condition.guidance 'classifier_free' needs a class-conditional model of the "
+          "data's " + std::to_string(data.size()) + " classes (model.classes " +
+          std::to_string(data.size()) + ", trained); this score has " +
+          std::to_string(base.classes()) + " (use \"classifier\", the exact classifier)");
+    classifier_free_ = true;
+    component_ = condition.component;
+  }
 }
 
-void GuidedScore::guidance(const Points& x, const NoiseLevel& level, Points& out) const {
+void GuidedScore::guidance(const Points& x, const NoiseLevel& level, const Points& base_score,
+                           Points& out) const {
+  if (classifier_free_) {
+    // The model's own class term: s(x, k) − s(x, ∅), s(x, ∅) being the base's score.
+    base_.class_score(x, level, component_, out);
+    out = static_cast<float>(scale_) * (out - base_score);
+    return;
+  }
   // ∇ log p_t(y | x) = ∇ log p_t(x | y) − ∇ log p_t(x): both exact mixture scores at the level.
   // (For Class, p_t(x | k) is component k's perturbed density and r_k = π_k p_t(x | k) / p_t(x).)
   thread_local Points prior;
@@ -138,8 +184,8 @@ void GuidedScore::guidance(const Points& x, const NoiseLevel& level, Points& out
 
 void GuidedScore::score(const Points& x, const NoiseLevel& level, Points& out) const {
   thread_local Points g;
-  guidance(x, level, g);
   base_.score(x, level, out);
+  guidance(x, level, out, g);
   out += g;
 }
 

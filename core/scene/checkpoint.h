@@ -12,6 +12,8 @@
 //                                     "embedding_frequencies": [...], "step", "ema_updates",
 //                                     "adam_steps", "num_params",
 //                                     "data_reach": {"center": [x, y], "radius": R}}
+//                       A class-conditional network's class count is the scene's
+//                       model.classes (its class embedding ends the parameter vector).
 //                       data_reach (core/nn/mlp.h DataReach) is present when the model has the
 //                       skip far field; a checkpoint written before that existed has none, and its
 //                       model is read with the far field it was trained with, "network".

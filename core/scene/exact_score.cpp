@@ -64,11 +64,6 @@ SceneData make_scene_data(const DataConfig& data, Rng& rng) {
 namespace scorelab {
 
 DataSource make_data_source(const DataConfig& data) {
-  if (const auto* comps = std::get_if<MixtureComponents>(&data.source)) {
-    return [gmm = GaussianMixture(*comps)](Index n, Rng& rng, Points& out) {
-      gmm.sample(n, rng, out);
-    };
-  }
   if (const auto* set = std::get_if<PointSet>(&data.source)) {
     // Draws with replacement from the drawn points.
     return [points = to_points(*set)](Index n, Rng& rng, Points& out) {
@@ -76,8 +71,18 @@ DataSource make_data_source(const DataConfig& data) {
       for (Index i = 0; i < n; ++i) out.col(i) = points.col(Index(rng.below(points.cols())));
     };
   }
-  const DatasetInfo& info = find_dataset(std::get<std::string>(data.source));
-  return [&info](Index n, Rng& rng, Points& out) { sample_dataset(info, n, rng, out); };
+  const auto* comps = std::get_if<MixtureComponents>(&data.source);
+  const DatasetInfo* info = comps ? nullptr : &find_dataset(std::get<std::string>(data.source));
+  if (info && !info->mixture)
+    return [info](Index n, Rng& rng, Points& out) { sample_dataset(*info, n, rng, out); };
+  // Mixtures (custom or named) are labelled: each draw's component is its class.
+  GaussianMixture gmm = comps ? GaussianMixture(*comps) : info->mixture();
+  const int classes = static_cast<int>(gmm.size());
+  return DataSource(
+      [gmm = std::move(gmm)](Index n, Rng& rng, Points& out, std::vector<int>* labels) {
+        gmm.sample(n, rng, out, NoiseLevel::clean(), labels);
+      },
+      classes);
 }
 
 }  // namespace scorelab

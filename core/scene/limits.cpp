@@ -44,10 +44,12 @@ struct ScoreCost {
   bool empirical = false;  // an empirical mixture: one narrow kernel per point (a stiff flow)
 };
 
-// The network's parameter count (Mlp's layout: (2 + E) → H → … → H → 2).
+// The network's parameter count (Mlp's layout: (2 + E) → H → … → H → 2, and the class
+// embedding H × (K + 1) of a class-conditional network).
 double model_params(const MlpConfig& m) {
   const double H = m.width, E = m.embedding.width;
-  return (2 + E) * H + H + (m.depth - 1) * (H * H + H) + H * 2 + 2;
+  const double classes = m.classes > 0 ? H * (m.classes + 1) : 0;
+  return (2 + E) * H + H + (m.depth - 1) * (H * H + H) + H * 2 + 2 + classes;
 }
 
 // An empirical mixture's score is one isotropic kernel per point, evaluated by a SIMD loop at
@@ -83,9 +85,13 @@ ScoreCost learned_score_cost(const Scene& scene) {
   const double P = model_params(m);
   // Forward pass: one multiply-add per weight, about 30 operations per activation (SiLU's exp)
   // and 10 per embedding feature; the activations of one point (depth × width floats, twice for
-  // pre- and post-activation) are held by the chunked evaluation.
-  return {"the learned score (" + number_text(P) + " parameters)",
-          P + 30.0 * m.depth * m.width + 10.0 * m.embedding.width,
+  // pre- and post-activation) are held by the chunked evaluation. Classifier-free guidance
+  // evaluates the network twice per point (its class k and ∅).
+  const Conditioning* c = sampler_condition(scene.sampler);
+  const bool twice = c && c->guides() && c->guidance == Conditioning::Guidance::ClassifierFree;
+  return {"the learned score (" + number_text(P) + " parameters" +
+              (twice ? ", twice: classifier-free guidance)" : ")"),
+          (twice ? 2 : 1) * (P + 30.0 * m.depth * m.width + 10.0 * m.embedding.width),
           2 * kFloat * (m.depth * m.width + m.embedding.width)};
 }
 

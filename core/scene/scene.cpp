@@ -66,6 +66,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, MlpConf
   v("output", c.output);
   v("sigma_data", c.sigma_data);
   v("far_field", c.far_field);
+  v("classes", c.classes);
 }
 
 // The "train" block is flat: objective, optimiser and schedule of updates side by side.
@@ -89,6 +90,7 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, TrainSe
   v("batch", c.batch);
   v("seed", c.seed);
   v("threads", c.threads);  // [0, 64], 0 = auto (training_threads)
+  v("label_dropout", c.label_dropout);
 }
 
 // The window's blocks.
@@ -449,6 +451,18 @@ void validate(const Scene& scene) {
     (void)make_guided_score(scene, base);
   }
   with_path("train", [&] { scene.train_config().validate(); });
+  // A class-conditional network's classes are the data's components; classifier-free guidance
+  // needs that network (the exact side follows the exact classifier, the same field).
+  const std::optional<MixtureComponents> components = mixture_components(scene.data);
+  const int data_classes = components ? static_cast<int>(components->size()) : 0;
+  check_classes(scene.train.model, data_classes);
+  if (const Conditioning* c = sampler_condition(scene.sampler);
+      c && c->guidance == Conditioning::Guidance::ClassifierFree &&
+      scene.train.model.classes != data_classes)
+    throw InputError("sampler.condition.guidance 'classifier_free' needs a class-conditional "
+                     "model: model.classes " + std::to_string(data_classes) +
+                     " (the data's components), got " +
+                     std::to_string(scene.train.model.classes));
   validate_window(scene);
 }
 

@@ -50,7 +50,11 @@
 //       "x1": 0, "x2": 0                 (observed values, data units, |v| ≤ 1000),
 //       "noise": 0.1                     (observation noise std, data units, (0, 100]),
 //       "component": 0                   (class: mixture component index, < K),
-//       "scale": 1}                      (observation / class guidance scale, [0, 100])
+//       "scale": 1,                      (observation / class guidance scale γ, [0, 100]; class:
+//                                         1 is the class conditional, > 1 sharpens past it)
+//       "guidance": "classifier" | "classifier_free"}  (class: the exact classifier's term, or
+//                                         the model's own s(x, k) − s(x, ∅), which needs
+//                                         "model": {"classes": K})
 //       replacement imputation needs reverse_sde; observation, class and exact imputation need
 //       mixture data (the classifier is exact), default "none".
 //   "model": {              the score network (core/nn/mlp.h); the same defaults for every process
@@ -64,6 +68,8 @@
 //     "far_field": "skip" (default: beyond the data's reach the score is the skip term's, that of
 //                  N(data mean, σ_d² I), and the network's part is switched off; core/nn/mlp.h)
 //                  | "network" (the network's h everywhere, extrapolated; preconditioned only)
+//     "classes": 0          K > 0: a class-conditional network (a learned vector per class and
+//                           one for "no label"), K the data's mixture components, [0, 64]
 //   },
 //   The recipe before issue 11 is "output": "score_over_sigma" with "fourier_scale": 16 (VE) or
 //   "noise_prediction" with "embedding": {"kind": "sinusoidal_time"} (VP / sub-VP), and
@@ -77,6 +83,7 @@
 //     "weighting": "balanced" (λ = m s √(σ̂² + σ_d²)) | "sigma2" (λ = s²)   (denoising),
 //     "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "adam_eps": 1e-8, "warmup": 0,
 //     "grad_clip": 1, "ema_rate": 0.999, "batch": 256, "seed": 0,
+//     "label_dropout": 0.15 the chance a class-conditional network trains on "no label", [0, 1]
 //     "threads": 0          threads a training step uses, [0, 64]; 0 = auto: every hardware
 //                           thread headless, one fewer in the window (at least 1). The weights
 //                           do not depend on it (the batch is split into fixed chunks).

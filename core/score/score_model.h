@@ -56,6 +56,16 @@ class ScoreModel {
     divergence(x, level, div_out);
   }
 
+  // Class-conditional models: the number of classes K, 0 for none. A class-conditional network
+  // (core/nn/mlp.h MlpConfig::classes) and a Gaussian mixture (its components are its classes)
+  // have them. score() is then the unconditional score (the label ∅) and class_score(k) the
+  // score of class k's density, ∇ₓ log p_level(x | k), resized to 2×N; k in [0, classes()).
+  virtual int classes() const { return 0; }
+  virtual void class_score(const Points& x, const NoiseLevel& level, int k, Points& out) const {
+    (void)x, (void)level, (void)k, (void)out;
+    throw std::logic_error("this score model has no classes (check classes())");
+  }
+
   // out.col(i) = J(x.col(i)) · v.col(i), the Jacobian of the score (∂s/∂x, 1/data-unit²) times a
   // direction per point: what Hutchinson's divergence estimate vᵀJv needs (core/likelihood).
   // Resized to 2×N. Exact wherever it is offered.

@@ -67,6 +67,7 @@ struct ObjectiveBatch {
     out.level.t = level.t.segment(begin, n);
     out.level.m = level.m.segment(begin, n);
     out.level.s = level.s.segment(begin, n);
+    if (level.label.size() > 0) out.level.label = level.label.segment(begin, n);
     out.z = z.middleCols(begin, n);
     out.v = v.middleCols(begin, n);
     out.weight = weight.segment(begin, n);
@@ -74,7 +75,8 @@ struct ObjectiveBatch {
   template <class T>
   ObjectiveBatch<T> cast() const {
     return {x.template cast<T>(),
-            {level.t.template cast<T>(), level.m.template cast<T>(), level.s.template cast<T>()},
+            {level.t.template cast<T>(), level.m.template cast<T>(), level.s.template cast<T>(),
+             level.label},
             z.template cast<T>(), v.template cast<T>(), weight.template cast<T>()};
   }
 };

@@ -18,6 +18,7 @@ void TrainConfig::validate() const {
   require_in_range("train.ema_rate", ema_rate, 0.0, 0.999999);
   require_in_range("train.batch", batch, 1, 65536);
   require_in_range("train.threads", threads, 0, 64);
+  require_in_range("train.label_dropout", label_dropout, 0.0, 1.0);
 }
 
 int training_threads(int setting, bool window) {
@@ -214,10 +215,33 @@ double TrainingSession::evaluate_batch() {
   return loss;
 }
 
+void check_classes(const MlpConfig& model, int data_classes) {
+  if (model.classes == 0 || data_classes == model.classes) return;
+  if (data_classes == 0)
+    throw InputError("model.classes: a class-conditional network learns the classes of mixture "
+                     "data (its components); this data has no components (set model.classes "
+                     "to 0)");
+  throw InputError("model.classes is " + std::to_string(model.classes) +
+                   " but the data is a mixture of " + std::to_string(data_classes) +
+                   " components (its classes)");
+}
+
 TrainingSession::StepResult TrainingSession::step() {
   if (stalled_) return {};
-  data_(cfg_.batch, rng_, x0_);
+  if (cfg_.model.classes > 0) {
+    check_classes(cfg_.model, data_.classes());
+    data_(cfg_.batch, rng_, x0_, labels_);
+  } else {
+    data_(cfg_.batch, rng_, x0_);
+  }
   objective_->draw(x0_, rng_, batch_);
+  if (cfg_.model.classes > 0) {
+    // Label dropout: ∅ with chance p_uncond, drawn after the objective's noise.
+    batch_.level.label.resize(cfg_.batch);
+    for (int i = 0; i < cfg_.batch; ++i)
+      batch_.level.label[i] =
+          rng_.uniform() < cfg_.label_dropout ? kNoLabel : labels_[std::size_t(i)];
+  }
   const double loss = evaluate_batch();
 
   // The guard: look before stepping, and at the weights after.

@@ -1,7 +1,8 @@
 // TrainingSession: one score model being trained, step by step, on one thread.
 //
-// Each step draws a fresh batch from the data source with the session's own seeded Rng, draws the
-// objective's noise, computes the loss and its gradient, and takes an Adam step; the EMA follows.
+// Each step draws a fresh batch from the data source with the session's own seeded Rng (with a
+// class-conditional network: each point's class, replaced by ∅ with chance train.label_dropout),
+// draws the objective's noise, computes the loss and its gradient, and takes an Adam step; the EMA follows.
 // A divergence guard watches every step: a non-finite loss, gradient or weight, or a loss that
 // explodes (> 1e4 × its running average), rolls the model back to the last good state, divides
 // the learning rate by 10 and says why. The Trainer runs a session on its own thread; the headless
@@ -17,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/common/thread_pool.h"
@@ -28,8 +30,37 @@
 
 namespace scorelab {
 
-// Draws n fresh training points into out (2 × n) with the given generator.
-using DataSource = std::function<void(Index n, Rng& rng, Points& out)>;
+// Draws n fresh training points into out (2 × n) with the given generator. A labelled source
+// (mixture data: make_data_source) also says which of its `classes()` classes each point was
+// drawn from, the mixture component: what a class-conditional network (MlpConfig::classes)
+// trains on. Any callable f(n, rng, out) is an unlabelled source.
+class DataSource {
+ public:
+  using Draw = std::function<void(Index n, Rng& rng, Points& out, std::vector<int>* labels)>;
+
+  DataSource() = default;
+  template <class F>
+    requires(!std::is_same_v<std::decay_t<F>, DataSource> &&
+             std::is_invocable_v<F&, Index, Rng&, Points&>)
+  DataSource(F f)  // NOLINT(google-explicit-constructor): a lambda is a source
+      : draw_([f = std::move(f)](Index n, Rng& rng, Points& out, std::vector<int>*) mutable {
+          f(n, rng, out);
+        }) {}
+  // A labelled source of `classes` ≥ 1 classes: draw fills labels (n values in [0, classes)).
+  DataSource(Draw draw, int classes) : draw_(std::move(draw)), classes_(classes) {}
+
+  void operator()(Index n, Rng& rng, Points& out) const { draw_(n, rng, out, nullptr); }
+  // Requires classes() > 0.
+  void operator()(Index n, Rng& rng, Points& out, std::vector<int>& labels) const {
+    draw_(n, rng, out, &labels);
+  }
+  int classes() const { return classes_; }  // 0: unlabelled
+  explicit operator bool() const { return bool(draw_); }
+
+ private:
+  Draw draw_;
+  int classes_ = 0;
+};
 
 // The training settings a scene holds (its "train" block): network, objective, optimiser, batch,
 // seed. No noise process: the scene's noise block is the one process, and TrainConfig adds it.
@@ -40,6 +71,10 @@ struct TrainSettings {
   double ema_rate = 0.999;  // EMA target decay per step
   int batch = 256;          // training points per step, ≥ 1
   std::uint64_t seed = 0;   // initial weights, embedding frequencies and the data/noise stream
+  // p_uncond, [0, 1]: the chance a class-conditional network's training label is replaced by ∅,
+  // so that one network learns both s(x, t, k) and s(x, t, ∅) (Ho & Salimans 2022 use 0.1–0.2;
+  // SCORE_SPEC §9.5). Unused by an unconditional network.
+  double label_dropout = 0.15;
   // Threads a training step uses, [0, 64]; 0 = auto (training_threads). Never changes results.
   int threads = 0;
   bool operator==(const TrainSettings&) const = default;
@@ -64,6 +99,10 @@ MlpConfig default_model_for(SdeKind kind);
 // the largest distance of one from it, with a generator of its own seeded from `seed` (so the
 // training stream is the same whether or not it is drawn). Empty if no draw is finite.
 std::optional<DataReach> fit_reach(const DataSource& data, std::uint64_t seed);
+
+// Throws InputError unless a class-conditional `model` (classes > 0) has the data's number of
+// classes (its mixture components; 0 for data without components). Unconditional models pass.
+void check_classes(const MlpConfig& model, int data_classes);
 
 // The thread count for a train.threads setting: itself if ≥ 1; auto (0) is every hardware thread
 // headless, and one fewer in the window (its frame needs a core), at least 1.
@@ -143,6 +182,7 @@ class TrainingSession {
 
   // Workspace reused every step.
   Points x0_;
+  std::vector<int> labels_;  // the batch's classes (class-conditional network)
   ObjectiveBatch<float> batch_;
   // One per chunk of the batch: its samples, saved activations, gradient (chunk 0 adds into
   // grad_ directly) and per-sample losses. Only the thread running the chunk touches them.

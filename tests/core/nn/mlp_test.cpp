@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/nn/finite_differences.h"
 #include "core/nn/mlp.h"
 
 using namespace scorelab;
@@ -194,15 +195,7 @@ TEST_CASE("backward equals finite differences, with 0, 1 and 2 input tangents") 
           if (reach) CHECK(window_zones(ctx)[1] > 0);  // the step, where ∇w ≠ 0, is exercised
           VecD grad = VecD::Zero(mlp.num_params());
           mlp.backward(p, ctx, G, gt, grad);
-          VecD fd(mlp.num_params());
-          for (Index i = 0; i < p.size(); ++i) {
-            VecD q = p;
-            const double h = 1e-6;
-            q[i] += h;
-            const double lp = loss(q);
-            q[i] -= 2 * h;
-            fd[i] = (lp - loss(q)) / (2 * h);
-          }
+          const Eigen::VectorXd fd = nn_testing::fd_gradient(loss, p);
           CHECK(rel_err(grad, fd) < 1e-6);
         }
 }
@@ -222,17 +215,7 @@ TEST_CASE("the input Jacobian equals finite differences of the score in x") {
         Eigen::Matrix<double, 4, Eigen::Dynamic> J;
         mlp.jacobian(p, b.x, b.level, ctx, J);
         if (reach) CHECK(window_zones(ctx)[1] > 0);  // ∇w ≠ 0 at some points
-        Eigen::Matrix<double, 4, Eigen::Dynamic> fd(4, 15);
-        for (int axis = 0; axis < 2; ++axis) {
-          const double h = 1e-6;
-          PointsT<double> xp = b.x, xm = b.x;
-          xp.row(axis).array() += h;
-          xm.row(axis).array() -= h;
-          mlp.forward(p, xp, b.level, ctx);
-          const PointsT<double> sp = ctx.score;
-          mlp.forward(p, xm, b.level, ctx);
-          fd.middleRows(2 * axis, 2) = (sp - ctx.score) / (2 * h);
-        }
+        const auto fd = nn_testing::fd_input_jacobian(mlp, p, b.x, b.level, ctx);
         CHECK(rel_err(J, fd) < 1e-6);
       }
 }
