@@ -9,6 +9,7 @@
 #include <numbers>
 
 #include "app/state/app_context.h"
+#include "core/common/error.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/streams.h"
 #include "core/train/quality.h"
@@ -33,12 +34,28 @@ void LevelTarget::sample(const NoiseLevel& level, Index n, Rng& rng, Points& out
   }
 }
 
+// The scene's condition when it has one (a kind other than none), else nothing.
+std::optional<Conditioning> scene_condition(const AppContext& ctx) {
+  const Conditioning* c = sampler_condition(ctx.scene().sampler);
+  if (!c || c->kind == Conditioning::Kind::None) return std::nullopt;
+  return *c;
+}
+
 LevelTarget level_target(const AppContext& ctx) {
   LevelTarget t;
-  if (auto comps = mixture_components(ctx.scene().data))
+  const std::optional<Conditioning> condition = scene_condition(ctx);
+  if (auto comps = mixture_components(ctx.scene().data)) {
     t.mixture.emplace(*comps);
-  else
+    // A condition the data cannot have (a class beyond its components) is refused where the
+    // scene is read; were one to get here, the readings stay of the data rather than throw.
+    if (condition) try {
+        t.mixture.emplace(conditional_target(*comps, *condition).components());
+        t.conditional = true;
+      } catch (const InputError&) {
+      }
+  } else {
     t.points = ctx.data_points();
+  }
   return t;
 }
 
@@ -148,10 +165,10 @@ int guided_class(const AppContext& ctx) {
 Reading measure(const LevelTarget& target, const NoiseLevel& level, const Points& particles,
                 const Eigen::Vector2d& u, Rng& rng, int guided_class) {
   Reading r;
-  if (target.mixture && guided_class >= 0) {
+  if (target.mixture && target.conditional && guided_class >= 0) {
+    // Class k's exact conditional is the target's one component (conditional_target).
     r.guided_class = guided_class;
-    r.sharpening = measure_sharpening(
-        target.mixture->components()[std::size_t(guided_class)], level, particles);
+    r.sharpening = measure_sharpening(target.mixture->components()[0], level, particles);
   }
   r.level = level;
   r.u = u;
@@ -166,8 +183,9 @@ Reading measure(const LevelTarget& target, const NoiseLevel& level, const Points
 // ---- the window's readings ------------------------------------------------------------------
 
 void LiveNumbers::update(const AppContext& ctx, JobRunner& jobs) {
-  if (ctx.data_revision() != data_revision_) {
+  if (ctx.data_revision() != data_revision_ || scene_condition(ctx) != condition_) {
     data_revision_ = ctx.data_revision();
+    condition_ = scene_condition(ctx);
     target_ = std::make_shared<const LevelTarget>(level_target(ctx));
     true_weights_.clear();
     if (target_->mixture)

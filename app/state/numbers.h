@@ -11,9 +11,12 @@
 //                        class conditional's at the level, N(m μ_k, m² Σ_k + s² I)
 //                        (core/sample/conditioning.h measure_sharpening): 1 for the class
 //                        conditional itself, below 1 when a guidance weight > 1 sharpens past it
-// The exact distribution at a level is the scene's data pushed through x_t = m x_0 + s z: a
-// Gaussian mixture's components become N(m μ_k, m² Σ_k + s² I); any other data (moons, spirals,
-// drawn points) is the shown point set, each point becoming N(m p_j, s² I).
+// The exact distribution at a level is what the run should reproduce, pushed through
+// x_t = m x_0 + s z: the data, or under a condition (imputation, observation, class) its exact
+// conditional, the same target the lessons' claims use (core/sample/conditioning.h
+// conditional_target); a Gaussian mixture's components become N(m μ_k, m² Σ_k + s² I); any other
+// data (moons, spirals, drawn points; conditions need a mixture) is the shown point set, each
+// point becoming N(m p_j, s² I).
 #pragma once
 #include <Eigen/Core>
 #include <memory>
@@ -35,6 +38,9 @@ class AppContext;
 struct LevelTarget {
   std::optional<GaussianMixture> mixture;  // mixture data (components normalised)
   Points points;                           // 2 × P, the point set otherwise
+  // `mixture` is the exact conditional of the scene's condition, not the data (class guidance:
+  // the one component k; imputation and observation: the posterior's components).
+  bool conditional = false;
 
   // n exact draws of p_level into out (2 × n).
   void sample(const NoiseLevel& level, Index n, Rng& rng, Points& out) const;
@@ -126,6 +132,7 @@ class LiveNumbers {
   std::shared_ptr<const LevelTarget> target_;
   std::vector<double> true_weights_;
   long data_revision_ = -1;
+  std::optional<Conditioning> condition_;  // the target's condition (none: the data)
   long measured_revision_ = -1;  // the particles' revision of the newest submitted reading
   double measured_angle_ = 1e9;
   static constexpr double kMinInterval = 0.3;  // seconds between background readings

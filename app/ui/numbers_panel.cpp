@@ -147,16 +147,21 @@ bool numbers_section(const app::LiveNumbers& numbers, Scene& s) {
   ImGui::SameLine();
   changed |= direction_dial(s.ui.marginal_angle);
   strip_plot(*r);
-  ImGui::TextDisabled("bars: particles   line: exact");
+  const app::LevelTarget* target = numbers.target();
+  const bool conditional = target && target->conditional;
+  ImGui::TextDisabled(conditional ? "bars: particles   line: exact conditional"
+                                  : "bars: particles   line: exact");
   if (r->strip.outside > 0)
     ImGui::TextDisabled("%ld particles beyond the strip", long(r->strip.outside));
 
   const app::EnergyNumbers& e = r->energy;
   if (e.n >= 2) {
-    ImGui::Text("energy distance %.3g", e.energy);
+    ImGui::Text(
+        conditional ? "energy distance %.3g to the exact conditional" : "energy distance %.3g",
+        e.energy);
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("%ld particles against %ld fresh exact samples of the level", long(e.n),
-                        long(e.n));
+      ImGui::SetTooltip("%ld particles against %ld fresh exact samples of the %s at the level",
+                        long(e.n), long(e.n), conditional ? "exact conditional" : "data");
     ImGui::TextDisabled("exact vs exact: %.3g typical, %.3g at 95%%", e.null_median, e.null_p95);
     if (!numbers.has_modes())
       ImGui::TextDisabled("exact: the shown data points, noised to the level");

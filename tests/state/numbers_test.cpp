@@ -10,6 +10,7 @@
 
 #include "app/state/app_context.h"
 #include "app/state/numbers.h"
+#include "core/scene/exact_score.h"
 #include "core/train/quality.h"
 #include "state/state_testing.h"
 
@@ -173,11 +174,14 @@ TEST_CASE("numbers: the window's readings are of the particles' step, with or wi
 // under class guidance. Samples of the conditional itself read 1 (tolerance 0.1: the spread of
 // 800 draws has a relative std of about 0.05), samples pulled halfway to its mean read 1/4.
 TEST_CASE("numbers: under class guidance the reading measures the sharpening past the class") {
-  LevelTarget target;
-  target.mixture.emplace(two_modes());
+  // The window's target under class guidance is class k's exact conditional (level_target).
+  const GaussianMixture data(two_modes());
   const NoiseLevel level{0.3, 0.9, 0.4};
-  const GaussianComponent& k = target.mixture->components()[2];
+  const GaussianComponent& k = data.components()[2];
   const GaussianMixture conditional({{1.0, k.mean, k.cov}});
+  LevelTarget target;
+  target.mixture.emplace(conditional.components());
+  target.conditional = true;
   Rng rng(4);
   Points x;
   conditional.sample(800, rng, x, level);
@@ -210,4 +214,20 @@ TEST_CASE("numbers: under class guidance the reading measures the sharpening pas
   CHECK(r->guided_class == 1);
   REQUIRE(r->sharpening.has_value());
   CHECK(std::isfinite(r->sharpening->ratio));
+  // Every reading is against that conditional, not the data: one mode, class 1's, weight 1.
+  const LevelTarget* t = ctx.numbers().target();
+  REQUIRE(t != nullptr);
+  CHECK(t->conditional);
+  REQUIRE(t->mixture->components().size() == 1);
+  const auto two = mixture_components(s.data);
+  CHECK(t->mixture->components()[0].mean.isApprox((*two)[1].mean));
+  CHECK(ctx.numbers().true_weights() == std::vector<double>{1.0});
+  CHECK(r->fractions.size() == 1);
+  // The condition removed: the readings go back to the data (the target follows the scene).
+  Scene plain = ctx.scene();
+  sampler_condition(plain.sampler)->kind = Conditioning::Kind::None;
+  ctx.apply(plain);
+  ctx.update();
+  CHECK_FALSE(ctx.numbers().target()->conditional);
+  CHECK(ctx.numbers().true_weights().size() == two->size());
 }

@@ -144,7 +144,7 @@ TEST_CASE("flow map mesh: data → prior → data returns the vertices where the
   }
 }
 
-TEST_CASE("flow map mesh: a cancel stops it and leaves the mesh; bad input is refused") {
+TEST_CASE("flow map mesh: a cancel stops it and leaves the mesh, and bad input is refused") {
   const GaussianMixture ring = ring8();
   const Sde sde{SdeParams{}};
   FlowMesh mesh;
