@@ -35,6 +35,10 @@ class LearnedScore final : public ScoreModel {
   // J v exactly, one forward tangent per point.
   bool has_jvp() const override { return true; }
   void jvp(const Points& x, const NoiseLevel& level, const Points& v, Points& out) const override;
+  // A velocity network (OutputScaling::Velocity) answers its output h, the straight path's
+  // velocity, finite to t = 1; the other output scalings answer only the score.
+  bool has_velocity() const override;
+  void velocity(const Points& x, const NoiseLevel& level, Points& out) const override;
   const ModelSnapshot& snapshot() const { return *snap_; }
   bool uses_ema() const { return use_ema_; }
 
