@@ -208,8 +208,12 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     }
     // A guided scene's arrows are the guided score and its heatmap the conditional density
     // (app/state/fields.h): the caption names the guidance, so no one reads them as p_t(x)'s.
-    const std::string who = process + std::string(label_of(pv.source)) +
-                            (f.ctx.guided(pv.source) ? " + guidance" : "");
+    // With velocity arrows (layers.score.field) the panel shows the model's velocity, not its
+    // score: the caption says so ("exact velocity", "learned velocity").
+    std::string source(label_of(pv.source));
+    if (s.layers.score.on && s.layers.score.field == ArrowQuantity::Velocity)
+      source = std::string(to_string(pv.source)) + " velocity";
+    const std::string who = process + source + (f.ctx.guided(pv.source) ? " + guidance" : "");
     const std::string follows = pv.follows_particles ? "following the particles" : "pinned";
     // The longest wording that fits the panel on one line (titles that wrap cover the data);
     // what is dropped first is what the status bar also says (the follow state, then t).

@@ -71,7 +71,7 @@ struct ArrowField {
   Points base, vec;    // 2 × n: grid points and drawn arrow vectors (data units)
   Values color;        // n, magnitude mapped to [0, 1]
   FieldStats magnitude;
-  Points raw;          // 2 × n: the score or velocity itself (streamlines trace it)
+  Points raw;  // 2 × n: the score or velocity itself (streamlines trace it)
   std::vector<Points> streamlines;
   int seeds = 0;
   long revision = 0;

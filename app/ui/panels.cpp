@@ -261,7 +261,7 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
                   "0.2% of samples sent to the wrong mode.");
       if (slider("SDE sigma max", s.noise.sde.sigma_max, 0.1, 1e4, "%.3g", true))
         changed = true, s.noise.sde_sigma_max_from_data = false;  // set by hand: kept
-    } else if (s.noise.sde.kind != SdeKind::RectifiedFlow) {  // the straight path has none
+    } else if (s.noise.sde.kind != SdeKind::RectifiedFlow) {      // the straight path has none
       changed |= slider("beta min", s.noise.sde.beta_min, 0.01, 10, "%.3g", true);
       changed |= slider("beta max", s.noise.sde.beta_max, 1, 100, "%.3g", true);
     }

@@ -6,7 +6,7 @@
 //   log p = LSE_k [ln π_k − ln 2π − ½ ln det C_k − ½ (x − μ̃_k)ᵀ C_k⁻¹ (x − μ̃_k)]
 //   score  = Σ_k r_k u_k,  u_k = C_k⁻¹ (μ̃_k − x),  r_k = responsibilities (softmax of the terms)
 //   div    = tr ∇² log p = Σ_k r_k (‖u_k‖² − tr C_k⁻¹) − ‖score‖²
-//   velocity v = E[m′ x_0 + s′ z | x] = Σ_k r_k (m′ (μ_k − m Σ_k u_k) − s′ s u_k)   (SCORE_SPEC §9.3)
+//   velocity v = E[m′ x_0 + s′ z | x] = Σ_k r_k (m′ (μ_k − m Σ_k u_k) − s′ s u_k)  (§9.3),
 //            from the posterior mean of each component, E[x_0 | x, k] = μ_k − m Σ_k u_k, and
 //            E[z | x] = −s score: no 1/m, so it is finite at the straight path's m = 0.
 // m = 0 (with s > 0) is a level: the data forgotten, every component N(0, s² I).

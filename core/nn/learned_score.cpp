@@ -29,7 +29,8 @@ void check_level(const Mlp& mlp, const NoiseLevel& level) {
   if (mlp.config().output == OutputScaling::Velocity && std::abs(level.m + level.s - 1) > 1e-2)
     throw InputError(
         "a velocity network (trained on the straight path, m = 1 - t, s = t) was asked at a "
-        "level off that path (m = " + number_text(level.m) + ", s = " + number_text(level.s) +
+        "level off that path (m = " +
+        number_text(level.m) + ", s = " + number_text(level.s) +
         "): use noise.sde.kind rectified_flow");
 }
 

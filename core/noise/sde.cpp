@@ -40,15 +40,20 @@ double Sde::log_mean_coef(double t) const {
   return -0.25 * t * t * (p_.beta_max - p_.beta_min) - 0.5 * t * p_.beta_min;
 }
 
-double Sde::t_max() const { return p_.kind == SdeKind::RectifiedFlow ? 0.99 : T; }
+double Sde::t_max() const {
+  return p_.kind == SdeKind::RectifiedFlow ? 0.99 : T;
+}
 
 double Sde::drift_coef(double t) const {
   t = std::min(t, t_max());
   switch (p_.kind) {
-    case SdeKind::VE: return 0.0;
+    case SdeKind::VE:
+      return 0.0;
     case SdeKind::VP:
-    case SdeKind::SubVP: return -0.5 * (p_.beta_min + t * (p_.beta_max - p_.beta_min));
-    case SdeKind::RectifiedFlow: return -1.0 / (1.0 - t);  // m′/m
+    case SdeKind::SubVP:
+      return -0.5 * (p_.beta_min + t * (p_.beta_max - p_.beta_min));
+    case SdeKind::RectifiedFlow:
+      return -1.0 / (1.0 - t);  // m′/m
   }
   return 0.0;
 }
@@ -67,7 +72,8 @@ double Sde::diffusion(double t) const {
           -std::expm1(-2.0 * p_.beta_min * t - (p_.beta_max - p_.beta_min) * t * t);
       return std::sqrt(beta * discount);
     }
-    case SdeKind::RectifiedFlow: return std::sqrt(2.0 * t / (1.0 - t));  // 2ss′ − 2(m′/m)s²
+    case SdeKind::RectifiedFlow:
+      return std::sqrt(2.0 * t / (1.0 - t));  // 2ss′ − 2(m′/m)s²
   }
   return 0.0;
 }

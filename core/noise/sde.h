@@ -1,11 +1,11 @@
 // The three score-SDEs of Song et al. (2021), exactly as score_sde_pytorch's sde_lib.py, T = 1,
 // and the straight path of rectified flow / conditional flow matching (SCORE_SPEC §9.3).
 //
-//   dx = f(x, t) dt + g(t) dw,   with linear drift f(x, t) = drift_coef(t) · x for all three.
-//   VE:     f = 0,          g = σ(t) √(2 ln(σ_max/σ_min)),  m = 1,  s = σ(t) = σ_min (σ_max/σ_min)^t
-//   VP:     f = −½β(t)x,    g = √β(t),                       m = e^ℓ(t), s = √(1 − e^{2ℓ})
-//   sub-VP: f = −½β(t)x,    g = √(β(t)(1 − e^{−2β_0 t − (β_1−β_0)t²})), m = e^ℓ, s = 1 − e^{2ℓ}
-//   straight: f = −x/(1−t),     g = √(2t/(1−t)),                 m = 1 − t,  s = t
+//   dx = f(x, t) dt + g(t) dw,   with linear drift f(x, t) = drift_coef(t) · x for all four.
+//   VE:       f = 0,  g = σ(t) √(2 ln(σ_max/σ_min)),  m = 1,  s = σ(t) = σ_min (σ_max/σ_min)^t
+//   VP:       f = −½β(t)x,  g = √β(t),  m = e^ℓ(t),  s = √(1 − e^{2ℓ})
+//   sub-VP:   f = −½β(t)x,  g = √(β(t)(1 − e^{−2β_0 t − (β_1−β_0)t²})),  m = e^ℓ,  s = 1 − e^{2ℓ}
+//   straight: f = −x/(1−t),  g = √(2t/(1−t)),  m = 1 − t,  s = t
 //   with β(t) = β_0 + t(β_1 − β_0), ℓ(t) = −¼t²(β_1 − β_0) − ½tβ_0.
 // The straight path's SDE form (f = m′/m, g² = 2ss′ − 2(m′/m)s²) is singular at t = 1, where
 // m = 0; its marginals and its velocity are not (see t_max()).
@@ -57,7 +57,7 @@ class Sde {
   // first 1 % of the time, where p_t is within O(1/100) of the prior anyway. Models that answer a
   // velocity (ScoreModel::has_velocity) are integrated with it, which is finite to t = 1.
   double t_max() const;
-  NoiseLevel level(double t) const;   // {t, m(t), s(t), m′(t), s′(t)}
+  NoiseLevel level(double t) const;  // {t, m(t), s(t), m′(t), s′(t)}
   // The inverse of level(t).s: the time t ∈ [0, 1] whose marginal std is s (data units), in
   // closed form for all four (s(t) is increasing). s at or below s(0) gives 0, at or above
   // s(1) gives 1; so time_of_std(level(t).s) = t for t ∈ [0, 1] up to rounding.

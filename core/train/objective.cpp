@@ -26,11 +26,12 @@ void ObjectiveConfig::validate_with(const SdeParams& sde, const MlpConfig& model
   if (straight && (!fm || !vel))
     throw InputError(
         "noise.sde.kind rectified_flow trains with train.objective flow_matching and "
-        "model.output velocity (got " + std::string(to_string(kind)) + ", " +
-        std::string(to_string(model.output)) + ")");
+        "model.output velocity (got " +
+        std::string(to_string(kind)) + ", " + std::string(to_string(model.output)) + ")");
   if ((fm || vel) && !straight)
-    throw InputError("train.objective flow_matching and model.output velocity need "
-                     "noise.sde.kind rectified_flow (the velocity output is the straight path's)");
+    throw InputError(
+        "train.objective flow_matching and model.output velocity need "
+        "noise.sde.kind rectified_flow (the velocity output is the straight path's)");
 }
 
 Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule,
@@ -102,8 +103,9 @@ void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const
           fm ? cfg_.eps + u * (Sde::T - 2 * cfg_.eps)
           : cfg_.distribution == LevelDistribution::UniformT
               ? cfg_.eps + u * (Sde::T - cfg_.eps)
-              : std::clamp(sde_.time_of_sigma_hat(std::exp(log_sh_lo_ + u * (log_sh_hi_ - log_sh_lo_))),
-                           cfg_.eps, Sde::T);
+              : std::clamp(
+                    sde_.time_of_sigma_hat(std::exp(log_sh_lo_ + u * (log_sh_hi_ - log_sh_lo_))),
+                    cfg_.eps, Sde::T);
       lv = sde_.level(t);
       const double g = sde_.diffusion(t);
       g2 = g * g;

@@ -23,8 +23,9 @@
 // λ = m s √(σ̂² + σ_d²): with the preconditioned output (core/nn/mlp.h) the loss on h is then
 // weighted by σ̂/√(σ̂² + σ_d²), the geometric mean of λ = s² (which all but ignores small σ̂,
 // weight σ̂²/(σ̂² + σ_d²)) and EDM's uniform weight on h (whose small-σ̂ target noise, of variance
-// ∝ 1/σ̂², then swamps the gradient). Measured in README "Model and training". Sliced and Exact see x̃ = m x + s z when `perturb` is on (annealed, λ = s²); with it
-// off they see the clean data at level s and λ = 1 — the blog's low-density pitfall.
+// ∝ 1/σ̂², then swamps the gradient). Measured in README "Model and training". Sliced and Exact see
+// x̃ = m x + s z when `perturb` is on (annealed, λ = s²); with it off they see the clean data at
+// level s and λ = 1 — the blog's low-density pitfall.
 #pragma once
 #include <Eigen/Core>
 #include <string>

@@ -1,6 +1,7 @@
 // The score layer's settings: the score (or the velocity) field as arrows (instanced) and
 // streamlines.
-// Drawn by app/layers/arrows_layer.cpp and streamlines_layer.cpp; one member of LayersConfig (core/scene/layers_config.h).
+// Drawn by app/layers/arrows_layer.cpp and streamlines_layer.cpp; one member of LayersConfig
+// (core/scene/layers_config.h).
 #pragma once
 #include <string_view>
 #include <type_traits>

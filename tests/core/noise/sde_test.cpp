@@ -173,8 +173,8 @@ TEST_CASE("straight path: m = 1 - t, s = t, its inverses, prior N(0, I), f and g
   // The SDE form is singular at t = 1: f and g are frozen at t_max = 0.99 (Sde::t_max), so a
   // sampler that needs them never sees infinity; below t_max they are the SDE's own.
   CHECK(sde.t_max() == 0.99);
-  CHECK(sde.drift_coef(0.5) == doctest::Approx(-2.0));                    // −1/(1 − t)
-  CHECK(sde.diffusion(0.5) == doctest::Approx(std::sqrt(2.0)));           // √(2t/(1 − t))
+  CHECK(sde.drift_coef(0.5) == doctest::Approx(-2.0));           // −1/(1 − t)
+  CHECK(sde.diffusion(0.5) == doctest::Approx(std::sqrt(2.0)));  // √(2t/(1 − t))
   CHECK(sde.drift_coef(1.0) == sde.drift_coef(0.99));
   CHECK(std::isfinite(sde.drift_coef(1.0)));
   CHECK(std::isfinite(sde.diffusion(1.0)));

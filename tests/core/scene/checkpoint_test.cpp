@@ -208,8 +208,8 @@ TEST_CASE("checkpoint of a flow-matching model reloads as the same velocity netw
   fit_training_to_path(scene.train.objective, scene.train.model, scene.noise.sde.kind);
   TrainingSession session(scene.train_config(), make_data_source(scene.data));
   for (int i = 0; i < 10; ++i) session.step();
-  const Checkpoint back = parse_checkpoint(serialize_checkpoint(make_checkpoint(session, scene)),
-                                           "mem");
+  const Checkpoint back =
+      parse_checkpoint(serialize_checkpoint(make_checkpoint(session, scene)), "mem");
   CHECK(back.scene.train.objective.kind == ObjectiveKind::FlowMatching);
   CHECK(back.scene.train.model.output == OutputScaling::Velocity);
   const LearnedScore trained(session.snapshot(), true), restored(back.snapshot(), true);

@@ -233,7 +233,7 @@ TEST_CASE("invalid scenes are rejected with the key path in the message") {
       {R"({"noise": {"schedule": {"kind": "cosine"}}})",
        "noise.schedule.kind: unknown noise schedule"},
       {R"({"noise": {"sde": {"kind": "vx"}}})",
-       "noise.sde.kind: unknown SDE 'vx' (allowed: ve, vp, subvp)"},
+       "noise.sde.kind: unknown SDE 'vx' (allowed: ve, vp, subvp, rectified_flow)"},
       {R"({"sampler": {"kind": "dpm_solver"}})",
        "unknown sampler.kind 'dpm_solver' (allowed: langevin, "},
       {R"({"sampler": {"kind": "reverse_sde", "predictor": "heun"}})",

@@ -25,6 +25,7 @@
 #include "core/train/objective.h"
 #include "core/train/quality.h"
 #include "core/train/training_session.h"
+#include "energy_runs.h"
 
 using namespace scorelab;
 
@@ -38,7 +39,7 @@ constexpr int kFlowPairs = 3;
 #else
 constexpr bool kFlowStatistics = true;
 constexpr long kFlowSteps = 3000;
-constexpr Index kFlowParticles = 2000;
+constexpr Index kFlowParticles = 1000;
 constexpr int kFlowPairs = 40;
 #endif
 
@@ -70,7 +71,8 @@ ObjectiveConfig flow_matching() {
 
 // Relative error of the analytic gradient vs central differences (h = 1e-6) below 1e-6, as
 // objective_test.cpp's cases; t is drawn on (eps, 1 − eps) with eps = 1e-3 here.
-TEST_CASE("flow matching: gradient equals finite differences, target z - x0, loss on the velocity") {
+TEST_CASE(
+    "flow matching: gradient equals finite differences, target z - x0, loss on the velocity") {
   Eigen::VectorXd params;
   const MlpT<double> mlp = small_velocity_net(params);
   ObjectiveConfig oc = flow_matching();
@@ -170,8 +172,8 @@ GaussianMixture slant3() {
                           component(0.2, 0.5, -2.5, 0.5, 0.0, 0.06)});
 }
 GaussianMixture bent2() {
-  return GaussianMixture({component(0.65, -1.0, -1.0, 1.5, 1.0, 1.0),
-                          component(0.35, 2.5, 2.0, 0.1, 0.0, 0.6)});
+  return GaussianMixture(
+      {component(0.65, -1.0, -1.0, 1.5, 1.0, 1.0), component(0.35, 2.5, 2.0, 0.1, 0.0, 0.6)});
 }
 
 // Trains the default straight-path recipe (velocity output, flow matching, batch 256, lr 1e-3,
@@ -197,29 +199,13 @@ double flow_energy_ratio(const GaussianMixture& gmm, const char* name) {
   auto sampler = make_sampler(ode, SigmaSchedule{}, cfg.sde);
   Rng rng(5);
   const EnergyReference ref = energy_reference(data, kFlowParticles, kFlowPairs, rng);
-  QualityOptions opt;
-  opt.bands = 1;
-  opt.error_points = 10;
-  opt.particles = kFlowParticles;
-  std::vector<double> ratios;
-  QualityReport q;
-  for (int run = 0; run < (kFlowStatistics ? 3 : 1); ++run) {
-    q = measure_quality(learned, gmm, data, &gmm, Sde(cfg.sde), *sampler, ref, opt, rng);
-    REQUIRE(q.samples_finite);
-    ratios.push_back(q.energy_ratio);
-  }
-  std::sort(ratios.begin(), ratios.end());
-  MESSAGE(name << ": flow matching, " << kFlowSteps << " steps, ODE energy ratios "
-               << ratios.front() << " … " << ratios.back());
-  if (kFlowStatistics) {
-    // Mode weights: the difference of two binomial fractions has SE √(2w(1−w)/n); 5 SE.
-    for (std::size_t k = 0; k < q.weights_exact.size(); ++k) {
-      CAPTURE(k);
-      const double w = q.weights_exact[k];
-      CHECK(std::abs(q.weights_learned[k] - w) <= 5 * std::sqrt(2 * w * (1 - w) / kFlowParticles));
-    }
-  }
-  return ratios[ratios.size() / 2];
+  const testing::EnergyRuns runs =
+      testing::energy_runs(learned, gmm, data, Sde(cfg.sde), *sampler, ref, kFlowParticles,
+                           kFlowStatistics ? 3 : 1, rng);
+  MESSAGE(std::string(name) << ": flow matching, " << kFlowSteps << " steps, ODE energy ratios "
+                            << runs.ratios.front() << " … " << runs.ratios.back());
+  if (kFlowStatistics) testing::check_mode_weights(runs.last, kFlowParticles);
+  return runs.median();
 }
 
 }  // namespace
