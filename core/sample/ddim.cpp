@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/sample/probability_flow.h"
 #include "core/sample/sampler_impl.h"
 
 namespace scorelab {
@@ -42,7 +43,7 @@ class DdimSampler final : public ParticleSampler {
     const NoiseLevel now = sde_.level(grid(steps_taken_));
     const NoiseLevel next = sde_.level(grid(steps_taken_ + 1));
     // The velocity where the model has one (finite from m = 0, the straight path's start).
-    const bool on_velocity = model.has_velocity();
+    const bool on_velocity = flows_on_velocity(model, sde_);
     if (!on_velocity && !(now.m > 0))
       throw InputError(
           "DDIM from m = 0 (the straight path's t = 1) needs a model that answers a velocity; "

@@ -27,8 +27,9 @@ namespace scorelab {
 // For VP (ᾱ = m²) this is §9.4's step exactly; σ at η = 1 is the std of the forward kernel's
 // posterior q(x_t′ | x_t, x₀) (DDPM's β̃), which for VE (m = 1) is the ancestral noise std
 // √(s′² (s² − s′²) / s²).
-// A model that answers a velocity v = E[ṁ x₀ + ṡ z | x] (ScoreModel::has_velocity; ṁ, ṡ the
-// rates at t) gives x̂₀ and ε̂ without dividing by m, by solving x = m x̂₀ + s ε̂, v = ṁ x̂₀ + ṡ ε̂:
+// On the straight path a model that answers a velocity v = E[ṁ x₀ + ṡ z | x] (flows_on_velocity,
+// core/sample/probability_flow.h; ṁ, ṡ the rates at t) gives x̂₀ and ε̂ without dividing by m, by
+// solving x = m x̂₀ + s ε̂, v = ṁ x̂₀ + ṡ ε̂:
 //   x̂₀ = (ṡ x − s v) / d,   ε̂ = (m v − ṁ x) / d,   d = m ṡ − s ṁ  (> 0: s/m grows with t)
 // so the first step of the straight path, from m = 0, is finite. There d = 1 and with η = 0 the
 // step is x′ = x + (t′ − t) v: DDIM is Euler on the velocity.

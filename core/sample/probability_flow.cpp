@@ -79,9 +79,13 @@ class ProbabilityFlowSampler final : public ParticleSampler {
 
 }  // namespace
 
+bool flows_on_velocity(const ScoreModel& model, const Sde& sde) {
+  return sde.t_max() < Sde::T && model.has_velocity();
+}
+
 void flow_velocity(const ScoreModel& model, const Sde& sde, const Points& x, double t,
                    Points& out) {
-  if (model.has_velocity()) {
+  if (flows_on_velocity(model, sde)) {
     model.velocity(x, sde.level(t), out);
     return;
   }

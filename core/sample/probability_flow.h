@@ -49,8 +49,14 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Probabi
   v("condition", c.condition);
 }
 
+// Whether the samplers integrate `model`'s own velocity on `sde`: where the path's f and g are
+// frozen near its end (Sde::t_max() < T, the straight path) and the model has one. Elsewhere the
+// drift from the score is the same field (SCORE_SPEC §9.3) and stays: the vectorised float score,
+// and the numbers of every sampler on VE / VP / sub-VP as they were.
+bool flows_on_velocity(const ScoreModel& model, const Sde& sde);
+
 // out = v(x, t) = dx/dt of the probability flow of `model` on `sde` (data units per unit time,
-// t from 0 = data to 1 = noise): model.velocity(x, sde.level(t)) if the model has one, else
+// t from 0 = data to 1 = noise): model.velocity(x, sde.level(t)) if flows_on_velocity, else
 // f(x, t) − ½ g(t)² s(x, t) (f, g at min(t, sde.t_max()), see Sde::t_max).
 void flow_velocity(const ScoreModel& model, const Sde& sde, const Points& x, double t, Points& out);
 

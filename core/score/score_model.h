@@ -71,8 +71,9 @@ class ScoreModel {
   // rates (level.dm, level.ds, as Sde::level gives). Resized to 2×N. Offered by models that know
   // it without dividing by m (the exact mixtures, from the posterior mean; a velocity-predicting
   // network, from its output), so it stays finite where the score form (m′/m) x + … is 0/0:
-  // the straight path's t = 1. For any other model the same field is the probability-flow drift
-  // from the score (flow_velocity in core/sample/probability_flow.h).
+  // the straight path's t = 1. The samplers use it there; elsewhere, and for any other model, the
+  // same field is the probability-flow drift from the score (flow_velocity and flows_on_velocity
+  // in core/sample/probability_flow.h).
   virtual bool has_velocity() const { return false; }
   virtual void velocity(const Points& x, const NoiseLevel& level, Points& out) const {
     (void)x, (void)level, (void)out;
