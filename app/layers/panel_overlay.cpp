@@ -16,6 +16,7 @@
 #include "app/view/placement.h"
 #include "app/widgets/item_report.h"
 #include "app/widgets/widgets.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/exact_score.h"
 
 namespace scorelab::layers {
@@ -236,11 +237,18 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       // a comparison run each panel names its sampler (the two differ only in that).
       const SamplerConfig& sampler = pv.run == 1 ? *s.compare_sampler : s.sampler;
       // Guided runs follow the score plus the guidance, as the panel's title says of its arrows.
-      const std::string particle_score =
-          sampler_runs_forward(sampler)
-              ? "the forward SDE from the data, no score"
-              : std::string(label_of(s.ui.particle_source)) +
-                    (f.ctx.guided(s.ui.particle_source) ? " + guidance" : "");
+      // On the straight path the ODE and DDIM follow the model's velocity (flows_on_velocity; a
+      // guided score has none): the line says velocity then.
+      const bool guided = f.ctx.guided(s.ui.particle_source) != nullptr;
+      const bool on_velocity = Sde(s.noise.sde).t_max() < Sde::T && !guided &&
+                               (std::holds_alternative<ProbabilityFlowConfig>(sampler) ||
+                                std::holds_alternative<DdimConfig>(sampler));
+      const std::string particle_model =
+          on_velocity ? std::string(to_string(s.ui.particle_source)) + " velocity"
+                      : std::string(label_of(s.ui.particle_source));
+      const std::string particle_score = sampler_runs_forward(sampler)
+                                             ? "the forward SDE from the data, no score"
+                                             : particle_model + (guided ? " + guidance" : "");
       // Two runs of one kind differ in its method: the summary names it.
       const bool same_kind = s.compare_sampler && s.compare_sampler->index() == s.sampler.index();
       const std::string runs = !s.compare_sampler ? ""

@@ -39,7 +39,7 @@ constexpr int kFlowPairs = 3;
 #else
 constexpr bool kFlowStatistics = true;
 constexpr long kFlowSteps = 3000;
-constexpr Index kFlowParticles = 1000;
+constexpr Index kFlowParticles = 2000;
 constexpr int kFlowPairs = 40;
 #endif
 
@@ -177,9 +177,10 @@ GaussianMixture bent2() {
 }
 
 // Trains the default straight-path recipe (velocity output, flow matching, batch 256, lr 1e-3,
-// EMA 0.999, seed 1) for kFlowSteps and samples with the ODE on the learned velocity (RK4 in 50
-// steps from t = 1 to 1e-3: 200 evaluations). Three independent runs against fresh exact samples:
-// the median energy ratio (to the 95th percentile of exact-vs-exact), returned.
+// EMA 0.999, seed 1) for kFlowSteps and samples with the ODE on the learned velocity (RK4 in 20
+// steps from t = 1 to 1e-3: 80 evaluations; the straight path's flow is nearly straight). Three
+// independent runs against fresh exact samples: the median energy ratio (to the 95th percentile
+// of exact-vs-exact), returned.
 double flow_energy_ratio(const GaussianMixture& gmm, const char* name) {
   const ExactSampler data = [&](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); };
   TrainConfig cfg;
@@ -194,7 +195,7 @@ double flow_energy_ratio(const GaussianMixture& gmm, const char* name) {
   REQUIRE(learned.has_velocity());
   ProbabilityFlowConfig ode;
   ode.method = OdeMethod::Rk4;
-  ode.steps = kFlowStatistics ? 50 : 5;
+  ode.steps = kFlowStatistics ? 20 : 5;
   ode.t_end = 1e-3;
   auto sampler = make_sampler(ode, SigmaSchedule{}, cfg.sde);
   Rng rng(5);
@@ -203,14 +204,15 @@ double flow_energy_ratio(const GaussianMixture& gmm, const char* name) {
       testing::energy_runs(learned, gmm, data, Sde(cfg.sde), *sampler, ref, kFlowParticles,
                            kFlowStatistics ? 3 : 1, rng);
   MESSAGE(std::string(name) << ": flow matching, " << kFlowSteps << " steps, ODE energy ratios "
-                            << runs.ratios.front() << " … " << runs.ratios.back());
+                            << runs.ratios.front() << " … " << runs.ratios.back() << ", median "
+                            << runs.median());
   if (kFlowStatistics) testing::check_mode_weights(runs.last, kFlowParticles);
   return runs.median();
 }
 
 }  // namespace
 
-// Budget: 3,000 flow-matching steps (batch 256), seed 1, EMA weights, 2,000 samples by RK4 in 50
+// Budget: 3,000 flow-matching steps (batch 256), seed 1, EMA weights, 2,000 samples by RK4 in 20
 // steps on the learned velocity. Passing: the median of three energy ratios ≤ 1 (a correct
 // sampler fails with probability ~0.7%; seeded, so the outcome is fixed).
 TEST_CASE("learned flow matching: ODE samples pass the energy test on ring8") {
