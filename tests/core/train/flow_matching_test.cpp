@@ -38,7 +38,7 @@ constexpr Index kFlowParticles = 200;
 constexpr int kFlowPairs = 3;
 #else
 constexpr bool kFlowStatistics = true;
-constexpr long kFlowSteps = 3000;
+constexpr long kFlowSteps = 4000;
 constexpr Index kFlowParticles = 2000;
 constexpr int kFlowPairs = 40;
 #endif
@@ -212,9 +212,11 @@ double flow_energy_ratio(const GaussianMixture& gmm, const char* name) {
 
 }  // namespace
 
-// Budget: 3,000 flow-matching steps (batch 256), seed 1, EMA weights, 2,000 samples by RK4 in 20
-// steps on the learned velocity. Passing: the median of three energy ratios ≤ 1 (a correct
-// sampler fails with probability ~0.7%; seeded, so the outcome is fixed).
+// Budget: 4,000 flow-matching steps (batch 256), seed 1, EMA weights, 2,000 samples by RK4 in 20
+// steps on the learned velocity (about 5 s a case on one core). Passing: the median of three
+// energy ratios ≤ 1 (a correct sampler fails with probability ~0.7%; seeded, so the outcome is
+// fixed). Measured medians (AVX-512): ring8 0.34, slant3 0.56, bent2 0.63; at 3,000 steps 0.31,
+// 0.61, 0.87, hence the 4,000.
 TEST_CASE("learned flow matching: ODE samples pass the energy test on ring8") {
   const double ratio = flow_energy_ratio(ring8(), "ring8");
   if (kFlowStatistics) CHECK(ratio <= 1.0);
