@@ -359,6 +359,13 @@ struct TtqRecipe {
 const TtqRecipe kTtqRecipes[] = {
     {"previous", previous_model_for, previous_objective},
     {"new", default_model_for, [] { return ObjectiveConfig{}; }},
+    // The straight path's: a velocity network (default_model_for) trained by flow matching.
+    {"flow_matching", default_model_for,
+     [] {
+       ObjectiveConfig o;
+       o.kind = ObjectiveKind::FlowMatching;
+       return o;
+     }},
 };
 
 // From fresh weights (seed 0), train on one thread with the scene defaults (batch 256, lr 1e-3,
@@ -367,7 +374,9 @@ const TtqRecipe kTtqRecipes[] = {
 // samples. Passed: energy ratio ≤ 1 (against the exact-vs-exact 95th percentile, 2,000 points)
 // and every mode weight within 4 standard errors of the exact sample's, on two independent
 // samples of the same snapshot. Seconds are the training steps' CPU time on their one thread
-// (evaluation excluded), so a loaded machine does not inflate them.
+// (evaluation excluded), so a loaded machine does not inflate them. The flow-matching rows run
+// the same protocol on the straight path: the reverse SDE there follows the score the velocity
+// network gives (f, g frozen past t_max, Sde::t_max), the ODE row integrates its velocity.
 json time_to_quality_case(const TtqCase& c, SdeKind kind, const TtqRecipe& recipe, bool quick) {
   const GaussianMixture gmm = c.data();
   const ExactSampler data = [&](Index n, Rng& rng, Points& out) { gmm.sample(n, rng, out); };
@@ -476,15 +485,21 @@ json quality_meter(bool quick) {
           {"reference_timing", to_json(t_ref)}};
 }
 
-// Which time-to-quality runs: every case × {VE, VP, sub-VP} × recipe, or those whose
+// Which time-to-quality runs: every case × {VE, VP, sub-VP} × the score recipes and every case on
+// the straight path × flow matching, or those whose
 // "case/sde/recipe" name contains one of the comma-separated words of --cases.
 std::string g_ttq_filter;
 
 json time_to_quality(bool quick) {
   json rows = json::array();
   for (const TtqCase& c : kTtqCases)
-    for (SdeKind kind : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP})
+    for (SdeKind kind : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP, SdeKind::RectifiedFlow})
       for (const TtqRecipe& r : kTtqRecipes) {
+        // Flow matching is the straight path's recipe and the only one it trains with.
+        if ((kind == SdeKind::RectifiedFlow) != (r.objective().kind == ObjectiveKind::FlowMatching))
+          continue;
+        // --quick (the CI smoke test, ~1 s a row) runs the straight path on the first case only.
+        if (quick && kind == SdeKind::RectifiedFlow && &c != &kTtqCases[0]) continue;
         const std::string name =
             std::string(c.name) + "/" + std::string(to_string(kind)) + "/" + std::string(r.name);
         if (!g_ttq_filter.empty()) {
@@ -748,8 +763,9 @@ const Command& bench_command() {
       "  time_to_quality  fresh weights, one thread: steps and training seconds until the\n"
       "                   reverse-SDE samples (EMA weights, 2000 points) pass the energy test\n"
       "                   and the mode weights match, for ring8 and 3 held-out anisotropic\n"
-      "                   mixtures x VE/VP/sub-VP x {previous, new} recipe (minutes; select\n"
-      "                   with --only time_to_quality --cases ring8/ve,thin4)\n"
+      "                   mixtures x VE/VP/sub-VP x {previous, new} recipe, and the straight\n"
+      "                   path x flow matching (minutes; select with --only time_to_quality\n"
+      "                   --cases ring8/ve,thin4,rectified_flow)\n"
       "Timing: each workload runs a warm-up call, then 5 repetitions of at least 0.2 s (3 when\n"
       "they take over 10 s): \"seconds\" and the rates use the median per call; \"timing\" has\n"
       "the fastest and slowest repetition and the median CPU time (--quick: one call).\n"

@@ -1,7 +1,12 @@
-// The score arrows layer: ∇ₓ log p of the panel's source (exact or learned) on a grid, drawn as
-// instanced arrows whose length follows the chosen mode and whose colour follows the magnitude.
+// The score arrows layer: ∇ₓ log p of the panel's source (exact or learned) on a grid, or the
+// probability flow's velocity v = dx/dt (layers.score.field), drawn as instanced arrows whose
+// length follows the chosen mode and whose colour follows the magnitude. A line at the bottom
+// says which field and which source the arrows are (a picture is a claim).
 #include "app/layers/layer.h"
 #include "app/widgets/widgets.h"
+
+#include <cstdio>
+#include <string>
 
 namespace scorelab::layers {
 
@@ -14,13 +19,31 @@ class ArrowsLayer final : public Layer {
   bool on(const LayersConfig& l) const override { return l.score.on; }
   void set_on(LayersConfig& l, bool on) const override { l.score.on = on; }
   bool widgets(LayersConfig& l) const override {
-    bool changed = ui::slider("grid", l.score.grid, 4, 128);
+    bool changed = ui::enum_combo("field", l.score.field);
+    changed |= ui::slider("grid", l.score.grid, 4, 128);
     changed |= ui::enum_combo("length", l.score.length);
     changed |= ui::slider("scale", l.score.scale, 0.05, 20, "%.2f", true);
     return changed;
   }
 
   void compute(PanelFrame& f) override { (void)f.fields.arrows(f.inputs, f.score_config()); }
+
+  std::vector<ReadoutLine> readouts(const PanelFrame& f) const override {
+    const app::ArrowField* a = f.fields.arrows(f.inputs, f.score_config());
+    if (!a) return {};
+    const bool velocity = a->field == ArrowQuantity::Velocity;
+    std::string text = velocity ? "arrows: velocity v = dx/dt" : "arrows: score grad log p";
+    if (f.inputs.guided)
+      text += " (guided)";
+    else
+      text += f.inputs.source == FieldSource::Learned ? " (learned)" : " (exact)";
+    if (velocity) {
+      char at[32];
+      std::snprintf(at, sizeof at, " at t = %.2f", f.inputs.level.t);
+      text += at;
+    }
+    return {{text, IM_COL32(230, 230, 230, 255)}};
+  }
 
   void draw(render::Painter& painter, PanelFrame& f) override {
     const app::ArrowField* a = f.fields.arrows(f.inputs, f.score_config());

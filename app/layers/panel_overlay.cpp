@@ -16,6 +16,7 @@
 #include "app/view/placement.h"
 #include "app/widgets/item_report.h"
 #include "app/widgets/widgets.h"
+#include "core/sample/sampler_registry.h"
 #include "core/scene/exact_score.h"
 
 namespace scorelab::layers {
@@ -215,10 +216,15 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
     }
     // A guided scene's arrows are the guided score and its heatmap the conditional density
     // (app/state/fields.h): the caption names the guidance, so no one reads them as p_t(x)'s.
-    // A scrubbed learned panel names the past step it shows (every wording keeps it).
+    // With velocity arrows (layers.score.field) the panel shows the model's velocity, not its
+    // score: the caption says so ("exact velocity", "learned velocity"). A scrubbed learned panel
+    // names the past step it shows (every wording keeps it).
+    std::string source(label_of(pv.source));
+    if (s.layers.score.on && s.layers.score.field == ArrowQuantity::Velocity)
+      source = std::string(to_string(pv.source)) + " velocity";
     const std::string scrub = app::scrub_label(f.ctx.shown());
     const std::string who =
-        process + std::string(label_of(pv.source)) +
+        process + source +
         (pv.source == FieldSource::Learned && !scrub.empty() ? ", " + scrub : "") +
         guidance_suffix(f.ctx, s, pv.source);
     const std::string follows = pv.follows_particles ? "following the particles" : "pinned";
@@ -243,14 +249,22 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
       // a comparison run each panel names its sampler (the two differ only in that).
       const SamplerConfig& sampler = pv.run == 1 ? *s.compare_sampler : s.sampler;
       // Guided runs follow the score plus the guidance, as the panel's title says of its arrows.
+      // On the straight path the ODE and DDIM follow the model's velocity (flows_on_velocity; a
+      // guided score has none): the line says velocity then.
+      const bool guided = f.ctx.guided(s.ui.particle_source) != nullptr;
+      const bool on_velocity = Sde(s.noise.sde).t_max() < Sde::T && !guided &&
+                               (std::holds_alternative<ProbabilityFlowConfig>(sampler) ||
+                                std::holds_alternative<DdimConfig>(sampler));
+      const std::string particle_model =
+          (on_velocity ? std::string(to_string(s.ui.particle_source)) + " velocity"
+                       : std::string(label_of(s.ui.particle_source))) +
+          (s.ui.particle_source == FieldSource::Learned && !scrub.empty()
+               ? " at step " + app::grouped(f.ctx.shown().step())
+               : "");
       const std::string particle_score =
           sampler_runs_forward(sampler)
               ? "the forward SDE from the data, no score"
-              : std::string(label_of(s.ui.particle_source)) +
-                    (s.ui.particle_source == FieldSource::Learned && !scrub.empty()
-                         ? " at step " + app::grouped(f.ctx.shown().step())
-                         : "") +
-                    guidance_suffix(f.ctx, s, s.ui.particle_source);
+              : particle_model + guidance_suffix(f.ctx, s, s.ui.particle_source);
       // Two runs of one kind differ in its method: the summary names it.
       const bool same_kind = s.compare_sampler && s.compare_sampler->index() == s.sampler.index();
       const std::string runs = !s.compare_sampler ? ""

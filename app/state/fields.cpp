@@ -8,6 +8,7 @@
 #include "app/state/app_context.h"
 #include "core/likelihood/encoding.h"
 #include "core/likelihood/likelihood.h"
+#include "core/sample/probability_flow.h"
 #include "core/scene/exact_score.h"
 #include "core/scene/streams.h"
 
@@ -54,7 +55,11 @@ void compute_density(DensityField& d, const FieldKey& key, const FieldInputs& in
 void compute_arrows(ArrowField& a, const FieldKey& key, const ScoreModel& model,
                     const FieldInputs& in, const ScoreLayerSettings& cfg) {
   a.base = key.grid.points();
-  model.score(a.base, in.level, a.raw);
+  // The velocity is the scene SDE's probability flow at the panel's time (ArrowQuantity).
+  if (cfg.field == ArrowQuantity::Velocity)
+    flow_velocity(model, Sde(in.scene->noise.sde), a.base, in.level.t, a.raw);
+  else
+    model.score(a.base, in.level, a.raw);
   replace_non_finite(a.raw);
   const Values mag = magnitudes(a.raw);
   a.magnitude = value_stats(mag);
@@ -84,6 +89,7 @@ void compute_arrows(ArrowField& a, const FieldKey& key, const ScoreModel& model,
     a.color[i] = static_cast<float>(std::clamp(std::log1p(m / median) / std::log1p(top / median),
                                                0.0, 1.0));
   }
+  a.field = cfg.field;
   a.length = cfg.length;
   a.scale = cfg.scale;
   a.streamlines.clear();
@@ -140,7 +146,8 @@ const ArrowField* PanelFields::arrows(const FieldInputs& in, const ScoreLayerSet
   const int across = learned ? std::min(cfg.grid, 48) : cfg.grid;
   FieldKey key = key_for(grid_over(in.rect, across), in, learned);
   if (in.guided) key.condition = *sampler_condition(in.scene->sampler);
-  const bool settings = arrows_.length != cfg.length || arrows_.scale != cfg.scale ||
+  const bool settings = arrows_.field != cfg.field || arrows_.length != cfg.length ||
+                        arrows_.scale != cfg.scale ||
                         arrows_.seeds != (cfg.streamlines ? cfg.seeds : 0);
   const bool stale = !arrows_valid_ || settings || !(key == arrows_.key);
   const bool throttled = learned && !in.scripted && arrows_valid_ && !settings &&

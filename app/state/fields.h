@@ -66,12 +66,13 @@ struct DensityField {
 
 struct ArrowField {
   FieldKey key;
+  ArrowQuantity field = ArrowQuantity::Score;  // what raw holds: the score or the velocity
   ArrowLength length = ArrowLength::Log;
   double scale = 1;
   Points base, vec;    // 2 × n: grid points and drawn arrow vectors (data units)
   Values color;        // n, magnitude mapped to [0, 1]
   FieldStats magnitude;
-  Points raw;          // 2 × n: the score itself (streamlines trace it)
+  Points raw;  // 2 × n: the score or velocity itself (streamlines trace it)
   std::vector<Points> streamlines;
   int seeds = 0;
   long revision = 0;

@@ -250,7 +250,10 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
   if (sde_sampler || !discrete_training) {
     ImGui::Separator();
     ImGui::TextDisabled("SDE (reverse SDE, ODE, continuous training)");
-    changed |= enum_combo("SDE", s.noise.sde.kind);
+    if (enum_combo("SDE", s.noise.sde.kind)) {
+      changed = true;
+      fit_training_to_path(s.train.objective, s.train.model, s.noise.sde.kind);
+    }
     if (s.noise.sde.kind == SdeKind::VE) {
       changed |= slider("SDE sigma min", s.noise.sde.sigma_min, 1e-3, 10, "%.3g", true);
       changed |= ImGui::Checkbox("SDE sigma max from data", &s.noise.sde_sigma_max_from_data);
@@ -259,7 +262,7 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
                   "0.2% of samples sent to the wrong mode.");
       if (slider("SDE sigma max", s.noise.sde.sigma_max, 0.1, 1e4, "%.3g", true))
         changed = true, s.noise.sde_sigma_max_from_data = false;  // set by hand: kept
-    } else {
+    } else if (s.noise.sde.kind != SdeKind::RectifiedFlow) {      // the straight path has none
       changed |= slider("beta min", s.noise.sde.beta_min, 0.01, 10, "%.3g", true);
       changed |= slider("beta max", s.noise.sde.beta_max, 1, 100, "%.3g", true);
     }

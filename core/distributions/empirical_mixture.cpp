@@ -69,6 +69,17 @@ QuerySums<S> query_sums(S x, S y, const S* mpx, const S* mpy, Index chunks,
   return {dmin, se.sum(), sdx.sum(), sdy.sum(), kDiv ? sd2.sum() : S(0)};
 }
 
+// m = 0 is a level (the straight path's t = 1, every kernel N(0, s² I)); s = 0 is not.
+void check_empirical_level(const NoiseLevel& level) {
+  if (!(std::isfinite(level.m) && level.m >= 0))
+    throw InputError("noise level: m must be finite and >= 0, got " + number_text(level.m));
+  if (!(std::isfinite(level.s) && level.s > 0))
+    throw InputError(
+        "empirical mixture: noise level s must be finite and > 0 (the density of a "
+        "point set is a sum of deltas at s = 0), got " +
+        number_text(level.s));
+}
+
 }  // namespace
 
 EmpiricalMixture::EmpiricalMixture(const Points& points) {
@@ -94,13 +105,7 @@ template <class S>
 void EmpiricalMixture::evaluate(const PointsT<S>& x, const NoiseLevel& level,
                                 ValuesT<S>* log_density, PointsT<S>* score,
                                 ValuesT<S>* divergence) const {
-  if (!(std::isfinite(level.m) && level.m > 0))
-    throw InputError("noise level: m must be finite and > 0, got " + number_text(level.m));
-  if (!(std::isfinite(level.s) && level.s > 0))
-    throw InputError(
-        "empirical mixture: noise level s must be finite and > 0 (the density of a "
-        "point set is a sum of deltas at s = 0), got " +
-        number_text(level.s));
+  check_empirical_level(level);
   using C = Chunk<S>;
   const Index P = size(), n = x.cols();
   const Index chunks = (P + C::W - 1) / C::W;
@@ -159,6 +164,24 @@ void EmpiricalMixture::log_density(const Points& x, const NoiseLevel& level, Val
 void EmpiricalMixture::log_density(const PointsT<double>& x, const NoiseLevel& level,
                                    ValuesT<double>& out) const {
   evaluate<double>(x, level, &out, nullptr, nullptr);
+}
+
+void EmpiricalMixture::velocity(const Points& x, const NoiseLevel& level, Points& out) const {
+  check_empirical_level(level);
+  const Index P = size();
+  const double h = 0.5 / (level.s * level.s);
+  Eigen::ArrayXd logit(P);
+  out.resize(2, x.cols());
+  for (Index i = 0; i < x.cols(); ++i) {
+    const double qx = x(0, i), qy = x(1, i);
+    logit = -((qx - level.m * px_).square() + (qy - level.m * py_).square()) * h;
+    const Eigen::ArrayXd e = (logit - logit.maxCoeff()).exp();
+    const double se = e.sum();
+    // x̂_0 = Σ_j r_j p_j (finite at m = 0, where r is uniform); E[z | x] = (x − m x̂_0) / s.
+    const double x0 = (e * px_).sum() / se, y0 = (e * py_).sum() / se;
+    out.col(i) << float(level.dm * x0 + level.ds * (qx - level.m * x0) / level.s),
+        float(level.dm * y0 + level.ds * (qy - level.m * y0) / level.s);
+  }
 }
 
 void EmpiricalMixture::divergence(const Points& x, const NoiseLevel& level, Values& out) const {

@@ -5,7 +5,9 @@
 //   log p  = LSE_j[−‖x − m p_j‖² / (2s²)] − ln P − ln(2π s²)
 //   score  = (m Σ_j r_j p_j − x) / s²
 //   div    = (m²/s⁴)(Σ_j r_j ‖p_j‖² − ‖Σ_j r_j p_j‖²) − 2/s²
-// Defined for s > 0 only (at s = 0 the density is a sum of deltas).
+//   velocity = m′ x̂_0 + s′ (x − m x̂_0) / s,  x̂_0 = Σ_j r_j p_j = E[x_0 | x]   (SCORE_SPEC §9.3)
+// Defined for s > 0 only (at s = 0 the density is a sum of deltas); m = 0 is allowed (the
+// straight path's t = 1), where the velocity stays finite (x̂_0 is the points' mean).
 #pragma once
 #include "core/score/score_model.h"
 
@@ -34,6 +36,9 @@ class EmpiricalMixture final : public ScoreModel {
                    ValuesT<double>& out) const override;
   bool has_divergence() const override { return true; }
   void divergence(const Points& x, const NoiseLevel& level, Values& out) const override;
+  // The exact velocity (above), per point in double: a plain loop over the points.
+  bool has_velocity() const override { return true; }
+  void velocity(const Points& x, const NoiseLevel& level, Points& out) const override;
 
  private:
   // The points stored as separate x and y arrays (structure of arrays) for SIMD over points,

@@ -19,11 +19,14 @@ std::string component_error(std::size_t k, const std::string& reason) {
   return "Gaussian mixture component " + std::to_string(k) + ": " + reason;
 }
 
+// m = 0 is a level too (the straight path's t = 1: pure noise, C = s² I); m = s = 0 is not.
 void check_level(const NoiseLevel& level) {
-  if (!(std::isfinite(level.m) && level.m > 0))
-    throw InputError("noise level: m must be finite and > 0, got " + number_text(level.m));
+  if (!(std::isfinite(level.m) && level.m >= 0))
+    throw InputError("noise level: m must be finite and >= 0, got " + number_text(level.m));
   if (!(std::isfinite(level.s) && level.s >= 0))
     throw InputError("noise level: s must be finite and >= 0, got " + number_text(level.s));
+  if (level.m == 0 && level.s == 0)
+    throw InputError("noise level: m and s are both 0 (no density)");
 }
 
 // C = m² Σ + s² I, the covariance of a perturbed component.
@@ -240,40 +243,71 @@ void GaussianMixture::sample(Index n, Rng& rng, Points& out, const NoiseLevel& l
 
 namespace scorelab {
 
-void GaussianMixture::jvp(const Points& x, const NoiseLevel& level, const Points& v,
-                          Points& out) const {
-  check_level(level);
-  assert(v.cols() == x.cols());
-  // Per component: the perturbed mean, the precision C⁻¹ and the log of π_k / (2π √det C).
-  const std::size_t K = comps_.size();
-  std::vector<Eigen::Vector2d> mean(K);
-  std::vector<Eigen::Matrix2d> prec(K);
-  std::vector<double> logc(K);
-  for (std::size_t k = 0; k < K; ++k) {
-    const Eigen::Matrix2d C = perturbed_cov(comps_[k].cov, level);
-    mean[k] = level.m * comps_[k].mean;
-    prec[k] = C.inverse();
-    logc[k] = std::log(comps_[k].weight) - std::log(2 * std::numbers::pi) - 0.5 * std::log(C.determinant());
-  }
-  out.resize(2, x.cols());
-  std::vector<double> r(K);
-  std::vector<Eigen::Vector2d> u(K);
-  for (Index i = 0; i < x.cols(); ++i) {
-    const Eigen::Vector2d p = x.col(i).cast<double>(), d = v.col(i).cast<double>();
-    double mx = -INFINITY;
+namespace {
+
+// One point's view of the perturbed components, in double: u_k = C_k⁻¹ (m μ_k − x) and the
+// responsibilities r_k (normalised), for the plain loops below.
+struct PointTerms {
+  std::vector<Eigen::Vector2d> mean, u;  // m μ_k, u_k
+  std::vector<Eigen::Matrix2d> prec;     // C_k⁻¹
+  std::vector<double> logc, r;           // ln π_k − ln 2π − ½ ln det C_k;  r_k
+
+  PointTerms(const std::vector<GaussianComponent>& comps, const NoiseLevel& level) {
+    check_level(level);
+    const std::size_t K = comps.size();
+    mean.resize(K), u.resize(K), prec.resize(K), logc.resize(K), r.resize(K);
     for (std::size_t k = 0; k < K; ++k) {
+      const Eigen::Matrix2d C = perturbed_cov(comps[k].cov, level);
+      mean[k] = level.m * comps[k].mean;
+      prec[k] = C.inverse();
+      logc[k] = std::log(comps[k].weight) - std::log(2 * std::numbers::pi) -
+                0.5 * std::log(C.determinant());
+    }
+  }
+  // Fills u and r at p; returns the score Σ_k r_k u_k.
+  Eigen::Vector2d at(const Eigen::Vector2d& p) {
+    double mx = -INFINITY;
+    for (std::size_t k = 0; k < u.size(); ++k) {
       u[k] = prec[k] * (mean[k] - p);
       r[k] = logc[k] - 0.5 * (mean[k] - p).dot(u[k]);
       mx = std::max(mx, r[k]);
     }
     double sum = 0;
-    for (std::size_t k = 0; k < K; ++k) sum += (r[k] = std::exp(r[k] - mx));
+    for (double& rk : r) sum += (rk = std::exp(rk - mx));
     Eigen::Vector2d s = Eigen::Vector2d::Zero();
-    for (std::size_t k = 0; k < K; ++k) s += (r[k] /= sum) * u[k];
+    for (std::size_t k = 0; k < u.size(); ++k) s += (r[k] /= sum) * u[k];
+    return s;
+  }
+};
+
+}  // namespace
+
+void GaussianMixture::jvp(const Points& x, const NoiseLevel& level, const Points& v,
+                          Points& out) const {
+  assert(v.cols() == x.cols());
+  PointTerms terms(comps_, level);
+  out.resize(2, x.cols());
+  for (Index i = 0; i < x.cols(); ++i) {
+    const Eigen::Vector2d s = terms.at(x.col(i).cast<double>()), d = v.col(i).cast<double>();
     Eigen::Vector2d jv = Eigen::Vector2d::Zero();
-    for (std::size_t k = 0; k < K; ++k)
-      jv += r[k] * ((u[k] - s) * (u[k] - s).dot(d) - prec[k] * d);
+    for (std::size_t k = 0; k < terms.u.size(); ++k)
+      jv += terms.r[k] * ((terms.u[k] - s) * (terms.u[k] - s).dot(d) - terms.prec[k] * d);
     out.col(i) = jv.cast<float>();
+  }
+}
+
+void GaussianMixture::velocity(const Points& x, const NoiseLevel& level, Points& out) const {
+  PointTerms terms(comps_, level);
+  out.resize(2, x.cols());
+  for (Index i = 0; i < x.cols(); ++i) {
+    terms.at(x.col(i).cast<double>());
+    // v = Σ_k r_k E[m′ x_0 + s′ z | x, k] with E[x_0 | x, k] = μ_k − m Σ_k u_k and
+    // E[z | x, k] = −s u_k: no division by m, so finite at m = 0 (header).
+    Eigen::Vector2d v = Eigen::Vector2d::Zero();
+    for (std::size_t k = 0; k < terms.u.size(); ++k)
+      v += terms.r[k] * (level.dm * (comps_[k].mean - level.m * (comps_[k].cov * terms.u[k])) -
+                         level.ds * level.s * terms.u[k]);
+    out.col(i) = v.cast<float>();
   }
 }
 

@@ -6,6 +6,10 @@
 //   log p = LSE_k [ln π_k − ln 2π − ½ ln det C_k − ½ (x − μ̃_k)ᵀ C_k⁻¹ (x − μ̃_k)]
 //   score  = Σ_k r_k u_k,  u_k = C_k⁻¹ (μ̃_k − x),  r_k = responsibilities (softmax of the terms)
 //   div    = tr ∇² log p = Σ_k r_k (‖u_k‖² − tr C_k⁻¹) − ‖score‖²
+//   velocity v = E[m′ x_0 + s′ z | x] = Σ_k r_k (m′ (μ_k − m Σ_k u_k) − s′ s u_k)  (§9.3),
+//            from the posterior mean of each component, E[x_0 | x, k] = μ_k − m Σ_k u_k, and
+//            E[z | x] = −s score: no 1/m, so it is finite at the straight path's m = 0.
+// m = 0 (with s > 0) is a level: the data forgotten, every component N(0, s² I).
 #pragma once
 #include <Eigen/Core>
 #include <vector>
@@ -64,6 +68,9 @@ class GaussianMixture final : public ScoreModel {
   // in double; a plain loop (it serves Hutchinson comparisons, not the fast paths).
   bool has_jvp() const override { return true; }
   void jvp(const Points& x, const NoiseLevel& level, const Points& v, Points& out) const override;
+  // The exact velocity (above), per point in double, a plain loop like jvp.
+  bool has_velocity() const override { return true; }
+  void velocity(const Points& x, const NoiseLevel& level, Points& out) const override;
 
   // Its components are its classes: class_score(k) is component k's perturbed score.
   int classes() const override { return static_cast<int>(comps_.size()); }

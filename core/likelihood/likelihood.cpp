@@ -89,6 +89,10 @@ bool log_likelihood(const ScoreModel& model, const Sde& sde, const PointsT<doubl
                     const LikelihoodOptions& options, ValuesT<double>& log_p, Rng* rng,
                     const LikelihoodControl& control, LikelihoodStats* stats, FlowEnd* end) {
   options.validate();
+  // The divergence term 2f − ½g² ∇·s needs f and g to t = 1 (Sde::t_max).
+  if (sde.t_max() < Sde::T)
+    throw InputError("the likelihood integrates the SDE's f and g to t = 1, where noise.sde.kind " +
+                     std::string(to_string(sde.kind())) + " is singular: not offered there");
   const bool hutchinson = options.divergence == DivergenceMethod::Hutchinson;
   if (!hutchinson && !model.has_divergence())
     throw InputError("this score model has no exact divergence; use likelihood.divergence "

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cassert>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -18,10 +19,19 @@ namespace {
 
 constexpr Index kChunk = 1024;  // points per forward: activations stay ~1.5 MB at width 128
 
-void check_level(const NoiseLevel& level) {
+void check_level(const Mlp& mlp, const NoiseLevel& level) {
   if (!(level.s > 0) || !std::isfinite(level.s) || !std::isfinite(level.t))
     throw InputError("the learned score needs a noise level with s > 0, got s = " +
                      std::to_string(level.s));
+  // The velocity output's score conversion holds on the straight path only (mlp.h). The window
+  // floors a field's s at 1e-3 (kMinFieldStd) without moving m, so a level within 1e-2 of the
+  // path is served; any other process's levels are far off it (VP at t = 0.5: m + s = 1.23).
+  if (mlp.config().output == OutputScaling::Velocity && std::abs(level.m + level.s - 1) > 1e-2)
+    throw InputError(
+        "a velocity network (trained on the straight path, m = 1 - t, s = t) was asked at a "
+        "level off that path (m = " +
+        number_text(level.m) + ", s = " + number_text(level.s) +
+        "): use noise.sde.kind rectified_flow");
 }
 
 // One level for all n points of a chunk (t, m and s: every output scaling reads what it needs),
@@ -40,7 +50,7 @@ void fill_level(LevelBatch<float>& lv, const NoiseLevel& level, int label, Index
 template <class SetDirs, class Take>
 void over_chunks(const ModelSnapshot& snap, bool use_ema, const Points& x, const NoiseLevel& level,
                  int tangents, SetDirs&& set_dirs, Take&& take, int label = kNoLabel) {
-  check_level(level);
+  check_level(*snap.mlp, level);
   thread_local Mlp::Context ctx;
   thread_local LevelBatch<float> lv;
   thread_local std::array<Points, Mlp::kMaxTangents> dirs;  // 2 × n each
@@ -105,6 +115,19 @@ void LearnedScore::score_and_divergence(const Points& x, const NoiseLevel& level
         score_out.middleCols(i, n) = ctx.score;
         div_out.segment(i, n) = (ctx.score_t[0].row(0) + ctx.score_t[1].row(1)).transpose();
       });
+}
+
+bool LearnedScore::has_velocity() const {
+  return snap_->mlp->config().output == OutputScaling::Velocity;
+}
+
+void LearnedScore::velocity(const Points& x, const NoiseLevel& level, Points& out) const {
+  if (!has_velocity())
+    throw std::logic_error("this learned score has no velocity (check has_velocity())");
+  out.resize(2, x.cols());
+  over_chunks(
+      *snap_, use_ema_, x, level, 0, [](Index, Index, Dirs&) {},
+      [&](Index i, Index n, const Mlp::Context& ctx) { out.middleCols(i, n) = ctx.h; });
 }
 
 void LearnedScore::jvp(const Points& x, const NoiseLevel& level, const Points& v,

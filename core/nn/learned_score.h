@@ -39,6 +39,10 @@ class LearnedScore final : public ScoreModel {
   // class_score(k) its output for label k.
   int classes() const override { return snap_->mlp->config().classes; }
   void class_score(const Points& x, const NoiseLevel& level, int k, Points& out) const override;
+  // A velocity network (OutputScaling::Velocity) answers its output h, the straight path's
+  // velocity, finite to t = 1; the other output scalings answer only the score.
+  bool has_velocity() const override;
+  void velocity(const Points& x, const NoiseLevel& level, Points& out) const override;
   const ModelSnapshot& snapshot() const { return *snap_; }
   bool uses_ema() const { return use_ema_; }
 

@@ -133,11 +133,15 @@ void MlpT<S>::forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& 
 
   // Output coefficients per sample (OutputScaling): score = c ⊙ h + a ⊙ x.
   const bool pre = cfg_.output == OutputScaling::Preconditioned;
+  const bool vel = cfg_.output == OutputScaling::Velocity;
   if (pre) {
     const S sd2 = static_cast<S>(cfg_.sigma_data * cfg_.sigma_data);
     ctx.sigma_hat = level.s.array() / level.m.array();
     ctx.c = (level.m.array() * (ctx.sigma_hat.array().square() + sd2).sqrt()).inverse().matrix();
     ctx.a = -ctx.c.array().square();
+  } else if (vel) {
+    ctx.a = -level.s.cwiseInverse();
+    ctx.c = ctx.a.cwiseProduct(level.m);
   } else {
     ctx.c = level.s.cwiseInverse();
     if (cfg_.output == OutputScaling::NoisePrediction) ctx.c = -ctx.c;
@@ -208,12 +212,10 @@ void MlpT<S>::forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& 
   const auto Wo = weight(params, L);
   ctx.score.noalias() = Wo * ctx.A[L - 1];
   ctx.score.colwise() += bias(params, L);
-  if (skip) {
-    ctx.h = ctx.score;
-    ctx.score.array().rowwise() *= ctx.w.transpose().array();
-  }
+  if (skip || vel) ctx.h = ctx.score;
+  if (skip) ctx.score.array().rowwise() *= ctx.w.transpose().array();
   ctx.score.array().rowwise() *= ctx.c.transpose().array();
-  if (pre) ctx.score.array() += x.array().rowwise() * ctx.a.transpose().array();
+  if (pre || vel) ctx.score.array() += x.array().rowwise() * ctx.a.transpose().array();
   if (skip) {
     const auto am = (ctx.a.array() * level.m.array()).transpose();
     ctx.score.row(0).array() -= static_cast<S>(reach_->center.x()) * am;
@@ -227,7 +229,8 @@ void MlpT<S>::forward(const Vector& params, const Eigen::Ref<const PointsT<S>>& 
       ctx.score_t[k].array() += ctx.h.array().rowwise() * ctx.w_dot[k].transpose().array();
     }
     ctx.score_t[k].array().rowwise() *= ctx.c.transpose().array();
-    if (pre) ctx.score_t[k].array() += dirs[k]->array().rowwise() * ctx.a.transpose().array();
+    if (pre || vel)
+      ctx.score_t[k].array() += dirs[k]->array().rowwise() * ctx.a.transpose().array();
   }
 }
 
@@ -326,6 +329,10 @@ PointsT<S> MlpT<S>::forward_reference(const Vector& params, const PointsT<S>& x,
     const S sigma_hat = level.s[i] / level.m[i];
     S c = S(1) / level.s[i], c_in = 1, skip = 0;
     if (cfg_.output == OutputScaling::NoisePrediction) c = -c;
+    if (cfg_.output == OutputScaling::Velocity) {
+      skip = S(-1) / level.s[i];
+      c = skip * level.m[i];
+    }
     if (pre) {
       c = c_in = S(1) / (level.m[i] * std::sqrt(sigma_hat * sigma_hat +
                                                  static_cast<S>(cfg_.sigma_data * cfg_.sigma_data)));

@@ -51,6 +51,13 @@ enum class OutputScaling {
   // the small levels share what the network learns at larger ones. The embedding sees log σ̂
   // (FourierLogSigma) whatever the process.
   Preconditioned,
+  // Velocity prediction on the straight path (rectified flow; SCORE_SPEC §9.3): h is the
+  // velocity v = E[z − x_0 | x_t] (data units per unit time) and the score follows from it,
+  //   score = −(x + (1 − t) h) / t = c ⊙ h + a ⊙ x,  c = −m/s, a = −1/s  (m = 1 − t, s = t),
+  // so c_in = 1 and the embedding sees s = t. Valid only where m + s = 1 (the straight path);
+  // LearnedScore refuses other levels. At t = 1 the score is −x whatever h is, and the velocity
+  // is h itself (LearnedScore::velocity), finite where the score form is 0/0.
+  Velocity,
 };
 
 // What the score is far from the data, where the network was never trained (issue 23).
@@ -141,7 +148,8 @@ class MlpT {
     Vector w;                                         // N, far-field window w(|v|) (Skip)
     PointsT<S> grad_w;                                // D × N: ∇_x w (Skip)
     std::array<Vector, kMaxTangents> w_dot;           // K × N: ∇_x w · d_k (Skip)
-    PointsT<S> h;                                     // D × N: h before the window (Skip)
+    PointsT<S> h;                                     // D × N: h before the window (Skip),
+                                                      // or the velocity (Velocity output)
     ValuesT<S> sigma_hat;                             // N, s/m: the embedding's σ (Preconditioned)
     PointsT<S> score;                                 // D × N
     std::array<PointsT<S>, kMaxTangents> score_t;     // K × (D × N): J·d_k
@@ -238,6 +246,7 @@ struct EnumTable<OutputScaling> {
       {OutputScaling::ScoreOverSigma, "score_over_sigma", "score = h / sigma"},
       {OutputScaling::NoisePrediction, "noise_prediction", "noise prediction"},
       {OutputScaling::Preconditioned, "preconditioned", "preconditioned (EDM)"},
+      {OutputScaling::Velocity, "velocity", "velocity (straight path)"},
   };
 };
 

@@ -21,7 +21,7 @@ void SdeParams::validate() const {
       throw InputError("noise.sde.sigma_max (" + number_text(sigma_max) +
                        ") is not above noise.sde.sigma_min (" + number_text(sigma_min) +
                        "): sigma_min must be smaller than sigma_max");
-  } else {
+  } else if (kind != SdeKind::RectifiedFlow) {
     // m(1) = exp(−(β_min + β_max) / 4): above β ≈ 3000 it underflows to 0 in double precision
     // and the process no longer remembers the data at all; 1000 keeps m(1) ≈ 1e-109 > 0.
     require_above("noise.sde.beta_min", beta_min, 0.0);
@@ -40,12 +40,26 @@ double Sde::log_mean_coef(double t) const {
   return -0.25 * t * t * (p_.beta_max - p_.beta_min) - 0.5 * t * p_.beta_min;
 }
 
+double Sde::t_max() const {
+  return p_.kind == SdeKind::RectifiedFlow ? 0.99 : T;
+}
+
 double Sde::drift_coef(double t) const {
-  if (p_.kind == SdeKind::VE) return 0.0;
-  return -0.5 * (p_.beta_min + t * (p_.beta_max - p_.beta_min));
+  t = std::min(t, t_max());
+  switch (p_.kind) {
+    case SdeKind::VE:
+      return 0.0;
+    case SdeKind::VP:
+    case SdeKind::SubVP:
+      return -0.5 * (p_.beta_min + t * (p_.beta_max - p_.beta_min));
+    case SdeKind::RectifiedFlow:
+      return -1.0 / (1.0 - t);  // m′/m
+  }
+  return 0.0;
 }
 
 double Sde::diffusion(double t) const {
+  t = std::min(t, t_max());
   const double beta = p_.beta_min + t * (p_.beta_max - p_.beta_min);
   switch (p_.kind) {
     case SdeKind::VE: {
@@ -58,22 +72,36 @@ double Sde::diffusion(double t) const {
           -std::expm1(-2.0 * p_.beta_min * t - (p_.beta_max - p_.beta_min) * t * t);
       return std::sqrt(beta * discount);
     }
+    case SdeKind::RectifiedFlow:
+      return std::sqrt(2.0 * t / (1.0 - t));  // 2ss′ − 2(m′/m)s²
   }
   return 0.0;
 }
 
 NoiseLevel Sde::level(double t) const {
+  // Rates: ℓ′ = −½β(t) (VP / sub-VP), so m′ = ℓ′ m; VP s′ = −m m′ / s; sub-VP s′ = −2 m m′.
+  const double dl = -0.5 * (p_.beta_min + t * (p_.beta_max - p_.beta_min));
   switch (p_.kind) {
-    case SdeKind::VE: return {t, 1.0, p_.sigma_min * std::pow(p_.sigma_max / p_.sigma_min, t)};
+    case SdeKind::VE: {
+      const double s = p_.sigma_min * std::pow(p_.sigma_max / p_.sigma_min, t);
+      return {t, 1.0, s, 0.0, s * std::log(p_.sigma_max / p_.sigma_min)};
+    }
     case SdeKind::VP: {
       // l ≤ 0 for t ≥ 0; a solver's last step may land a rounding error below t = 0, where the
       // root of a tiny negative number would be NaN instead of the 0 it stands for.
       const double l = std::min(log_mean_coef(t), 0.0);
-      return {t, std::exp(l), std::sqrt(-std::expm1(2.0 * l))};
+      const double m = std::exp(l), s = std::sqrt(-std::expm1(2.0 * l));
+      return {t, m, s, dl * m, -m * m * dl / s};
     }
     case SdeKind::SubVP: {
       const double l = log_mean_coef(t);
-      return {t, std::exp(l), -std::expm1(2.0 * l)};  // no square root (reference)
+      const double m = std::exp(l);
+      return {t, m, -std::expm1(2.0 * l), dl * m, -2.0 * m * m * dl};  // no square root (reference)
+    }
+    case SdeKind::RectifiedFlow: {
+      // Clamped to [0, 1] as VP's l: a solver's last step may land a rounding error outside.
+      const double u = std::clamp(t, 0.0, T);
+      return {t, 1.0 - u, u, -1.0, 1.0};
     }
   }
   return {};
@@ -85,6 +113,7 @@ double Sde::time_of_std(double s) const {
   if (s >= level(T).s) return T;
   if (p_.kind == SdeKind::VE)
     return std::log(s / p_.sigma_min) / std::log(p_.sigma_max / p_.sigma_min);
+  if (p_.kind == SdeKind::RectifiedFlow) return s;  // s(t) = t
   // VP: s² = 1 − e^{2ℓ};  sub-VP: s = 1 − e^{2ℓ}. log1p keeps small s (t near 0) accurate.
   const double l = 0.5 * (p_.kind == SdeKind::VP ? std::log1p(-s * s) : std::log1p(-s));  // ℓ < 0
   // Solve a t² + b t + ℓ = 0 for t ≥ 0 with a = ¼(β_1 − β_0), b = ½β_0 (ℓ(t) = −a t² − b t), in
@@ -96,6 +125,8 @@ double Sde::time_of_std(double s) const {
 double Sde::time_of_sigma_hat(double sigma_hat) const {
   if (p_.kind == SdeKind::VE)
     return std::log(sigma_hat / p_.sigma_min) / std::log(p_.sigma_max / p_.sigma_min);
+  // Straight path: σ̂ = t/(1 − t), which reaches ∞ at t = 1 (never beyond T).
+  if (p_.kind == SdeKind::RectifiedFlow) return 1.0 / (1.0 + 1.0 / sigma_hat);  // ∞ → 1
   // VP: σ̂² = e^{−2ℓ} − 1; sub-VP: σ̂ = (1 − m²)/m, so m = (√(σ̂² + 4) − σ̂)/2. Both give
   // L = −ℓ(t) = ¼Δβ t² + ½β_0 t, a quadratic in t with one positive root.
   const double L = p_.kind == SdeKind::VP
@@ -150,7 +181,9 @@ Sde::Discrete Sde::discretize(double t) const {
       const double beta = discrete_beta(i);
       return {std::sqrt(1.0 - beta) - 1.0, std::sqrt(beta)};
     }
-    case SdeKind::SubVP: return {drift_coef(t) / p_.N, diffusion(t) / std::sqrt(double(p_.N))};
+    case SdeKind::SubVP:
+    case SdeKind::RectifiedFlow:
+      return {drift_coef(t) / p_.N, diffusion(t) / std::sqrt(double(p_.N))};
   }
   return {};
 }

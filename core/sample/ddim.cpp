@@ -8,17 +8,24 @@
 #include <string>
 
 #include "core/common/error.h"
+#include "core/sample/probability_flow.h"
 #include "core/sample/sampler_impl.h"
 
 namespace scorelab {
 
-DdimCoefficients ddim_coefficients(const NoiseLevel& now, const NoiseLevel& next, double eta) {
+DdimCoefficients ddim_coefficients(const NoiseLevel& now, const NoiseLevel& next, double eta,
+                                   bool on_velocity) {
   const double m = now.m, s = now.s, mn = next.m, sn = next.s;
   // σ² = η² s′² (1 − (m s′ / (m′ s))²): the bracket is 1 − the share of s′² the forward kernel
-  // from t′ to t carries over, ≥ 0 for every SDE up to rounding.
+  // from t′ to t carries over, ≥ 0 for every SDE up to rounding (0 at m = 0: nothing carried).
   const double carried = (m * sn) / (mn * s);
   const double sigma = eta * sn * std::sqrt(std::max(1.0 - carried * carried, 0.0));
   const double noise_std = std::sqrt(std::max(sn * sn - sigma * sigma, 0.0));  // ε̂'s share
+  if (on_velocity) {
+    // x′ = m′ (ṡ x − s v)/d + noise_std (m v − ṁ x)/d + σ z,  d = m ṡ − s ṁ
+    const double d = m * now.ds - s * now.dm;
+    return {(mn * now.ds - noise_std * now.dm) / d, (noise_std * m - mn * s) / d, sigma};
+  }
   // x′ = m′ (x + s² score) / m + noise_std · (−s score) + σ z
   return {mn / m, mn * s * s / m - noise_std * s, sigma};
 }
@@ -35,8 +42,17 @@ class DdimSampler final : public ParticleSampler {
     if (finished_) return false;
     const NoiseLevel now = sde_.level(grid(steps_taken_));
     const NoiseLevel next = sde_.level(grid(steps_taken_ + 1));
-    const DdimCoefficients k = ddim_coefficients(now, next, c_.eta);
-    eval_score(model, now, x_);
+    // The velocity where the model has one (finite from m = 0, the straight path's start).
+    const bool on_velocity = flows_on_velocity(model, sde_);
+    if (!on_velocity && !(now.m > 0))
+      throw InputError(
+          "DDIM from m = 0 (the straight path's t = 1) needs a model that answers a velocity; "
+          "this one answers only a score, whose x0 estimate (x + s^2 score)/m is 0/0 there");
+    const DdimCoefficients k = ddim_coefficients(now, next, c_.eta, on_velocity);
+    if (on_velocity)
+      model.velocity(x_, now, score_);  // score_ holds v for this step
+    else
+      eval_score(model, now, x_);
     affine_update(k.a, k.b, k.c, rng);  // η = 0: c = 0, no draw
     recorded_step();
     return true;

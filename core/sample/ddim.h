@@ -27,6 +27,12 @@ namespace scorelab {
 // For VP (ᾱ = m²) this is §9.4's step exactly; σ at η = 1 is the std of the forward kernel's
 // posterior q(x_t′ | x_t, x₀) (DDPM's β̃), which for VE (m = 1) is the ancestral noise std
 // √(s′² (s² − s′²) / s²).
+// On the straight path a model that answers a velocity v = E[ṁ x₀ + ṡ z | x] (flows_on_velocity,
+// core/sample/probability_flow.h; ṁ, ṡ the rates at t) gives x̂₀ and ε̂ without dividing by m, by
+// solving x = m x̂₀ + s ε̂, v = ṁ x̂₀ + ṡ ε̂:
+//   x̂₀ = (ṡ x − s v) / d,   ε̂ = (m v − ṁ x) / d,   d = m ṡ − s ṁ  (> 0: s/m grows with t)
+// so the first step of the straight path, from m = 0, is finite. There d = 1 and with η = 0 the
+// step is x′ = x + (t′ − t) v: DDIM is Euler on the velocity.
 struct DdimConfig {
   static constexpr std::string_view key = "ddim";
   static constexpr std::string_view label = "DDIM";
@@ -49,11 +55,13 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, DdimCon
 }
 
 // The step above as x′ = a x + b score + c z (dimensionless a, b in data units², c in data
-// units), in double: what the sampler applies to every particle.
+// units), in double: what the sampler applies to every particle. With on_velocity, the same
+// step as x′ = a x + b v + c z (b in units of time), from the velocity (above).
 struct DdimCoefficients {
   double a = 1, b = 0, c = 0;
 };
-DdimCoefficients ddim_coefficients(const NoiseLevel& now, const NoiseLevel& next, double eta);
+DdimCoefficients ddim_coefficients(const NoiseLevel& now, const NoiseLevel& next, double eta,
+                                   bool on_velocity = false);
 
 // "DDIM, eta 0.5": the η sets runs of this kind apart.
 std::string summary(const DdimConfig& c);

@@ -1,4 +1,4 @@
-// The probability-flow ODE dx/dt = f(x, t) − ½ g(t)² s(x, t) (score_sde get_ode_sampler),
+// The probability-flow ODE dx/dt = v(x, t) (score_sde get_ode_sampler; flow_velocity),
 // integrated by the one ODE module (core/sample/ode.h): fixed-step Euler, Heun, RK4, or adaptive
 // Dormand–Prince RK45 as scipy's solve_ivp does it. Coefficients f, g are doubles; the particles
 // are floats (so rtol ≥ 1e-7 is enforced, see ode.h).
@@ -31,10 +31,7 @@ class ProbabilityFlowSampler final : public ParticleSampler {
       return true;
     }
     const auto velocity = [&](double t, const Points& x, Points& out) {
-      // out = f(x, t) − ½ g(t)² s(x, t)
-      model.score(x, sde_.level(t), out);
-      const double g = sde_.diffusion(t);
-      out = static_cast<float>(sde_.drift_coef(t)) * x + static_cast<float>(-0.5 * g * g) * out;
+      flow_velocity(model, sde_, x, t, out);
     };
     try {
       ode_.step(velocity, x_);
@@ -81,6 +78,21 @@ class ProbabilityFlowSampler final : public ParticleSampler {
 };
 
 }  // namespace
+
+bool flows_on_velocity(const ScoreModel& model, const Sde& sde) {
+  return sde.t_max() < Sde::T && model.has_velocity();
+}
+
+void flow_velocity(const ScoreModel& model, const Sde& sde, const Points& x, double t,
+                   Points& out) {
+  if (flows_on_velocity(model, sde)) {
+    model.velocity(x, sde.level(t), out);
+    return;
+  }
+  model.score(x, sde.level(t), out);
+  const double g = sde.diffusion(t);
+  out = static_cast<float>(sde.drift_coef(t)) * x + static_cast<float>(-0.5 * g * g) * out;
+}
 
 bool edit(ParamEditor& e, ProbabilityFlowConfig& c) {
   bool changed = e.choice("method", c.method);

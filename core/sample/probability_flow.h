@@ -1,8 +1,11 @@
-// The probability-flow ODE dx/dt = f(x, t) − ½ g(t)² s(x, t) (score_sde get_ode_sampler) from
+// The probability-flow ODE dx/dt = v(x, t) (score_sde get_ode_sampler) from
 // t_start to t_end with Euler, Heun, RK4 (fixed steps) or adaptive Dormand–Prince RK45 (rtol /
 // atol), all by the one ODE module (core/sample/ode.h). Guidance only, no replacement imputation.
 // Its settings, scene-file fields, widgets, cost and builder; its row in the registry is its place
 // in SamplerConfig (core/sample/sampler_registry.h).
+// The velocity v is flow_velocity below: the model's own where it has one (exact mixtures, a
+// velocity-predicting network), finite to the straight path's t = 1; otherwise the drift from the
+// score, f(x, t) − ½ g(t)² s(x, t), the same field (SCORE_SPEC §9.3).
 #pragma once
 #include <memory>
 #include <string_view>
@@ -45,6 +48,17 @@ void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, Probabi
   v("denoise", c.denoise);
   v("condition", c.condition);
 }
+
+// Whether the samplers integrate `model`'s own velocity on `sde`: where the path's f and g are
+// frozen near its end (Sde::t_max() < T, the straight path) and the model has one. Elsewhere the
+// drift from the score is the same field (SCORE_SPEC §9.3) and stays: the vectorised float score,
+// and the numbers of every sampler on VE / VP / sub-VP as they were.
+bool flows_on_velocity(const ScoreModel& model, const Sde& sde);
+
+// out = v(x, t) = dx/dt of the probability flow of `model` on `sde` (data units per unit time,
+// t from 0 = data to 1 = noise): model.velocity(x, sde.level(t)) if flows_on_velocity, else
+// f(x, t) − ½ g(t)² s(x, t) (f, g at min(t, sde.t_max()), see Sde::t_max).
+void flow_velocity(const ScoreModel& model, const Sde& sde, const Points& x, double t, Points& out);
 
 // The method and its step count or tolerances (the condition has its own: edit(Conditioning&)).
 bool edit(ParamEditor& e, ProbabilityFlowConfig& c);

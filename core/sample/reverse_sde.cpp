@@ -78,14 +78,14 @@ class ReverseSdeSampler final : public ParticleSampler {
 
   // Langevin corrector (LangevinCorrector): one step size for the whole batch,
   //   ε = 2 a (r n̄ / ḡ)², n̄ = mean_b ‖z_b‖, ḡ = mean_b ‖s_b‖  (reference quirk: batch means,
-  // not per-particle norms), a = 1 − β_i for VP / sub-VP and 1 for VE.
+  // not per-particle norms), a = 1 − β_i for VP / sub-VP and 1 for VE and the straight path.
   void langevin_corrector(const ScoreModel& model, const NoiseLevel& lv, double t, Rng& rng) {
     eval_score(model, lv, x_);
     draw_noise(rng);
     const double n = std::max<double>(1.0, static_cast<double>(x_.cols()));
     const double g_bar = score_.colwise().norm().cast<double>().sum() / n;
     const double n_bar = noise_.colwise().norm().cast<double>().sum() / n;
-    const double a = sde_.kind() == SdeKind::VE ? 1.0 : 1.0 - sde_.discrete_beta(sde_.index(t));
+    const double a = sde_.has_beta() ? 1.0 - sde_.discrete_beta(sde_.index(t)) : 1.0;
     // ḡ = 0 (a flat density, or no particles): no direction to move in, so no step, not NaN.
     const double r = c_.snr * n_bar / g_bar;
     const double eps = g_bar > 0.0 && std::isfinite(r) ? 2.0 * a * r * r : 0.0;
@@ -188,12 +188,14 @@ std::unique_ptr<Sampler> build(const ReverseSdeConfig& config, const SigmaSchedu
   require_in_range("sampler.eps", config.eps, 0.0, 0.999);
   if (config.predictor == Predictor::None && config.corrector == Corrector::None)
     throw InputError("sampler.predictor and sampler.corrector are both 'none': nothing to run");
-  if (config.predictor == Predictor::Ancestral && process.kind() == SdeKind::SubVP)
-    throw InputError("sampler.predictor 'ancestral' needs the ve or vp SDE, not subvp");
+  if (config.predictor == Predictor::Ancestral && process.kind() != SdeKind::VE &&
+      process.kind() != SdeKind::VP)
+    throw InputError("sampler.predictor 'ancestral' needs the ve or vp SDE, not " +
+                     std::string(to_string(process.kind())));
   // The DDPM steps use √(1 − β_i) and 1 − β_i with β_i up to β_max / N: N ≤ β_max gives NaN.
   const bool ddpm = config.corrector == Corrector::Langevin ||
                     (process.kind() == SdeKind::VP && config.predictor != Predictor::EulerMaruyama);
-  if (ddpm && process.kind() != SdeKind::VE && !(sde.beta_max < sde.N))
+  if (ddpm && process.has_beta() && !(sde.beta_max < sde.N))
     throw InputError("noise.sde.N must exceed noise.sde.beta_max (" + std::to_string(sde.beta_max) +
                      ") for this sampler's discrete steps, got " + std::to_string(sde.N));
   return std::make_unique<ReverseSdeSampler>(config, sde);

@@ -28,7 +28,8 @@ class ParticleSampler : public Sampler {
   // update for some (a, b, c), computed in double from the noise process and rounded once.
   void affine_update(double a, double b, double c, Rng& rng);
 
-  Points score_;  // 2 × N, the score at the particles (or at a Runge–Kutta stage)
+  Points score_;  // 2 × N, the score at the particles (or at a Runge–Kutta stage; DDIM on a
+                  // velocity model: the velocity, its b then in units of time)
   Points noise_;  // 2 × N, standard normal draws
 };
 

@@ -561,8 +561,10 @@ Scene parse_scene(const json& file) {
   s.sampler = read_sampler_config(r, "sampler");
   if (r.has("compare_sampler") && !r.value("compare_sampler").is_null())  // null: none
     s.compare_sampler = read_sampler_config(r, "compare_sampler");
-  // The model's defaults follow the noise process (VE: σ-scaled score, VP: noise prediction).
+  // The model's defaults follow the noise process (the straight path: a velocity network trained
+  // by flow matching; every other process the default network and denoising).
   s.train.model = default_model_for(s.noise.sde.kind);
+  fit_training_to_path(s.train.objective, s.train.model, s.noise.sde.kind);
   Reader::read_object(r, "model", s.train.model);
   Reader::read_object(r, "train", s.train);
   Reader::read_object(r, "view", s.view);

@@ -74,6 +74,21 @@ class ScoreModel {
     (void)x, (void)level, (void)v, (void)out;
     throw std::logic_error("this score model has no Jacobian-vector product (check has_jvp())");
   }
+
+  // out.col(i) = v(x.col(i), t) = E[m′ x_0 + s′ z | x_t = x.col(i)], the VELOCITY of the path
+  // x_t = m x_0 + s z at the level (SCORE_SPEC §9.3): data units per unit time, t running from
+  // 0 (data) to 1 (noise), so the probability-flow ODE is dx/dt = v. It needs a level with its
+  // rates (level.dm, level.ds, as Sde::level gives). Resized to 2×N. Offered by models that know
+  // it without dividing by m (the exact mixtures, from the posterior mean; a velocity-predicting
+  // network, from its output), so it stays finite where the score form (m′/m) x + … is 0/0:
+  // the straight path's t = 1. The samplers use it there; elsewhere, and for any other model, the
+  // same field is the probability-flow drift from the score (flow_velocity and flows_on_velocity
+  // in core/sample/probability_flow.h).
+  virtual bool has_velocity() const { return false; }
+  virtual void velocity(const Points& x, const NoiseLevel& level, Points& out) const {
+    (void)x, (void)level, (void)out;
+    throw std::logic_error("this score model has no velocity (check has_velocity())");
+  }
 };
 
 }  // namespace scorelab

@@ -1,6 +1,7 @@
 #include "core/train/objective.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <string>
 
@@ -14,6 +15,23 @@ void ObjectiveConfig::validate() const {
   if (likelihood_weighting && (kind != ObjectiveKind::Denoising || levels != LevelSource::Continuous))
     throw InputError(
         "train.likelihood_weighting needs the denoising objective with continuous levels");
+  if (kind == ObjectiveKind::FlowMatching && levels != LevelSource::Continuous)
+    throw InputError("train.objective flow_matching needs train.levels continuous");
+}
+
+void ObjectiveConfig::validate_with(const SdeParams& sde, const MlpConfig& model) const {
+  const bool straight = sde.kind == SdeKind::RectifiedFlow;
+  const bool fm = kind == ObjectiveKind::FlowMatching;
+  const bool vel = model.output == OutputScaling::Velocity;
+  if (straight && (!fm || !vel))
+    throw InputError(
+        "noise.sde.kind rectified_flow trains with train.objective flow_matching and "
+        "model.output velocity (got " +
+        std::string(to_string(kind)) + ", " + std::string(to_string(model.output)) + ")");
+  if ((fm || vel) && !straight)
+    throw InputError(
+        "train.objective flow_matching and model.output velocity need "
+        "noise.sde.kind rectified_flow (the velocity output is the straight path's)");
 }
 
 Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaSchedule& schedule,
@@ -27,7 +45,21 @@ Objective::Objective(const ObjectiveConfig& config, const Sde& sde, const SigmaS
   for (int i = 0; i < schedule.levels; ++i) levels_.push_back(schedule.level(i));
 }
 
+void fit_training_to_path(ObjectiveConfig& objective, MlpConfig& model, SdeKind kind) {
+  const bool straight = kind == SdeKind::RectifiedFlow;
+  if (straight) {
+    objective.kind = ObjectiveKind::FlowMatching;
+    objective.levels = LevelSource::Continuous;
+    model.output = OutputScaling::Velocity;
+  } else if (objective.kind == ObjectiveKind::FlowMatching ||
+             model.output == OutputScaling::Velocity) {
+    objective.kind = ObjectiveKind::Denoising;
+    model.output = MlpConfig{}.output;
+  }
+}
+
 double Objective::weight(const NoiseLevel& lv, double g2) const {
+  if (cfg_.kind == ObjectiveKind::FlowMatching) return 1.0;
   const bool perturbed = cfg_.kind == ObjectiveKind::Denoising || cfg_.perturb;
   const bool balanced =
       cfg_.kind == ObjectiveKind::Denoising && cfg_.weighting == LossWeighting::Balanced;
@@ -44,6 +76,7 @@ double Objective::weight_at(double t) const {
 }
 
 std::string Objective::weight_formula() const {
+  if (cfg_.kind == ObjectiveKind::FlowMatching) return "lambda = 1 (on the velocity)";
   const bool perturbed = cfg_.kind == ObjectiveKind::Denoising || cfg_.perturb;
   if (!perturbed) return "lambda = 1 (clean data)";
   if (cfg_.likelihood_weighting) return "lambda = g(t)^2 (likelihood)";
@@ -57,18 +90,22 @@ void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const
   b.level.t.resize(n), b.level.m.resize(n), b.level.s.resize(n), b.weight.resize(n);
   b.z.resize(2, n);
   rng.fill_normal(b.z);
-  const bool perturbed = cfg_.kind == ObjectiveKind::Denoising || cfg_.perturb;
+  const bool fm = cfg_.kind == ObjectiveKind::FlowMatching;
+  const bool perturbed = cfg_.kind == ObjectiveKind::Denoising || fm || cfg_.perturb;
   b.x.resize(2, n);
+  b.v.resize(2, n);
   for (Index i = 0; i < n; ++i) {
     NoiseLevel lv;
     double g2 = 0;
     if (cfg_.levels == LevelSource::Continuous) {
       const double u = rng.uniform();
       const double t =
-          cfg_.distribution == LevelDistribution::UniformT
+          fm ? cfg_.eps + u * (Sde::T - 2 * cfg_.eps)
+          : cfg_.distribution == LevelDistribution::UniformT
               ? cfg_.eps + u * (Sde::T - cfg_.eps)
-              : std::clamp(sde_.time_of_sigma_hat(std::exp(log_sh_lo_ + u * (log_sh_hi_ - log_sh_lo_))),
-                           cfg_.eps, Sde::T);
+              : std::clamp(
+                    sde_.time_of_sigma_hat(std::exp(log_sh_lo_ + u * (log_sh_hi_ - log_sh_lo_))),
+                    cfg_.eps, Sde::T);
       lv = sde_.level(t);
       const double g = sde_.diffusion(t);
       g2 = g * g;
@@ -82,8 +119,10 @@ void Objective::draw(const Points& x0, Rng& rng, ObjectiveBatch<float>& b) const
     b.x.col(i) = perturbed ? (static_cast<float>(lv.m) * x0.col(i) +
                               static_cast<float>(lv.s) * b.z.col(i)).eval()
                            : x0.col(i);
+    if (fm)
+      b.v.col(i) = static_cast<float>(lv.ds) * b.z.col(i) + static_cast<float>(lv.dm) * x0.col(i);
   }
-  b.v.resize(2, n);
+  if (fm) return;
   if (cfg_.kind == ObjectiveKind::Sliced || cfg_.kind == ObjectiveKind::SlicedVR) {
     rng.fill_normal(b.v);
     if (cfg_.kind == ObjectiveKind::Sliced) b.v.colwise().normalize();
@@ -142,6 +181,15 @@ double Objective::evaluate(const MlpT<S>& mlp, const Eigen::Matrix<S, Eigen::Dyn
       loss = w * (vjv + S(0.5) * s.colwise().squaredNorm().array());
       g_score = s.array().rowwise() * w;
       g_t[0] = b.v.array().rowwise() * w;
+      break;
+    }
+    case ObjectiveKind::FlowMatching: {
+      // r = v̂ − target with v̂ = h, the velocity output (kept in g_score); loss = ½λ‖r‖². The
+      // backward takes ∂loss/∂score and multiplies it by c (score = c h + a x), so it gets λ r / c.
+      assert(mlp.config().output == OutputScaling::Velocity);
+      g_score = ctx.h - b.v;
+      loss = S(0.5) * w * g_score.colwise().squaredNorm().array();
+      g_score.array().rowwise() *= w / ctx.c.transpose().array();
       break;
     }
     case ObjectiveKind::Exact: {

@@ -8,6 +8,13 @@
 //   Sliced      (vᵀJv + ½(vᵀscore)²)·λ,  v uniform on the unit circle        (NCSN sliced_sm)
 //   SlicedVR    (vᵀJv + ½‖score‖²)·λ,    v ~ N(0, I)                         (sliced_sm VR)
 //   Exact       (tr J + ½‖score‖²)·λ     exact 2-D trace of the input Jacobian (Hyvärinen)
+//   FlowMatching ½‖v̂ − (ṡ z + ṁ x_0)‖²·λ, λ = 1: conditional flow matching on the network's
+//               velocity v̂ (OutputScaling::Velocity), ṁ = m′(t), ṡ = s′(t); the straight path's
+//               target is z − x_0 (Lipman et al. 2022; Liu et al. 2022). Unweighted, as those
+//               papers: in score terms it is denoising with λ = (s (ṁ s/m − ṡ))², t²/(1 − t)²
+//               on the straight path, which the velocity keeps finite. t ~ U(eps, 1 − eps)
+//               (the ends excluded: the output's score conversion divides by s = t, and its
+//               gradient by c = −(1 − t)/t); `distribution` and `weighting` do not apply.
 // with J = ∂score/∂x. Batch loss = mean over samples; the sum runs over the 2 dimensions.
 // Levels: Continuous draws t through the SDE, either t ~ U(eps, 1) (score_sde) or log σ̂ uniform
 // between max(σ̂(eps), sigma_hat_min) and σ̂(1), σ̂ = s/m (every process then trains as much at
@@ -16,8 +23,9 @@
 // λ = m s √(σ̂² + σ_d²): with the preconditioned output (core/nn/mlp.h) the loss on h is then
 // weighted by σ̂/√(σ̂² + σ_d²), the geometric mean of λ = s² (which all but ignores small σ̂,
 // weight σ̂²/(σ̂² + σ_d²)) and EDM's uniform weight on h (whose small-σ̂ target noise, of variance
-// ∝ 1/σ̂², then swamps the gradient). Measured in README "Model and training". Sliced and Exact see x̃ = m x + s z when `perturb` is on (annealed, λ = s²); with it
-// off they see the clean data at level s and λ = 1 — the blog's low-density pitfall.
+// ∝ 1/σ̂², then swamps the gradient). Measured in README "Model and training". Sliced and Exact see
+// x̃ = m x + s z when `perturb` is on (annealed, λ = s²); with it off they see the clean data at
+// level s and λ = 1 — the blog's low-density pitfall.
 #pragma once
 #include <Eigen/Core>
 #include <string>
@@ -31,7 +39,7 @@
 
 namespace scorelab {
 
-enum class ObjectiveKind { Denoising, Sliced, SlicedVR, Exact };
+enum class ObjectiveKind { Denoising, Sliced, SlicedVR, Exact, FlowMatching };
 enum class LevelSource { Continuous, Discrete };
 enum class LevelDistribution { UniformT, LogSigma };   // Continuous levels only (see above)
 enum class LossWeighting { Sigma2, Balanced };          // Denoising only (see above)
@@ -51,7 +59,17 @@ struct ObjectiveConfig {
   bool operator==(const ObjectiveConfig&) const = default;
 
   void validate() const;  // throws InputError naming the field
+  // The pairings the straight path needs (throws InputError naming the fields): its σ̂ = t/(1−t)
+  // reaches ∞ at t = 1, so it trains by flow matching on a velocity network only, and flow
+  // matching's velocity output holds on the straight path only.
+  void validate_with(const SdeParams& sde, const MlpConfig& model) const;
 };
+
+// Makes the pairing validate_with asks for after the noise process became `kind` (a scene read
+// with that kind, the window's SDE choice): to the straight path, flow matching on a velocity
+// network; away from it, the denoising objective and the process's default network
+// (default_model_for). Any other setting is left as it is.
+void fit_training_to_path(ObjectiveConfig& objective, MlpConfig& model, SdeKind kind);
 
 // One drawn batch. N samples; shapes in the comments.
 template <class S>
@@ -59,7 +77,8 @@ struct ObjectiveBatch {
   PointsT<S> x;           // 2 × N  model input (perturbed or clean data)
   LevelBatch<S> level;    // N      t, m and s of each sample
   PointsT<S> z;           // 2 × N  the noise added (Denoising)
-  PointsT<S> v;           // 2 × N  projection directions (Sliced, SlicedVR)
+  PointsT<S> v;           // 2 × N  projection directions (Sliced, SlicedVR); the velocity
+                          //        target ṡ z + ṁ x_0 (FlowMatching), data units per unit time
   ValuesT<S> weight;      // N      λ
   // Copies samples [begin, begin + n) into out (its buffers are reused when the size repeats).
   void slice(Index begin, Index n, ObjectiveBatch& out) const {
@@ -126,6 +145,7 @@ struct EnumTable<ObjectiveKind> {
       {ObjectiveKind::Sliced, "sliced", "sliced"},
       {ObjectiveKind::SlicedVR, "sliced_vr", "sliced (VR)"},
       {ObjectiveKind::Exact, "exact", "exact (ESM)"},
+      {ObjectiveKind::FlowMatching, "flow_matching", "flow matching (velocity)"},
   };
 };
 

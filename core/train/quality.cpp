@@ -72,7 +72,8 @@ std::vector<double> mode_weights(const GaussianMixture& mixture, const Points& x
 
 std::vector<NoiseLevel> quality_levels(const Sde& sde, double sigma_hat_min, int bands) {
   assert(bands >= 1 && sigma_hat_min > 0);
-  const NoiseLevel top = sde.level(Sde::T);
+  // The top band at t_max (T but for the straight path, whose σ̂(1) = ∞; see Sde::t_max).
+  const NoiseLevel top = sde.level(sde.t_max());
   const double lo = std::log(sigma_hat_min), hi = std::log(top.s / top.m);
   std::vector<NoiseLevel> out;
   for (int k = 0; k < bands; ++k) {

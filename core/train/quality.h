@@ -50,7 +50,8 @@ EnergyReference energy_reference(const ExactSampler& exact, Index n, int pairs, 
 std::vector<double> mode_weights(const GaussianMixture& mixture, const Points& x);
 
 // The levels of K score-error bands: σ̂ = s/m evenly spaced in log between sigma_hat_min and
-// σ̂(1) (t from Sde::time_of_sigma_hat, clamped to [0, 1]).
+// σ̂(t_max) (t from Sde::time_of_sigma_hat, clamped to [0, 1]; t_max = 1 but for the straight
+// path, Sde::t_max).
 std::vector<NoiseLevel> quality_levels(const Sde& sde, double sigma_hat_min, int bands);
 
 // E‖learned − exact‖² / E‖exact‖² at `level`, over `points` fresh points of p_level: one number

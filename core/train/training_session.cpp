@@ -12,6 +12,7 @@ namespace scorelab {
 void TrainConfig::validate() const {
   model.validate();
   objective.validate();
+  objective.validate_with(sde, model);
   sde.validate();
   schedule.validate();
   adam.validate();
@@ -29,7 +30,12 @@ int training_threads(int setting, bool window) {
 
 int training_chunks(int batch) { return std::clamp(batch / 128, 1, 16); }
 
-MlpConfig default_model_for(SdeKind) { return MlpConfig{}; }
+MlpConfig default_model_for(SdeKind kind) {
+  MlpConfig m;
+  // The straight path trains a velocity network (ObjectiveConfig::validate_with).
+  if (kind == SdeKind::RectifiedFlow) m.output = OutputScaling::Velocity;
+  return m;
+}
 
 ObjectiveConfig previous_objective() {
   ObjectiveConfig o;

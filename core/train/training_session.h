@@ -92,7 +92,8 @@ struct TrainConfig : TrainSettings {
 
 // The recipe of new scenes is the defaults of MlpConfig and ObjectiveConfig: the preconditioned
 // output with a low-frequency Fourier(log σ̂) embedding, levels log-uniform in σ̂, balanced
-// weighting, for every process (README "Model and training" has the measurements behind it).
+// weighting, for every process but the straight path, which trains a velocity network by flow
+// matching (README "Model and training" has the measurements behind it).
 MlpConfig default_model_for(SdeKind kind);
 
 // Where a data source's data lies (core/nn/mlp.h DataReach): the mean of 4096 finite draws and

@@ -12,6 +12,11 @@ enum class ErrorKind {
   Relative,   // ‖learned − exact‖ / ‖exact‖ everywhere: lights up where data is scarce
   PWeighted,  // p(x)-weighted ‖learned − exact‖²: what score matching minimises
 };
+// What the arrows show. Score: ∇ₓ log p_t (1/data unit). Velocity: the probability flow's
+// v = dx/dt = E[m′ x_0 + s′ z | x_t] (data units per unit time, t from data to noise;
+// SCORE_SPEC §9.3), for every process: the model's own velocity where it has one, else
+// f − ½g² ∇log p from the score (flow_velocity, core/sample/probability_flow.h).
+enum class ArrowQuantity { Score, Velocity };
 enum class ArrowLength {
   Normalized,  // every arrow one grid cell long: direction only
   Scaled,      // length ∝ ‖score‖, the longest (98th percentile) one cell
@@ -34,6 +39,15 @@ struct EnumTable<ArrowLength> {
       {ArrowLength::Normalized, "normalized", "normalised"},
       {ArrowLength::Scaled, "scaled", "scaled"},
       {ArrowLength::Log, "log", "log-scaled"},
+  };
+};
+
+template <>
+struct EnumTable<ArrowQuantity> {
+  static constexpr std::string_view what = "arrow field";
+  static constexpr EnumName<ArrowQuantity> names[] = {
+      {ArrowQuantity::Score, "score", "score (grad log p)"},
+      {ArrowQuantity::Velocity, "velocity", "velocity v = dx/dt"},
   };
 };
 

@@ -1,5 +1,7 @@
-// The score layer's settings: the score field as arrows (instanced) and streamlines.
-// Drawn by app/layers/arrows_layer.cpp and streamlines_layer.cpp; one member of LayersConfig (core/scene/layers_config.h).
+// The score layer's settings: the score (or the velocity) field as arrows (instanced) and
+// streamlines.
+// Drawn by app/layers/arrows_layer.cpp and streamlines_layer.cpp; one member of LayersConfig
+// (core/scene/layers_config.h).
 #pragma once
 #include <string_view>
 #include <type_traits>
@@ -17,12 +19,14 @@ struct ScoreLayerSettings {
   double scale = 1;             // arrow length multiplier, [0.05, 20]
   bool streamlines = false;
   int seeds = 14;               // streamline seeds across the panel, [2, 64]
+  ArrowQuantity field = ArrowQuantity::Score;  // what the arrows show (layer_enums.h)
   bool operator==(const ScoreLayerSettings&) const = default;
 };
 
 template <class V, class C>
 void fields(V&& v, C& c) requires std::is_same_v<std::remove_const_t<C>, ScoreLayerSettings> {
   v("on", c.on);
+  v("field", c.field);
   v("grid", c.grid);
   v("length", c.length);
   v("scale", c.scale);

@@ -52,21 +52,22 @@ TEST_CASE("enum tables: every value, in order, keys parse back") {
   check_table({Activation::SiLU, Activation::Softplus, Activation::ReLU});
   check_table({EmbeddingKind::FourierLogSigma, EmbeddingKind::SinusoidalTime});
   check_table({OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction,
-               OutputScaling::Preconditioned});
+               OutputScaling::Preconditioned, OutputScaling::Velocity});
   check_table({ScheduleKind::Geometric, ScheduleKind::Linear, ScheduleKind::Karras});
-  check_table({SdeKind::VE, SdeKind::VP, SdeKind::SubVP});
+  check_table({SdeKind::VE, SdeKind::VP, SdeKind::SubVP, SdeKind::RectifiedFlow});
   check_table({Predictor::EulerMaruyama, Predictor::ReverseDiffusion, Predictor::Ancestral,
                Predictor::None});
   check_table({Corrector::None, Corrector::Langevin});
   check_table({OdeMethod::Euler, OdeMethod::Heun, OdeMethod::Rk4, OdeMethod::Rk45});
   check_table({InitialDistribution::Kind::Uniform, InitialDistribution::Kind::Gaussian});
   check_table({ObjectiveKind::Denoising, ObjectiveKind::Sliced, ObjectiveKind::SlicedVR,
-               ObjectiveKind::Exact});
+               ObjectiveKind::Exact, ObjectiveKind::FlowMatching});
   check_table({LevelSource::Continuous, LevelSource::Discrete});
   check_table({LevelDistribution::UniformT, LevelDistribution::LogSigma});
   check_table({LossWeighting::Sigma2, LossWeighting::Balanced});
   check_table({FieldSource::Exact, FieldSource::Learned});
   check_table({Colormap::Viridis, Colormap::Magma});
+  check_table({ArrowQuantity::Score, ArrowQuantity::Velocity});
   check_table({ArrowLength::Normalized, ArrowLength::Scaled, ArrowLength::Log});
   check_table({ErrorKind::Relative, ErrorKind::PWeighted});
   check_table({FlowDirection::PriorToData, FlowDirection::DataToPrior});

@@ -309,7 +309,9 @@ TEST_CASE("GMM rejects invalid noise levels") {
   const Points x = Points::Zero(2, 3);
   Points out;
   Rng rng(1);
-  CHECK_THROWS_WITH_AS(g.score(x, {0, 0.0, 1.0}, out), doctest::Contains("m must be"), InputError);
+  // m = 0 with s > 0 is a level (the straight path's t = 1); a negative m, or m = s = 0, is not.
+  CHECK_THROWS_WITH_AS(g.score(x, {0, -1.0, 1.0}, out), doctest::Contains("m must be"), InputError);
+  CHECK_THROWS_WITH_AS(g.score(x, {0, 0.0, 0.0}, out), doctest::Contains("both 0"), InputError);
   CHECK_THROWS_WITH_AS(g.score(x, {0, 1.0, -1.0}, out), doctest::Contains("s must be"), InputError);
   CHECK_THROWS_WITH_AS(g.score(x, {0, 1.0, std::nan("")}, out), doctest::Contains("s must be"),
                        InputError);

@@ -122,7 +122,7 @@ TEST_CASE("embeddings match their closed forms") {
 TEST_CASE("fused forward equals the plain reference forward (float and double)") {
   for (Activation act : kActs)
     for (OutputScaling out : {OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction,
-                              OutputScaling::Preconditioned}) {
+                              OutputScaling::Preconditioned, OutputScaling::Velocity}) {
       for (const std::optional<DataReach>& reach : reaches(out)) {
         CAPTURE(to_string(out));
         CAPTURE(reach.has_value());
@@ -162,7 +162,7 @@ TEST_CASE("fused forward equals the plain reference forward (float and double)")
 TEST_CASE("backward equals finite differences, with 0, 1 and 2 input tangents") {
   for (Activation act : kActs)
     for (OutputScaling out : {OutputScaling::ScoreOverSigma, OutputScaling::NoisePrediction,
-                              OutputScaling::Preconditioned})
+                              OutputScaling::Preconditioned, OutputScaling::Velocity})
       for (const std::optional<DataReach>& reach : reaches(out))
         for (int K = 0; K <= 2; ++K) {
           // Each output with an embedding it is used with: Fourier(log σ) for h/σ and the

@@ -35,7 +35,7 @@ TEST_CASE("VP constants match score_sde: e^{ℓ(1)} = 0.006572, std(1)² = 0.999
 // For dx = a(t) x dt + g(t) dw the marginal x_t = m x_0 + s z obeys dm/dt = a m and
 // d(s²)/dt = 2 a s² + g². Checked by central differences (h = 1e-5, error O(h²) ≈ 1e-9).
 TEST_CASE("m(t), s(t) are the marginals of the drift and diffusion, for every SDE") {
-  for (SdeKind k : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP}) {
+  for (SdeKind k : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP, SdeKind::RectifiedFlow}) {
     CAPTURE(to_string(k));
     Sde sde(params(k));
     for (double t : {0.05, 0.3, 0.6, 0.95}) {
@@ -138,4 +138,49 @@ TEST_CASE("time_of_sigma_hat inverts σ̂(t) = s(t)/m(t) for every SDE") {
       CHECK(sde.time_of_sigma_hat(lv.s / lv.m) == doctest::Approx(t).epsilon(1e-9));
     }
   }
+}
+
+// The rates a level carries (NoiseLevel::dm, ds: what the velocity needs) are the derivatives of
+// m(t) and s(t): central differences, h = 1e-6, error O(h²) ≈ 1e-12 plus rounding ~1e-10.
+TEST_CASE("level rates dm, ds are m'(t), s'(t) for every process") {
+  for (SdeKind k : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP, SdeKind::RectifiedFlow}) {
+    CAPTURE(to_string(k));
+    const Sde sde(params(k));
+    for (double t : {0.01, 0.3, 0.6, 0.95}) {
+      CAPTURE(t);
+      const double h = 1e-6;
+      const NoiseLevel lo = sde.level(t - h), hi = sde.level(t + h), at = sde.level(t);
+      CHECK(at.dm == doctest::Approx((hi.m - lo.m) / (2 * h)).epsilon(1e-6).scale(1e-3));
+      CHECK(at.ds == doctest::Approx((hi.s - lo.s) / (2 * h)).epsilon(1e-6).scale(1e-3));
+    }
+  }
+}
+
+TEST_CASE("straight path: m = 1 - t, s = t, its inverses, prior N(0, I), f and g finite to t = 1") {
+  const Sde sde(params(SdeKind::RectifiedFlow));
+  for (double t : {0.0, 0.25, 0.5, 1.0}) {
+    const NoiseLevel lv = sde.level(t);
+    CHECK(lv.m == 1 - t);
+    CHECK(lv.s == t);
+    CHECK(lv.dm == -1.0);
+    CHECK(lv.ds == 1.0);
+    CHECK(sde.time_of_std(t) == doctest::Approx(t));
+    // σ̂ = s/m = t/(1 − t), inverted in closed form (t = 1 is σ̂ = ∞).
+    if (t > 0 && t < 1) CHECK(sde.time_of_sigma_hat(t / (1 - t)) == doctest::Approx(t));
+  }
+  CHECK(sde.time_of_sigma_hat(HUGE_VAL) == 1.0);
+  CHECK(sde.prior_std() == 1.0);  // exact: m(1) = 0, s(1) = 1
+  // The SDE form is singular at t = 1: f and g are frozen at t_max = 0.99 (Sde::t_max), so a
+  // sampler that needs them never sees infinity; below t_max they are the SDE's own.
+  CHECK(sde.t_max() == 0.99);
+  CHECK(sde.drift_coef(0.5) == doctest::Approx(-2.0));           // −1/(1 − t)
+  CHECK(sde.diffusion(0.5) == doctest::Approx(std::sqrt(2.0)));  // √(2t/(1 − t))
+  CHECK(sde.drift_coef(1.0) == sde.drift_coef(0.99));
+  CHECK(std::isfinite(sde.drift_coef(1.0)));
+  CHECK(std::isfinite(sde.diffusion(1.0)));
+  const Sde::Discrete d = sde.discretize(1.0);
+  CHECK(std::isfinite(d.f_coef));
+  CHECK(std::isfinite(d.G));
+  // Every other process uses its f and g up to T.
+  for (SdeKind k : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP}) CHECK(Sde(params(k)).t_max() == 1.0);
 }

@@ -10,8 +10,8 @@
 namespace scorelab {
 namespace {
 
-TEST_CASE("Sde::time_of_std inverts level(t).s for VE, VP and sub-VP") {
-  for (SdeKind kind : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP}) {
+TEST_CASE("Sde::time_of_std inverts level(t).s for VE, VP, sub-VP and the straight path") {
+  for (SdeKind kind : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP, SdeKind::RectifiedFlow}) {
     SdeParams p;
     p.kind = kind;
     const Sde sde(p);

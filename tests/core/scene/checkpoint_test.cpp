@@ -199,3 +199,26 @@ TEST_CASE("a missing file or an unwritable path is a clear error, and nothing is
   CHECK(back.params == c.params);
   std::remove(path.c_str());
 }
+
+// A flow-matching model (straight path, velocity output) is saved with its scene header, so it
+// reloads as a velocity network: the same velocity, and a score from it, not a noise prediction.
+TEST_CASE("checkpoint of a flow-matching model reloads as the same velocity network") {
+  Scene scene = small_scene();
+  scene.noise.sde.kind = SdeKind::RectifiedFlow;
+  fit_training_to_path(scene.train.objective, scene.train.model, scene.noise.sde.kind);
+  TrainingSession session(scene.train_config(), make_data_source(scene.data));
+  for (int i = 0; i < 10; ++i) session.step();
+  const Checkpoint back =
+      parse_checkpoint(serialize_checkpoint(make_checkpoint(session, scene)), "mem");
+  CHECK(back.scene.train.objective.kind == ObjectiveKind::FlowMatching);
+  CHECK(back.scene.train.model.output == OutputScaling::Velocity);
+  const LearnedScore trained(session.snapshot(), true), restored(back.snapshot(), true);
+  REQUIRE(restored.has_velocity());
+  Points x(2, 20), a, b;
+  Rng rng(2);
+  rng.fill_normal(x);
+  const NoiseLevel lv = Sde(scene.noise.sde).level(0.4);
+  trained.velocity(x, lv, a);
+  restored.velocity(x, lv, b);
+  CHECK(a == b);
+}

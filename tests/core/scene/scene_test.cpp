@@ -233,7 +233,7 @@ TEST_CASE("invalid scenes are rejected with the key path in the message") {
       {R"({"noise": {"schedule": {"kind": "cosine"}}})",
        "noise.schedule.kind: unknown noise schedule"},
       {R"({"noise": {"sde": {"kind": "vx"}}})",
-       "noise.sde.kind: unknown SDE 'vx' (allowed: ve, vp, subvp)"},
+       "noise.sde.kind: unknown SDE 'vx' (allowed: ve, vp, subvp, rectified_flow)"},
       {R"({"sampler": {"kind": "dpm_solver"}})",
        "unknown sampler.kind 'dpm_solver' (allowed: langevin, "},
       {R"({"sampler": {"kind": "reverse_sde", "predictor": "heun"}})",
@@ -575,4 +575,31 @@ TEST_CASE("scene: data beyond the world is refused by its key, before any distan
   CHECK(error_of(R"({"data": {"point_set": [[0, 0], [0, -2000]]}})")
             .find("data.point_set[1] = (0, -2000) lies outside the world") != std::string::npos);
   CHECK(error_of(R"({"data": {"mixture": {"means": [[0, 0], [999, -999]]}}})").empty());
+}
+
+// The straight path's scene keys: its training pairing follows the process when the file leaves
+// it out, an impossible pairing is refused with the fields named, and the arrows can say velocity.
+TEST_CASE("straight path scenes: flow matching by default, bad pairings named, velocity arrows") {
+  const Scene s = scorelab::parse_scene_text(
+      R"({"noise": {"sde": {"kind": "rectified_flow"}}, "layers": {"score": {"field": "velocity"}}})",
+      "t.json");
+  CHECK(s.noise.sde.kind == SdeKind::RectifiedFlow);
+  CHECK(s.train.objective.kind == ObjectiveKind::FlowMatching);
+  CHECK(s.train.model.output == OutputScaling::Velocity);
+  CHECK(s.layers.score.field == ArrowQuantity::Velocity);
+  CHECK_THROWS_WITH_AS(
+      scorelab::parse_scene_text(
+          R"({"noise": {"sde": {"kind": "rectified_flow"}}, "train": {"objective": "denoising"}})",
+          "t.json"),
+      doctest::Contains("train.objective flow_matching"), InputError);
+  CHECK_THROWS_WITH_AS(
+      scorelab::parse_scene_text(R"({"train": {"objective": "flow_matching"}})", "t.json"),
+      doctest::Contains("noise.sde.kind rectified_flow"), InputError);
+  CHECK_THROWS_WITH_AS(
+      scorelab::parse_scene_text(R"({"layers": {"score": {"field": "noise"}}})", "t.json"),
+      doctest::Contains("velocity"), InputError);
+  const Scene shipped =
+      load_scene(std::string(SCORELAB_SOURCE_DIR) + "/assets/scenes/ring8_flow_matching.json");
+  CHECK(shipped.noise.sde.kind == SdeKind::RectifiedFlow);
+  CHECK(shipped.layers.score.field == ArrowQuantity::Velocity);
 }

@@ -134,5 +134,33 @@ TEST_CASE("LearnedScore: exact divergence from the input Jacobian, no log-densit
   CHECK((raw - ema).cwiseAbs().maxCoeff() > 1e-3f);
 }
 
+// The velocity output (the straight path's, score = −(x + (1 − t) h)/t): its score's Jacobian
+// carries the skip term −I/t, so the exact divergence checks that too. Only a velocity network
+// answers a velocity; the others refuse the call.
+TEST_CASE("LearnedScore: a velocity network's divergence matches finite differences") {
+  Rng rng(6);
+  MlpConfig cfg;
+  cfg.width = 32;
+  cfg.depth = 2;
+  cfg.output = OutputScaling::Velocity;
+  auto snap = std::make_shared<ModelSnapshot>();
+  snap->mlp = std::make_shared<const Mlp>(cfg, NoiseEmbedding(cfg.embedding, rng));
+  snap->mlp->init_params(snap->params, rng);
+  snap->ema = snap->params;
+  const Points x = query_points(300, 7);
+  const NoiseLevel straight{0.4, 0.6, 0.4, -1.0, 1.0};  // m = 1 − t, s = t
+  const LearnedScore model(snap, false);
+  check_divergence(model, x, straight);
+  CHECK(model.has_velocity());
+  MlpConfig plain_cfg = cfg;
+  plain_cfg.output = OutputScaling::Preconditioned;
+  auto plain = std::make_shared<ModelSnapshot>(*snap);
+  plain->mlp = std::make_shared<const Mlp>(plain_cfg, NoiseEmbedding(plain_cfg.embedding, rng));
+  const LearnedScore score_net(plain, false);
+  CHECK_FALSE(score_net.has_velocity());
+  Points out;
+  CHECK_THROWS_AS(score_net.velocity(x, straight, out), std::logic_error);
+}
+
 }  // namespace
 }  // namespace scorelab

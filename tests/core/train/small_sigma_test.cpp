@@ -19,6 +19,7 @@
 #include "core/sample/sampler_registry.h"
 #include "core/train/quality.h"
 #include "core/train/training_session.h"
+#include "energy_runs.h"
 
 using namespace scorelab;
 
@@ -75,33 +76,15 @@ Outcome train_and_measure(const GaussianMixture& gmm, SdeKind kind, const char* 
   if (!kSmallSigmaStatistics) sampler_sde.N = 50;
   auto sampler = make_sampler(ReverseSdeConfig{}, SigmaSchedule{}, sampler_sde);
   const EnergyReference ref = energy_reference(data, kParticles, kPairs, rng);
-  QualityOptions opt;
-  opt.bands = 1;
-  opt.error_points = 10;
-  opt.particles = kParticles;
-  // Three independent sampler runs, each against a fresh exact sample: the median ratio. For a
-  // perfect sampler one ratio exceeds 1 with probability 5%, the median of three with 0.7%.
-  std::vector<double> ratios;
-  QualityReport q;
-  for (int run = 0; run < (kSmallSigmaStatistics ? 3 : 1); ++run) {
-    q = measure_quality(learned, gmm, data, &gmm, sde, *sampler, ref, opt, rng);
-    REQUIRE(q.samples_finite);
-    ratios.push_back(q.energy_ratio);
-  }
-  std::sort(ratios.begin(), ratios.end());
+  // Three independent sampler runs, each against a fresh exact sample: the median ratio.
+  const testing::EnergyRuns runs = testing::energy_runs(
+      learned, gmm, data, sde, *sampler, ref, kParticles, kSmallSigmaStatistics ? 3 : 1, rng);
   if (std::getenv("SCORELAB_PRINT_QUALITY"))
     MESSAGE(std::string(name) << " " << to_string(kind) << ": error(0.01) " << err
-                              << ", energy ratios " << ratios.front() << " … " << ratios.back());
-  if (kSmallSigmaStatistics) {
-    // Mode weights of the learned samples against those of the exact sample: the difference of
-    // two binomial fractions has SE √(2w(1−w)/n); 5 SE.
-    for (std::size_t k = 0; k < q.weights_exact.size(); ++k) {
-      CAPTURE(k);
-      const double w = q.weights_exact[k];
-      CHECK(std::abs(q.weights_learned[k] - w) <= 5 * std::sqrt(2 * w * (1 - w) / kParticles));
-    }
-  }
-  return {err, ratios[ratios.size() / 2]};
+                              << ", energy ratios " << runs.ratios.front() << " … "
+                              << runs.ratios.back());
+  if (kSmallSigmaStatistics) testing::check_mode_weights(runs.last, kParticles);
+  return {err, runs.median()};
 }
 
 }  // namespace
