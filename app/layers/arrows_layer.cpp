@@ -1,7 +1,9 @@
 // The score arrows layer: ∇ₓ log p of the panel's source (exact or learned) on a grid, or the
 // probability flow's velocity v = dx/dt (layers.score.field), drawn as instanced arrows whose
-// length follows the chosen mode and whose colour follows the magnitude. A line at the bottom
-// says which field and which source the arrows are (a picture is a claim).
+// length follows the chosen mode and whose colour follows the magnitude. The panel's title names
+// the field ("exact score", "learned velocity"); velocity arrows add a line at the bottom saying
+// what the velocity is and at which t (a picture is a claim). Score arrows add none: the title
+// says it, and a line on every panel of every lesson would cover data for nothing.
 #include "app/layers/layer.h"
 #include "app/widgets/widgets.h"
 
@@ -31,18 +33,15 @@ class ArrowsLayer final : public Layer {
   std::vector<ReadoutLine> readouts(const PanelFrame& f) const override {
     const app::ArrowField* a = f.fields.arrows(f.inputs, f.score_config());
     if (!a) return {};
-    const bool velocity = a->field == ArrowQuantity::Velocity;
-    std::string text = velocity ? "arrows: velocity v = dx/dt" : "arrows: score grad log p";
+    if (a->field != ArrowQuantity::Velocity) return {};
+    std::string text = "arrows: velocity v = dx/dt";
     if (f.inputs.guided)
       text += " (guided)";
     else
       text += f.inputs.source == FieldSource::Learned ? " (learned)" : " (exact)";
-    if (velocity) {
-      char at[32];
-      std::snprintf(at, sizeof at, " at t = %.2f", f.inputs.level.t);
-      text += at;
-    }
-    return {{text, IM_COL32(230, 230, 230, 255)}};
+    char at[32];
+    std::snprintf(at, sizeof at, " at t = %.2f", f.inputs.level.t);
+    return {{text + at, IM_COL32(230, 230, 230, 255)}};
   }
 
   void draw(render::Painter& painter, PanelFrame& f) override {

@@ -229,12 +229,13 @@ void panel_overlay(const LayerTable& table, const PanelFrame& f, const OverlayOp
         guidance_suffix(f.ctx, s, pv.source);
     const std::string follows = pv.follows_particles ? "following the particles" : "pinned";
     // The longest wording that fits the panel on one line (titles that wrap cover the data);
-    // what is dropped first is what the status bar also says (the follow state, then t).
+    // what is dropped first is what the status bar also says (the follow state, then t, then
+    // the level itself).
     const float x = rect.x + 3 * lh, wrap = std::max(rect.x + rect.w - x - 6, 4 * lh);
     const std::string title = longest_fitting(
         {who + "  " + level + "  (" + follows + ")",
          who + "  " + level + (pv.follows_particles ? "  (following)" : "  (pinned)"),
-         who + "  " + level, who + "  " + short_level},
+         who + "  " + level, who + "  " + short_level, who},
         wrap);
     float y = rect.y + 6;
     y += ui::outlined_text(dl, ImVec2(x, y), title.c_str(), IM_COL32_WHITE, wrap);
