@@ -6,6 +6,7 @@
 
 #include "core/common/error.h"
 #include "core/sample/ode.h"
+#include "core/sample/probability_flow.h"
 
 namespace scorelab {
 
@@ -21,8 +22,16 @@ bool flow(const ScoreModel& model, const Sde& sde, State& y, double from, double
     if (!y.col(i).allFinite())
       throw InputError("point " + std::to_string(i) + " is not finite (NaN or infinity)");
   Points xf, s;
+  // The samplers' field (flow_velocity): on a path whose f and g are frozen near t = 1 (the
+  // straight path) the model's own velocity, else f x − ½ g² s with f x kept in double.
+  const bool on_velocity = flows_on_velocity(model, sde);
   const auto velocity = [&](double t, const State& state, State& dy) {
     xf = state.cast<float>();
+    if (on_velocity) {
+      model.velocity(xf, sde.level(t), s);
+      dy = s.cast<double>();
+      return;
+    }
     model.score(xf, sde.level(t), s);
     const double g2 = sde.diffusion(t) * sde.diffusion(t);
     dy = sde.drift_coef(t) * state - 0.5 * g2 * s.cast<double>();

@@ -19,7 +19,8 @@ namespace {
 // For data N(μ, σ² I) the marginal at t is N(m_t μ, v_t I), v_t = m_t² σ² + s_t², and the PF-ODE
 // is affine. With y = x − m_t μ and the score −y / v_t:
 //   dy/dt = f x − m_t' μ + ½ g² y / v_t = (f + ½ g² / v_t) y      (m_t' = f m_t),
-// while the kernel's variance obeys d(s²)/dt = 2 f s² + g² (true of VE, VP and sub-VP), so
+// while the kernel's variance obeys d(s²)/dt = 2 f s² + g² (true of VE, VP, sub-VP and the
+// straight path, whose flow is its velocity, the same field: SCORE_SPEC §9.3), so
 // dv_t/dt = 2 f v_t + g² and d(√v_t)/dt = (f + ½ g² / v_t) √v_t. Hence y / √v_t is constant along
 // the flow: the map from t = a to t = b is
 //   x ↦ m_b μ + (√v_b / √v_a) (x − m_a μ).
@@ -51,11 +52,13 @@ double max_distance(const PointsT<double>& a, const PointsT<double>& b) {
 
 }  // namespace
 
-TEST_CASE("flow map mesh: a single Gaussian's mesh is the closed-form affine map, VE and VP") {
+TEST_CASE(
+    "flow map mesh: a single Gaussian's mesh is the closed-form affine map, VE, VP and the "
+    "straight path") {
   const Eigen::Vector2d mu(1.0, -0.5);
   const double sigma = 0.5;
   const GaussianMixture gauss({component(1.0, mu.x(), mu.y(), sigma * sigma, 0, sigma * sigma)});
-  for (const SdeKind kind : {SdeKind::VE, SdeKind::VP}) {
+  for (const SdeKind kind : {SdeKind::VE, SdeKind::VP, SdeKind::RectifiedFlow}) {
     CAPTURE(to_string(kind));
     const Process process(kind);
     const Sde& sde = process.sde;
@@ -115,7 +118,7 @@ TEST_CASE("flow map mesh: the ring of 8's exact flow takes most of the prior's g
 // mode; ~1e-4 measured), and the rest is only reported.
 TEST_CASE("flow map mesh: data → prior → data returns the vertices where the data lives") {
   const GaussianMixture ring = ring8();
-  for (const SdeKind kind : {SdeKind::VE, SdeKind::VP}) {
+  for (const SdeKind kind : {SdeKind::VE, SdeKind::VP, SdeKind::RectifiedFlow}) {
     CAPTURE(to_string(kind));
     const Process process(kind);
     const Sde& sde = process.sde;
