@@ -31,6 +31,8 @@ half $out/lessons/09_probability_flow.png --lesson $L/09_probability_flow.json -
 # Step 4: SMC imputation on the network's score; the run restarts at 3,000 training steps.
 half $out/lessons/10_controllable_generation.png --lesson $L/10_controllable_generation.json --step 4 --frames 600
 half $out/lessons/11_ddpm.png --lesson $L/11_ddpm.json --step 2 --frames 150
+half $out/lessons/12_flow_matching.png --lesson $L/12_flow_matching.json --step 2 --frames 150
+half $out/lessons/13_guidance_in_practice.png --lesson $L/13_guidance_in_practice.json --step 2 --frames 150
 shot $out/window.png 1280x800 --frames 75
 shot $out/presenter.png 1280x720 --presenter --frames 150
 shot $out/multiples_sigma.png 1280x800 --scene assets/scenes/ring8_ve_multiples.json --frames 3
@@ -42,6 +44,8 @@ shot $out/spirals_help.png 1280x800 --scene $S/spirals_help.json --frames 90
 shot $out/model_density.png 1200x600 --scene $S/model_density.json --frames 202 --press 200:T,201:M
 # The flow map as a mesh, exact and learned (training off at frame 200).
 shot $out/flow_mesh.png 1280x720 --scene assets/scenes/ring8_flow_mesh.json --frames 202 --press 200:T
+shot $out/flow_matching.png 1280x720 --scene assets/scenes/ring8_flow_matching.json --frames 400
+shot $out/cfg.png 1280x720 --scene assets/scenes/cfg_mixture.json --frames 400
 shot $out/export_panel.png 1280x800 --frames 20 --export "$(mktemp -d)/export.gif"  # mid-export
 # The README's figure for slides, with the command it shows.
 xvfb-run -a -s "-screen 0 1280x800x24" "$bin" export --out $out/reverse_sde.gif --size 400x400
