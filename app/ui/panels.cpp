@@ -585,7 +585,7 @@ bool side_panel(app::AppContext& ctx, const layers::LayerTable& table, PanelStat
   // newcomer found no hint that the lessons are where to begin).
   const char* lessons_label = st.lessons.player.is_open()
                                   ? "Lessons###lessons"
-                                  : "Lessons: start here (the blog post in 11 lessons)###lessons";
+                                  : "Lessons: start here###lessons";
   // (Not in presenter mode: there the lecturer has chosen, and the sampler's controls come first.)
   if (ImGui::CollapsingHeader(lessons_label,
                               edit.ui.presenter ? 0 : ImGuiTreeNodeFlags_DefaultOpen))
