@@ -227,11 +227,13 @@ bool noise_section(app::AppContext& ctx, Scene& s) {
   bool changed = false;
   // Each noise block only while something uses it: the discrete schedule drives annealed
   // Langevin, discrete training levels and the "walk the schedule" slider; the SDE drives the
-  // reverse SDE, the probability-flow ODE, DDIM and continuous training levels.
+  // reverse SDE, the probability-flow ODE, DDIM, the forward process and continuous training
+  // levels.
   const bool annealed = std::holds_alternative<AnnealedLangevinConfig>(s.sampler);
   const bool sde_sampler = std::holds_alternative<ReverseSdeConfig>(s.sampler) ||
                            std::holds_alternative<ProbabilityFlowConfig>(s.sampler) ||
-                           std::holds_alternative<DdimConfig>(s.sampler);
+                           std::holds_alternative<DdimConfig>(s.sampler) ||
+                           sampler_runs_forward(s.sampler);
   const bool discrete_training = s.train.objective.levels == LevelSource::Discrete;
   if (annealed || discrete_training || s.ui.discrete_levels) {
     ImGui::TextDisabled("discrete levels (annealed Langevin, discrete training)");
